@@ -1,0 +1,77 @@
+// Typed configuration of a villagecam node. Built once by loadConfig() from
+// YAML; everything after that reads these structs, never YAML.
+#pragma once
+
+#include <chrono>
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "config/rtsp_url.hpp"
+
+namespace villagecam::config {
+
+using Seconds = std::chrono::duration<double>;
+
+enum class Transport { Auto, Tcp, Udp };
+enum class LogLevel { Trace, Debug, Info, Warn, Error };
+
+const char* toString(Transport t);
+const char* toString(LogLevel l);
+
+struct Credentials {
+  std::string username;
+  std::string password;  // secret: never logged, never published
+};
+
+struct AnalysisConfig {
+  double fps = 2.0;  // frames per second handed to analysis
+  int width = 640;
+  int height = 360;
+};
+
+struct CameraConfig {
+  std::string id;  // [a-z0-9_-], unique; used in topics and logger names
+  std::string name;
+  RtspUrl url;     // without credentials; see credentials
+  std::optional<Credentials> credentials;
+  Transport transport = Transport::Auto;
+  AnalysisConfig analysis;
+  bool enabled = true;
+};
+
+struct IngestConfig {
+  std::string pipeline = "software";     // template name under pipelines_dir
+  std::filesystem::path pipelines_dir;   // empty: the installed or source default
+  Seconds connect_timeout{10};
+  Seconds stall_timeout{5};
+  Seconds backoff_initial{1};
+  Seconds backoff_max{30};
+  Seconds unauthorized_retry{120};
+  int latency_ms = 200;
+  int decoder_threads = 1;
+};
+
+struct NodeIdentity {
+  std::string id;
+  std::string region;
+  std::string village;
+};
+
+struct LoggingConfig {
+  LogLevel level = LogLevel::Info;
+};
+
+struct Config {
+  std::filesystem::path source_file;
+  NodeIdentity node;
+  std::filesystem::path state_dir = "/var/lib/villagecam";
+  Seconds uptime_flush_interval{30};  // how often uptime history is saved
+  std::optional<std::filesystem::path> secrets_file;
+  LoggingConfig logging;
+  IngestConfig ingest;
+  std::vector<CameraConfig> cameras;
+};
+
+}  // namespace villagecam::config

@@ -1,0 +1,295 @@
+#include "config/config_loader.hpp"
+
+#include <yaml-cpp/yaml.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
+#include <fstream>
+#include <map>
+#include <regex>
+#include <sstream>
+
+#include "config/yaml_reader.hpp"
+
+namespace villagecam::config {
+namespace {
+
+namespace fs = std::filesystem;
+
+const std::regex kIdPattern("[a-z0-9][a-z0-9_-]{0,63}");
+
+const std::vector<std::string> kTopKeys{"node", "state_dir", "uptime_flush_interval", "secrets_file", "logging", "ingest", "cameras"};
+const std::vector<std::string> kNodeKeys{"id", "region", "village"};
+const std::vector<std::string> kLoggingKeys{"level"};
+const std::vector<std::string> kIngestKeys{"pipeline",        "pipelines_dir",      "connect_timeout",
+                                           "stall_timeout",   "backoff_initial",    "backoff_max",
+                                           "unauthorized_retry", "latency_ms",      "decoder_threads"};
+const std::vector<std::string> kCameraKeys{"id", "name", "rtsp_url", "transport", "secret", "analysis", "enabled"};
+const std::vector<std::string> kAnalysisKeys{"fps", "width", "height"};
+const std::vector<std::string> kTransports{"auto", "tcp", "udp"};
+const std::vector<std::string> kLevels{"trace", "debug", "info", "warn", "error"};
+
+// Loads the secrets file. Its messages never quote a value.
+std::map<std::string, Credentials> loadSecrets(const fs::path& path, YamlReader& config_reader,
+                                               const YAML::Mark& declared_at) {
+  std::map<std::string, Credentials> out;
+  std::ifstream in(path);
+  if (!in) {
+    config_reader.report(declared_at, "secrets_file",
+                         "cannot read '" + path.string() + "': " + std::strerror(errno));
+    return out;
+  }
+  std::stringstream text;
+  text << in.rdbuf();
+  YamlReader reader(path.string(), /*echo_values=*/false);
+  YAML::Node root;
+  try {
+    root = YAML::Load(text.str());
+  } catch (const YAML::ParserException& e) {
+    reader.report(e.mark, "", "YAML syntax error: " + e.msg);
+  }
+  if (root.IsDefined() && !root.IsNull() && reader.expectMap(root, "")) {
+    reader.rejectUnknownKeys(root, "", {"rtsp"});
+    if (const auto rtsp = root["rtsp"]; rtsp.IsDefined() && reader.expectMap(rtsp, "rtsp")) {
+      for (const auto& entry : rtsp) {
+        const std::string name = entry.first.Scalar();
+        const std::string path_here = childPath("rtsp", name);
+        if (!reader.expectMap(entry.second, path_here)) continue;
+        reader.rejectUnknownKeys(entry.second, path_here, {"username", "password"});
+        Credentials c;
+        if (auto n = reader.required(entry.second, path_here, "username")) {
+          c.username = reader.string(*n, childPath(path_here, "username")).value_or("");
+        }
+        if (auto n = reader.required(entry.second, path_here, "password")) {
+          c.password = reader.string(*n, childPath(path_here, "password")).value_or("");
+        }
+        out.emplace(name, std::move(c));
+      }
+    }
+  }
+  for (auto& issue : reader.takeIssues()) {
+    config_reader.add(std::move(issue));
+  }
+  return out;
+}
+
+fs::path resolve(const fs::path& base_dir, const std::string& p) {
+  const fs::path path(p);
+  return path.is_absolute() ? path : base_dir / path;
+}
+
+class ConfigParser {
+ public:
+  ConfigParser(const std::string& label, fs::path base_dir) : reader_(label), base_dir_(std::move(base_dir)) {}
+
+  Config parse(std::string_view yaml) {
+    Config cfg;
+    cfg.source_file = reader_.file();
+    YAML::Node root;
+    try {
+      root = YAML::Load(std::string(yaml));
+    } catch (const YAML::ParserException& e) {
+      reader_.report(e.mark, "", "YAML syntax error: " + e.msg);
+      throw ConfigError(reader_.takeIssues());
+    }
+    if (!root.IsDefined() || root.IsNull()) {
+      reader_.reportAtFile("", "the file is empty; see config/villagecam.example.yaml");
+      throw ConfigError(reader_.takeIssues());
+    }
+    if (!reader_.expectMap(root, "")) throw ConfigError(reader_.takeIssues());
+    reader_.rejectUnknownKeys(root, "", kTopKeys);
+
+    if (auto node = reader_.required(root, "", "node")) readNode(*node, cfg.node);
+    if (auto n = root["state_dir"]; n.IsDefined()) {
+      if (auto s = reader_.string(n, "state_dir")) cfg.state_dir = resolve(base_dir_, *s);
+    }
+    if (auto n = root["uptime_flush_interval"]; n.IsDefined()) {
+      if (auto d = reader_.duration(n, "uptime_flush_interval", 1, 600)) cfg.uptime_flush_interval = *d;
+    }
+    std::map<std::string, Credentials> secrets;
+    if (auto n = root["secrets_file"]; n.IsDefined()) {
+      if (auto s = reader_.string(n, "secrets_file")) {
+        cfg.secrets_file = resolve(base_dir_, *s);
+        secrets = loadSecrets(*cfg.secrets_file, reader_, n.Mark());
+        secrets_loaded_ = true;
+      }
+    }
+    if (auto n = root["logging"]; n.IsDefined() && reader_.expectMap(n, "logging")) {
+      reader_.rejectUnknownKeys(n, "logging", kLoggingKeys);
+      if (auto l = n["level"]; l.IsDefined()) {
+        if (auto i = reader_.choice(l, "logging.level", kLevels)) cfg.logging.level = static_cast<LogLevel>(*i);
+      }
+    }
+    if (auto n = root["ingest"]; n.IsDefined() && reader_.expectMap(n, "ingest")) readIngest(n, cfg.ingest);
+    if (auto n = reader_.required(root, "", "cameras"); n && reader_.expectSequence(*n, "cameras")) {
+      readCameras(*n, secrets, cfg.cameras);
+    }
+    if (reader_.hasIssues()) throw ConfigError(reader_.takeIssues());
+    return cfg;
+  }
+
+ private:
+  void readNode(const YAML::Node& n, NodeIdentity& node) {
+    if (!reader_.expectMap(n, "node")) return;
+    reader_.rejectUnknownKeys(n, "node", kNodeKeys);
+    if (auto id = reader_.required(n, "node", "id")) node.id = readId(*id, "node.id").value_or("");
+    if (auto v = n["region"]; v.IsDefined()) node.region = reader_.string(v, "node.region").value_or("");
+    if (auto v = n["village"]; v.IsDefined()) node.village = reader_.string(v, "node.village").value_or("");
+  }
+
+  std::optional<std::string> readId(const YAML::Node& n, const std::string& path) {
+    auto id = reader_.string(n, path);
+    if (id && !std::regex_match(*id, kIdPattern)) {
+      reader_.report(n.Mark(), path,
+                     "'" + *id + "' is not a valid id (expected 1 to 64 of a-z, 0-9, '-' and '_', "
+                     "starting with a letter or digit)");
+      return std::nullopt;
+    }
+    return id;
+  }
+
+  void readIngest(const YAML::Node& n, IngestConfig& in) {
+    reader_.rejectUnknownKeys(n, "ingest", kIngestKeys);
+    auto dur = [&](const char* key, Seconds& out, double min_s, double max_s) {
+      if (auto v = n[key]; v.IsDefined()) {
+        if (auto d = reader_.duration(v, childPath("ingest", key), min_s, max_s)) out = *d;
+      }
+    };
+    if (auto v = n["pipeline"]; v.IsDefined()) {
+      if (auto s = reader_.string(v, "ingest.pipeline")) in.pipeline = *s;
+    }
+    if (auto v = n["pipelines_dir"]; v.IsDefined()) {
+      if (auto s = reader_.string(v, "ingest.pipelines_dir")) in.pipelines_dir = resolve(base_dir_, *s);
+    }
+    dur("connect_timeout", in.connect_timeout, 1, 120);
+    dur("stall_timeout", in.stall_timeout, 1, 300);
+    dur("backoff_initial", in.backoff_initial, 0.1, 60);
+    dur("backoff_max", in.backoff_max, 1, 3600);
+    dur("unauthorized_retry", in.unauthorized_retry, 5, 86400);
+    if (in.backoff_max < in.backoff_initial) {
+      reader_.report(n["backoff_max"].Mark(), "ingest.backoff_max", "must not be shorter than ingest.backoff_initial");
+    }
+    if (auto v = n["latency_ms"]; v.IsDefined()) {
+      if (auto i = reader_.integer(v, "ingest.latency_ms", 0, 5000)) in.latency_ms = static_cast<int>(*i);
+    }
+    if (auto v = n["decoder_threads"]; v.IsDefined()) {
+      if (auto i = reader_.integer(v, "ingest.decoder_threads", 0, 16)) in.decoder_threads = static_cast<int>(*i);
+    }
+  }
+
+  void readCameras(const YAML::Node& list, const std::map<std::string, Credentials>& secrets,
+                   std::vector<CameraConfig>& out) {
+    std::map<std::string, YAML::Mark> first_seen;
+    for (size_t i = 0; i < list.size(); ++i) {
+      const YAML::Node n = list[i];
+      const std::string path = indexPath("cameras", i);
+      if (!reader_.expectMap(n, path)) continue;
+      reader_.rejectUnknownKeys(n, path, kCameraKeys);
+      CameraConfig cam;
+      if (auto id = reader_.required(n, path, "id")) {
+        if (auto s = readId(*id, childPath(path, "id"))) {
+          cam.id = *s;
+          if (auto [it, fresh] = first_seen.emplace(*s, id->Mark()); !fresh) {
+            reader_.report(id->Mark(), childPath(path, "id"),
+                           "duplicate camera id '" + *s + "' (first defined at " + reader_.file() + ":" +
+                               std::to_string(it->second.line + 1) + ":" +
+                               std::to_string(it->second.column + 1) + ")");
+          }
+        }
+      }
+      cam.name = cam.id;
+      if (auto v = n["name"]; v.IsDefined()) cam.name = reader_.string(v, childPath(path, "name")).value_or(cam.id);
+      if (auto v = reader_.required(n, path, "rtsp_url")) readUrl(*v, childPath(path, "rtsp_url"), cam);
+      if (auto v = n["transport"]; v.IsDefined()) {
+        if (auto t = reader_.choice(v, childPath(path, "transport"), kTransports)) {
+          cam.transport = static_cast<Transport>(*t);
+        }
+      }
+      if (auto v = n["secret"]; v.IsDefined()) readSecretRef(v, childPath(path, "secret"), secrets, cam);
+      if (auto v = n["enabled"]; v.IsDefined()) cam.enabled = reader_.boolean(v, childPath(path, "enabled")).value_or(true);
+      if (auto v = n["analysis"]; v.IsDefined() && reader_.expectMap(v, childPath(path, "analysis"))) {
+        const std::string apath = childPath(path, "analysis");
+        reader_.rejectUnknownKeys(v, apath, kAnalysisKeys);
+        if (auto f = v["fps"]; f.IsDefined()) cam.analysis.fps = reader_.number(f, childPath(apath, "fps"), 0.1, 30).value_or(cam.analysis.fps);
+        if (auto w = v["width"]; w.IsDefined()) cam.analysis.width = static_cast<int>(reader_.integer(w, childPath(apath, "width"), 32, 3840).value_or(cam.analysis.width));
+        if (auto h = v["height"]; h.IsDefined()) cam.analysis.height = static_cast<int>(reader_.integer(h, childPath(apath, "height"), 32, 2160).value_or(cam.analysis.height));
+        if (cam.analysis.width % 2 || cam.analysis.height % 2) {
+          reader_.report(v.Mark(), apath, "width and height must be even numbers of pixels");
+        }
+      }
+      out.push_back(std::move(cam));
+    }
+  }
+
+  void readUrl(const YAML::Node& v, const std::string& path, CameraConfig& cam) {
+    auto text = reader_.string(v, path);
+    if (!text) return;
+    auto parsed = parseRtspUrl(*text);
+    if (!parsed.url) {
+      reader_.report(v.Mark(), path, "malformed RTSP URL '" + redactUrlsIn(*text) + "': " + parsed.error);
+      return;
+    }
+    cam.url = *parsed.url;
+    if (!cam.url.username.empty() || !cam.url.password.empty()) {
+      cam.credentials = Credentials{cam.url.username, cam.url.password};
+    }
+  }
+
+  void readSecretRef(const YAML::Node& v, const std::string& path,
+                     const std::map<std::string, Credentials>& secrets, CameraConfig& cam) {
+    auto name = reader_.string(v, path);
+    if (!name) return;
+    if (!secrets_loaded_) {
+      reader_.report(v.Mark(), path, "names secret '" + *name + "' but no secrets_file is set");
+      return;
+    }
+    if (cam.credentials) {
+      reader_.report(v.Mark(), path, "credentials given twice: in rtsp_url and as a secret; keep one");
+      return;
+    }
+    const auto it = secrets.find(*name);
+    if (it == secrets.end()) {
+      reader_.report(v.Mark(), path, "no entry '" + *name + "' under rtsp: in the secrets file");
+      return;
+    }
+    cam.credentials = it->second;
+  }
+
+  YamlReader reader_;
+  fs::path base_dir_;
+  bool secrets_loaded_ = false;
+};
+
+}  // namespace
+
+const char* toString(Transport t) {
+  switch (t) {
+    case Transport::Tcp: return "tcp";
+    case Transport::Udp: return "udp";
+    default: return "auto";
+  }
+}
+
+const char* toString(LogLevel l) {
+  static const char* names[] = {"trace", "debug", "info", "warn", "error"};
+  return names[static_cast<int>(l)];
+}
+
+Config parseConfig(std::string_view yaml, const std::string& file_label, const fs::path& base_dir) {
+  ConfigParser parser(file_label, base_dir);
+  return parser.parse(yaml);
+}
+
+Config loadConfig(const fs::path& file) {
+  std::ifstream in(file);
+  if (!in) {
+    throw ConfigError({{file.string(), 0, 0, "", std::string("cannot read the file: ") + std::strerror(errno)}});
+  }
+  std::stringstream text;
+  text << in.rdbuf();
+  const fs::path base = file.has_parent_path() ? file.parent_path() : fs::path(".");
+  return parseConfig(text.str(), file.string(), base);
+}
+
+}  // namespace villagecam::config

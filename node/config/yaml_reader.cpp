@@ -1,0 +1,200 @@
+#include "config/yaml_reader.hpp"
+
+#include <charconv>
+#include <cmath>
+#include <map>
+#include <set>
+#include <sstream>
+
+#include "config/did_you_mean.hpp"
+
+namespace villagecam::config {
+namespace {
+
+std::string formatNumber(double v) {
+  std::ostringstream out;
+  out << v;
+  return out.str();
+}
+
+const char* describeKind(const YAML::Node& node) {
+  switch (node.Type()) {
+    case YAML::NodeType::Map: return "a mapping";
+    case YAML::NodeType::Sequence: return "a list";
+    case YAML::NodeType::Null: return "nothing";
+    case YAML::NodeType::Scalar: return "a scalar";
+    default: return "nothing";
+  }
+}
+
+}  // namespace
+
+std::string childPath(const std::string& parent, const std::string& key) {
+  return parent.empty() ? key : parent + "." + key;
+}
+
+std::string indexPath(const std::string& parent, size_t index) {
+  return parent + "[" + std::to_string(index) + "]";
+}
+
+void YamlReader::report(const YAML::Mark& at, const std::string& path, const std::string& message) {
+  const bool located = !at.is_null();
+  issues_.push_back({file_, located ? at.line + 1 : 0, located ? at.column + 1 : 0, path, message});
+}
+
+void YamlReader::reportAtFile(const std::string& path, const std::string& message) {
+  issues_.push_back({file_, 0, 0, path, message});
+}
+
+std::string YamlReader::quoted(const std::string& value) const {
+  return echo_values_ ? "'" + value + "'" : "a value that is not shown here (secrets file)";
+}
+
+bool YamlReader::expectMap(const YAML::Node& node, const std::string& path) {
+  if (node.IsMap()) return true;
+  report(node.Mark(), path, std::string("expected a mapping of keys, got ") + describeKind(node));
+  return false;
+}
+
+bool YamlReader::expectSequence(const YAML::Node& node, const std::string& path) {
+  if (node.IsSequence()) return true;
+  report(node.Mark(), path, std::string("expected a list, got ") + describeKind(node));
+  return false;
+}
+
+void YamlReader::rejectUnknownKeys(const YAML::Node& map, const std::string& path,
+                                   const std::vector<std::string>& allowed) {
+  std::map<std::string, YAML::Mark> seen;
+  for (const auto& entry : map) {
+    const std::string key = entry.first.Scalar();
+    const YAML::Mark at = entry.first.Mark();
+    if (auto [it, inserted] = seen.emplace(key, at); !inserted) {
+      report(at, childPath(path, key),
+             "key given twice (first at line " + std::to_string(it->second.line + 1) + ")");
+      continue;
+    }
+    if (std::find(allowed.begin(), allowed.end(), key) != allowed.end()) continue;
+    if (auto suggestion = didYouMean(key, allowed)) {
+      report(at, childPath(path, *suggestion),
+             "unknown key '" + key + "' (did you mean '" + *suggestion + "'?)");
+    } else {
+      std::string known;
+      for (const auto& a : allowed) known += (known.empty() ? "" : ", ") + a;
+      report(at, childPath(path, key), "unknown key '" + key + "' (expected one of: " + known + ")");
+    }
+  }
+}
+
+std::optional<YAML::Node> YamlReader::required(const YAML::Node& map, const std::string& path,
+                                               const std::string& key) {
+  const YAML::Node child = map[key];
+  if (child.IsDefined() && !child.IsNull()) return child;
+  const YAML::Mark at = child.IsDefined() ? child.Mark() : map.Mark();
+  report(at, childPath(path, key), child.IsDefined() ? "a value is required" : "missing required key");
+  return std::nullopt;
+}
+
+std::optional<std::string> YamlReader::scalar(const YAML::Node& node, const std::string& path,
+                                              const char* expected) {
+  if (node.IsScalar()) return node.Scalar();
+  report(node.Mark(), path, std::string("expected ") + expected + ", got " + describeKind(node));
+  return std::nullopt;
+}
+
+std::optional<std::string> YamlReader::string(const YAML::Node& node, const std::string& path) {
+  return scalar(node, path, "a string");
+}
+
+std::optional<long> YamlReader::integer(const YAML::Node& node, const std::string& path, long min,
+                                        long max) {
+  auto text = scalar(node, path, "a whole number");
+  if (!text) return std::nullopt;
+  long value = 0;
+  auto [ptr, ec] = std::from_chars(text->data(), text->data() + text->size(), value);
+  if (ec != std::errc() || ptr != text->data() + text->size()) {
+    report(node.Mark(), path, "expected a whole number, got " + quoted(*text));
+    return std::nullopt;
+  }
+  if (value < min || value > max) {
+    report(node.Mark(), path,
+           std::to_string(value) + " is out of range (expected " + std::to_string(min) + " to " +
+               std::to_string(max) + ")");
+    return std::nullopt;
+  }
+  return value;
+}
+
+std::optional<double> YamlReader::number(const YAML::Node& node, const std::string& path, double min,
+                                         double max) {
+  auto text = scalar(node, path, "a number");
+  if (!text) return std::nullopt;
+  double value = 0;
+  auto [ptr, ec] = std::from_chars(text->data(), text->data() + text->size(), value);
+  if (ec != std::errc() || ptr != text->data() + text->size() || !std::isfinite(value)) {
+    report(node.Mark(), path, "expected a number, got " + quoted(*text));
+    return std::nullopt;
+  }
+  if (value < min || value > max) {
+    report(node.Mark(), path,
+           formatNumber(value) + " is out of range (expected " + formatNumber(min) + " to " +
+               formatNumber(max) + ")");
+    return std::nullopt;
+  }
+  return value;
+}
+
+std::optional<bool> YamlReader::boolean(const YAML::Node& node, const std::string& path) {
+  auto text = scalar(node, path, "true or false");
+  if (!text) return std::nullopt;
+  static const std::set<std::string> yes{"true", "True", "TRUE", "yes", "Yes", "on", "On"};
+  static const std::set<std::string> no{"false", "False", "FALSE", "no", "No", "off", "Off"};
+  if (yes.count(*text)) return true;
+  if (no.count(*text)) return false;
+  report(node.Mark(), path, "expected true or false, got " + quoted(*text));
+  return std::nullopt;
+}
+
+std::optional<std::chrono::duration<double>> YamlReader::duration(const YAML::Node& node,
+                                                                  const std::string& path, double min_s,
+                                                                  double max_s) {
+  auto text = scalar(node, path, "a duration");
+  if (!text) return std::nullopt;
+  double value = 0;
+  const char* begin = text->data();
+  const char* end = begin + text->size();
+  auto [ptr, ec] = std::from_chars(begin, end, value);
+  const std::string unit(ptr, end);
+  static const std::map<std::string, double> units{{"", 1.0}, {"ms", 0.001}, {"s", 1.0},
+                                                   {"m", 60.0}, {"h", 3600.0}};
+  const auto scale = units.find(unit);
+  if (ec != std::errc() || scale == units.end() || !std::isfinite(value)) {
+    report(node.Mark(), path,
+           "expected a duration such as 500ms, 10s, 5m or 2h, got " + quoted(*text));
+    return std::nullopt;
+  }
+  const double seconds = value * scale->second;
+  if (seconds < min_s || seconds > max_s) {
+    report(node.Mark(), path,
+           *text + " is out of range (expected " + formatNumber(min_s) + "s to " + formatNumber(max_s) +
+               "s)");
+    return std::nullopt;
+  }
+  return std::chrono::duration<double>(seconds);
+}
+
+std::optional<size_t> YamlReader::choice(const YAML::Node& node, const std::string& path,
+                                         const std::vector<std::string>& choices) {
+  auto text = scalar(node, path, "a string");
+  if (!text) return std::nullopt;
+  for (size_t i = 0; i < choices.size(); ++i) {
+    if (choices[i] == *text) return i;
+  }
+  std::string list;
+  for (const auto& c : choices) list += (list.empty() ? "" : ", ") + c;
+  std::string message = "expected one of " + list + ", got " + quoted(*text);
+  if (auto suggestion = didYouMean(*text, choices)) message += " (did you mean '" + *suggestion + "'?)";
+  report(node.Mark(), path, message);
+  return std::nullopt;
+}
+
+}  // namespace villagecam::config

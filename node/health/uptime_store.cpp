@@ -1,0 +1,67 @@
+#include "health/uptime_store.hpp"
+
+#include "util/atomic_file.hpp"
+#include "util/logging.hpp"
+
+namespace villagecam::health {
+
+UptimeStore::UptimeStore(std::filesystem::path state_dir, const Clock& clock)
+    : state_dir_(std::move(state_dir)), clock_(clock), log_(logger("uptime")) {
+  last_flush_ = clock_.steady();
+}
+
+void UptimeStore::load() {
+  std::lock_guard lock(mutex_);
+  const auto text = readFileIfExists(file());
+  if (!text) {
+    log_->info("no uptime history yet at {}; starting one", file().string());
+    return;
+  }
+  try {
+    ledger_ = UptimeLedger::fromJson(*text);
+    ledger_.prune(clock_.wall());
+    log_->info("uptime history loaded for {} camera(s)", ledger_.cameras().size());
+  } catch (const std::exception& e) {
+    const auto aside = file().string() + ".corrupt-" +
+                       std::to_string(std::chrono::duration_cast<std::chrono::seconds>(
+                                          clock_.wall().time_since_epoch()).count());
+    std::error_code ec;
+    std::filesystem::rename(file(), aside, ec);
+    log_->error("{}: {}; kept it as {} and started a new history", file().string(), e.what(), aside);
+  }
+}
+
+void UptimeStore::account(const std::string& camera, WallTime from, WallTime to, Presence presence) {
+  if (presence == Presence::Unknown) return;
+  std::lock_guard lock(mutex_);
+  ledger_.record(camera, from, to, presence == Presence::Up);
+}
+
+bool UptimeStore::flush(bool force) {
+  const SteadyTime now = clock_.steady();
+  std::string document;
+  {
+    std::lock_guard lock(mutex_);
+    if (!force && now - last_flush_ < flush_interval_) return true;
+    last_flush_ = now;
+    ledger_.prune(clock_.wall());
+    document = ledger_.toJson();
+  }
+  try {
+    writeFileAtomically(file(), document);
+    if (last_flush_failed_) log_->info("uptime history saved again");
+    last_flush_failed_ = false;
+    return true;
+  } catch (const std::exception& e) {
+    if (!last_flush_failed_) log_->error("cannot save uptime history: {} (kept in memory; retrying)", e.what());
+    last_flush_failed_ = true;
+    return false;
+  }
+}
+
+UptimeStats UptimeStore::stats(const std::string& camera) const {
+  std::lock_guard lock(mutex_);
+  return ledger_.stats(camera, clock_.wall());
+}
+
+}  // namespace villagecam::health

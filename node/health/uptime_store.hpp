@@ -1,0 +1,47 @@
+// The uptime ledger of a node, fed once a second from the cameras' states and
+// saved atomically to <state_dir>/uptime.json every flush interval and on stop.
+#pragma once
+
+#include <spdlog/logger.h>
+
+#include <filesystem>
+#include <memory>
+#include <mutex>
+#include <string>
+
+#include "health/uptime_ledger.hpp"
+#include "util/clock.hpp"
+
+namespace villagecam::health {
+
+enum class Presence { Up, Down, Unknown };
+
+class UptimeStore {
+ public:
+  UptimeStore(std::filesystem::path state_dir, const Clock& clock);
+
+  // Loads the saved ledger; a missing file starts empty, a corrupt one is kept
+  // aside as uptime.json.corrupt-<time> and the ledger starts empty.
+  void load();
+  // Records the time since the last call for one camera.
+  void account(const std::string& camera, WallTime from, WallTime to, Presence presence);
+  // Saves if the interval has passed (or force); errors are logged, not thrown,
+  // and the ledger stays in memory for the next try.
+  bool flush(bool force = false);
+  UptimeStats stats(const std::string& camera) const;
+
+  std::filesystem::path file() const { return state_dir_ / "uptime.json"; }
+  void setFlushInterval(Duration d) { flush_interval_ = d; }
+
+ private:
+  std::filesystem::path state_dir_;
+  const Clock& clock_;
+  std::shared_ptr<spdlog::logger> log_;
+  mutable std::mutex mutex_;
+  UptimeLedger ledger_;
+  Duration flush_interval_ = std::chrono::seconds(30);
+  SteadyTime last_flush_{};
+  bool last_flush_failed_ = false;
+};
+
+}  // namespace villagecam::health

@@ -1,0 +1,186 @@
+#include "ingest/camera_pipeline.hpp"
+
+#include <gst/app/gstappsink.h>
+
+#include <algorithm>
+#include <stdexcept>
+
+#include "ingest/error_classifier.hpp"
+
+namespace villagecam::ingest {
+namespace {
+
+std::string lower(std::string s) {
+  std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return std::tolower(c); });
+  return s;
+}
+
+gst::ElementPtr parseLaunch(const std::string& description, bool as_bin) {
+  GError* raw_error = nullptr;
+  GstElement* element = as_bin ? gst_parse_bin_from_description(description.c_str(), TRUE, &raw_error)
+                               : gst_parse_launch(description.c_str(), &raw_error);
+  gst::ErrorPtr error(raw_error);
+  if (!element) {
+    throw std::runtime_error("pipeline template does not build: " +
+                             std::string(error ? error->message : "unknown error") + " in '" + description + "'");
+  }
+  // A missing element may still yield a partial element with an error set.
+  if (error) {
+    gst::ElementPtr partial = gst::adoptFloating(element);
+    throw std::runtime_error("pipeline template does not build: " + std::string(error->message) + " in '" +
+                             description + "'");
+  }
+  return gst::adoptFloating(element);
+}
+
+}  // namespace
+
+CameraPipeline::CameraPipeline(const RenderedPipeline& rendered, const config::RtspUrl& url,
+                               const std::optional<config::Credentials>& credentials,
+                               std::shared_ptr<Mailbox> mailbox, std::shared_ptr<StreamCounters> counters)
+    : rendered_(rendered), mailbox_(std::move(mailbox)), counters_(std::move(counters)) {
+  gst::ensureInitialised();
+  pipeline_ = gst::adoptFloating(gst_pipeline_new(nullptr));
+  gst::ElementPtr source = parseLaunch(rendered_.source, /*as_bin=*/false);
+  source_ = source.get();
+  // The address and the secrets go in as properties, never through a string
+  // that GStreamer might log or put into an error.
+  g_object_set(source_, "location", url.withoutCredentials().c_str(), nullptr);
+  if (credentials) {
+    g_object_set(source_, "user-id", credentials->username.c_str(), "user-pw", credentials->password.c_str(),
+                 nullptr);
+  }
+  gst_bin_add(GST_BIN(pipeline_.get()), source.release());  // the bin takes our reference
+  g_signal_connect(source_, "pad-added", G_CALLBACK(&CameraPipeline::onPadAdded), this);
+
+  bus_.reset(gst_element_get_bus(pipeline_.get()));
+  gst_bus_set_sync_handler(bus_.get(), &CameraPipeline::onBusMessage, this, nullptr);
+}
+
+CameraPipeline::~CameraPipeline() {
+  // NULL joins every streaming thread; after it no callback can run.
+  gst_element_set_state(pipeline_.get(), GST_STATE_NULL);
+  g_signal_handlers_disconnect_by_data(source_, this);
+  gst_bus_set_sync_handler(bus_.get(), nullptr, nullptr, nullptr);
+}
+
+void CameraPipeline::play() {
+  if (gst_element_set_state(pipeline_.get(), GST_STATE_PLAYING) == GST_STATE_CHANGE_FAILURE) {
+    mailbox_->postFailure({FailureKind::Other, "pipeline refused to start"});
+  }
+}
+
+StreamInfo CameraPipeline::info() const {
+  std::lock_guard lock(info_mutex_);
+  StreamInfo out = info_;
+  if (parse_src_ && out.width == 0) {
+    gst::CapsPtr caps(gst_pad_get_current_caps(parse_src_.get()));
+    if (caps && gst_caps_get_size(caps.get()) > 0) {
+      const GstStructure* s = gst_caps_get_structure(caps.get(), 0);
+      gst_structure_get_int(s, "width", &out.width);
+      gst_structure_get_int(s, "height", &out.height);
+    }
+  }
+  return out;
+}
+
+void CameraPipeline::onPadAdded(GstElement*, GstPad* pad, gpointer self) {
+  static_cast<CameraPipeline*>(self)->linkVideoPad(pad);
+}
+
+void CameraPipeline::linkVideoPad(GstPad* pad) {
+  gst::CapsPtr caps(gst_pad_get_current_caps(pad));
+  if (!caps) caps.reset(gst_pad_query_caps(pad, nullptr));
+  if (!caps || gst_caps_get_size(caps.get()) == 0) return;
+  const GstStructure* s = gst_caps_get_structure(caps.get(), 0);
+  const char* media = gst_structure_get_string(s, "media");
+  const char* encoding = gst_structure_get_string(s, "encoding-name");
+  if (!media || std::string(media) != "video") return;  // audio and metadata are not ours
+  const std::string codec = lower(encoding ? encoding : "unknown");
+
+  std::lock_guard lock(info_mutex_);
+  if (linked_) return;  // the first video stream is the one we watch
+  const auto chain = rendered_.chainFor(codec);
+  if (!chain) {
+    mailbox_->postFailure({FailureKind::UnsupportedCodec, "unsupported codec '" + codec + "'"});
+    return;
+  }
+  gst::ElementPtr bin;
+  try {
+    bin = parseLaunch(*chain, /*as_bin=*/true);
+  } catch (const std::exception& e) {
+    mailbox_->postFailure({FailureKind::Other, e.what()});
+    return;
+  }
+  GstElement* borrowed = bin.get();
+  gst_bin_add(GST_BIN(pipeline_.get()), bin.release());
+
+  gst::ElementPtr parse(gst_bin_get_by_name(GST_BIN(borrowed), "parse"));
+  if (parse) {
+    parse_src_.reset(gst_element_get_static_pad(parse.get(), "src"));
+    gst_pad_add_probe(parse_src_.get(), GST_PAD_PROBE_TYPE_BUFFER, &CameraPipeline::onEncodedBuffer, this, nullptr);
+  }
+  gst::ElementPtr sink(gst_bin_get_by_name(GST_BIN(borrowed), "sink"));
+  if (sink) {
+    g_object_set(sink.get(), "emit-signals", TRUE, nullptr);
+    g_signal_connect(sink.get(), "new-sample", G_CALLBACK(&CameraPipeline::onNewSample), this);
+  }
+  gst::PadPtr sink_pad(gst_element_get_static_pad(borrowed, "sink"));
+  if (!sink_pad || gst_pad_link(pad, sink_pad.get()) != GST_PAD_LINK_OK) {
+    mailbox_->postFailure({FailureKind::Other, "cannot link the " + codec + " stream to its decoder"});
+    return;
+  }
+  gst_element_sync_state_with_parent(borrowed);
+  info_.codec = codec;
+  linked_ = true;
+}
+
+GstFlowReturn CameraPipeline::onNewSample(GstElement* sink, gpointer self) {
+  gst::SamplePtr sample(gst_app_sink_pull_sample(GST_APP_SINK(sink)));
+  if (sample) static_cast<CameraPipeline*>(self)->mailbox_->postFrame(std::move(sample));
+  return GST_FLOW_OK;
+}
+
+GstPadProbeReturn CameraPipeline::onEncodedBuffer(GstPad*, GstPadProbeInfo* info, gpointer self) {
+  GstBuffer* buffer = GST_PAD_PROBE_INFO_BUFFER(info);
+  auto* pipeline = static_cast<CameraPipeline*>(self);
+  auto& c = *pipeline->counters_;
+  c.frames.fetch_add(1, std::memory_order_relaxed);
+  c.bytes.fetch_add(gst_buffer_get_size(buffer), std::memory_order_relaxed);
+  if (!GST_BUFFER_FLAG_IS_SET(buffer, GST_BUFFER_FLAG_DELTA_UNIT)) {
+    c.key_frames.fetch_add(1, std::memory_order_relaxed);
+    c.last_gop_frames.store(c.frames_since_key.exchange(1, std::memory_order_relaxed), std::memory_order_relaxed);
+  } else {
+    c.frames_since_key.fetch_add(1, std::memory_order_relaxed);
+  }
+  if (!pipeline->first_frame_posted_.exchange(true, std::memory_order_relaxed)) {
+    pipeline->mailbox_->postFirstEncodedFrame();
+  }
+  return GST_PAD_PROBE_OK;
+}
+
+GstBusSyncReply CameraPipeline::onBusMessage(GstBus*, GstMessage* message, gpointer self) {
+  static_cast<CameraPipeline*>(self)->handleBusMessage(message);
+  return GST_BUS_DROP;  // nothing piles up on the bus; we take what we need here
+}
+
+void CameraPipeline::handleBusMessage(GstMessage* message) {
+  switch (GST_MESSAGE_TYPE(message)) {
+    case GST_MESSAGE_ERROR: {
+      GError* raw = nullptr;
+      gchar* raw_debug = nullptr;
+      gst_message_parse_error(message, &raw, &raw_debug);
+      gst::ErrorPtr error(raw);
+      gst::CharPtr debug(raw_debug);
+      mailbox_->postFailure(classifyError(error.get(), debug ? debug.get() : ""));
+      break;
+    }
+    case GST_MESSAGE_EOS:
+      mailbox_->postFailure({FailureKind::StreamEnded, "camera ended the stream"});
+      break;
+    default:
+      break;
+  }
+}
+
+}  // namespace villagecam::ingest

@@ -1,0 +1,175 @@
+#include "ingest/camera_worker.hpp"
+
+#include <algorithm>
+#include <functional>
+
+#include "ingest/error_classifier.hpp"
+#include "ingest/tcp_diagnosis.hpp"
+#include "util/logging.hpp"
+
+namespace villagecam::ingest {
+namespace {
+
+Duration toDuration(config::Seconds s) { return std::chrono::duration_cast<Duration>(s); }
+
+// How often the worker refreshes its measured rates when nothing happens.
+constexpr Duration kHealthPeriod = std::chrono::milliseconds(500);
+
+}  // namespace
+
+SupervisorPolicy policyFrom(const config::IngestConfig& ingest) {
+  SupervisorPolicy p;
+  p.connect_timeout = toDuration(ingest.connect_timeout);
+  p.stall_timeout = toDuration(ingest.stall_timeout);
+  p.backoff_initial = toDuration(ingest.backoff_initial);
+  p.backoff_max = toDuration(ingest.backoff_max);
+  p.unauthorized_retry = toDuration(ingest.unauthorized_retry);
+  return p;
+}
+
+CameraWorker::CameraWorker(config::CameraConfig camera, const config::IngestConfig& ingest,
+                           RenderedPipeline rendered, const Clock& clock)
+    : camera_(std::move(camera)),
+      rendered_(std::move(rendered)),
+      clock_(clock),
+      log_(cameraLogger(camera_.id)),
+      supervisor_(policyFrom(ingest), clock.steady(), std::hash<std::string>{}(camera_.id) ^
+                                                          static_cast<std::uint64_t>(clock.wall().time_since_epoch().count())) {
+  health_.id = camera_.id;
+  health_.name = camera_.name;
+  health_.url = camera_.url.redacted();
+  health_.since = clock_.wall();
+  health_.reason = "starting";
+}
+
+CameraWorker::~CameraWorker() { stop(); }
+
+void CameraWorker::start() {
+  last_loop_ = clock_.steady().time_since_epoch().count();
+  thread_ = std::thread([this] { run(); });
+}
+
+void CameraWorker::stop() {
+  stopping_ = true;
+  mailbox_->wake();
+  if (thread_.joinable()) thread_.join();
+}
+
+CameraHealth CameraWorker::health() const {
+  std::lock_guard lock(health_mutex_);
+  return health_;
+}
+
+void CameraWorker::startStream(SteadyTime now) {
+  counters_->frames_since_key = 0;
+  try {
+    pipeline_ = std::make_unique<CameraPipeline>(rendered_, camera_.url, camera_.credentials, mailbox_, counters_);
+  } catch (const std::exception& e) {
+    supervisor_.streamStarted(now);
+    supervisor_.streamFailed(now, FailureKind::Other, e.what());
+    log_->error("{}", e.what());
+    return;
+  }
+  supervisor_.streamStarted(now);
+  log_->debug("connecting to {} (attempt {})", camera_.url.redacted(), supervisor_.attempts());
+  pipeline_->play();
+}
+
+void CameraWorker::stopStream() {
+  pipeline_.reset();  // joins the pipeline's streaming threads
+  mailbox_->clear();  // what the old stream left behind is no news
+  rates_.reset();
+}
+
+void CameraWorker::run() {
+  StateInfo reported = supervisor_.state();
+  while (!stopping_) {
+    SteadyTime now = clock_.steady();
+    last_loop_ = now.time_since_epoch().count();
+
+    switch (supervisor_.poll(now)) {
+      case CameraSupervisor::Action::StartStream:
+        startStream(now);
+        break;
+      case CameraSupervisor::Action::StopStream:
+        stopStream();
+        break;
+      case CameraSupervisor::Action::None:
+        break;
+    }
+
+    const SteadyTime deadline = std::min(supervisor_.nextDeadline(), now + kHealthPeriod);
+    Mailbox::Batch batch = mailbox_->waitUntil(std::max(deadline, clock_.steady()));
+    if (stopping_) break;
+    now = clock_.steady();
+
+    const std::uint64_t frames = counters_->frames.load(std::memory_order_relaxed);
+    if (frames != frames_seen_) {
+      frames_seen_ = frames;
+      last_frame_ = now;
+      supervisor_.frameArrived(now);
+    }
+    if (batch.frame) {
+      ++frames_decoded_;
+      if (frame_handler_) frame_handler_(*batch.frame);
+    }
+    for (auto failure : batch.failures) {
+      if (!supervisor_.streaming()) break;
+      stopStream();
+      if (failure.reason == kCouldNotConnect) {
+        if (auto why = diagnoseTcp(camera_.url, std::chrono::seconds(1))) failure = *why;
+      }
+      supervisor_.streamFailed(clock_.steady(), failure.kind, failure.reason);
+    }
+
+    refreshHealth(now);
+    const StateInfo& state = supervisor_.state();
+    if (state.state != reported.state || state.reason != reported.reason) {
+      const bool became_worse = state.state != CameraState::Online;
+      if (state.state != reported.state) {
+        (became_worse ? log_->warn("{} -> {}: {}", toString(reported.state), toString(state.state), state.reason)
+                      : log_->info("{} -> {}: {}", toString(reported.state), toString(state.state), state.reason));
+      } else {
+        log_->debug("{}: {}", toString(state.state), state.reason);
+      }
+      reported = state;
+      if (state_handler_) state_handler_(health());
+    }
+  }
+  stopStream();
+}
+
+void CameraWorker::refreshHealth(SteadyTime now) {
+  rates_.sample(now, counters_->frames.load(std::memory_order_relaxed),
+                counters_->bytes.load(std::memory_order_relaxed));
+  const StreamInfo info = pipeline_ ? pipeline_->info() : StreamInfo{};
+  const WallTime wall_now = clock_.wall();
+  auto toWall = [&](SteadyTime t) {
+    return wall_now - std::chrono::duration_cast<WallTime::duration>(now - t);
+  };
+  const StateInfo& state = supervisor_.state();
+
+  std::lock_guard lock(health_mutex_);
+  health_.state = state.state;
+  health_.since = toWall(state.since);
+  health_.reason = state.reason;
+  if (!info.codec.empty()) health_.codec = info.codec;
+  if (info.width > 0) {
+    health_.width = info.width;
+    health_.height = info.height;
+  }
+  const bool online = state.state == CameraState::Online;
+  health_.fps = online ? rates_.framesPerSecond() : 0.0;
+  health_.bitrate_kbps = online ? rates_.bitsPerSecond() / 1000.0 : 0.0;
+  const auto gop = counters_->last_gop_frames.load(std::memory_order_relaxed);
+  health_.keyframe_interval_s = gop > 0 && health_.fps > 0 ? static_cast<double>(gop) / health_.fps : 0.0;
+  if (frames_seen_ > 0) health_.last_frame = toWall(last_frame_);
+  health_.reconnects = supervisor_.reconnects();
+  health_.frames_received = frames_seen_;
+  health_.frames_decoded = frames_decoded_;
+  health_.frames_dropped = mailbox_->framesDropped();
+  const auto next = supervisor_.nextAttemptAt();
+  health_.next_attempt = next ? std::optional<WallTime>(toWall(*next)) : std::nullopt;
+}
+
+}  // namespace villagecam::ingest

@@ -1,0 +1,59 @@
+// GStreamer pipeline templates (pipelines/*.pipeline): parsing and rendering.
+// Pure string work, tested without GStreamer.
+#pragma once
+
+#include <filesystem>
+#include <map>
+#include <optional>
+#include <stdexcept>
+#include <string>
+
+#include "config/config.hpp"
+
+namespace villagecam::ingest {
+
+class TemplateError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+struct PipelineTemplate {
+  std::string name;
+  std::string source;                          // [source]: the RTSP client element
+  std::map<std::string, std::string> decoders;  // [h264], [h265]: depay ! parse ! decode
+  std::string output;                          // [output]: ... ! appsink name=sink
+};
+
+// A template ready for gst_parse_launch: every placeholder filled in.
+struct RenderedPipeline {
+  std::string source;
+  std::map<std::string, std::string> decoders;
+  std::string output;
+
+  // The chain to link behind the source for a codec, or nullopt if the
+  // template cannot decode that codec.
+  std::optional<std::string> chainFor(const std::string& codec) const;
+};
+
+using TemplateVars = std::map<std::string, std::string>;
+
+// Parses the text of a template; `name` is used in errors.
+PipelineTemplate parseTemplate(const std::string& text, const std::string& name);
+
+// Fills {{placeholders}}; an unknown placeholder is an error naming it.
+RenderedPipeline render(const PipelineTemplate& tmpl, const TemplateVars& vars);
+
+// The placeholder values for one camera.
+TemplateVars templateVars(const config::CameraConfig& camera, const config::IngestConfig& ingest);
+
+// Where templates live: the configured folder, else $VILLAGECAM_PIPELINES_DIR,
+// else the installed folder, else this source tree's pipelines/.
+std::filesystem::path pipelinesDir(const std::filesystem::path& configured);
+
+// Loads <dir>/<name>.pipeline (or `name` itself if it is a path to a file).
+PipelineTemplate loadTemplate(const std::filesystem::path& dir, const std::string& name);
+
+// rtspsrc's protocols value for a transport setting.
+std::string protocolsFor(config::Transport transport);
+
+}  // namespace villagecam::ingest

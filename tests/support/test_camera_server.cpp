@@ -1,0 +1,347 @@
+// villagecam-test-cameras: RTSP test cameras for tests and the demo, on
+// gst-rtsp-server, bound to 127.0.0.1 only.
+//
+//   villagecam-test-cameras [--port N] [--auth-port N] --camera SPEC [--camera SPEC ...]
+//                           [--hang-port] [--garbage-port]
+//   SPEC: NAME[,codec=h264|h265|mjpeg][,user=U,password=P][,size=WxH][,fps=N]
+//
+// Cameras with a user and password are served on the auth port, the others on
+// the RTSP port. Prints one line
+// "READY rtsp_port=N auth_port=N [hang_port=N] [garbage_port=N]" when it
+// listens, then obeys commands on stdin, one per line, answering "OK ..." or
+// "ERR ...":
+//   stop NAME    close the camera's sessions and unmount it (as if unplugged)
+//   start NAME   mount it again
+//   freeze NAME  keep sessions open but send no more video (a hung encoder)
+//   thaw NAME    send video again
+//   quit         exit (so does end of input)
+// A hang port accepts TCP connections and never answers; a garbage port
+// answers every connection with random bytes.
+#include <arpa/inet.h>
+#include <gst/gst.h>
+#include <gst/rtsp-server/rtsp-server.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <cstring>
+#include <iostream>
+#include <map>
+#include <mutex>
+#include <random>
+#include <sstream>
+#include <string>
+#include <thread>
+#include <vector>
+
+namespace {
+
+struct CameraSpec {
+  std::string name;
+  std::string codec = "h264";
+  std::string user;
+  std::string password;
+  int width = 640;
+  int height = 360;
+  int fps = 10;
+};
+
+struct Camera {
+  CameraSpec spec;
+  bool frozen = false;
+  std::vector<GstRTSPMedia*> media;  // borrowed: dropped on "unprepared"
+};
+
+// Cameras with credentials are served by a second server whose auth has no
+// default token, so a request without credentials is challenged (401) rather
+// than told the path does not exist (404), as a real camera does.
+struct Server {
+  GstRTSPServer* server = nullptr;       // open cameras
+  GstRTSPServer* auth_server = nullptr;  // cameras with credentials
+  GstRTSPMountPoints* mounts = nullptr;
+  GstRTSPMountPoints* auth_mounts = nullptr;
+  GMainLoop* loop = nullptr;
+  std::map<std::string, Camera> cameras;
+};
+
+Server g_server;
+
+[[noreturn]] void die(const std::string& message) {
+  std::cerr << "villagecam-test-cameras: " << message << std::endl;
+  std::exit(2);
+}
+
+CameraSpec parseSpec(const std::string& text) {
+  CameraSpec spec;
+  std::stringstream in(text);
+  std::string part;
+  std::getline(in, spec.name, ',');
+  if (spec.name.empty()) die("camera spec without a name: " + text);
+  while (std::getline(in, part, ',')) {
+    const auto eq = part.find('=');
+    if (eq == std::string::npos) die("bad camera option '" + part + "'");
+    const std::string key = part.substr(0, eq), value = part.substr(eq + 1);
+    if (key == "codec") {
+      spec.codec = value;
+    } else if (key == "user") {
+      spec.user = value;
+    } else if (key == "password") {
+      spec.password = value;
+    } else if (key == "size") {
+      if (std::sscanf(value.c_str(), "%dx%d", &spec.width, &spec.height) != 2) die("bad size " + value);
+    } else if (key == "fps") {
+      spec.fps = std::stoi(value);
+    } else {
+      die("unknown camera option '" + key + "'");
+    }
+  }
+  if (spec.codec != "h264" && spec.codec != "h265" && spec.codec != "mjpeg") die("unknown codec " + spec.codec);
+  return spec;
+}
+
+std::string launchLine(const CameraSpec& s) {
+  std::ostringstream out;
+  out << "( videotestsrc is-live=true pattern=ball ! video/x-raw,format=I420,width=" << s.width << ",height=" << s.height
+      << ",framerate=" << s.fps << "/1 ! valve name=valve drop=false ! ";
+  const int gop = s.fps * 2;
+  if (s.codec == "h264") {
+    out << "x264enc tune=zerolatency speed-preset=ultrafast key-int-max=" << gop
+        << " bitrate=600 ! rtph264pay name=pay0 pt=96 config-interval=-1";
+  } else if (s.codec == "h265") {
+    out << "x265enc tune=zerolatency speed-preset=ultrafast key-int-max=" << gop
+        << " bitrate=600 ! rtph265pay name=pay0 pt=96 config-interval=-1";
+  } else {
+    out << "jpegenc quality=60 ! rtpjpegpay name=pay0 pt=26";
+  }
+  out << " )";
+  return out.str();
+}
+
+void setValves(Camera& cam) {
+  for (GstRTSPMedia* media : cam.media) {
+    GstElement* bin = gst_rtsp_media_get_element(media);
+    if (!bin) continue;
+    if (GstElement* valve = gst_bin_get_by_name(GST_BIN(bin), "valve")) {
+      g_object_set(valve, "drop", cam.frozen ? TRUE : FALSE, nullptr);
+      gst_object_unref(valve);
+    }
+    gst_object_unref(bin);
+  }
+}
+
+void onMediaUnprepared(GstRTSPMedia* media, gpointer name) {
+  auto& cam = g_server.cameras[static_cast<const char*>(name)];
+  std::erase(cam.media, media);
+}
+
+void onMediaConfigure(GstRTSPMediaFactory*, GstRTSPMedia* media, gpointer name) {
+  auto& cam = g_server.cameras[static_cast<const char*>(name)];
+  cam.media.push_back(media);
+  g_signal_connect(media, "unprepared", G_CALLBACK(onMediaUnprepared), name);
+  setValves(cam);
+}
+
+void mount(Camera& cam) {
+  GstRTSPMediaFactory* factory = gst_rtsp_media_factory_new();
+  gst_rtsp_media_factory_set_launch(factory, launchLine(cam.spec).c_str());
+  gst_rtsp_media_factory_set_shared(factory, TRUE);
+  const bool with_auth = !cam.spec.user.empty();
+  const std::string role = with_auth ? "user-" + cam.spec.name : "anonymous";
+  gst_rtsp_media_factory_add_role(factory, role.c_str(), GST_RTSP_PERM_MEDIA_FACTORY_ACCESS, G_TYPE_BOOLEAN, TRUE,
+                                  GST_RTSP_PERM_MEDIA_FACTORY_CONSTRUCT, G_TYPE_BOOLEAN, TRUE, nullptr);
+  // The name string lives as long as the map entry, which outlives the server.
+  g_signal_connect(factory, "media-configure", G_CALLBACK(onMediaConfigure),
+                   const_cast<char*>(g_server.cameras.find(cam.spec.name)->first.c_str()));
+  gst_rtsp_mount_points_add_factory(with_auth ? g_server.auth_mounts : g_server.mounts,
+                                    ("/" + cam.spec.name).c_str(), factory);
+}
+
+struct KickContext {
+  std::string path;
+  bool found = false;
+};
+
+GstRTSPFilterResult matchMedia(GstRTSPSession*, GstRTSPSessionMedia* sm, gpointer data) {
+  auto* ctx = static_cast<KickContext*>(data);
+  gint matched = 0;
+  if (gst_rtsp_session_media_matches(sm, ctx->path.c_str(), &matched) &&
+      matched == static_cast<gint>(ctx->path.size())) {
+    ctx->found = true;
+  }
+  return GST_RTSP_FILTER_KEEP;
+}
+
+GstRTSPFilterResult matchSession(GstRTSPClient*, GstRTSPSession* session, gpointer data) {
+  gst_rtsp_session_filter(session, matchMedia, data);
+  return GST_RTSP_FILTER_KEEP;
+}
+
+GstRTSPFilterResult kickClient(GstRTSPServer*, GstRTSPClient* client, gpointer data) {
+  auto* ctx = static_cast<KickContext*>(data);
+  ctx->found = false;
+  gst_rtsp_client_session_filter(client, matchSession, data);
+  return ctx->found ? GST_RTSP_FILTER_REMOVE : GST_RTSP_FILTER_KEEP;
+}
+
+std::string command(const std::string& line) {
+  std::istringstream in(line);
+  std::string verb, name;
+  in >> verb >> name;
+  if (verb == "quit") {
+    g_main_loop_quit(g_server.loop);
+    return "OK quit";
+  }
+  auto it = g_server.cameras.find(name);
+  if (it == g_server.cameras.end()) return "ERR no camera '" + name + "'";
+  Camera& cam = it->second;
+  const std::string path = "/" + name;
+  if (verb == "stop") {
+    const bool with_auth = !cam.spec.user.empty();
+    gst_rtsp_mount_points_remove_factory(with_auth ? g_server.auth_mounts : g_server.mounts, path.c_str());
+    KickContext ctx{path};
+    gst_rtsp_server_client_filter(with_auth ? g_server.auth_server : g_server.server, kickClient, &ctx);
+  } else if (verb == "start") {
+    mount(cam);
+  } else if (verb == "freeze" || verb == "thaw") {
+    cam.frozen = verb == "freeze";
+    setValves(cam);
+  } else {
+    return "ERR unknown command '" + verb + "'";
+  }
+  return "OK " + verb + " " + name;
+}
+
+gboolean runCommand(gpointer data) {
+  std::unique_ptr<std::string> line(static_cast<std::string*>(data));
+  std::cout << command(*line) << std::endl;
+  return G_SOURCE_REMOVE;
+}
+
+int listenLoopback() {
+  const int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  if (fd < 0 || ::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0 || ::listen(fd, 64) != 0) {
+    die(std::string("cannot listen: ") + std::strerror(errno));
+  }
+  return fd;
+}
+
+int portOf(int fd) {
+  sockaddr_in addr{};
+  socklen_t len = sizeof addr;
+  ::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len);
+  return ntohs(addr.sin_port);
+}
+
+// Accepts and holds every connection, saying nothing: a camera hung in connect.
+void hangForever(int listener) {
+  std::vector<int> held;
+  while (true) {
+    const int c = ::accept(listener, nullptr, nullptr);
+    if (c >= 0) held.push_back(c);
+  }
+}
+
+// Answers every connection with random bytes, then keeps it open.
+void answerGarbage(int listener) {
+  std::mt19937 rng(42);
+  std::vector<int> held;
+  while (true) {
+    const int c = ::accept(listener, nullptr, nullptr);
+    if (c < 0) continue;
+    std::string junk(4096, '\0');
+    for (auto& ch : junk) ch = static_cast<char>(rng());
+    (void)!::write(c, junk.data(), junk.size());
+    held.push_back(c);
+  }
+}
+
+GstRTSPServer* newServer(int port, bool with_auth) {
+  GstRTSPServer* server = gst_rtsp_server_new();
+  gst_rtsp_server_set_address(server, "127.0.0.1");
+  gst_rtsp_server_set_service(server, std::to_string(port).c_str());
+  GstRTSPAuth* auth = gst_rtsp_auth_new();
+  if (!with_auth) {
+    GstRTSPToken* anonymous =
+        gst_rtsp_token_new(GST_RTSP_TOKEN_MEDIA_FACTORY_ROLE, G_TYPE_STRING, "anonymous", nullptr);
+    gst_rtsp_auth_set_default_token(auth, anonymous);
+    gst_rtsp_token_unref(anonymous);
+  }
+  gst_rtsp_server_set_auth(server, auth);
+  g_object_unref(auth);
+  return server;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  gst_init(&argc, &argv);
+  int port = 0, auth_port = 0;
+  bool hang = false, garbage = false;
+  std::vector<CameraSpec> specs;
+  for (int i = 1; i < argc; ++i) {
+    const std::string arg = argv[i];
+    if (arg == "--port" && i + 1 < argc) {
+      port = std::stoi(argv[++i]);
+    } else if (arg == "--auth-port" && i + 1 < argc) {
+      auth_port = std::stoi(argv[++i]);
+    } else if (arg == "--camera" && i + 1 < argc) {
+      specs.push_back(parseSpec(argv[++i]));
+    } else if (arg == "--hang-port") {
+      hang = true;
+    } else if (arg == "--garbage-port") {
+      garbage = true;
+    } else {
+      die("unknown argument '" + arg + "' (see the comment at the top of test_camera_server.cpp)");
+    }
+  }
+
+  g_server.loop = g_main_loop_new(nullptr, FALSE);
+  g_server.server = newServer(port, /*with_auth=*/false);
+  g_server.mounts = gst_rtsp_server_get_mount_points(g_server.server);
+  g_server.auth_server = newServer(auth_port, /*with_auth=*/true);
+  g_server.auth_mounts = gst_rtsp_server_get_mount_points(g_server.auth_server);
+
+  GstRTSPAuth* auth = gst_rtsp_server_get_auth(g_server.auth_server);
+  for (const auto& spec : specs) {
+    g_server.cameras[spec.name].spec = spec;
+    if (spec.user.empty()) continue;
+    const std::string role = "user-" + spec.name;
+    GstRTSPToken* token = gst_rtsp_token_new(GST_RTSP_TOKEN_MEDIA_FACTORY_ROLE, G_TYPE_STRING, role.c_str(), nullptr);
+    gchar* basic = gst_rtsp_auth_make_basic(spec.user.c_str(), spec.password.c_str());
+    gst_rtsp_auth_add_basic(auth, basic, token);
+    g_free(basic);
+    gst_rtsp_token_unref(token);
+  }
+  g_object_unref(auth);
+  for (auto& [name, cam] : g_server.cameras) mount(cam);
+
+  if (gst_rtsp_server_attach(g_server.server, nullptr) == 0) die("cannot listen on 127.0.0.1:" + std::to_string(port));
+  if (gst_rtsp_server_attach(g_server.auth_server, nullptr) == 0) die("cannot listen for the auth server");
+  std::ostringstream ready;
+  ready << "READY rtsp_port=" << gst_rtsp_server_get_bound_port(g_server.server)
+        << " auth_port=" << gst_rtsp_server_get_bound_port(g_server.auth_server);
+  if (hang) {
+    const int fd = listenLoopback();
+    ready << " hang_port=" << portOf(fd);
+    std::thread(hangForever, fd).detach();
+  }
+  if (garbage) {
+    const int fd = listenLoopback();
+    ready << " garbage_port=" << portOf(fd);
+    std::thread(answerGarbage, fd).detach();
+  }
+  std::cout << ready.str() << std::endl;
+
+  std::thread([] {
+    std::string line;
+    while (std::getline(std::cin, line)) g_idle_add(runCommand, new std::string(line));
+    g_idle_add(runCommand, new std::string("quit"));
+  }).detach();
+
+  g_main_loop_run(g_server.loop);
+  std::_Exit(0);  // detached threads block in accept(); leave without unwinding them
+}
