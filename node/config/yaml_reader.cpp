@@ -89,7 +89,13 @@ std::optional<YAML::Node> YamlReader::required(const YAML::Node& map, const std:
                                                const std::string& key) {
   const YAML::Node child = map[key];
   if (child.IsDefined() && !child.IsNull()) return child;
-  const YAML::Mark at = child.IsDefined() ? child.Mark() : map.Mark();
+  YAML::Mark at = map.Mark();
+  if (child.IsDefined()) {
+    // A null value has no place of its own; point at its key.
+    for (const auto& entry : map) {
+      if (entry.first.Scalar() == key) at = entry.first.Mark();
+    }
+  }
   report(at, childPath(path, key), child.IsDefined() ? "a value is required" : "missing required key");
   return std::nullopt;
 }

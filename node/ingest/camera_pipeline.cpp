@@ -50,7 +50,7 @@ CameraPipeline::CameraPipeline(const RenderedPipeline& rendered, const config::R
     g_object_set(source_, "user-id", credentials->username.c_str(), "user-pw", credentials->password.c_str(),
                  nullptr);
   }
-  gst_bin_add(GST_BIN(pipeline_.get()), source.release());  // the bin takes our reference
+  gst_bin_add(GST_BIN(pipeline_.get()), source.get());  // the bin takes a reference of its own
   g_signal_connect(source_, "pad-added", G_CALLBACK(&CameraPipeline::onPadAdded), this);
 
   bus_.reset(gst_element_get_bus(pipeline_.get()));
@@ -112,8 +112,8 @@ void CameraPipeline::linkVideoPad(GstPad* pad) {
     mailbox_->postFailure({FailureKind::Other, e.what()});
     return;
   }
-  GstElement* borrowed = bin.get();
-  gst_bin_add(GST_BIN(pipeline_.get()), bin.release());
+  GstElement* borrowed = bin.get();  // stays alive as a child of the pipeline
+  gst_bin_add(GST_BIN(pipeline_.get()), bin.get());
 
   gst::ElementPtr parse(gst_bin_get_by_name(GST_BIN(borrowed), "parse"));
   if (parse) {
@@ -161,7 +161,10 @@ GstPadProbeReturn CameraPipeline::onEncodedBuffer(GstPad*, GstPadProbeInfo* info
 
 GstBusSyncReply CameraPipeline::onBusMessage(GstBus*, GstMessage* message, gpointer self) {
   static_cast<CameraPipeline*>(self)->handleBusMessage(message);
-  return GST_BUS_DROP;  // nothing piles up on the bus; we take what we need here
+  // Nothing piles up on the bus: we take what we need here and drop the
+  // message, which (GstBusSyncHandler's contract) means we unref it.
+  gst_message_unref(message);
+  return GST_BUS_DROP;
 }
 
 void CameraPipeline::handleBusMessage(GstMessage* message) {

@@ -40,6 +40,7 @@ using ErrorPtr = std::unique_ptr<GError, ErrorFree>;
 using CharPtr = std::unique_ptr<gchar, GFree>;
 
 // Takes a floating reference into ownership (an element not yet in a bin).
+// gst_bin_add() then takes a reference of its own: keep ours and let it go.
 inline ElementPtr adoptFloating(GstElement* e) {
   if (e) gst_object_ref_sink(e);
   return ElementPtr(e);

@@ -34,7 +34,7 @@ void ensureSinksLocked() {
     g_sinks.back()->set_pattern("%n: %v");
   } else {
     g_sinks.push_back(std::make_shared<spdlog::sinks::stderr_color_sink_mt>());
-    g_sinks.back()->set_pattern("%Y-%m-%d %H:%M:%S.%e %^%-5l%$ %-14n %v");
+    g_sinks.back()->set_pattern("%Y-%m-%d %H:%M:%S.%e %^%-7l%$ %-14n %v");
   }
 }
 

@@ -14,6 +14,7 @@
 //   start NAME   mount it again
 //   freeze NAME  keep sessions open but send no more video (a hung encoder)
 //   thaw NAME    send video again
+//   connections  how many RTSP connections each server has accepted
 //   quit         exit (so does end of input)
 // A hang port accepts TCP connections and never answers; a garbage port
 // answers every connection with random bytes.
@@ -63,6 +64,8 @@ struct Server {
   GstRTSPMountPoints* auth_mounts = nullptr;
   GMainLoop* loop = nullptr;
   std::map<std::string, Camera> cameras;
+  int connections = 0;       // RTSP connections accepted by the open server
+  int auth_connections = 0;  // and by the auth server
 };
 
 Server g_server;
@@ -192,6 +195,10 @@ std::string command(const std::string& line) {
     g_main_loop_quit(g_server.loop);
     return "OK quit";
   }
+  if (verb == "connections") {
+    return "OK connections rtsp=" + std::to_string(g_server.connections) +
+           " auth=" + std::to_string(g_server.auth_connections);
+  }
   auto it = g_server.cameras.find(name);
   if (it == g_server.cameras.end()) return "ERR no camera '" + name + "'";
   Camera& cam = it->second;
@@ -259,6 +266,8 @@ void answerGarbage(int listener) {
   }
 }
 
+void onClientConnected(GstRTSPServer*, GstRTSPClient*, gpointer counter) { ++*static_cast<int*>(counter); }
+
 GstRTSPServer* newServer(int port, bool with_auth) {
   GstRTSPServer* server = gst_rtsp_server_new();
   gst_rtsp_server_set_address(server, "127.0.0.1");
@@ -272,6 +281,8 @@ GstRTSPServer* newServer(int port, bool with_auth) {
   }
   gst_rtsp_server_set_auth(server, auth);
   g_object_unref(auth);
+  g_signal_connect(server, "client-connected", G_CALLBACK(onClientConnected),
+                   with_auth ? &g_server.auth_connections : &g_server.connections);
   return server;
 }
 

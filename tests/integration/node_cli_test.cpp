@@ -1,0 +1,210 @@
+// villagecam-node as installers and systemd run it: a real process against
+// real test cameras, killed and restarted.
+#include <signal.h>
+#include <sys/wait.h>
+
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+#include <nlohmann/json.hpp>
+
+#include "child_process.hpp"
+#include "test_cameras.hpp"
+
+namespace villagecam {
+namespace {
+
+using namespace std::chrono_literals;
+using testing::CameraSpec;
+using testing::ChildProcess;
+using testing::TestCameras;
+namespace fs = std::filesystem;
+
+class NodeCli : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
+    dir_ = fs::temp_directory_path() / ("vc-node-" + std::string(info->name()) + "-" + std::to_string(::getpid()));
+    fs::remove_all(dir_);
+    fs::create_directories(dir_);
+  }
+  void TearDown() override { fs::remove_all(dir_); }
+
+  fs::path writeConfig(const std::string& cameras_yaml, const std::string& extra = "") {
+    const fs::path file = dir_ / "villagecam.yaml";
+    std::ofstream(file) << "node: {id: test-node}\nstate_dir: " << (dir_ / "state").string()
+                        << "\nuptime_flush_interval: 1s\n" << extra
+                        << "ingest: {stall_timeout: 2s, backoff_max: 2s, connect_timeout: 4s, pipelines_dir: "
+                        << testing::pipelinesSourceDir() << "}\ncameras:\n" << cameras_yaml;
+    return file;
+  }
+
+  // Runs a node command to completion; returns {exit code, output}.
+  std::pair<int, std::string> runToEnd(std::vector<std::string> args) {
+    args.insert(args.begin(), testing::nodeBinary());
+    ChildProcess p(args);
+    const auto status = p.wait(60s);
+    EXPECT_TRUE(status.has_value()) << "command did not finish: " << p.output();
+    EXPECT_TRUE(p.waitForEndOfOutput(10s));
+    return {status && WIFEXITED(*status) ? WEXITSTATUS(*status) : -1, p.output()};
+  }
+
+  nlohmann::json uptime(const fs::path& config) {
+    auto [code, out] = runToEnd({"uptime", "--config", config.string(), "--json"});
+    EXPECT_EQ(code, 0) << out;
+    return nlohmann::json::parse(out);
+  }
+
+  fs::path dir_;
+};
+
+TEST_F(NodeCli, CheckConfigPassesAGoodFileAndNamesEveryProblemInABadOne) {
+  const auto good = writeConfig("  - id: gate\n    rtsp_url: rtsp://127.0.0.1:1/gate\n");
+  auto [ok_code, ok_out] = runToEnd({"check-config", "--config", good.string()});
+  EXPECT_EQ(ok_code, 0) << ok_out;
+  EXPECT_NE(ok_out.find("OK: node 'test-node', 1 camera(s)"), std::string::npos) << ok_out;
+
+  const auto bad = dir_ / "bad.yaml";
+  std::ofstream(bad) << "node: {id: n}\ncameras:\n  - id: gate\n    rtsp_ulr: rtsp://admin:hunter2@10.0.0.7/x\n"
+                        "  - id: gate\n    rtsp_url: rtsp://admin:hunter2@10.0.0.7:70000/x\n";
+  auto [code, out] = runToEnd({"check-config", "--config", bad.string()});
+  EXPECT_EQ(code, 2);
+  const std::string f = bad.string();
+  EXPECT_NE(out.find(f + ":4:5: cameras[0].rtsp_url: unknown key 'rtsp_ulr' (did you mean 'rtsp_url'?)"), std::string::npos) << out;
+  EXPECT_NE(out.find(f + ":5:9: cameras[1].id: duplicate camera id 'gate'"), std::string::npos) << out;
+  EXPECT_NE(out.find(f + ":6:15: cameras[1].rtsp_url: malformed RTSP URL 'rtsp://admin:***@10.0.0.7:70000/x'"), std::string::npos) << out;
+  EXPECT_EQ(out.find("hunter2"), std::string::npos) << "a password leaked:\n" << out;
+}
+
+TEST_F(NodeCli, ProbeReportsALiveCameraAndSavesASnapshot) {
+  TestCameras cams({CameraSpec{.name = "gate", .codec = "h265"}});
+  const auto jpg = dir_ / "gate.jpg";
+  auto [code, out] = runToEnd({"probe", cams.url("gate"), "--json", "--snapshot", jpg.string(), "--pipelines-dir",
+                               testing::pipelinesSourceDir()});
+  ASSERT_EQ(code, 0) << out;
+  const auto j = nlohmann::json::parse(out.substr(out.find('{')));
+  EXPECT_EQ(j["codec"], "h265");
+  EXPECT_EQ(j["width"], 640);
+  EXPECT_EQ(j["height"], 360);
+  EXPECT_NEAR(j["fps"].get<double>(), 10.0, 2.0);
+  EXPECT_GT(j["bitrate_kbps"].get<double>(), 5.0);
+  EXPECT_NEAR(j["keyframe_interval_s"].get<double>(), 2.0, 0.5);
+  EXPECT_LT(j["time_to_first_frame_s"].get<double>(), 5.0);
+  std::ifstream in(jpg, std::ios::binary);
+  unsigned char magic[2] = {};
+  in.read(reinterpret_cast<char*>(magic), 2);
+  EXPECT_EQ(magic[0], 0xFF);
+  EXPECT_EQ(magic[1], 0xD8);  // a JPEG
+}
+
+TEST_F(NodeCli, ProbeFailsClearlyOnDeadUnauthorizedAndNonRtspCameras) {
+  TestCameras cams({CameraSpec{.name = "school", .user = "admin", .password = "right"}}, /*hang_port=*/true,
+                   /*garbage_port=*/true);
+  const std::string dir = testing::pipelinesSourceDir();
+  struct Expect {
+    std::string url;
+    std::string words;
+  };
+  const std::vector<Expect> cases{
+      {"rtsp://admin:wrong@127.0.0.1:" + std::to_string(cams.authPort()) + "/school", "401 Unauthorized"},
+      {"rtsp://127.0.0.1:" + std::to_string(cams.rtspPort()) + "/nope", "404 Not Found"},
+      {"rtsp://127.0.0.1:1/x", "connection refused"},
+      {"rtsp://127.0.0.1:" + std::to_string(cams.hangPort()) + "/x", "timed out"},
+      {"rtsp://127.0.0.1:" + std::to_string(cams.garbagePort()) + "/x", "not valid RTSP"},
+  };
+  for (const auto& c : cases) {
+    auto [code, out] = runToEnd({"probe", c.url, "--timeout", "3", "--pipelines-dir", dir});
+    EXPECT_EQ(code, 1) << c.url << "\n" << out;
+    EXPECT_NE(out.find(c.words), std::string::npos) << c.url << "\n" << out;
+    EXPECT_EQ(out.find("wrong@"), std::string::npos) << "password shown:\n" << out;
+  }
+}
+
+TEST_F(NodeCli, RunLogsStateChangesAndStopsWithinTwoSecondsOnSigterm) {
+  TestCameras cams({CameraSpec{.name = "gate"}, {.name = "bridge"}}, /*hang_port=*/true);
+  const auto config = writeConfig("  - id: gate\n    rtsp_url: " + cams.url("gate") +
+                                  "\n  - id: bridge\n    rtsp_url: " + cams.url("bridge") +
+                                  "\n  - id: stuck\n    rtsp_url: rtsp://admin:hunter2@127.0.0.1:" +
+                                  std::to_string(cams.hangPort()) + "/x\n");
+  ChildProcess node({testing::nodeBinary(), "run", "--config", config.string()});
+  ASSERT_TRUE(node.waitForSubstring("cam.gate", 15s)) << node.output();
+  ASSERT_TRUE(node.waitForLine([](const std::string& l) { return l.find("cam.bridge") != std::string::npos && l.find("-> online") != std::string::npos; }, 15s)) << node.output();
+  cams.stop("bridge");
+  ASSERT_TRUE(node.waitForLine([](const std::string& l) { return l.find("cam.bridge") != std::string::npos && l.find("-> offline") != std::string::npos; }, 10s)) << node.output();
+
+  const auto start = std::chrono::steady_clock::now();
+  node.signal(SIGTERM);
+  const auto status = node.wait(5s);
+  ASSERT_TRUE(status) << "still running 5 s after SIGTERM\n" << node.output();
+  EXPECT_LT(std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count(), 2.0);
+  EXPECT_TRUE(WIFEXITED(*status) && WEXITSTATUS(*status) == 0) << node.output();
+  EXPECT_EQ(node.output().find("hunter2"), std::string::npos) << "a password leaked:\n" << node.output();
+}
+
+TEST_F(NodeCli, UptimeSurvivesAKill9AndARestartAndCountsTheGapAsUnknown) {
+  TestCameras cams({CameraSpec{.name = "gate"}});
+  const auto config = writeConfig("  - id: gate\n    rtsp_url: " + cams.url("gate") + "\n");
+  double up_after_kill = 0;
+  {
+    ChildProcess node({testing::nodeBinary(), "run", "--config", config.string()});
+    ASSERT_TRUE(node.waitForSubstring("-> online", 15s)) << node.output();
+    // Keep it up long enough for several saves (every 1 s here), then kill -9.
+    std::this_thread::sleep_for(4s);
+    node.signal(SIGKILL);
+    ASSERT_TRUE(node.wait(5s));
+  }
+  {
+    const auto u = uptime(config);
+    up_after_kill = u["gate"]["1h"]["up_s"].get<double>();
+    EXPECT_GE(up_after_kill, 2.0) << u.dump();
+    EXPECT_DOUBLE_EQ(u["gate"]["1h"]["down_s"].get<double>(), 0.0) << u.dump();
+    EXPECT_DOUBLE_EQ(u["gate"]["1h"]["ratio"].get<double>(), 1.0);
+  }
+  std::this_thread::sleep_for(2s);  // the node is down: this time must stay unknown
+  {
+    ChildProcess node({testing::nodeBinary(), "run", "--config", config.string()});
+    ASSERT_TRUE(node.waitForSubstring("uptime history loaded for 1 camera(s)", 15s)) << node.output();
+    ASSERT_TRUE(node.waitForSubstring("-> online", 15s)) << node.output();
+    cams.stop("gate");
+    ASSERT_TRUE(node.waitForSubstring("-> offline", 10s)) << node.output();
+    std::this_thread::sleep_for(2s);  // some down time to be counted
+    node.signal(SIGTERM);
+    ASSERT_TRUE(node.wait(5s));
+  }
+  const auto u = uptime(config);
+  const auto& hour = u["gate"]["1h"];
+  EXPECT_GT(hour["up_s"].get<double>(), up_after_kill) << u.dump();
+  EXPECT_GE(hour["down_s"].get<double>(), 1.5) << u.dump();
+  EXPECT_LT(hour["ratio"].get<double>(), 1.0);
+  EXPECT_NEAR(hour["up_s"].get<double>() + hour["down_s"].get<double>() + hour["unknown_s"].get<double>(), 3600.0, 1e-6);
+}
+
+TEST_F(NodeCli, ACorruptUptimeFileIsKeptAsideAndTheNodeRuns) {
+  TestCameras cams({CameraSpec{.name = "gate"}});
+  const auto config = writeConfig("  - id: gate\n    rtsp_url: " + cams.url("gate") + "\n");
+  fs::create_directories(dir_ / "state");
+  std::ofstream(dir_ / "state" / "uptime.json") << "{\"version\": 1, \"cam";
+  ChildProcess node({testing::nodeBinary(), "run", "--config", config.string()});
+  ASSERT_TRUE(node.waitForSubstring("kept it as", 15s)) << node.output();
+  ASSERT_TRUE(node.waitForSubstring("-> online", 15s)) << node.output();
+  node.signal(SIGTERM);
+  ASSERT_TRUE(node.wait(5s));
+  bool aside = false;
+  for (const auto& e : fs::directory_iterator(dir_ / "state")) {
+    aside |= e.path().filename().string().rfind("uptime.json.corrupt-", 0) == 0;
+  }
+  EXPECT_TRUE(aside);
+  EXPECT_GT(uptime(config)["gate"]["1h"]["up_s"].get<double>(), 0.0);
+}
+
+TEST_F(NodeCli, AnUnwritableStateDirIsNamed) {
+  std::ofstream(dir_ / "state") << "a file, not a folder";
+  const auto config = writeConfig("  - id: gate\n    rtsp_url: rtsp://127.0.0.1:1/x\n");
+  auto [code, out] = runToEnd({"run", "--config", config.string()});
+  EXPECT_EQ(code, 1);
+  EXPECT_NE(out.find("state_dir '" + (dir_ / "state").string() + "'"), std::string::npos) << out;
+}
+
+}  // namespace
+}  // namespace villagecam

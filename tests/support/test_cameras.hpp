@@ -1,0 +1,66 @@
+// The test camera server (villagecam-test-cameras) as a test fixture: started
+// on ephemeral 127.0.0.1 ports, driven by commands, killed and restarted on
+// the same ports, and always cleaned up.
+#pragma once
+
+#include <chrono>
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "child_process.hpp"
+
+namespace villagecam::testing {
+
+struct CameraSpec {
+  std::string name;
+  std::string codec = "h264";
+  std::string user = "";  // with a password: served on the auth port
+  std::string password = "";
+  int width = 640;
+  int height = 360;
+  int fps = 10;
+};
+
+class TestCameras {
+ public:
+  explicit TestCameras(std::vector<CameraSpec> cameras, bool hang_port = false, bool garbage_port = false);
+  ~TestCameras();
+
+  // rtsp://127.0.0.1:<port>/<name>, with credentials if asked.
+  std::string url(const std::string& name, bool with_credentials = false) const;
+  int rtspPort() const { return rtsp_port_; }
+  int authPort() const { return auth_port_; }
+  int hangPort() const { return hang_port_; }
+  int garbagePort() const { return garbage_port_; }
+
+  void stop(const std::string& name) { command("stop " + name); }
+  void start(const std::string& name) { command("start " + name); }
+  void freeze(const std::string& name) { command("freeze " + name); }
+  void thaw(const std::string& name) { command("thaw " + name); }
+  // How many RTSP connections each server has accepted so far.
+  std::map<std::string, int> connections();
+
+  // SIGKILL the whole server (every camera gone at once), and bring it back
+  // on the same ports.
+  void kill();
+  void restart();
+
+ private:
+  void launch();
+  std::string command(const std::string& line);
+
+  std::vector<CameraSpec> cameras_;
+  bool hang_, garbage_;
+  int rtsp_port_ = 0, auth_port_ = 0, hang_port_ = 0, garbage_port_ = 0;
+  std::unique_ptr<ChildProcess> process_;
+  size_t consumed_ = 0;  // output lines already read
+};
+
+// Paths of the built binaries (from CMake).
+std::string testCamerasBinary();
+std::string nodeBinary();
+std::string pipelinesSourceDir();
+
+}  // namespace villagecam::testing

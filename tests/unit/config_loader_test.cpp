@@ -1,0 +1,223 @@
+// check-config's promise: each class of mistake is reported with file:line:col,
+// the key path and what was expected. A table of {YAML, exact message}.
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+
+#include "config/config_loader.hpp"
+
+namespace villagecam::config {
+namespace {
+
+namespace fs = std::filesystem;
+
+// A valid config; each case below breaks one thing in a copy of it.
+const char* kValid = R"(node:
+  id: village-01
+  region: Lankao
+state_dir: /tmp/vc-state
+cameras:
+  - id: gate
+    rtsp_url: rtsp://10.0.0.7/ch1
+  - id: square
+    name: Square
+    rtsp_url: rtsp://admin:123456@10.0.0.8:8554/live
+    transport: tcp
+    analysis:
+      fps: 1.5
+      width: 320
+      height: 180
+)";
+
+std::vector<std::string> problems(const std::string& yaml, const fs::path& base = "/nonexistent") {
+  try {
+    parseConfig(yaml, "config.yaml", base);
+  } catch (const ConfigError& e) {
+    std::vector<std::string> out;
+    for (const auto& issue : e.issues()) out.push_back(issue.format());
+    return out;
+  }
+  return {};
+}
+
+TEST(ConfigLoader, AcceptsTheValidConfigIntoTypedStructs) {
+  const Config cfg = parseConfig(kValid, "config.yaml", "/etc/villagecam");
+  EXPECT_EQ(cfg.node.id, "village-01");
+  EXPECT_EQ(cfg.node.region, "Lankao");
+  EXPECT_EQ(cfg.state_dir, "/tmp/vc-state");
+  ASSERT_EQ(cfg.cameras.size(), 2u);
+  EXPECT_EQ(cfg.cameras[0].name, "gate");  // defaults to the id
+  EXPECT_EQ(cfg.cameras[0].transport, Transport::Auto);
+  EXPECT_FALSE(cfg.cameras[0].credentials.has_value());
+  EXPECT_EQ(cfg.cameras[1].transport, Transport::Tcp);
+  EXPECT_DOUBLE_EQ(cfg.cameras[1].analysis.fps, 1.5);
+  EXPECT_EQ(cfg.cameras[1].analysis.width, 320);
+  ASSERT_TRUE(cfg.cameras[1].credentials.has_value());
+  EXPECT_EQ(cfg.cameras[1].credentials->password, "123456");
+  EXPECT_EQ(cfg.cameras[1].url.port, 8554);
+  EXPECT_EQ(cfg.cameras[1].url.withoutCredentials(), "rtsp://10.0.0.8:8554/live");
+}
+
+struct Case {
+  const char* what;
+  const char* yaml;
+  std::vector<std::string> expected;
+};
+
+void PrintTo(const Case& c, std::ostream* os) { *os << c.what; }
+
+class ConfigErrors : public ::testing::TestWithParam<Case> {};
+
+TEST_P(ConfigErrors, NamesFileLineColumnKeyAndWhatWasExpected) {
+  EXPECT_EQ(problems(GetParam().yaml), GetParam().expected) << GetParam().what;
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    Table, ConfigErrors,
+    ::testing::Values(
+        Case{"unknown key with a did-you-mean",
+             R"(node:
+  id: v1
+cameras:
+  - id: gate
+    rtsp_url: rtsp://10.0.0.7/ch1
+  - id: square
+    rtsp_url: rtsp://10.0.0.8/ch1
+  - id: bridge
+    rtsp_ulr: rtsp://10.0.0.9/ch1
+)",
+             {"config.yaml:9:5: cameras[2].rtsp_url: unknown key 'rtsp_ulr' (did you mean 'rtsp_url'?)",
+              "config.yaml:8:5: cameras[2].rtsp_url: missing required key"}},
+        Case{"unknown key far from any known one",
+             "node:\n  id: v1\n  colour: red\ncameras: []\n",
+             {"config.yaml:3:3: node.colour: unknown key 'colour' (expected one of: id, region, village)"}},
+        Case{"unknown top-level key",
+             "node:\n  id: v1\ncamera: []\n",
+             {"config.yaml:3:1: cameras: unknown key 'camera' (did you mean 'cameras'?)",
+              "config.yaml:1:1: cameras: missing required key"}},
+        Case{"missing node id",
+             "node:\n  region: x\ncameras: []\n",
+             {"config.yaml:2:3: node.id: missing required key"}},
+        Case{"key with no value",
+             "node:\n  id:\ncameras: []\n",
+             {"config.yaml:2:3: node.id: a value is required"}},
+        Case{"wrong type: a list where a number goes",
+             "node: {id: v1}\ncameras:\n  - id: a\n    rtsp_url: rtsp://h/p\n    analysis:\n      fps: [1, 2]\n",
+             {"config.yaml:6:12: cameras[0].analysis.fps: expected a number, got a list"}},
+        Case{"wrong type: text where a number goes",
+             "node: {id: v1}\ncameras:\n  - id: a\n    rtsp_url: rtsp://h/p\n    analysis: {width: wide}\n",
+             {"config.yaml:5:23: cameras[0].analysis.width: expected a whole number, got 'wide'"}},
+        Case{"wrong type: cameras is not a list",
+             "node: {id: v1}\ncameras: gate\n",
+             {"config.yaml:2:10: cameras: expected a list, got a scalar"}},
+        Case{"out of range",
+             "node: {id: v1}\ncameras:\n  - id: a\n    rtsp_url: rtsp://h/p\n    analysis: {fps: 120}\n",
+             {"config.yaml:5:21: cameras[0].analysis.fps: 120 is out of range (expected 0.1 to 30)"}},
+        Case{"duration out of range",
+             "node: {id: v1}\ningest:\n  stall_timeout: 0.5s\ncameras: []\n",
+             {"config.yaml:3:18: ingest.stall_timeout: 0.5s is out of range (expected 1s to 300s)"}},
+        Case{"duration without a known unit",
+             "node: {id: v1}\ningest:\n  backoff_max: 10 minutes\ncameras: []\n",
+             {"config.yaml:3:16: ingest.backoff_max: expected a duration such as 500ms, 10s, 5m or 2h, got "
+              "'10 minutes'"}},
+        Case{"bad choice with a suggestion",
+             "node: {id: v1}\ncameras:\n  - id: a\n    rtsp_url: rtsp://h/p\n    transport: tpc\n",
+             {"config.yaml:5:16: cameras[0].transport: expected one of auto, tcp, udp, got 'tpc' (did you "
+              "mean 'tcp'?)"}},
+        Case{"duplicate camera ids",
+             "node: {id: v1}\ncameras:\n  - id: gate\n    rtsp_url: rtsp://h/1\n  - id: gate\n    rtsp_url: "
+             "rtsp://h/2\n",
+             {"config.yaml:5:9: cameras[1].id: duplicate camera id 'gate' (first defined at config.yaml:3:9)"}},
+        Case{"invalid id",
+             "node: {id: Village One}\ncameras: []\n",
+             {"config.yaml:1:12: node.id: 'Village One' is not a valid id (expected 1 to 64 of a-z, 0-9, '-' and "
+              "'_', starting with a letter or digit)"}},
+        Case{"malformed URL, with its password hidden",
+             "node: {id: v1}\ncameras:\n  - id: a\n    rtsp_url: http://admin:123456@10.0.0.7/ch1\n",
+             {"config.yaml:4:15: cameras[0].rtsp_url: malformed RTSP URL 'http://admin:***@10.0.0.7/ch1': scheme "
+              "must be rtsp or rtsps, not 'http'"}},
+        Case{"URL with a bad port",
+             "node: {id: v1}\ncameras:\n  - id: a\n    rtsp_url: rtsp://10.0.0.7:99999/ch1\n",
+             {"config.yaml:4:15: cameras[0].rtsp_url: malformed RTSP URL 'rtsp://10.0.0.7:99999/ch1': port must "
+              "be a number from 1 to 65535"}},
+        Case{"URL with no scheme",
+             "node: {id: v1}\ncameras:\n  - id: a\n    rtsp_url: 10.0.0.7/ch1\n",
+             {"config.yaml:4:15: cameras[0].rtsp_url: malformed RTSP URL '10.0.0.7/ch1': expected "
+              "rtsp://host[:port]/path"}},
+        Case{"unreadable secrets file",
+             "node: {id: v1}\nsecrets_file: /nonexistent/secrets.yaml\ncameras: []\n",
+             {"config.yaml:2:15: secrets_file: cannot read '/nonexistent/secrets.yaml': No such file or "
+              "directory"}},
+        Case{"secret named without a secrets file",
+             "node: {id: v1}\ncameras:\n  - id: a\n    rtsp_url: rtsp://h/p\n    secret: a\n",
+             {"config.yaml:5:13: cameras[0].secret: names secret 'a' but no secrets_file is set"}},
+        Case{"a key given twice",
+             "node: {id: v1}\ncameras:\n  - id: a\n    rtsp_url: rtsp://h/p\n    rtsp_url: rtsp://h/q\n",
+             {"config.yaml:5:5: cameras[0].rtsp_url: key given twice (first at line 4)"}},
+        Case{"YAML syntax error",
+             "node: {id: v1\ncameras: []\n",
+             {"config.yaml:2:8: YAML syntax error: end of map flow not found"}},
+        Case{"empty file", "", {"config.yaml: the file is empty; see config/villagecam.example.yaml"}},
+        Case{"several problems are all reported, in file order",
+             "node:\n  id: v1\nstate_dri: /x\ncameras:\n  - id: a\n    rtsp_url: rtsp://h/p\n    enabled: "
+             "maybe\n",
+             {"config.yaml:3:1: state_dir: unknown key 'state_dri' (did you mean 'state_dir'?)",
+              "config.yaml:7:14: cameras[0].enabled: expected true or false, got 'maybe'"}}),
+    [](const ::testing::TestParamInfo<Case>& info) { return "case" + std::to_string(info.index); });
+
+class SecretsFile : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = fs::temp_directory_path() / ("vc-secrets-" + std::to_string(::getpid()));
+    fs::create_directories(dir_);
+  }
+  void TearDown() override { fs::remove_all(dir_); }
+  void writeSecrets(const std::string& text) { std::ofstream(dir_ / "secrets.yaml") << text; }
+  fs::path dir_;
+};
+
+TEST_F(SecretsFile, CredentialsComeFromTheSecretsFile) {
+  writeSecrets("rtsp:\n  gate:\n    username: admin\n    password: \"s3cr3t!\"\n");
+  const Config cfg = parseConfig(
+      "node: {id: v1}\nsecrets_file: secrets.yaml\ncameras:\n  - id: gate\n    rtsp_url: rtsp://h/p\n    secret: gate\n",
+      "config.yaml", dir_);
+  ASSERT_TRUE(cfg.cameras[0].credentials);
+  EXPECT_EQ(cfg.cameras[0].credentials->username, "admin");
+  EXPECT_EQ(cfg.cameras[0].credentials->password, "s3cr3t!");
+}
+
+TEST_F(SecretsFile, UnknownSecretNameIsReportedAtTheCamera) {
+  writeSecrets("rtsp:\n  gate: {username: admin, password: x}\n");
+  EXPECT_EQ(problems("node: {id: v1}\nsecrets_file: secrets.yaml\ncameras:\n  - id: a\n    rtsp_url: rtsp://h/p\n"
+                     "    secret: gaet\n",
+                     dir_),
+            std::vector<std::string>{"config.yaml:6:13: cameras[0].secret: no entry 'gaet' under rtsp: in the secrets file"});
+}
+
+TEST_F(SecretsFile, ErrorsInsideTheSecretsFileNeverQuoteAValue) {
+  writeSecrets("rtsp:\n  gate:\n    username: admin\n    pasword: hunter2\n");
+  const auto found = problems("node: {id: v1}\nsecrets_file: secrets.yaml\ncameras: []\n", dir_);
+  const std::string file = (dir_ / "secrets.yaml").string();
+  EXPECT_EQ(found, (std::vector<std::string>{
+                       file + ":4:5: rtsp.gate.password: unknown key 'pasword' (did you mean 'password'?)",
+                       file + ":3:5: rtsp.gate.password: missing required key"}));
+  for (const auto& line : found) EXPECT_EQ(line.find("hunter2"), std::string::npos) << line;
+}
+
+TEST(ConfigLoader, MissingFileIsNamed) {
+  try {
+    loadConfig("/nonexistent/villagecam.yaml");
+    FAIL() << "expected a ConfigError";
+  } catch (const ConfigError& e) {
+    EXPECT_EQ(std::string(e.what()), "/nonexistent/villagecam.yaml: cannot read the file: No such file or directory");
+  }
+}
+
+TEST(ConfigLoader, TheShippedExampleAndDemoConfigsAreValid) {
+  const fs::path source = VILLAGECAM_SOURCE_DIR;
+  EXPECT_NO_THROW(loadConfig(source / "config/villagecam.example.yaml"));
+}
+
+}  // namespace
+}  // namespace villagecam::config

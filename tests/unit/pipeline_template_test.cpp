@@ -1,0 +1,131 @@
+#include <gst/app/gstappsink.h>
+#include <gst/gst.h>
+#include <gtest/gtest.h>
+
+#include <filesystem>
+
+#include "ingest/frame_view.hpp"
+#include "ingest/gst_ptr.hpp"
+#include "ingest/pipeline_template.hpp"
+
+namespace villagecam::ingest {
+namespace {
+
+const char* kTemplate = R"(# a comment
+[source]
+rtspsrc protocols={{protocols}}
+        latency={{latency_ms}}
+[h264]
+rtph264depay ! h264parse name=parse ! avdec_h264
+[output]
+videoscale ! video/x-raw,width={{width}},height={{height}} ! appsink name=sink
+)";
+
+TEST(PipelineTemplate, ParsesSectionsAndJoinsContinuationLines) {
+  const auto t = parseTemplate(kTemplate, "t");
+  EXPECT_EQ(t.source, "rtspsrc protocols={{protocols}} latency={{latency_ms}}");
+  ASSERT_EQ(t.decoders.count("h264"), 1u);
+  EXPECT_EQ(t.decoders.at("h264"), "rtph264depay ! h264parse name=parse ! avdec_h264");
+}
+
+TEST(PipelineTemplate, RendersEveryPlaceholder) {
+  const auto r = render(parseTemplate(kTemplate, "t"),
+                        {{"protocols", "tcp"}, {"latency_ms", "200"}, {"width", "640"}, {"height", "360"}});
+  EXPECT_EQ(r.source, "rtspsrc protocols=tcp latency=200");
+  EXPECT_EQ(*r.chainFor("h264"),
+            "rtph264depay ! h264parse name=parse ! avdec_h264 ! videoscale ! video/x-raw,width=640,height=360 ! "
+            "appsink name=sink");
+  EXPECT_FALSE(r.chainFor("jpeg").has_value());
+}
+
+TEST(PipelineTemplate, UnknownPlaceholderIsNamed) {
+  auto t = parseTemplate(kTemplate, "t");
+  t.output += " {{colour}}";
+  try {
+    render(t, {{"protocols", "tcp"}, {"latency_ms", "1"}, {"width", "1"}, {"height", "1"}});
+    FAIL();
+  } catch (const TemplateError& e) {
+    EXPECT_STREQ(e.what(), "t [output]: unknown placeholder {{colour}}");
+  }
+}
+
+TEST(PipelineTemplate, StructuralMistakesAreRejected) {
+  EXPECT_THROW(parseTemplate("[h264]\nx name=parse\n[output]\nappsink name=sink\n", "t"), TemplateError);
+  EXPECT_THROW(parseTemplate("[source]\nrtspsrc\n[h264]\nx\n[output]\nappsink name=sink\n", "t"), TemplateError);
+  EXPECT_THROW(parseTemplate("[source]\nrtspsrc\n[h264]\nx name=parse\n[output]\nfakesink\n", "t"), TemplateError);
+  EXPECT_THROW(parseTemplate("stray\n[source]\nrtspsrc\n", "t"), TemplateError);
+}
+
+TEST(PipelineTemplate, VarsForACamera) {
+  config::CameraConfig cam;
+  cam.transport = config::Transport::Udp;
+  cam.analysis = {2.5, 320, 180};
+  config::IngestConfig ingest;
+  const auto v = templateVars(cam, ingest);
+  EXPECT_EQ(v.at("protocols"), "udp");
+  EXPECT_EQ(v.at("fps_n"), "5");
+  EXPECT_EQ(v.at("fps_d"), "2");
+  EXPECT_EQ(v.at("width"), "320");
+  EXPECT_EQ(v.at("tcp_timeout_us"), "10000000");
+}
+
+// Every shipped template parses and renders; the software one must also run.
+class ShippedTemplates : public ::testing::TestWithParam<std::string> {};
+
+TEST_P(ShippedTemplates, ParseAndRender) {
+  const auto t = loadTemplate(VILLAGECAM_SOURCE_DIR "/pipelines", GetParam());
+  config::CameraConfig cam;
+  const auto r = render(t, templateVars(cam, config::IngestConfig{}));
+  EXPECT_TRUE(r.chainFor("h264").has_value());
+  EXPECT_TRUE(r.chainFor("h265").has_value());
+  EXPECT_EQ(r.source.find("{{"), std::string::npos);
+}
+
+INSTANTIATE_TEST_SUITE_P(All, ShippedTemplates,
+                         ::testing::Values("software", "vaapi", "v4l2-rpi", "jetson", "rockchip"));
+
+// Smoke test: the software template's H.264 and H.265 chains decode an encoded
+// videotestsrc stream into frames of the analysis size and format.
+class SoftwareChain : public ::testing::TestWithParam<std::string> {};
+
+TEST_P(SoftwareChain, DecodesToTheAnalysisSize) {
+  gst::ensureInitialised();
+  const std::string codec = GetParam();
+  const char* encoder = codec == "h264" ? "x264enc tune=zerolatency speed-preset=ultrafast key-int-max=10 ! rtph264pay"
+                                        : "x265enc tune=zerolatency speed-preset=ultrafast key-int-max=10 ! rtph265pay";
+  const std::string element = codec == "h264" ? "x264enc" : "x265enc";
+  if (gst::ElementPtr probe{gst_element_factory_make(element.c_str(), nullptr)}; !probe) {
+    GTEST_SKIP() << element << " is not installed (gstreamer1.0-plugins-ugly / -bad)";
+  }
+  config::CameraConfig cam;
+  cam.analysis = {10, 320, 180};
+  const auto r = render(loadTemplate(VILLAGECAM_SOURCE_DIR "/pipelines", "software"),
+                        templateVars(cam, config::IngestConfig{}));
+  const std::string description = std::string("videotestsrc num-buffers=30 pattern=ball ! "
+                                              "video/x-raw,width=640,height=360,framerate=10/1 ! ") +
+                                  encoder + " ! " + *r.chainFor(codec);
+  GError* raw = nullptr;
+  gst::ElementPtr pipeline = gst::adoptFloating(gst_parse_launch(description.c_str(), &raw));
+  gst::ErrorPtr error(raw);
+  ASSERT_TRUE(pipeline && !error) << (error ? error->message : "") << " in " << description;
+  g_object_set(gst::ElementPtr(gst_bin_get_by_name(GST_BIN(pipeline.get()), "sink")).get(), "max-buffers", 0, "drop",
+               FALSE, "sync", FALSE, nullptr);
+  gst::ElementPtr sink(gst_bin_get_by_name(GST_BIN(pipeline.get()), "sink"));
+  ASSERT_NE(gst_element_set_state(pipeline.get(), GST_STATE_PLAYING), GST_STATE_CHANGE_FAILURE);
+  int frames = 0;
+  while (gst::SamplePtr sample{gst_app_sink_try_pull_sample(GST_APP_SINK(sink.get()), 10 * GST_SECOND)}) {
+    FrameView view(*sample);
+    ASSERT_TRUE(view.ok());
+    EXPECT_EQ(view.mat().cols, 320);
+    EXPECT_EQ(view.mat().rows, 180);
+    EXPECT_EQ(view.mat().channels(), 3);
+    ++frames;
+  }
+  gst_element_set_state(pipeline.get(), GST_STATE_NULL);
+  EXPECT_GE(frames, 25);
+}
+
+INSTANTIATE_TEST_SUITE_P(Codecs, SoftwareChain, ::testing::Values("h264", "h265"));
+
+}  // namespace
+}  // namespace villagecam::ingest

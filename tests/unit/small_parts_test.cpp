@@ -1,0 +1,109 @@
+// Mailbox, rate meter, atomic files and error classification.
+#include <glib.h>
+#include <gst/gst.h>
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <thread>
+
+#include "ingest/error_classifier.hpp"
+#include "ingest/gst_ptr.hpp"
+#include "ingest/mailbox.hpp"
+#include "ingest/rate_meter.hpp"
+#include "util/atomic_file.hpp"
+
+namespace villagecam {
+namespace {
+
+using namespace std::chrono_literals;
+
+gst::SamplePtr makeSample() {
+  gst::ensureInitialised();
+  GstBuffer* buffer = gst_buffer_new_allocate(nullptr, 16, nullptr);
+  gst::SamplePtr sample(gst_sample_new(buffer, nullptr, nullptr, nullptr));
+  gst_buffer_unref(buffer);
+  return sample;
+}
+
+TEST(Mailbox, LatestFrameWinsAndDropsAreCounted) {
+  ingest::Mailbox box;
+  auto first = makeSample();
+  auto second = makeSample();
+  GstSample* second_raw = second.get();
+  box.postFrame(std::move(first));
+  box.postFrame(std::move(second));
+  auto batch = box.waitUntil(std::chrono::steady_clock::now());
+  EXPECT_EQ(batch.frame.get(), second_raw);
+  EXPECT_EQ(box.framesDropped(), 1u);
+}
+
+TEST(Mailbox, WaitEndsWhenSomethingIsPostedFromAnotherThread) {
+  ingest::Mailbox box;
+  std::thread poster([&] { box.postFailure({ingest::FailureKind::StreamEnded, "eos"}); });
+  auto batch = box.waitUntil(std::chrono::steady_clock::now() + 30s);
+  poster.join();
+  ASSERT_EQ(batch.failures.size(), 1u);
+  EXPECT_EQ(batch.failures[0].kind, ingest::FailureKind::StreamEnded);
+}
+
+TEST(RateMeter, MeasuresOverItsWindow) {
+  ingest::RateMeter meter(5s);
+  SteadyTime t{};
+  for (int s = 0; s <= 10; ++s) meter.sample(t + std::chrono::seconds(s), 25u * s, 100000u * s);
+  EXPECT_DOUBLE_EQ(meter.framesPerSecond(), 25.0);
+  EXPECT_DOUBLE_EQ(meter.bitsPerSecond(), 800000.0);
+}
+
+TEST(ErrorClassifier, NamesTheCommonRtspFailures) {
+  GError* e401 = g_error_new_literal(GST_RESOURCE_ERROR, GST_RESOURCE_ERROR_NOT_AUTHORIZED, "Unauthorized");
+  EXPECT_EQ(ingest::classifyError(e401, "").kind, ingest::FailureKind::Unauthorized);
+  g_error_free(e401);
+  GError* e404 = g_error_new_literal(GST_RESOURCE_ERROR, GST_RESOURCE_ERROR_NOT_FOUND, "Not found");
+  EXPECT_EQ(ingest::classifyError(e404, "").kind, ingest::FailureKind::NotFound);
+  g_error_free(e404);
+  GError* open = g_error_new_literal(GST_RESOURCE_ERROR, GST_RESOURCE_ERROR_OPEN_READ_WRITE,
+                                     "Could not open resource for reading and writing.");
+  const auto f = ingest::classifyError(open, "gstrtspsrc.c(8336): Failed to connect. (Generic error)");
+  EXPECT_EQ(f.kind, ingest::FailureKind::Refused);
+  EXPECT_EQ(f.reason, ingest::kCouldNotConnect);
+  g_error_free(open);
+  GError* leak = g_error_new_literal(GST_RESOURCE_ERROR, GST_RESOURCE_ERROR_FAILED,
+                                     "Could not open rtsp://admin:123456@10.0.0.7/ch1");
+  EXPECT_EQ(ingest::classifyError(leak, "").reason.find("123456"), std::string::npos);
+  g_error_free(leak);
+}
+
+class AtomicFile : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = std::filesystem::temp_directory_path() / ("vc-atomic-" + std::to_string(::getpid()));
+    std::filesystem::create_directories(dir_);
+  }
+  void TearDown() override { std::filesystem::remove_all(dir_); }
+  std::filesystem::path dir_;
+};
+
+TEST_F(AtomicFile, ReplacesWholeAndLeavesNoTemporaryBehind) {
+  const auto file = dir_ / "x.json";
+  writeFileAtomically(file, "one");
+  writeFileAtomically(file, "two");
+  EXPECT_EQ(*readFileIfExists(file), "two");
+  EXPECT_EQ(std::distance(std::filesystem::directory_iterator(dir_), {}), 1);
+  EXPECT_FALSE(readFileIfExists(dir_ / "missing").has_value());
+}
+
+TEST_F(AtomicFile, AFailedWriteNamesThePathAndKeepsTheOldFile) {
+  const auto file = dir_ / "x.json";
+  writeFileAtomically(file, "old");
+  try {
+    writeFileAtomically(dir_ / "no-such-dir" / "x.json", "new");
+    FAIL();
+  } catch (const std::runtime_error& e) {
+    EXPECT_NE(std::string(e.what()).find("no-such-dir"), std::string::npos) << e.what();
+    EXPECT_NE(std::string(e.what()).find("No such file or directory"), std::string::npos) << e.what();
+  }
+  EXPECT_EQ(*readFileIfExists(file), "old");
+}
+
+}  // namespace
+}  // namespace villagecam
