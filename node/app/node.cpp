@@ -7,6 +7,8 @@
 #include <stdexcept>
 #include <thread>
 
+#include <fmt/format.h>
+
 #include "ingest/pipeline_template.hpp"
 #include "util/logging.hpp"
 
@@ -50,6 +52,7 @@ Node::~Node() { stop(); }
 void Node::start() {
   uptime_.load();
   last_tick_ = clock_.wall();
+  next_summary_ = clock_.steady() + kSummaryPeriod;
   for (auto& w : workers_) w->start();
   started_ = true;
   log_->info("node {} started with {} camera(s); state in {}", config_.node.id, workers_.size(),
@@ -58,12 +61,35 @@ void Node::start() {
 
 void Node::tick() {
   const WallTime now = clock_.wall();
+  std::vector<ingest::CameraHealth> healths;
   for (const auto& w : workers_) {
-    const auto health = w->health();
-    uptime_.account(health.id, last_tick_, now, presenceOf(health.state));
+    healths.push_back(w->health());
+    uptime_.account(healths.back().id, last_tick_, now, presenceOf(healths.back().state));
   }
   last_tick_ = now;
   uptime_.flush();
+  if (clock_.steady() >= next_summary_) {
+    next_summary_ = clock_.steady() + kSummaryPeriod;
+    logSummary(healths, now);
+  }
+}
+
+void Node::logSummary(const std::vector<ingest::CameraHealth>& healths, WallTime now) const {
+  size_t online = 0;
+  std::string trouble;
+  for (const auto& h : healths) {
+    if (h.state == ingest::CameraState::Online) {
+      ++online;
+      continue;
+    }
+    const auto minutes = std::chrono::duration_cast<std::chrono::minutes>(now - h.since).count();
+    trouble += fmt::format("; {} {} for {} min ({})", h.id, ingest::toString(h.state), minutes, h.reason);
+  }
+  if (trouble.empty()) {
+    log_->info("all {} camera(s) online", healths.size());
+  } else {
+    log_->warn("{} of {} camera(s) online{}", online, healths.size(), trouble);
+  }
 }
 
 void Node::stop() {

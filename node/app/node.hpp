@@ -40,12 +40,18 @@ class Node {
   const config::Config& config() const { return config_; }
 
  private:
+  // How often the log gets a one-line summary of all cameras.
+  static constexpr Duration kSummaryPeriod = std::chrono::minutes(15);
+
+  void logSummary(const std::vector<ingest::CameraHealth>& healths, WallTime now) const;
+
   config::Config config_;
   const Clock& clock_;
   std::shared_ptr<spdlog::logger> log_;
   health::UptimeStore uptime_;
   std::vector<std::unique_ptr<ingest::CameraWorker>> workers_;
   WallTime last_tick_{};
+  SteadyTime next_summary_{};
   bool started_ = false;
 };
 

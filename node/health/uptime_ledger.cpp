@@ -65,10 +65,10 @@ UptimeWindow UptimeLedger::window(const std::string& camera, WallTime now, std::
     for (size_t i = 0; i < h.buckets.size(); ++i) {
       const std::int64_t minute = h.first_minute + static_cast<std::int64_t>(i);
       const std::int64_t b0 = minute * kBucketMs, b1 = b0 + kBucketMs;
-      const std::int64_t overlap = std::min(b1, end_ms) - std::max(b0, begin_ms);
-      if (overlap <= 0) continue;
-      // A bucket cut by the window's start counts in proportion.
-      const double share = static_cast<double>(overlap) / kBucketMs;
+      if (b0 >= end_ms || b1 <= begin_ms) continue;
+      // A bucket cut by the window's start counts in proportion; the bucket of
+      // `now` counts whole, since all it holds happened before now.
+      const double share = b0 < begin_ms ? static_cast<double>(b1 - begin_ms) / kBucketMs : 1.0;
       up_ms += h.buckets[i].up_ms * share;
       down_ms += h.buckets[i].down_ms * share;
     }

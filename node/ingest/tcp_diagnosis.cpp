@@ -1,5 +1,7 @@
 #include "ingest/tcp_diagnosis.hpp"
 
+#include "util/unique_fd.hpp"
+
 #include <fcntl.h>
 #include <netdb.h>
 #include <poll.h>
@@ -16,18 +18,6 @@ namespace {
 
 struct AddrInfoFree {
   void operator()(addrinfo* a) const { if (a) freeaddrinfo(a); }
-};
-
-class Socket {
- public:
-  explicit Socket(int fd) : fd_(fd) {}
-  ~Socket() { if (fd_ >= 0) ::close(fd_); }
-  Socket(const Socket&) = delete;
-  Socket& operator=(const Socket&) = delete;
-  int get() const { return fd_; }
-
- private:
-  int fd_;
 };
 
 }  // namespace
@@ -51,7 +41,7 @@ std::optional<StreamFailure> diagnoseTcp(const config::RtspUrl& url, std::chrono
   }
   int last_error = 0;
   for (addrinfo* a = addresses.get(); a; a = a->ai_next) {
-    Socket s(::socket(a->ai_family, a->ai_socktype | SOCK_NONBLOCK | SOCK_CLOEXEC, a->ai_protocol));
+    UniqueFd s(::socket(a->ai_family, a->ai_socktype | SOCK_NONBLOCK | SOCK_CLOEXEC, a->ai_protocol));
     if (s.get() < 0) continue;
     if (::connect(s.get(), a->ai_addr, a->ai_addrlen) == 0) return std::nullopt;
     if (errno != EINPROGRESS) {

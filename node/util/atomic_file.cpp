@@ -1,5 +1,7 @@
 #include "util/atomic_file.hpp"
 
+#include "util/unique_fd.hpp"
+
 #include <fcntl.h>
 #include <unistd.h>
 
@@ -17,25 +19,12 @@ namespace {
   throw std::runtime_error(what + " '" + path.string() + "': " + std::strerror(err));
 }
 
-class FileDescriptor {
- public:
-  explicit FileDescriptor(int fd) : fd_(fd) {}
-  ~FileDescriptor() { if (fd_ >= 0) ::close(fd_); }
-  FileDescriptor(const FileDescriptor&) = delete;
-  FileDescriptor& operator=(const FileDescriptor&) = delete;
-  int get() const { return fd_; }
-  int release() { return std::exchange(fd_, -1); }
-
- private:
-  int fd_;
-};
-
 }  // namespace
 
 void writeFileAtomically(const std::filesystem::path& path, std::string_view content) {
   const std::filesystem::path dir = path.has_parent_path() ? path.parent_path() : ".";
   const std::filesystem::path tmp = path.string() + ".tmp." + std::to_string(::getpid());
-  FileDescriptor fd(::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0640));
+  UniqueFd fd(::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0640));
   if (fd.get() < 0) fail("cannot create", tmp, errno);
   size_t written = 0;
   while (written < content.size()) {
@@ -63,7 +52,7 @@ void writeFileAtomically(const std::filesystem::path& path, std::string_view con
     ::unlink(tmp.c_str());
     fail("cannot replace", path, err);
   }
-  FileDescriptor dir_fd(::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+  UniqueFd dir_fd(::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
   if (dir_fd.get() >= 0) ::fsync(dir_fd.get());
 }
 

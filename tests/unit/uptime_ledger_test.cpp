@@ -20,6 +20,21 @@ TEST(UptimeLedger, CountsUpAndDownAndLeavesTheRestUnknown) {
   EXPECT_DOUBLE_EQ(*w.ratio(), 2.0 / 3.0);
 }
 
+TEST(UptimeLedger, TheCurrentMinuteCountsWholeWhateverTheTime) {
+  UptimeLedger l;
+  l.record("gate", kStart, kStart + 10s, true);
+  const auto w = l.window("gate", kStart + 15s, std::chrono::hours(1));  // 15 s into the minute
+  EXPECT_DOUBLE_EQ(w.up_s, 10);
+  EXPECT_DOUBLE_EQ(w.unknown_s, 3590);
+}
+
+TEST(UptimeLedger, TheWindowsFirstMinuteCountsInProportion) {
+  UptimeLedger l;
+  l.record("gate", kStart, kStart + 60s, true);
+  const auto w = l.window("gate", kStart + 60min + 30s, std::chrono::hours(1));  // starts mid-minute
+  EXPECT_DOUBLE_EQ(w.up_s, 30);
+}
+
 TEST(UptimeLedger, NothingKnownHasNoRatio) {
   UptimeLedger l;
   EXPECT_FALSE(l.window("gate", kStart, std::chrono::hours(1)).ratio().has_value());
