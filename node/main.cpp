@@ -3,6 +3,7 @@
 //   check-config  validate a config file and say exactly what is wrong
 //   probe         connect to one camera once and report what it sends
 //   uptime        print the uptime history kept in the state directory
+//   mqtt-test     one round trip through the configured MQTT broker
 #include <CLI/CLI.hpp>
 #include <fmt/format.h>
 
@@ -10,6 +11,7 @@
 #include <nlohmann/json.hpp>
 
 #include "app/daemon.hpp"
+#include "app/mqtt_test.hpp"
 #include "app/probe.hpp"
 #include "config/config_loader.hpp"
 #include "health/uptime_ledger.hpp"
@@ -91,6 +93,23 @@ int uptime(const std::string& path, bool json) {
   return kExitOk;
 }
 
+int mqttTest(const std::string& path, double timeout) {
+  const auto cfg = loadOrReport(path);
+  if (!cfg) return kExitBadConfig;
+  if (!cfg->mqtt.enabled) {
+    std::cerr << path << ": no mqtt: section; nothing to test\n";
+    return kExitBadConfig;
+  }
+  const auto r = app::runMqttTest(cfg->mqtt, std::chrono::milliseconds(static_cast<long>(timeout * 1000)));
+  if (!r.ok) {
+    std::cerr << "mqtt-test: FAILED: " << r.error << '\n';
+    return kExitFailure;
+  }
+  std::cout << fmt::format("mqtt-test: OK: {} as {}; published and read back {} in {:.1f} ms\n", r.broker,
+                           cfg->mqtt.client_id + "-test", r.topic, r.round_trip_ms);
+  return kExitOk;
+}
+
 int probe(const std::string& url_text, const std::optional<std::string>& snapshot, bool json, double timeout,
           const std::string& transport, const std::string& pipelines_dir) {
   const auto parsed = config::parseRtspUrl(url_text);
@@ -141,6 +160,11 @@ int main(int argc, char** argv) {
   uptime_cmd->add_option("-c,--config", config_path, "Config file")->required();
   uptime_cmd->add_flag("--json", json, "Print JSON");
 
+  double mqtt_timeout = 10;
+  auto* mqtt_cmd = cli.add_subcommand("mqtt-test", "Publish and read back one message through the configured broker");
+  mqtt_cmd->add_option("-c,--config", config_path, "Config file")->required();
+  mqtt_cmd->add_option("--timeout", mqtt_timeout, "Seconds to wait at each step")->check(CLI::Range(1.0, 120.0));
+
   std::string url;
   std::optional<std::string> snapshot;
   double timeout = 10;
@@ -162,6 +186,7 @@ int main(int argc, char** argv) {
 
   if (*check_cmd) return checkConfig(config_path);
   if (*uptime_cmd) return uptime(config_path, json);
+  if (*mqtt_cmd) return mqttTest(config_path, mqtt_timeout);
   setupLogging(config::LogLevel::Info);
   gst::ensureInitialised();
   if (*probe_cmd) return probe(url, snapshot, json, timeout, transport, pipelines_dir);

@@ -49,7 +49,6 @@ int runDaemon(const config::Config& config) {
       break;
     }
     if (sig == SIGHUP) log->warn("SIGHUP received; reloading the config is not supported yet, restart the node");
-    node->tick();
   }
   node->stop();
   return 0;

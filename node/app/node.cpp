@@ -4,13 +4,22 @@
 
 #include <cerrno>
 #include <cstring>
+#include <set>
 #include <stdexcept>
-#include <thread>
 
 #include <fmt/format.h>
 
+#include <nlohmann/json.hpp>
+
 #include "ingest/pipeline_template.hpp"
+#include "mqtt/payloads.hpp"
+#include "mqtt/topics.hpp"
+#include "util/atomic_file.hpp"
 #include "util/logging.hpp"
+
+#ifndef VILLAGECAM_VERSION
+#define VILLAGECAM_VERSION "0.0.0"
+#endif
 
 namespace villagecam::app {
 
@@ -32,7 +41,11 @@ health::Presence presenceOf(ingest::CameraState state) {
 }
 
 Node::Node(config::Config config, const Clock& clock)
-    : config_(std::move(config)), clock_(clock), log_(logger("node")), uptime_(config_.state_dir, clock) {
+    : config_(std::move(config)),
+      clock_(clock),
+      log_(logger("node")),
+      uptime_(config_.state_dir, clock),
+      alerts_(config_.alerts.language) {
   prepareStateDir(config_.state_dir);
   uptime_.setFlushInterval(std::chrono::duration_cast<Duration>(config_.uptime_flush_interval));
   const auto dir = ingest::pipelinesDir(config_.ingest.pipelines_dir);
@@ -44,6 +57,12 @@ Node::Node(config::Config config, const Clock& clock)
     }
     auto rendered = ingest::render(tmpl, ingest::templateVars(camera, config_.ingest));
     workers_.push_back(std::make_unique<ingest::CameraWorker>(camera, config_.ingest, std::move(rendered), clock_));
+    workers_.back()->onStateChange([this](const ingest::CameraHealth& h) { onCameraChanged(h); });
+  }
+  if (config_.mqtt.enabled) {
+    outbox_ = std::make_shared<mqtt::Outbox>(
+        config_.state_dir / "outbox", mqtt::Outbox::Limits{config_.mqtt.outbox_max_alerts, config_.mqtt.outbox_max_bytes});
+    publisher_ = std::make_unique<mqtt::Publisher>(config_.mqtt, outbox_);
   }
 }
 
@@ -51,16 +70,71 @@ Node::~Node() { stop(); }
 
 void Node::start() {
   uptime_.load();
-  last_tick_ = clock_.wall();
+  loadOpenAlerts();
+  started_at_ = clock_.wall();
+  last_tick_ = started_at_;
   next_summary_ = clock_.steady() + kSummaryPeriod;
+  next_status_ = clock_.steady();
+  if (publisher_) {
+    clearRemovedCameras(started_at_);
+    publisher_->start();
+  }
   for (auto& w : workers_) w->start();
+  thread_ = std::thread([this] { run(); });
   started_ = true;
-  log_->info("node {} started with {} camera(s); state in {}", config_.node.id, workers_.size(),
-             config_.state_dir.string());
+  log_->info("node {} started with {} camera(s); state in {}{}", config_.node.id, workers_.size(),
+             config_.state_dir.string(),
+             publisher_ ? fmt::format("; MQTT prefix {}", config_.mqtt.topic_prefix) : std::string("; MQTT off"));
 }
 
-void Node::tick() {
-  const WallTime now = clock_.wall();
+void Node::onCameraChanged(const ingest::CameraHealth& health) {
+  {
+    std::lock_guard lock(mutex_);
+    changes_.push_back(health);
+  }
+  changed_.notify_one();
+}
+
+void Node::run() {
+  SteadyTime next_tick = clock_.steady() + kTickPeriod;
+  while (true) {
+    std::deque<ingest::CameraHealth> changes;
+    bool stopping = false;
+    {
+      std::unique_lock lock(mutex_);
+      changed_.wait_until(lock, next_tick, [this] { return stopping_ || !changes_.empty(); });
+      changes.swap(changes_);
+      stopping = stopping_;
+    }
+    const WallTime now = clock_.wall();
+    for (const auto& h : changes) handleChange(h, now);
+    if (clock_.steady() >= next_tick || stopping) {
+      next_tick = clock_.steady() + kTickPeriod;
+      tick(now);
+    }
+    if (stopping) return;
+  }
+}
+
+void Node::handleChange(const ingest::CameraHealth& h, WallTime now) {
+  raise(alerts_.update({h.id, h.name, h.state, h.failure, h.reason}, now));
+  if (publisher_) {
+    publishCameraStatus(h, now);
+    publishNodeStatus(now);
+  }
+}
+
+void Node::raise(const std::vector<events::Alert>& alerts) {
+  if (alerts.empty()) return;
+  for (const auto& a : alerts) {
+    log_->info("alert {} {} {}: {}", events::toString(a.phase), events::toString(a.type), a.camera_id, a.message);
+    if (outbox_) outbox_->push(mqtt::alertJson(a, config_.node.id, config_.alerts.language).dump());
+  }
+  saveOpenAlerts();
+  if (publisher_) publisher_->wake();
+}
+
+void Node::tick(WallTime now) {
   std::vector<ingest::CameraHealth> healths;
   for (const auto& w : workers_) {
     healths.push_back(w->health());
@@ -68,10 +142,127 @@ void Node::tick() {
   }
   last_tick_ = now;
   uptime_.flush();
+  if (publisher_ && clock_.steady() >= next_status_) {
+    next_status_ = clock_.steady() + std::chrono::duration_cast<Duration>(config_.mqtt.status_interval);
+    for (const auto& h : healths) publishCameraStatus(h, now);
+    publishNodeStatus(now);
+  }
   if (clock_.steady() >= next_summary_) {
     next_summary_ = clock_.steady() + kSummaryPeriod;
     logSummary(healths, now);
   }
+}
+
+void Node::publishCameraStatus(const ingest::CameraHealth& h, WallTime now) {
+  publisher_->setRetained(mqtt::topics::cameraStatus(config_.mqtt.topic_prefix, h.id),
+                          mqtt::cameraStatusJson(h, uptime_.stats(h.id), config_.node.id, now).dump());
+}
+
+void Node::publishNodeStatus(WallTime now) {
+  std::vector<ingest::CameraHealth> healths;
+  for (const auto& w : workers_) healths.push_back(w->health());
+  mqtt::NodeStatus s;
+  s.node_id = config_.node.id;
+  s.region = config_.node.region;
+  s.village = config_.node.village;
+  s.version = VILLAGECAM_VERSION;
+  s.started_at = started_at_;
+  s.now = now;
+  s.cameras_by_state = mqtt::countByState(healths);
+  s.cameras_disabled = static_cast<int>(config_.cameras.size() - workers_.size());
+  s.outbox_depth = outbox_->depth();
+  s.outbox_bytes = outbox_->bytes();
+  s.outbox_dropped = outbox_->dropped();
+  publisher_->setRetained(mqtt::topics::status(config_.mqtt.topic_prefix), mqtt::nodeStatusJson(s).dump());
+}
+
+void Node::loadOpenAlerts() {
+  const auto file = config_.state_dir / "open_alerts.json";
+  try {
+    const auto text = readFileIfExists(file);
+    if (!text) return;
+    std::vector<events::Alert> open;
+    for (const auto& j : nlohmann::json::parse(*text)) open.push_back(mqtt::alertFromJson(j));
+    // An alert whose camera left the config ends now.
+    std::set<std::string> configured;
+    for (const auto& c : config_.cameras) {
+      if (c.enabled) configured.insert(c.id);
+    }
+    std::vector<events::Alert> keep;
+    for (auto& a : open) {
+      if (configured.count(a.camera_id)) keep.push_back(std::move(a));
+    }
+    alerts_.restore(open);
+    for (const auto& a : open) {
+      if (!configured.count(a.camera_id)) raise(alerts_.forget(a.camera_id, clock_.wall()));
+    }
+    if (!keep.empty()) log_->info("{} alert(s) still open from before the restart", keep.size());
+  } catch (const std::exception& e) {
+    log_->error("{}: {}; open alerts from before the restart are lost", file.string(), e.what());
+  }
+}
+
+void Node::saveOpenAlerts() {
+  nlohmann::json list = nlohmann::json::array();
+  for (const auto& a : alerts_.openAlerts()) list.push_back(mqtt::alertJson(a, config_.node.id, config_.alerts.language));
+  try {
+    writeFileAtomically(config_.state_dir / "open_alerts.json", list.dump());
+  } catch (const std::exception& e) {
+    log_->error("cannot save open alerts: {}", e.what());
+  }
+}
+
+// Cameras that had retained topics last time but are no longer configured get
+// them cleared, so the county does not see a camera that is gone.
+void Node::clearRemovedCameras(WallTime) {
+  const auto file = config_.state_dir / "published_cameras.json";
+  std::set<std::string> before;
+  try {
+    if (auto text = readFileIfExists(file)) before = nlohmann::json::parse(*text).get<std::set<std::string>>();
+  } catch (const std::exception& e) {
+    log_->warn("{}: {}", file.string(), e.what());
+  }
+  std::set<std::string> now;
+  for (const auto& w : workers_) now.insert(w->camera().id);
+  for (const auto& id : before) {
+    if (now.count(id)) continue;
+    publisher_->clearRetained(mqtt::topics::cameraStatus(config_.mqtt.topic_prefix, id));
+    log_->info("camera {} left the config: clearing its retained topics", id);
+  }
+  try {
+    writeFileAtomically(file, nlohmann::json(now).dump());
+  } catch (const std::exception& e) {
+    log_->error("cannot save {}: {}", file.string(), e.what());
+  }
+}
+
+void Node::stop() {
+  if (!started_) return;
+  started_ = false;
+  // Tear the cameras down side by side: a camera stuck in a slow teardown
+  // must not add its time to every other camera's.
+  std::vector<std::thread> stoppers;
+  for (auto& w : workers_) stoppers.emplace_back([&w] { w->stop(); });
+  for (auto& t : stoppers) t.join();
+  {
+    std::lock_guard lock(mutex_);
+    stopping_ = true;
+  }
+  changed_.notify_one();
+  if (thread_.joinable()) thread_.join();  // its last round accounts uptime to now
+  uptime_.flush(/*force=*/true);
+  if (publisher_) publisher_->stop(std::chrono::seconds(1));
+  log_->info("node stopped");
+}
+
+std::vector<CameraStatus> Node::status() const {
+  std::vector<CameraStatus> out;
+  for (const auto& w : workers_) {
+    auto health = w->health();
+    auto uptime = uptime_.stats(health.id);
+    out.push_back({std::move(health), uptime});
+  }
+  return out;
 }
 
 void Node::logSummary(const std::vector<ingest::CameraHealth>& healths, WallTime now) const {
@@ -90,29 +281,6 @@ void Node::logSummary(const std::vector<ingest::CameraHealth>& healths, WallTime
   } else {
     log_->warn("{} of {} camera(s) online{}", online, healths.size(), trouble);
   }
-}
-
-void Node::stop() {
-  if (!started_) return;
-  started_ = false;
-  tick();
-  // Tear the cameras down side by side: a camera stuck in a slow teardown
-  // must not add its time to every other camera's.
-  std::vector<std::thread> stoppers;
-  for (auto& w : workers_) stoppers.emplace_back([&w] { w->stop(); });
-  for (auto& t : stoppers) t.join();
-  uptime_.flush(/*force=*/true);
-  log_->info("node stopped");
-}
-
-std::vector<CameraStatus> Node::status() const {
-  std::vector<CameraStatus> out;
-  for (const auto& w : workers_) {
-    auto health = w->health();
-    auto uptime = uptime_.stats(health.id);
-    out.push_back({std::move(health), uptime});
-  }
-  return out;
 }
 
 }  // namespace villagecam::app

@@ -1,17 +1,29 @@
-// The running node: one CameraWorker per enabled camera, the uptime store,
-// and the once-a-second tick that ties them together.
+// The running node: one CameraWorker per enabled camera, and one event thread
+// that turns their state changes into uptime, alerts (through the durable
+// outbox) and retained statuses (through the MQTT publisher).
+//
+// Threads: camera workers only hand their state changes over (onCameraChanged:
+// a short lock and a notify); the event thread does all the rest, so no disk
+// or network I/O ever runs on a camera's thread.
 #pragma once
 
 #include <spdlog/logger.h>
 
+#include <condition_variable>
+#include <deque>
 #include <map>
 #include <memory>
+#include <mutex>
+#include <thread>
 #include <vector>
 
 #include "config/config.hpp"
+#include "events/camera_alerts.hpp"
 #include "health/uptime_store.hpp"
 #include "ingest/camera_health.hpp"
 #include "ingest/camera_worker.hpp"
+#include "mqtt/outbox.hpp"
+#include "mqtt/publisher.hpp"
 #include "util/clock.hpp"
 
 namespace villagecam::app {
@@ -31,9 +43,8 @@ class Node {
   Node& operator=(const Node&) = delete;
 
   void start();
-  // Accounts uptime since the last tick and saves it when due.
-  void tick();
-  // Stops every camera (in parallel), saves the ledger.
+  // Stops every camera (in parallel), saves the ledger, says "offline" on
+  // MQTT and flushes what it can. Idempotent.
   void stop();
 
   std::vector<CameraStatus> status() const;
@@ -42,16 +53,38 @@ class Node {
  private:
   // How often the log gets a one-line summary of all cameras.
   static constexpr Duration kSummaryPeriod = std::chrono::minutes(15);
+  static constexpr Duration kTickPeriod = std::chrono::seconds(1);
 
+  void onCameraChanged(const ingest::CameraHealth& health);  // camera threads
+  void run();                                                // the event thread
+  void tick(WallTime now);
+  void handleChange(const ingest::CameraHealth& health, WallTime now);
+  void raise(const std::vector<events::Alert>& alerts);
+  void publishCameraStatus(const ingest::CameraHealth& health, WallTime now);
+  void publishNodeStatus(WallTime now);
+  void loadOpenAlerts();
+  void saveOpenAlerts();
+  void clearRemovedCameras(WallTime now);
   void logSummary(const std::vector<ingest::CameraHealth>& healths, WallTime now) const;
 
   config::Config config_;
   const Clock& clock_;
   std::shared_ptr<spdlog::logger> log_;
   health::UptimeStore uptime_;
+  events::CameraAlertTracker alerts_;
+  std::shared_ptr<mqtt::Outbox> outbox_;         // only with MQTT
+  std::unique_ptr<mqtt::Publisher> publisher_;   // only with MQTT
   std::vector<std::unique_ptr<ingest::CameraWorker>> workers_;
+  WallTime started_at_{};
   WallTime last_tick_{};
   SteadyTime next_summary_{};
+  SteadyTime next_status_{};
+
+  std::mutex mutex_;  // guards changes_ and stopping_
+  std::condition_variable changed_;
+  std::deque<ingest::CameraHealth> changes_;
+  bool stopping_ = false;
+  std::thread thread_;
   bool started_ = false;
 };
 

@@ -63,6 +63,40 @@ struct LoggingConfig {
   LogLevel level = LogLevel::Info;
 };
 
+enum class MqttVersion { V3_1_1, V5 };
+enum class Language { ZhCN, En };
+const char* toString(Language l);
+
+struct TlsConfig {
+  std::filesystem::path ca_file;                  // empty: the system's CA store
+  std::optional<std::filesystem::path> cert_file;  // client certificate (with key_file)
+  std::optional<std::filesystem::path> key_file;
+  bool verify_hostname = true;
+};
+
+struct MqttConfig {
+  bool enabled = false;               // the mqtt: section is present
+  std::vector<std::string> brokers;   // tried in order: tcp://, ssl://, mqtt://, mqtts://
+  std::string client_id;              // default villagecam-<node id>
+  std::string topic_prefix;           // default villagecam/<node id>
+  MqttVersion version = MqttVersion::V3_1_1;
+  Seconds keepalive{30};
+  Seconds connect_timeout{10};
+  Seconds reconnect_min{1};
+  Seconds reconnect_max{60};
+  std::string username;
+  std::optional<std::filesystem::path> password_file;
+  std::optional<std::string> password;  // secret, read from password_file
+  std::optional<TlsConfig> tls;
+  Seconds status_interval{60};
+  std::size_t outbox_max_alerts = 10000;
+  std::size_t outbox_max_bytes = 16u << 20;
+};
+
+struct AlertsConfig {
+  Language language = Language::ZhCN;
+};
+
 struct Config {
   std::filesystem::path source_file;
   NodeIdentity node;
@@ -71,6 +105,8 @@ struct Config {
   std::optional<std::filesystem::path> secrets_file;
   LoggingConfig logging;
   IngestConfig ingest;
+  MqttConfig mqtt;
+  AlertsConfig alerts;
   std::vector<CameraConfig> cameras;
 };
 

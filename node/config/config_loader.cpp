@@ -19,7 +19,18 @@ namespace fs = std::filesystem;
 
 const std::regex kIdPattern("[a-z0-9][a-z0-9_-]{0,63}");
 
-const std::vector<std::string> kTopKeys{"node", "state_dir", "uptime_flush_interval", "secrets_file", "logging", "ingest", "cameras"};
+const std::vector<std::string> kTopKeys{"node",   "state_dir", "uptime_flush_interval", "secrets_file", "logging",
+                                        "ingest", "mqtt",      "alerts",                "cameras"};
+const std::vector<std::string> kMqttKeys{"brokers",       "client_id",     "topic_prefix",  "protocol",
+                                         "keepalive",     "connect_timeout", "reconnect_min", "reconnect_max",
+                                         "username",      "password_file", "tls",           "status_interval",
+                                         "outbox"};
+const std::vector<std::string> kTlsKeys{"ca_file", "cert_file", "key_file", "verify_hostname"};
+const std::vector<std::string> kOutboxKeys{"max_alerts", "max_bytes"};
+const std::vector<std::string> kAlertsKeys{"language"};
+const std::vector<std::string> kProtocols{"3.1.1", "5"};
+const std::vector<std::string> kLanguages{"zh-CN", "en"};
+const std::regex kTopicPrefixPattern("[^#+\\s]+(/[^#+\\s]+)*");
 const std::vector<std::string> kNodeKeys{"id", "region", "village"};
 const std::vector<std::string> kLoggingKeys{"level"};
 const std::vector<std::string> kIngestKeys{"pipeline",        "pipelines_dir",      "connect_timeout",
@@ -122,6 +133,13 @@ class ConfigParser {
       }
     }
     if (auto n = root["ingest"]; n.IsDefined() && reader_.expectMap(n, "ingest")) readIngest(n, cfg.ingest);
+    if (auto n = root["mqtt"]; n.IsDefined() && reader_.expectMap(n, "mqtt")) readMqtt(n, cfg.node.id, cfg.mqtt);
+    if (auto n = root["alerts"]; n.IsDefined() && reader_.expectMap(n, "alerts")) {
+      reader_.rejectUnknownKeys(n, "alerts", kAlertsKeys);
+      if (auto l = n["language"]; l.IsDefined()) {
+        if (auto i = reader_.choice(l, "alerts.language", kLanguages)) cfg.alerts.language = static_cast<Language>(*i);
+      }
+    }
     if (auto n = reader_.required(root, "", "cameras"); n && reader_.expectSequence(*n, "cameras")) {
       readCameras(*n, secrets, cfg.cameras);
     }
@@ -176,6 +194,111 @@ class ConfigParser {
     if (auto v = n["decoder_threads"]; v.IsDefined()) {
       if (auto i = reader_.integer(v, "ingest.decoder_threads", 0, 16)) in.decoder_threads = static_cast<int>(*i);
     }
+  }
+
+  void readMqtt(const YAML::Node& n, const std::string& node_id, MqttConfig& mqtt) {
+    mqtt.enabled = true;
+    reader_.rejectUnknownKeys(n, "mqtt", kMqttKeys);
+    if (auto list = reader_.required(n, "mqtt", "brokers"); list && reader_.expectSequence(*list, "mqtt.brokers")) {
+      for (size_t i = 0; i < list->size(); ++i) {
+        const YAML::Node b = (*list)[i];
+        const std::string path = indexPath("mqtt.brokers", i);
+        auto uri = reader_.string(b, path);
+        if (!uri) continue;
+        static const std::regex broker("(tcp|ssl|mqtt|mqtts|ws|wss)://[^/:@\\s]+(:[0-9]{1,5})?/?");
+        if (!std::regex_match(*uri, broker)) {
+          reader_.report(b.Mark(), path, "'" + redactUrlsIn(*uri) +
+                                             "' is not a broker address (expected tcp://host:1883 or ssl://host:8883)");
+          continue;
+        }
+        mqtt.brokers.push_back(*uri);
+      }
+      if (list->size() == 0) reader_.report(list->Mark(), "mqtt.brokers", "needs at least one broker");
+    }
+    mqtt.client_id = "villagecam-" + node_id;
+    mqtt.topic_prefix = "villagecam/" + node_id;
+    if (auto v = n["client_id"]; v.IsDefined()) mqtt.client_id = reader_.string(v, "mqtt.client_id").value_or(mqtt.client_id);
+    if (auto v = n["topic_prefix"]; v.IsDefined()) {
+      if (auto p = reader_.string(v, "mqtt.topic_prefix")) {
+        if (std::regex_match(*p, kTopicPrefixPattern)) {
+          mqtt.topic_prefix = *p;
+        } else {
+          reader_.report(v.Mark(), "mqtt.topic_prefix",
+                         "'" + *p + "' is not a topic prefix (no '+', '#', spaces or empty levels)");
+        }
+      }
+    }
+    if (auto v = n["protocol"]; v.IsDefined()) {
+      if (auto i = reader_.choice(v, "mqtt.protocol", kProtocols)) mqtt.version = static_cast<MqttVersion>(*i);
+    }
+    auto dur = [&](const char* key, Seconds& out, double min_s, double max_s) {
+      if (auto v = n[key]; v.IsDefined()) {
+        if (auto d = reader_.duration(v, childPath("mqtt", key), min_s, max_s)) out = *d;
+      }
+    };
+    dur("keepalive", mqtt.keepalive, 5, 3600);
+    dur("connect_timeout", mqtt.connect_timeout, 1, 120);
+    dur("reconnect_min", mqtt.reconnect_min, 1, 600);
+    dur("reconnect_max", mqtt.reconnect_max, 1, 3600);
+    dur("status_interval", mqtt.status_interval, 5, 3600);
+    if (auto v = n["username"]; v.IsDefined()) mqtt.username = reader_.string(v, "mqtt.username").value_or("");
+    if (auto v = n["password_file"]; v.IsDefined()) {
+      if (auto p = reader_.string(v, "mqtt.password_file")) {
+        mqtt.password_file = resolve(base_dir_, *p);
+        readPasswordFile(v, *mqtt.password_file, mqtt);
+      }
+    }
+    if (auto v = n["tls"]; v.IsDefined() && reader_.expectMap(v, "mqtt.tls")) {
+      TlsConfig tls;
+      reader_.rejectUnknownKeys(v, "mqtt.tls", kTlsKeys);
+      auto file = [&](const char* key) -> std::optional<fs::path> {
+        const YAML::Node f = v[key];
+        if (!f.IsDefined()) return std::nullopt;
+        auto p = reader_.string(f, childPath("mqtt.tls", key));
+        if (!p) return std::nullopt;
+        const fs::path path = resolve(base_dir_, *p);
+        if (std::ifstream probe(path); !probe) {
+          reader_.report(f.Mark(), childPath("mqtt.tls", key),
+                         "cannot read '" + path.string() + "': " + std::strerror(errno));
+        }
+        return path;
+      };
+      tls.ca_file = file("ca_file").value_or(fs::path());
+      tls.cert_file = file("cert_file");
+      tls.key_file = file("key_file");
+      if (tls.cert_file.has_value() != tls.key_file.has_value()) {
+        reader_.report(v.Mark(), "mqtt.tls", "cert_file and key_file go together: give both or neither");
+      }
+      if (auto h = v["verify_hostname"]; h.IsDefined()) {
+        tls.verify_hostname = reader_.boolean(h, "mqtt.tls.verify_hostname").value_or(true);
+      }
+      mqtt.tls = tls;
+    }
+    if (auto v = n["outbox"]; v.IsDefined() && reader_.expectMap(v, "mqtt.outbox")) {
+      reader_.rejectUnknownKeys(v, "mqtt.outbox", kOutboxKeys);
+      if (auto m = v["max_alerts"]; m.IsDefined()) {
+        mqtt.outbox_max_alerts = static_cast<size_t>(reader_.integer(m, "mqtt.outbox.max_alerts", 10, 10000000).value_or(10000));
+      }
+      if (auto m = v["max_bytes"]; m.IsDefined()) {
+        mqtt.outbox_max_bytes = reader_.size(m, "mqtt.outbox.max_bytes", 64u << 10, 64ull << 30).value_or(16u << 20);
+      }
+    }
+  }
+
+  void readPasswordFile(const YAML::Node& at, const fs::path& path, MqttConfig& mqtt) {
+    std::ifstream in(path);
+    if (!in) {
+      reader_.report(at.Mark(), "mqtt.password_file", "cannot read '" + path.string() + "': " + std::strerror(errno));
+      return;
+    }
+    std::string password;
+    std::getline(in, password);  // the first line; a trailing newline is not part of it
+    if (!password.empty() && password.back() == '\r') password.pop_back();
+    if (password.empty()) {
+      reader_.report(at.Mark(), "mqtt.password_file", "'" + path.string() + "' is empty");
+      return;
+    }
+    mqtt.password = password;
   }
 
   void readCameras(const YAML::Node& list, const std::map<std::string, Credentials>& secrets,
@@ -270,6 +393,8 @@ const char* toString(Transport t) {
     default: return "auto";
   }
 }
+
+const char* toString(Language l) { return l == Language::En ? "en" : "zh-CN"; }
 
 const char* toString(LogLevel l) {
   static const char* names[] = {"trace", "debug", "info", "warn", "error"};

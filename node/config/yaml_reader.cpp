@@ -1,6 +1,8 @@
 #include "config/yaml_reader.hpp"
 
+#include <algorithm>
 #include <charconv>
+#include <tuple>
 #include <cmath>
 #include <map>
 #include <set>
@@ -35,6 +37,13 @@ std::string childPath(const std::string& parent, const std::string& key) {
 
 std::string indexPath(const std::string& parent, size_t index) {
   return parent + "[" + std::to_string(index) + "]";
+}
+
+std::vector<ConfigIssue> YamlReader::takeIssues() {
+  std::stable_sort(issues_.begin(), issues_.end(), [](const ConfigIssue& a, const ConfigIssue& b) {
+    return std::tie(a.file, a.line, a.column) < std::tie(b.file, b.line, b.column);
+  });
+  return std::move(issues_);
 }
 
 void YamlReader::report(const YAML::Mark& at, const std::string& path, const std::string& message) {
@@ -186,6 +195,31 @@ std::optional<std::chrono::duration<double>> YamlReader::duration(const YAML::No
     return std::nullopt;
   }
   return std::chrono::duration<double>(seconds);
+}
+
+std::optional<std::size_t> YamlReader::size(const YAML::Node& node, const std::string& path, std::size_t min,
+                                            std::size_t max) {
+  auto text = scalar(node, path, "a size");
+  if (!text) return std::nullopt;
+  std::uint64_t value = 0;
+  const char* begin = text->data();
+  const char* end = begin + text->size();
+  auto [ptr, ec] = std::from_chars(begin, end, value);
+  const std::string unit(ptr, end);
+  static const std::map<std::string, std::uint64_t> units{
+      {"", 1}, {"B", 1}, {"KB", 1ull << 10}, {"MB", 1ull << 20}, {"GB", 1ull << 30}};
+  const auto scale = units.find(unit);
+  if (ec != std::errc() || scale == units.end()) {
+    report(node.Mark(), path, "expected a size such as 512KB, 16MB or 1GB, got " + quoted(*text));
+    return std::nullopt;
+  }
+  const std::uint64_t bytes = value * scale->second;
+  if (bytes < min || bytes > max) {
+    report(node.Mark(), path,
+           *text + " is out of range (expected " + std::to_string(min) + " to " + std::to_string(max) + " bytes)");
+    return std::nullopt;
+  }
+  return static_cast<std::size_t>(bytes);
 }
 
 std::optional<size_t> YamlReader::choice(const YAML::Node& node, const std::string& path,

@@ -45,12 +45,16 @@ class YamlReader {
   // "500ms", "10s", "5m", "2h", or a plain number of seconds.
   std::optional<std::chrono::duration<double>> duration(const YAML::Node& node, const std::string& path,
                                                         double min_s, double max_s);
+  // "512KB", "16MB", "1GB" (powers of 1024) or a plain number of bytes.
+  std::optional<std::size_t> size(const YAML::Node& node, const std::string& path, std::size_t min,
+                                  std::size_t max);
   // One of the names in choices, returned as its index.
   std::optional<size_t> choice(const YAML::Node& node, const std::string& path,
                                const std::vector<std::string>& choices);
 
   const std::string& file() const { return file_; }
-  std::vector<ConfigIssue> takeIssues() { return std::move(issues_); }
+  // Every issue, in file order (line, then column).
+  std::vector<ConfigIssue> takeIssues();
   bool hasIssues() const { return !issues_.empty(); }
 
  private:

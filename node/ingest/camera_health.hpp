@@ -17,6 +17,7 @@ struct CameraHealth {
   CameraState state = CameraState::Connecting;
   WallTime since{};
   std::string reason;
+  std::string failure;  // the last failure's kind (e.g. "refused"); empty if none yet
   std::string codec;  // empty until the stream is known
   int width = 0;
   int height = 0;

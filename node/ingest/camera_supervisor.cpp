@@ -68,7 +68,7 @@ CameraSupervisor::Action CameraSupervisor::poll(SteadyTime now) {
   }
   if (now - last_frame_ >= policy_.stall_timeout) {
     const auto quiet = std::lround(toSeconds(now - last_frame_));
-    enter(CameraState::Stalled, now, "no frame for " + std::to_string(quiet) + " s; reconnecting");
+    enter(CameraState::Stalled, now, "no frame for " + std::to_string(quiet) + " s");
     last_failure_ = FailureKind::Stalled;
     streaming_ = false;
     retry_at_ = now;  // a stall is retried at once; a failing retry then backs off
@@ -104,7 +104,7 @@ void CameraSupervisor::streamFailed(SteadyTime now, FailureKind kind, const std:
   const Duration delay = backoffDelay();
   ++failures_in_row_;
   retry_at_ = now + delay;
-  enter(CameraState::Offline, now, fmt::format("{}; retrying in {:.1f} s", reason, toSeconds(delay)));
+  enter(CameraState::Offline, now, reason);
 }
 
 SteadyTime CameraSupervisor::nextDeadline() const {

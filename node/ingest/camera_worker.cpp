@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <functional>
 
+#include <fmt/format.h>
+
 #include "ingest/error_classifier.hpp"
 #include "ingest/tcp_diagnosis.hpp"
 #include "util/logging.hpp"
@@ -125,12 +127,15 @@ void CameraWorker::run() {
     refreshHealth(now);
     const StateInfo& state = supervisor_.state();
     if (state.state != reported.state || state.reason != reported.reason) {
-      const bool became_worse = state.state != CameraState::Online;
-      if (state.state != reported.state) {
-        (became_worse ? log_->warn("{} -> {}: {}", toString(reported.state), toString(state.state), state.reason)
-                      : log_->info("{} -> {}: {}", toString(reported.state), toString(state.state), state.reason));
+      const auto next = supervisor_.nextAttemptAt();
+      const std::string retry =
+          next ? fmt::format("; retrying in {:.1f} s", toSeconds(*next - clock_.steady())) : std::string();
+      if (state.state == reported.state) {
+        log_->debug("{}: {}{}", toString(state.state), state.reason, retry);
+      } else if (state.state == CameraState::Online) {
+        log_->info("{} -> {}: {}", toString(reported.state), toString(state.state), state.reason);
       } else {
-        log_->debug("{}: {}", toString(state.state), state.reason);
+        log_->warn("{} -> {}: {}{}", toString(reported.state), toString(state.state), state.reason, retry);
       }
       reported = state;
       if (state_handler_) state_handler_(health());
@@ -153,6 +158,10 @@ void CameraWorker::refreshHealth(SteadyTime now) {
   health_.state = state.state;
   health_.since = toWall(state.since);
   health_.reason = state.reason;
+  health_.failure = supervisor_.attempts() > 0 && state.state != CameraState::Online &&
+                            state.state != CameraState::Connecting
+                        ? toString(supervisor_.lastFailure())
+                        : "";
   if (!info.codec.empty()) health_.codec = info.codec;
   if (info.width > 0) {
     health_.width = info.width;

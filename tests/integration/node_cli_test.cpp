@@ -10,6 +10,7 @@
 #include <nlohmann/json.hpp>
 
 #include "child_process.hpp"
+#include "scratch_dir.hpp"
 #include "test_cameras.hpp"
 
 namespace villagecam {
@@ -18,18 +19,12 @@ namespace {
 using namespace std::chrono_literals;
 using testing::CameraSpec;
 using testing::ChildProcess;
+using testing::ScratchDir;
 using testing::TestCameras;
 namespace fs = std::filesystem;
 
 class NodeCli : public ::testing::Test {
  protected:
-  void SetUp() override {
-    const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
-    dir_ = fs::temp_directory_path() / ("vc-node-" + std::string(info->name()) + "-" + std::to_string(::getpid()));
-    fs::remove_all(dir_);
-    fs::create_directories(dir_);
-  }
-  void TearDown() override { fs::remove_all(dir_); }
 
   fs::path writeConfig(const std::string& cameras_yaml, const std::string& extra = "") {
     const fs::path file = dir_ / "villagecam.yaml";
@@ -56,7 +51,7 @@ class NodeCli : public ::testing::Test {
     return nlohmann::json::parse(out);
   }
 
-  fs::path dir_;
+  ScratchDir dir_{"node"};
 };
 
 TEST_F(NodeCli, CheckConfigPassesAGoodFileAndNamesEveryProblemInABadOne) {

@@ -11,6 +11,7 @@ namespace villagecam::testing {
 std::string testCamerasBinary() { return VILLAGECAM_TEST_CAMERAS_BIN; }
 std::string nodeBinary() { return VILLAGECAM_NODE_BIN; }
 std::string pipelinesSourceDir() { return VILLAGECAM_PIPELINES_SOURCE_DIR; }
+std::string alertSimBinary() { return VILLAGECAM_ALERT_SIM_BIN; }
 
 TestCameras::TestCameras(std::vector<CameraSpec> cameras, bool hang_port, bool garbage_port)
     : cameras_(std::move(cameras)), hang_(hang_port), garbage_(garbage_port) {

@@ -62,5 +62,6 @@ class TestCameras {
 std::string testCamerasBinary();
 std::string nodeBinary();
 std::string pipelinesSourceDir();
+std::string alertSimBinary();
 
 }  // namespace villagecam::testing

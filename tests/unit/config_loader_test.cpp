@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <filesystem>
+#include <cstring>
 #include <fstream>
 
 #include "config/config_loader.hpp"
@@ -87,15 +88,15 @@ cameras:
   - id: bridge
     rtsp_ulr: rtsp://10.0.0.9/ch1
 )",
-             {"config.yaml:9:5: cameras[2].rtsp_url: unknown key 'rtsp_ulr' (did you mean 'rtsp_url'?)",
-              "config.yaml:8:5: cameras[2].rtsp_url: missing required key"}},
+             {"config.yaml:8:5: cameras[2].rtsp_url: missing required key",
+              "config.yaml:9:5: cameras[2].rtsp_url: unknown key 'rtsp_ulr' (did you mean 'rtsp_url'?)"}},
         Case{"unknown key far from any known one",
              "node:\n  id: v1\n  colour: red\ncameras: []\n",
              {"config.yaml:3:3: node.colour: unknown key 'colour' (expected one of: id, region, village)"}},
         Case{"unknown top-level key",
              "node:\n  id: v1\ncamera: []\n",
-             {"config.yaml:3:1: cameras: unknown key 'camera' (did you mean 'cameras'?)",
-              "config.yaml:1:1: cameras: missing required key"}},
+             {"config.yaml:1:1: cameras: missing required key",
+              "config.yaml:3:1: cameras: unknown key 'camera' (did you mean 'cameras'?)"}},
         Case{"missing node id",
              "node:\n  region: x\ncameras: []\n",
              {"config.yaml:2:3: node.id: missing required key"}},
@@ -158,6 +159,15 @@ cameras:
         Case{"YAML syntax error",
              "node: {id: v1\ncameras: []\n",
              {"config.yaml:2:8: YAML syntax error: end of map flow not found"}},
+        Case{"MQTT broker that is not a broker address",
+             "node: {id: v1}\nmqtt:\n  brokers: [http://county:1883]\ncameras: []\n",
+             {"config.yaml:3:13: mqtt.brokers[0]: 'http://county:1883' is not a broker address (expected "
+              "tcp://host:1883 or ssl://host:8883)"}},
+        Case{"MQTT without brokers, and an unreadable password file",
+             "node: {id: v1}\nmqtt:\n  password_file: /nonexistent/pw\n  protocol: 4\ncameras: []\n",
+             {"config.yaml:3:3: mqtt.brokers: missing required key",
+              "config.yaml:3:18: mqtt.password_file: cannot read '/nonexistent/pw': No such file or directory",
+              "config.yaml:4:13: mqtt.protocol: expected one of 3.1.1, 5, got '4' (did you mean '5'?)"}},
         Case{"empty file", "", {"config.yaml: the file is empty; see config/villagecam.example.yaml"}},
         Case{"several problems are all reported, in file order",
              "node:\n  id: v1\nstate_dri: /x\ncameras:\n  - id: a\n    rtsp_url: rtsp://h/p\n    enabled: "
@@ -200,8 +210,8 @@ TEST_F(SecretsFile, ErrorsInsideTheSecretsFileNeverQuoteAValue) {
   const auto found = problems("node: {id: v1}\nsecrets_file: secrets.yaml\ncameras: []\n", dir_);
   const std::string file = (dir_ / "secrets.yaml").string();
   EXPECT_EQ(found, (std::vector<std::string>{
-                       file + ":4:5: rtsp.gate.password: unknown key 'pasword' (did you mean 'password'?)",
-                       file + ":3:5: rtsp.gate.password: missing required key"}));
+                       file + ":3:5: rtsp.gate.password: missing required key",
+                       file + ":4:5: rtsp.gate.password: unknown key 'pasword' (did you mean 'password'?)"}));
   for (const auto& line : found) EXPECT_EQ(line.find("hunter2"), std::string::npos) << line;
 }
 
@@ -214,9 +224,23 @@ TEST(ConfigLoader, MissingFileIsNamed) {
   }
 }
 
-TEST(ConfigLoader, TheShippedExampleAndDemoConfigsAreValid) {
-  const fs::path source = VILLAGECAM_SOURCE_DIR;
-  EXPECT_NO_THROW(loadConfig(source / "config/villagecam.example.yaml"));
+TEST_F(SecretsFile, TheShippedExampleConfigIsValid) {
+  // The example names files under /etc/villagecam/; give it real ones here.
+  std::ifstream in(VILLAGECAM_SOURCE_DIR "/config/villagecam.example.yaml");
+  std::string text((std::istreambuf_iterator<char>(in)), {});
+  for (size_t at; (at = text.find("/etc/villagecam/")) != std::string::npos;) {
+    text.replace(at, std::strlen("/etc/villagecam/"), dir_.string() + "/");
+  }
+  std::ofstream(dir_ / "mqtt-password") << "pw\n";
+  std::ofstream(dir_ / "county-ca.crt") << "a CA certificate\n";
+  const Config cfg = parseConfig(text, "villagecam.example.yaml", dir_);
+  EXPECT_EQ(cfg.node.id, "xinzhuang-01");
+  EXPECT_TRUE(cfg.mqtt.enabled);
+  EXPECT_EQ(*cfg.mqtt.password, "pw");
+  EXPECT_EQ(cfg.mqtt.topic_prefix, "villagecam/xinzhuang-01");
+  EXPECT_EQ(cfg.mqtt.outbox_max_bytes, 16u << 20);
+  EXPECT_EQ(cfg.alerts.language, Language::ZhCN);
+  EXPECT_EQ(cfg.cameras.size(), 2u);
 }
 
 }  // namespace

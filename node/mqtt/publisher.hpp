@@ -1,0 +1,115 @@
+// The node's MQTT side: one thread that owns the Paho async client, keeps the
+// retained topics true (state, statuses), and drains the Outbox in order with
+// QoS 1, acknowledging each alert only when the broker has it.
+//
+// Paho calls back on its own threads; the callbacks only post an event and
+// notify (never publish or wait there: Paho deadlocks if you do).
+#pragma once
+
+#include <spdlog/logger.h>
+
+#include <condition_variable>
+#include <deque>
+#include <map>
+#include <memory>
+#include <mqtt/async_client.h>
+#include <mutex>
+#include <set>
+#include <string>
+#include <thread>
+
+#include "config/config.hpp"
+#include "mqtt/client_factory.hpp"
+#include "mqtt/outbox.hpp"
+#include "util/clock.hpp"
+
+namespace villagecam::mqtt {
+
+class Publisher {
+ public:
+  struct Stats {
+    bool connected = false;
+    std::uint64_t connections = 0;  // successful connects so far
+    std::uint64_t alerts_sent = 0;  // acknowledged by the broker
+    std::string last_error;         // why the last connect failed or the connection was lost
+  };
+
+  Publisher(config::MqttConfig config, std::shared_ptr<Outbox> outbox);
+  ~Publisher();
+  Publisher(const Publisher&) = delete;
+  Publisher& operator=(const Publisher&) = delete;
+
+  void start();
+  // A clean stop: "offline" on the state topic, then what is in flight may
+  // finish within `flush`, then disconnect. Idempotent.
+  void stop(Duration flush = std::chrono::seconds(2));
+
+  // The latest payload for a retained topic; published when connected and
+  // again after every reconnect. An empty payload clears the topic.
+  void setRetained(const std::string& topic, std::string payload);
+  void clearRetained(const std::string& topic) { setRetained(topic, ""); }
+  // New alerts are in the outbox.
+  void wake();
+
+  Stats stats() const;
+
+ private:
+  enum class EventKind { Connected, ConnectFailed, ConnectionLost, Delivered, DeliveryFailed };
+  struct Event {
+    EventKind kind;
+    std::uint64_t seq = 0;
+    int return_code = 0;
+    int reason_code = 0;
+    std::string message = "";
+  };
+
+  class Listener : public ::mqtt::iaction_listener {
+   public:
+    Listener(Publisher& owner, bool for_connect) : owner_(owner), for_connect_(for_connect) {}
+    void on_success(const ::mqtt::token& tok) override;
+    void on_failure(const ::mqtt::token& tok) override;
+
+   private:
+    Publisher& owner_;
+    bool for_connect_;
+  };
+
+  void post(Event e);
+  void run();
+  void handle(const Event& e);
+  void connect();
+  void publishRetained();
+  void sendAlerts();
+  void dropConnection(const std::string& why);
+
+  const config::MqttConfig config_;
+  std::shared_ptr<Outbox> outbox_;
+  std::shared_ptr<spdlog::logger> log_;
+  TlsErrorLog tls_errors_;
+  std::unique_ptr<::mqtt::async_client> client_;
+  Listener connect_listener_{*this, true};
+  Listener delivery_listener_{*this, false};
+
+  // Shared with Paho's threads and the node (mutex_).
+  mutable std::mutex mutex_;
+  std::condition_variable changed_;
+  std::deque<Event> events_;
+  std::map<std::string, std::string> retained_;  // topic -> latest payload
+  std::set<std::string> dirty_;                  // retained topics to (re)publish
+  bool alerts_pending_ = false;
+  bool stopping_ = false;
+  Stats stats_;
+
+  // The publisher thread's own.
+  bool connected_ = false;
+  bool connecting_ = false;
+  SteadyTime reconnect_at_{};
+  Duration backoff_{};
+  std::set<std::uint64_t> in_flight_;
+  std::uint64_t last_sent_seq_ = 0;
+  std::thread thread_;
+
+  static constexpr std::size_t kWindow = 32;  // alerts in flight at once
+};
+
+}  // namespace villagecam::mqtt

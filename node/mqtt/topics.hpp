@@ -1,0 +1,18 @@
+// Every MQTT topic the node uses, built in one place (docs/mqtt.md).
+#pragma once
+
+#include <string>
+
+namespace villagecam::mqtt::topics {
+
+inline std::string state(const std::string& prefix) { return prefix + "/state"; }
+inline std::string status(const std::string& prefix) { return prefix + "/status"; }
+inline std::string alerts(const std::string& prefix) { return prefix + "/alerts"; }
+inline std::string cameraStatus(const std::string& prefix, const std::string& camera) {
+  return prefix + "/cameras/" + camera + "/status";
+}
+inline std::string mqttTest(const std::string& prefix, const std::string& token) {
+  return prefix + "/mqtt-test/" + token;
+}
+
+}  // namespace villagecam::mqtt::topics

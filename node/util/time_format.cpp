@@ -1,0 +1,39 @@
+#include "util/time_format.hpp"
+
+#include <cstdio>
+#include <ctime>
+
+namespace villagecam {
+
+std::string toRfc3339(WallTime t) {
+  using namespace std::chrono;
+  const auto ms_total = duration_cast<milliseconds>(t.time_since_epoch()).count();
+  auto secs = static_cast<std::time_t>(ms_total / 1000);
+  auto ms = static_cast<int>(ms_total % 1000);
+  if (ms < 0) {  // before 1970: floor, not truncate
+    ms += 1000;
+    --secs;
+  }
+  std::tm tm{};
+  gmtime_r(&secs, &tm);
+  char buf[64];
+  std::snprintf(buf, sizeof buf, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday,
+                tm.tm_hour, tm.tm_min, tm.tm_sec, ms);
+  return buf;
+}
+
+std::optional<WallTime> fromRfc3339(std::string_view text) {
+  std::tm tm{};
+  int ms = 0;
+  const std::string s(text);
+  if (std::sscanf(s.c_str(), "%4d-%2d-%2dT%2d:%2d:%2d.%3dZ", &tm.tm_year, &tm.tm_mon, &tm.tm_mday, &tm.tm_hour,
+                  &tm.tm_min, &tm.tm_sec, &ms) != 7) {
+    return std::nullopt;
+  }
+  tm.tm_year -= 1900;
+  tm.tm_mon -= 1;
+  const std::time_t secs = timegm(&tm);
+  return WallTime(std::chrono::seconds(secs)) + std::chrono::milliseconds(ms);
+}
+
+}  // namespace villagecam
