@@ -70,6 +70,11 @@ void Publisher::wake() {
   changed_.notify_one();
 }
 
+bool Publisher::waitUntilConnected(Duration timeout) const {
+  std::unique_lock lock(mutex_);
+  return connection_changed_.wait_for(lock, timeout, [this] { return stats_.connected; });
+}
+
 Publisher::Stats Publisher::stats() const {
   std::lock_guard lock(mutex_);
   return stats_;
@@ -144,6 +149,7 @@ void Publisher::handle(const Event& e) {
         stats_.connected = true;
         for (const auto& [topic, payload] : retained_) dirty_.insert(topic);  // retained truth after every reconnect
       }
+      connection_changed_.notify_all();
       log_->info("connected to {} as {}", client_->get_server_uri(), config_.client_id);
       try {
         client_->publish(topics::state(config_.topic_prefix), std::string(kStateOnline), 1, true);

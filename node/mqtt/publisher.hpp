@@ -52,6 +52,8 @@ class Publisher {
   void wake();
 
   Stats stats() const;
+  // Waits until connected (true) or the timeout passes (false).
+  bool waitUntilConnected(Duration timeout) const;
 
  private:
   enum class EventKind { Connected, ConnectFailed, ConnectionLost, Delivered, DeliveryFailed };
@@ -92,7 +94,8 @@ class Publisher {
 
   // Shared with Paho's threads and the node (mutex_).
   mutable std::mutex mutex_;
-  std::condition_variable changed_;
+  std::condition_variable changed_;               // wakes the publisher thread
+  mutable std::condition_variable connection_changed_;  // wakes waitUntilConnected
   std::deque<Event> events_;
   std::map<std::string, std::string> retained_;  // topic -> latest payload
   std::set<std::string> dirty_;                  // retained topics to (re)publish
