@@ -177,6 +177,35 @@ TEST_F(MqttTestCommand, SucceedsWithTlsPasswordAndTheExampleAcl) {
   EXPECT_EQ(out.find("n1-secret"), std::string::npos);
 }
 
+TEST_F(MqttTestCommand, WorksOverMqtt5AndWithAClientCertificate) {
+  const auto pki = makeTestPki(dir_ / "pki");
+  Mosquitto broker({{{"n1", "n1-secret"}}, exampleAcl(), pki.ca_cert, pki.server_cert, pki.server_key,
+                    /*require_client_certificate=*/true});
+  std::ofstream(dir_ / "mqtt-password") << "n1-secret\n";
+  const std::string common = "  brokers: [" + broker.uri() + "]\n  username: n1\n  password_file: " +
+                             (dir_ / "mqtt-password").string() + "\n  protocol: \"5\"\n  tls: {ca_file: " +
+                             pki.ca_cert.string();
+  auto [code, out] = mqttTest(writeConfig(common + ", cert_file: " + pki.client_cert.string() +
+                                              ", key_file: " + pki.client_key.string() + "}\n",
+                                          "  - {id: a, rtsp_url: \"rtsp://127.0.0.1:1/a\"}\n"));
+  EXPECT_EQ(code, 0) << out;
+  // Without the client certificate the broker refuses the TLS handshake.
+  auto [refused, why] = mqttTest(writeConfig(common + "}\n", "  - {id: a, rtsp_url: \"rtsp://127.0.0.1:1/a\"}\n"));
+  EXPECT_EQ(refused, 1) << why;
+}
+
+TEST_F(MqttNode, TheNodeSpeaksMqtt5Too) {
+  Mosquitto broker;
+  MqttSubscriber county(broker.uri(), "villagecam/n1/#");
+  auto node = runNode(writeConfig(brokerYaml(broker) + "  protocol: \"5\"\n", "  - {id: a, rtsp_url: \"rtsp://127.0.0.1:1/a\"}\n"));
+  ASSERT_TRUE(county.waitUntil(has("villagecam/n1/state", is("online")), 20s)) << node->output();
+  ASSERT_TRUE(county.waitUntil(has("villagecam/n1/alerts", json([](const nlohmann::json& j) {
+    return j["camera"]["id"] == "a" && j["phase"] == "start";
+  })), 20s)) << node->output();
+  node->signal(SIGKILL);
+  ASSERT_TRUE(county.waitUntil(has("villagecam/n1/state", is("offline")), 15s));  // the will, in MQTT 5 too
+}
+
 TEST_F(MqttTestCommand, NamesEachFailureInPlainWords) {
   const auto pki = makeTestPki(dir_ / "pki");
   Mosquitto broker({{{"n1", "n1-secret"}, {"n2", "n2-secret"}}, exampleAcl(), pki.ca_cert, pki.server_cert, pki.server_key});

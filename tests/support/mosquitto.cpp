@@ -79,6 +79,7 @@ void Mosquitto::launch() {
     if (!options_.cert_file.empty()) {
       conf << "cafile " << options_.ca_file.string() << "\ncertfile " << options_.cert_file.string()
            << "\nkeyfile " << options_.key_file.string() << "\n";
+      if (options_.require_client_certificate) conf << "require_certificate true\n";
     }
     conf << "max_queued_messages 100000\nmax_inflight_messages 100\n";
   }
@@ -105,7 +106,8 @@ void Mosquitto::restart() {
 
 TestPki makeTestPki(const fs::path& dir) {
   fs::create_directories(dir);
-  TestPki pki{dir, dir / "ca.crt", dir / "server.crt", dir / "server.key", dir / "other-ca.crt"};
+  TestPki pki{dir,           dir / "ca.crt",     dir / "server.crt", dir / "server.key",
+              dir / "other-ca.crt", dir / "client.crt", dir / "client.key"};
   const std::string d = dir.string();
   auto run = [](std::vector<std::string> argv) {
     auto [code, out] = runCommand(argv);
@@ -121,6 +123,10 @@ TestPki makeTestPki(const fs::path& dir) {
   std::ofstream(dir / "san.ext") << "subjectAltName=IP:127.0.0.1,DNS:localhost\n";
   run({openssl, "x509", "-req", "-in", d + "/server.csr", "-CA", d + "/ca.crt", "-CAkey", d + "/ca.key",
        "-CAcreateserial", "-days", "2", "-extfile", d + "/san.ext", "-out", d + "/server.crt"});
+  run({openssl, "req", "-newkey", "rsa:2048", "-nodes", "-subj", "/CN=n1", "-keyout", d + "/client.key", "-out",
+       d + "/client.csr"});
+  run({openssl, "x509", "-req", "-in", d + "/client.csr", "-CA", d + "/ca.crt", "-CAkey", d + "/ca.key",
+       "-CAcreateserial", "-days", "2", "-out", d + "/client.crt"});
   // mosquitto started as root drops to its own user, which must read them.
   for (const auto& f : fs::directory_iterator(dir)) {
     fs::permissions(f.path(), fs::perms::owner_read | fs::perms::owner_write | fs::perms::group_read | fs::perms::others_read);

@@ -18,6 +18,7 @@ struct MosquittoOptions {
   std::filesystem::path ca_file = {};  // with cert/key: a TLS listener
   std::filesystem::path cert_file = {};
   std::filesystem::path key_file = {};
+  bool require_client_certificate = false;
 };
 
 class Mosquitto {
@@ -50,7 +51,7 @@ std::pair<int, std::string> runCommand(const std::vector<std::string>& argv);
 // 127.0.0.1/localhost signed by it, and a second, unrelated CA.
 struct TestPki {
   std::filesystem::path dir;
-  std::filesystem::path ca_cert, server_cert, server_key, other_ca_cert;
+  std::filesystem::path ca_cert, server_cert, server_key, other_ca_cert, client_cert, client_key;
 };
 TestPki makeTestPki(const std::filesystem::path& dir);
 
