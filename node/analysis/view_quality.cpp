@@ -1,0 +1,195 @@
+#include "analysis/view_quality.hpp"
+
+#include <opencv2/imgproc.hpp>
+
+#include <algorithm>
+#include <cmath>
+
+namespace villagecam::analysis {
+
+const char* toString(ViewIssue issue) {
+  switch (issue) {
+    case ViewIssue::Blank: return "blank";
+    case ViewIssue::Frozen: return "frozen";
+    case ViewIssue::Defocus: return "defocus";
+    case ViewIssue::Occluded: return "occluded";
+    case ViewIssue::Shifted: return "shifted";
+  }
+  return "unknown";
+}
+
+bool ViewAssessment::has(ViewIssue i) const { return std::find(issues.begin(), issues.end(), i) != issues.end(); }
+
+cv::Mat rawSmallGrey(const cv::Mat& frame) {
+  cv::Mat grey;
+  if (frame.channels() == 3) {
+    cv::cvtColor(frame, grey, cv::COLOR_BGR2GRAY);
+  } else {
+    grey = frame;
+  }
+  cv::Mat small;
+  cv::resize(grey, small, cv::Size(kAnalysisWidth, kAnalysisHeight), 0, 0, cv::INTER_AREA);
+  return small;
+}
+
+cv::Mat prepare(const cv::Mat& frame) {
+  // Normalise brightness and contrast so that dusk, auto-exposure and the
+  // infrared switch do not read as lost texture; a blank picture stays flat
+  // because its spread is first checked on the raw image.
+  cv::Mat small = rawSmallGrey(frame);
+  cv::Scalar mean, stddev;
+  cv::meanStdDev(small, mean, stddev);
+  cv::Mat out;
+  const double scale = stddev[0] > 1.0 ? 48.0 / stddev[0] : 1.0;
+  small.convertTo(out, CV_32F, scale, 128.0 - mean[0] * scale);
+  return out;
+}
+
+ViewMeasures measure(const cv::Mat& prepared) {
+  ViewMeasures m;
+  cv::Scalar mean, stddev;
+  cv::meanStdDev(prepared, mean, stddev);
+  m.mean = mean[0];
+  m.contrast = stddev[0];
+  cv::Mat lap;
+  cv::Laplacian(prepared, lap, CV_32F, 3);
+  cv::meanStdDev(lap, mean, stddev);
+  m.sharpness = stddev[0] * stddev[0];
+  cv::Mat gx, gy, magnitude;
+  cv::Sobel(prepared, gx, CV_32F, 1, 0, 3);
+  cv::Sobel(prepared, gy, CV_32F, 0, 1, 3);
+  cv::magnitude(gx, gy, magnitude);
+  const int cw = prepared.cols / kGrid, ch = prepared.rows / kGrid;
+  for (int r = 0; r < kGrid; ++r) {
+    for (int c = 0; c < kGrid; ++c) {
+      m.cell_texture.push_back(cv::mean(magnitude(cv::Rect(c * cw, r * ch, cw, ch)))[0]);
+    }
+  }
+  return m;
+}
+
+ViewBaseline makeBaseline(const std::vector<cv::Mat>& frames) {
+  ViewBaseline b;
+  cv::Mat sum;
+  for (const auto& f : frames) {
+    cv::Mat p = prepare(f);
+    if (sum.empty()) sum = cv::Mat::zeros(p.size(), CV_32F);
+    sum += p;
+  }
+  b.reference = sum / static_cast<double>(std::max<size_t>(1, frames.size()));
+  // Measures are the median over frames of each single frame (an average
+  // image is blurred by motion and would flatter later frames).
+  std::vector<ViewMeasures> each;
+  for (const auto& f : frames) each.push_back(measure(prepare(f)));
+  auto median = [](std::vector<double> v) {
+    std::nth_element(v.begin(), v.begin() + static_cast<long>(v.size() / 2), v.end());
+    return v[v.size() / 2];
+  };
+  std::vector<double> sharp;
+  for (const auto& m : each) sharp.push_back(m.sharpness);
+  b.measures.sharpness = median(sharp);
+  b.measures.cell_texture.resize(kGrid * kGrid);
+  for (size_t cell = 0; cell < b.measures.cell_texture.size(); ++cell) {
+    std::vector<double> v;
+    for (const auto& m : each) v.push_back(m.cell_texture[cell]);
+    b.measures.cell_texture[cell] = median(v);
+  }
+  return b;
+}
+
+ShiftEstimate estimateShift(const cv::Mat& reference, const cv::Mat& prepared) {
+  // Smoothed first: sensor noise, rain and compression speckle would
+  // otherwise dilute the correlation peak of a view that has not moved.
+  cv::Mat a, b, window;
+  cv::GaussianBlur(reference, a, cv::Size(0, 0), 2.0);
+  cv::GaussianBlur(prepared, b, cv::Size(0, 0), 2.0);
+  cv::createHanningWindow(window, reference.size(), CV_32F);
+  double response = 0;
+  const cv::Point2d d = cv::phaseCorrelate(a, b, window, &response);
+  return {d.x, d.y, response};
+}
+
+double textureLayoutSimilarity(const std::vector<double>& baseline, const std::vector<double>& now) {
+  // Pearson correlation of the per-cell texture: the same view keeps its
+  // layout (textured here, plain there) through light and people.
+  const size_t n = std::min(baseline.size(), now.size());
+  if (n < 2) return 1.0;
+  double ma = 0, mb = 0;
+  for (size_t i = 0; i < n; ++i) {
+    ma += baseline[i];
+    mb += now[i];
+  }
+  ma /= static_cast<double>(n);
+  mb /= static_cast<double>(n);
+  double sab = 0, saa = 0, sbb = 0;
+  for (size_t i = 0; i < n; ++i) {
+    sab += (baseline[i] - ma) * (now[i] - mb);
+    saa += (baseline[i] - ma) * (baseline[i] - ma);
+    sbb += (now[i] - mb) * (now[i] - mb);
+  }
+  return saa > 0 && sbb > 0 ? sab / std::sqrt(saa * sbb) : 1.0;
+}
+
+ViewAssessment assess(const cv::Mat& frame, const cv::Mat& previous_raw, const ViewBaseline& baseline,
+                      const ViewThresholds& t) {
+  ViewAssessment a;
+  const cv::Mat raw = rawSmallGrey(frame);
+  cv::Scalar raw_mean, raw_stddev;
+  cv::meanStdDev(raw, raw_mean, raw_stddev);
+  const cv::Mat prepared = prepare(frame);
+  a.measures = measure(prepared);
+
+  cv::Mat raw_gx, raw_gy, raw_mag;
+  cv::Sobel(raw, raw_gx, CV_32F, 1, 0, 3);
+  cv::Sobel(raw, raw_gy, CV_32F, 0, 1, 3);
+  cv::magnitude(raw_gx, raw_gy, raw_mag);
+  const double raw_texture = cv::mean(raw_mag)[0];
+  if (raw_stddev[0] < t.blank_contrast && raw_texture < t.blank_texture * 4) {
+    a.issues.push_back(ViewIssue::Blank);
+    return a;  // nothing else can be judged on an empty picture
+  }
+
+  if (!previous_raw.empty() && previous_raw.size() == raw.size()) {
+    cv::Mat diff;
+    cv::absdiff(raw, previous_raw, diff);
+    a.frame_difference = cv::mean(diff)[0];
+    if (a.frame_difference < t.frozen_difference) a.issues.push_back(ViewIssue::Frozen);
+  }
+
+  // Covered: most of the cells that had texture at commissioning lost it.
+  // A cover leaves the rest of the view as it was; a blur dulls every cell.
+  int textured = 0, lost = 0, intact = 0;
+  for (size_t i = 0; i < baseline.measures.cell_texture.size(); ++i) {
+    const double base = baseline.measures.cell_texture[i];
+    if (base < 4.0) continue;  // sky, a plain wall: nothing to lose
+    ++textured;
+    const double ratio = a.measures.cell_texture[i] / base;
+    if (ratio < t.occluded_cell_ratio) ++lost;  // flat: covered, not blurred
+    if (ratio >= 0.6) ++intact;
+  }
+  const bool dulled_everywhere = intact == 0 && a.measures.sharpness < baseline.measures.sharpness * t.defocus_ratio;
+  const bool occluded = textured > 0 && lost > textured * t.occluded_share && !dulled_everywhere;
+  if (occluded) a.issues.push_back(ViewIssue::Occluded);
+
+  // Out of focus: fine detail far below the baseline, texture still spread
+  // over the view (a cover takes it away per cell instead).
+  if (!occluded && a.measures.sharpness < baseline.measures.sharpness * t.defocus_ratio) {
+    a.issues.push_back(ViewIssue::Defocus);
+  }
+
+  // Moved or turned: the view no longer lines up with the baseline. A clear
+  // correlation peak away from the origin is a move; no peak and a changed
+  // texture layout is a turn to another view.
+  if (!occluded && !a.has(ViewIssue::Defocus)) {
+    a.shift = estimateShift(baseline.reference, prepared);
+    a.layout_similarity = textureLayoutSimilarity(baseline.measures.cell_texture, a.measures.cell_texture);
+    const double moved = std::hypot(a.shift.dx / prepared.cols, a.shift.dy / prepared.rows);
+    const bool moved_clearly = a.shift.response >= t.shift_min_response && moved > t.shift_fraction;
+    const bool other_view = a.shift.response < t.shift_min_response &&
+                            (a.shift.response < t.shift_min_response / 2 || a.layout_similarity < t.layout_min_similarity);
+    if (moved_clearly || other_view) a.issues.push_back(ViewIssue::Shifted);
+  }
+  return a;
+}
+
+}  // namespace villagecam::analysis

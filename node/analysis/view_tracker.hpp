@@ -1,0 +1,48 @@
+// Hysteresis over view-quality judgements: an issue is raised only after it
+// has held for `raise_after`, and cleared only after the view has been free
+// of it for `clear_after`, so a bus passing in front of the lens or one bad
+// frame raises nothing and a flickering tamper does not flap. Pure: times are
+// passed in.
+#pragma once
+
+#include <map>
+#include <optional>
+#include <vector>
+
+#include "analysis/view_quality.hpp"
+#include "util/clock.hpp"
+
+namespace villagecam::analysis {
+
+struct ViewHysteresis {
+  Duration raise_after = std::chrono::seconds(20);
+  Duration clear_after = std::chrono::seconds(10);
+};
+
+struct ViewChange {
+  ViewIssue issue;
+  bool raised;  // true: now raised; false: now cleared
+  SteadyTime since;  // when the condition began (raise) or ended (clear)
+};
+
+class ViewTracker {
+ public:
+  explicit ViewTracker(ViewHysteresis h = {}) : h_(h) {}
+
+  // Feeds one judgement; returns the issues that were raised or cleared now.
+  std::vector<ViewChange> update(const std::vector<ViewIssue>& seen, SteadyTime now);
+  // The issues currently raised.
+  std::vector<ViewIssue> raised() const;
+  bool ok() const { return raised().empty(); }
+
+ private:
+  struct State {
+    bool raised = false;
+    std::optional<SteadyTime> seen_since;    // first sighting in the current run
+    std::optional<SteadyTime> absent_since;  // first frame without it, while raised
+  };
+  ViewHysteresis h_;
+  std::map<ViewIssue, State> states_;
+};
+
+}  // namespace villagecam::analysis

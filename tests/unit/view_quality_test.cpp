@@ -1,0 +1,143 @@
+// View quality on real footage (Debian's opencv-doc clips) and synthetic
+// tampering of it, with no GStreamer. Prints a confusion table (true kind x
+// reported kind) over every case; docs/view-quality.md keeps a copy.
+#include <gtest/gtest.h>
+
+#include <map>
+#include <memory>
+#include <opencv2/imgproc.hpp>
+#include <opencv2/videoio.hpp>
+#include <random>
+
+#include "analysis/view_quality.hpp"
+
+namespace villagecam::analysis {
+namespace {
+
+const std::string kData = "/usr/share/doc/opencv-doc/examples/data/";
+
+std::vector<cv::Mat> readClip(const std::string& name, int count, int step) {
+  cv::VideoCapture cap(kData + name);
+  std::vector<cv::Mat> frames;
+  cv::Mat f;
+  for (int i = 0; cap.read(f) && static_cast<int>(frames.size()) < count; ++i) {
+    if (i % step == 0) frames.push_back(f.clone());
+  }
+  return frames;
+}
+
+cv::Mat addNoise(const cv::Mat& f, double sigma, unsigned seed) {
+  cv::Mat noise(f.size(), CV_16SC3);
+  cv::theRNG().state = seed;
+  cv::randn(noise, 0, sigma);
+  cv::Mat out;
+  f.convertTo(out, CV_16SC3);
+  out += noise;
+  out.convertTo(out, CV_8UC3);
+  return out;
+}
+
+// Synthetic conditions: each takes a live frame and returns what the camera sends.
+struct Condition {
+  std::string name;
+  std::string truth;  // "none" or a ViewIssue name
+  std::function<cv::Mat(const cv::Mat&)> apply;
+  bool frozen_previous = false;  // previous frame identical (a frozen encoder)
+};
+
+std::vector<Condition> conditions(const std::vector<cv::Mat>& other_scene) {
+  return {
+      {"live", "none", [](const cv::Mat& f) { return f.clone(); }},
+      {"dusk (35% light)", "none", [](const cv::Mat& f) { cv::Mat o; f.convertTo(o, -1, 0.35, 0); return o; }},
+      {"bright midday (+60)", "none", [](const cv::Mat& f) { cv::Mat o; f.convertTo(o, -1, 1.0, 60); return o; }},
+      {"infrared switch to grey", "none",
+       [](const cv::Mat& f) {
+         cv::Mat g, o;
+         cv::cvtColor(f, g, cv::COLOR_BGR2GRAY);
+         g.convertTo(g, -1, 0.7, 40);
+         cv::cvtColor(g, o, cv::COLOR_GRAY2BGR);
+         return o;
+       }},
+      {"rain-like noise", "none", [](const cv::Mat& f) { return addNoise(f, 10, 7); }},
+      {"blur (defocus)", "defocus", [](const cv::Mat& f) { cv::Mat o; cv::GaussianBlur(f, o, cv::Size(0, 0), 5); return o; }},
+      {"cover over 60% (bag)", "occluded",
+       [](const cv::Mat& f) {
+         cv::Mat o = f.clone();
+         const int w = static_cast<int>(f.cols * 0.78), h = static_cast<int>(f.rows * 0.78);
+         cv::rectangle(o, cv::Rect(0, 0, w, h), cv::Scalar(40, 45, 50), cv::FILLED);
+         return addNoise(o, 2, 3);
+       }},
+      {"shift 10%", "shifted",
+       [](const cv::Mat& f) {
+         cv::Mat o, m = (cv::Mat_<double>(2, 3) << 1, 0, f.cols * 0.10, 0, 1, 0);
+         cv::warpAffine(f, o, m, f.size(), cv::INTER_LINEAR, cv::BORDER_REFLECT);
+         return o;
+       }},
+      {"turned to another view", "shifted",
+       [other_scene, next = std::make_shared<size_t>(0)](const cv::Mat& f) {
+         cv::Mat o;  // the camera now sees another (live) scene
+         cv::resize(other_scene[(*next)++ % other_scene.size()], o, f.size());
+         return o;
+       }},
+      {"blank (lens cap)", "blank", [](const cv::Mat& f) { return addNoise(cv::Mat(f.size(), f.type(), cv::Scalar(3, 3, 3)), 1, 5); }},
+      {"blank (grey card)", "blank", [](const cv::Mat& f) { return cv::Mat(f.size(), f.type(), cv::Scalar(128, 128, 128)); }},
+      {"frozen (no noise)", "frozen", [](const cv::Mat& f) { return f.clone(); }, true},
+  };
+}
+
+struct Scene {
+  std::string clip;
+  std::vector<cv::Mat> frames;
+};
+
+TEST(ViewQuality, DetectsEachTamperKindAndNothingElseOnRealFootage) {
+  std::vector<Scene> scenes{{"vtest.avi (people walking)", readClip("vtest.avi", 40, 5)},
+                            {"tree.avi", readClip("tree.avi", 34, 2)}};
+  for (const auto& s : scenes) ASSERT_GE(s.frames.size(), 30u) << "cannot read " << s.clip << " (opencv-doc)";
+
+  std::map<std::string, std::map<std::string, int>> confusion;  // truth -> reported -> count
+  std::vector<std::string> mistakes;
+  for (size_t si = 0; si < scenes.size(); ++si) {
+    const auto& scene = scenes[si];
+    const auto& other = scenes[(si + 1) % scenes.size()].frames;
+    const std::vector<cv::Mat> commissioning(scene.frames.begin(), scene.frames.begin() + 10);
+    const ViewBaseline baseline = makeBaseline(commissioning);
+    for (const auto& c : conditions(other)) {
+      for (size_t i = 11; i < scene.frames.size(); i += 2) {
+        const cv::Mat sent = c.apply(scene.frames[i]);
+        const cv::Mat previous = c.frozen_previous ? rawSmallGrey(sent) : rawSmallGrey(c.apply(scene.frames[i - 1]));
+        const auto verdict = assess(sent, previous, baseline);
+        const std::string reported = verdict.issues.empty() ? "none" : toString(verdict.issues.front());
+        ++confusion[c.truth][reported];
+        if (reported != c.truth) {
+          mistakes.push_back(scene.clip + " / " + c.name + " frame " + std::to_string(i) + ": reported " + reported +
+                             " (sharpness " + std::to_string(verdict.measures.sharpness) + " vs " +
+                             std::to_string(baseline.measures.sharpness) + ", shift response " +
+                             std::to_string(verdict.shift.response) + ", layout " +
+                             std::to_string(verdict.layout_similarity) + ", diff " +
+                             std::to_string(verdict.frame_difference) + ")");
+        }
+      }
+    }
+  }
+  const std::vector<std::string> kinds{"none", "blank", "frozen", "defocus", "occluded", "shifted"};
+  std::string table = "| true \\ reported |";
+  for (const auto& k : kinds) table += " " + k + " |";
+  table += "\n|---|";
+  for (size_t i = 0; i < kinds.size(); ++i) table += "---|";
+  for (const auto& truth : kinds) {
+    table += "\n| " + truth + " |";
+    for (const auto& k : kinds) table += " " + std::to_string(confusion[truth][k]) + " |";
+  }
+  std::cout << "\nView-quality confusion table (frames):\n" << table << "\n";
+  std::map<std::string, int> by_condition;
+  for (const auto& m : mistakes) ++by_condition[m.substr(0, m.find(" frame "))];
+  for (const auto& [what, n] : by_condition) std::cout << "  misjudged: " << what << " x" << n << "\n";
+  EXPECT_TRUE(mistakes.empty()) << mistakes.size() << " misjudged frames, e.g.:\n"
+                                << (mistakes.empty() ? "" : mistakes.front()) << "\n"
+                                << (mistakes.size() > 1 ? mistakes[mistakes.size() / 2] : "") << "\n"
+                                << (mistakes.size() > 2 ? mistakes.back() : "");
+}
+
+}  // namespace
+}  // namespace villagecam::analysis

@@ -1,0 +1,53 @@
+#include <gtest/gtest.h>
+
+#include "analysis/view_tracker.hpp"
+
+namespace villagecam::analysis {
+namespace {
+
+using namespace std::chrono_literals;
+
+TEST(ViewTracker, RaisesOnlyAfterTheIssueHeldLongEnoughAndClearsAfterItsGone) {
+  ViewTracker t({20s, 10s});
+  const SteadyTime t0{};
+  EXPECT_TRUE(t.update({ViewIssue::Occluded}, t0).empty());
+  EXPECT_TRUE(t.update({ViewIssue::Occluded}, t0 + 19s).empty());
+  const auto raised = t.update({ViewIssue::Occluded}, t0 + 20s);
+  ASSERT_EQ(raised.size(), 1u);
+  EXPECT_TRUE(raised[0].raised);
+  EXPECT_EQ(raised[0].since, t0);  // the alert starts when the cover came, not when it was confirmed
+  EXPECT_FALSE(t.ok());
+  EXPECT_TRUE(t.update({}, t0 + 25s).empty());
+  EXPECT_TRUE(t.update({ViewIssue::Occluded}, t0 + 30s).empty());  // back before clear_after: still the same
+  EXPECT_TRUE(t.update({}, t0 + 31s).empty());
+  const auto cleared = t.update({}, t0 + 41s);
+  ASSERT_EQ(cleared.size(), 1u);
+  EXPECT_FALSE(cleared[0].raised);
+  EXPECT_TRUE(t.ok());
+}
+
+TEST(ViewTracker, ABriefObstructionRaisesNothing) {
+  ViewTracker t({20s, 10s});
+  const SteadyTime t0{};
+  for (int s = 0; s < 15; ++s) EXPECT_TRUE(t.update({ViewIssue::Occluded}, t0 + std::chrono::seconds(s)).empty());
+  EXPECT_TRUE(t.update({}, t0 + 15s).empty());  // the bus has passed
+  for (int s = 16; s < 30; ++s) EXPECT_TRUE(t.update({ViewIssue::Occluded}, t0 + std::chrono::seconds(s)).empty());
+  EXPECT_TRUE(t.ok());
+}
+
+TEST(ViewTracker, IssuesAreTrackedIndependently) {
+  ViewTracker t({5s, 5s});
+  const SteadyTime t0{};
+  t.update({ViewIssue::Defocus}, t0);
+  t.update({ViewIssue::Defocus, ViewIssue::Frozen}, t0 + 3s);
+  const auto at5 = t.update({ViewIssue::Defocus, ViewIssue::Frozen}, t0 + 5s);
+  ASSERT_EQ(at5.size(), 1u);
+  EXPECT_EQ(at5[0].issue, ViewIssue::Defocus);
+  const auto at8 = t.update({ViewIssue::Defocus, ViewIssue::Frozen}, t0 + 8s);
+  ASSERT_EQ(at8.size(), 1u);
+  EXPECT_EQ(at8[0].issue, ViewIssue::Frozen);
+  EXPECT_EQ(t.raised().size(), 2u);
+}
+
+}  // namespace
+}  // namespace villagecam::analysis
