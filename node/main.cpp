@@ -4,12 +4,14 @@
 //   probe         connect to one camera once and report what it sends
 //   uptime        print the uptime history kept in the state directory
 //   mqtt-test     one round trip through the configured MQTT broker
+//   baseline      take the cameras' reference views for view-quality checks
 #include <CLI/CLI.hpp>
 #include <fmt/format.h>
 
 #include <iostream>
 #include <nlohmann/json.hpp>
 
+#include "app/baseline_command.hpp"
 #include "app/daemon.hpp"
 #include "app/mqtt_test.hpp"
 #include "app/probe.hpp"
@@ -110,6 +112,29 @@ int mqttTest(const std::string& path, double timeout) {
   return kExitOk;
 }
 
+int baseline(const std::string& path, const std::string& only, int frames, double seconds) {
+  const auto cfg = loadOrReport(path);
+  if (!cfg) return kExitBadConfig;
+  int failed = 0, done = 0;
+  for (const auto& cam : cfg->cameras) {
+    if (!only.empty() && cam.id != only) continue;
+    ++done;
+    const auto r = app::takeBaseline(*cfg, cam, frames, seconds);
+    if (r.ok) {
+      std::cout << fmt::format("{}: baseline saved ({} frames, sharpness {:.0f}) in {}\n", cam.id, r.frames,
+                               r.sharpness, (cfg->state_dir / "baselines").string());
+    } else {
+      std::cerr << fmt::format("{}: FAILED: {}\n", cam.id, r.error);
+      ++failed;
+    }
+  }
+  if (done == 0) {
+    std::cerr << fmt::format("{}: no camera '{}' in the config\n", path, only);
+    return kExitBadConfig;
+  }
+  return failed ? kExitFailure : kExitOk;
+}
+
 int probe(const std::string& url_text, const std::optional<std::string>& snapshot, bool json, double timeout,
           const std::string& transport, const std::string& pipelines_dir) {
   const auto parsed = config::parseRtspUrl(url_text);
@@ -165,6 +190,15 @@ int main(int argc, char** argv) {
   mqtt_cmd->add_option("-c,--config", config_path, "Config file")->required();
   mqtt_cmd->add_option("--timeout", mqtt_timeout, "Seconds to wait at each step")->check(CLI::Range(1.0, 120.0));
 
+  std::string baseline_camera;
+  int baseline_frames = 10;
+  double baseline_seconds = 5;
+  auto* baseline_cmd = cli.add_subcommand("baseline", "Take the cameras' reference views (at commissioning)");
+  baseline_cmd->add_option("-c,--config", config_path, "Config file")->required();
+  baseline_cmd->add_option("--camera", baseline_camera, "Only this camera");
+  baseline_cmd->add_option("--frames", baseline_frames, "Frames to average")->check(CLI::Range(3, 200));
+  baseline_cmd->add_option("--seconds", baseline_seconds, "Spread over this many seconds")->check(CLI::Range(1.0, 600.0));
+
   std::string url;
   std::optional<std::string> snapshot;
   double timeout = 10;
@@ -189,6 +223,7 @@ int main(int argc, char** argv) {
   if (*mqtt_cmd) return mqttTest(config_path, mqtt_timeout);
   setupLogging(config::LogLevel::Info);
   gst::ensureInitialised();
+  if (*baseline_cmd) return baseline(config_path, baseline_camera, baseline_frames, baseline_seconds);
   if (*probe_cmd) return probe(url, snapshot, json, timeout, transport, pipelines_dir);
   if (*run_cmd) return run(config_path);
   return kExitBadConfig;

@@ -193,6 +193,26 @@ TEST_F(NodeCli, ACorruptUptimeFileIsKeptAsideAndTheNodeRuns) {
   EXPECT_GT(uptime(config)["gate"]["1h"]["up_s"].get<double>(), 0.0);
 }
 
+TEST_F(NodeCli, BaselineTakesTheReferenceViewOfEachCameraAndNamesFailures) {
+  TestCameras cams({CameraSpec{.name = "gate"}});
+  const auto config = writeConfig("  - id: gate\n    rtsp_url: " + cams.url("gate") +
+                                  "\n  - id: dead\n    rtsp_url: rtsp://127.0.0.1:1/x\n");
+  auto [ok_code, ok_out] = runToEnd({"baseline", "--config", config.string(), "--camera", "gate", "--frames", "5",
+                                     "--seconds", "2"});
+  EXPECT_EQ(ok_code, 0) << ok_out;
+  EXPECT_NE(ok_out.find("gate: baseline saved (5 frames"), std::string::npos) << ok_out;
+  EXPECT_TRUE(fs::exists(dir_ / "state" / "baselines" / "gate.png"));
+  EXPECT_TRUE(fs::exists(dir_ / "state" / "baselines" / "gate.json"));
+
+  auto [dead_code, dead_out] = runToEnd({"baseline", "--config", config.string(), "--camera", "dead"});
+  EXPECT_EQ(dead_code, 1) << dead_out;
+  EXPECT_NE(dead_out.find("dead: FAILED: connection refused"), std::string::npos) << dead_out;
+
+  auto [unknown_code, unknown_out] = runToEnd({"baseline", "--config", config.string(), "--camera", "nope"});
+  EXPECT_EQ(unknown_code, 2) << unknown_out;
+  EXPECT_NE(unknown_out.find("no camera 'nope'"), std::string::npos) << unknown_out;
+}
+
 TEST_F(NodeCli, AnUnwritableStateDirIsNamed) {
   std::ofstream(dir_ / "state") << "a file, not a folder";
   const auto config = writeConfig("  - id: gate\n    rtsp_url: rtsp://127.0.0.1:1/x\n");

@@ -51,3 +51,37 @@ TEST(ViewTracker, IssuesAreTrackedIndependently) {
 
 }  // namespace
 }  // namespace villagecam::analysis
+
+#include <fstream>
+
+#include "analysis/baseline_store.hpp"
+
+namespace villagecam::analysis {
+namespace {
+
+TEST(BaselineStore, RoundTripsAndNamesAMalformedFile) {
+  const auto dir = std::filesystem::temp_directory_path() / ("vc-baseline-" + std::to_string(::getpid()));
+  std::filesystem::remove_all(dir);
+  cv::Mat frame(kAnalysisHeight * 2, kAnalysisWidth * 2, CV_8UC3);
+  cv::randu(frame, 0, 255);
+  StoredBaseline stored{makeBaseline({frame, frame}), WallTime(std::chrono::seconds(1764398427)), 2};
+  saveBaseline(dir, "gate", stored);
+  const auto back = loadBaseline(dir, "gate");
+  ASSERT_TRUE(back.has_value());
+  EXPECT_EQ(back->frames, 2);
+  EXPECT_EQ(back->taken_at, stored.taken_at);
+  EXPECT_DOUBLE_EQ(back->baseline.measures.sharpness, stored.baseline.measures.sharpness);
+  EXPECT_EQ(back->baseline.reference.size(), stored.baseline.reference.size());
+  EXPECT_FALSE(loadBaseline(dir, "other").has_value());
+  std::ofstream(dir / "bad.json") << "{\"version\": 1}";
+  try {
+    loadBaseline(dir, "bad");
+    FAIL();
+  } catch (const std::runtime_error& e) {
+    EXPECT_NE(std::string(e.what()).find("bad.json: malformed baseline"), std::string::npos) << e.what();
+  }
+  std::filesystem::remove_all(dir);
+}
+
+}  // namespace
+}  // namespace villagecam::analysis

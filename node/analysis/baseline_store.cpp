@@ -1,0 +1,57 @@
+#include "analysis/baseline_store.hpp"
+
+#include <nlohmann/json.hpp>
+#include <opencv2/imgcodecs.hpp>
+
+#include <stdexcept>
+
+#include "util/atomic_file.hpp"
+#include "util/time_format.hpp"
+
+namespace villagecam::analysis {
+
+void saveBaseline(const std::filesystem::path& dir, const std::string& camera, const StoredBaseline& s) {
+  std::filesystem::create_directories(dir);
+  cv::Mat eight_bit;
+  s.baseline.reference.convertTo(eight_bit, CV_8U);
+  std::vector<uchar> png;
+  if (!cv::imencode(".png", eight_bit, png)) throw std::runtime_error("cannot encode the baseline of " + camera);
+  writeFileAtomically(dir / (camera + ".png"), std::string_view(reinterpret_cast<const char*>(png.data()), png.size()));
+  const nlohmann::json j{{"version", 1},
+                         {"camera", camera},
+                         {"taken_at", toRfc3339(s.taken_at)},
+                         {"frames", s.frames},
+                         {"sharpness", s.baseline.measures.sharpness},
+                         {"cell_texture", s.baseline.measures.cell_texture}};
+  writeFileAtomically(dir / (camera + ".json"), j.dump(2));
+}
+
+std::optional<StoredBaseline> loadBaseline(const std::filesystem::path& dir, const std::string& camera) {
+  const auto json_file = dir / (camera + ".json");
+  const auto text = readFileIfExists(json_file);
+  if (!text) return std::nullopt;
+  StoredBaseline s;
+  try {
+    const auto j = nlohmann::json::parse(*text);
+    if (j.at("version").get<int>() != 1) throw std::runtime_error("unsupported version");
+    s.taken_at = fromRfc3339(j.at("taken_at").get<std::string>()).value_or(WallTime{});
+    s.frames = j.at("frames").get<int>();
+    s.baseline.measures.sharpness = j.at("sharpness").get<double>();
+    s.baseline.measures.cell_texture = j.at("cell_texture").get<std::vector<double>>();
+    if (s.baseline.measures.cell_texture.size() != static_cast<size_t>(kGrid * kGrid)) {
+      throw std::runtime_error("cell_texture has the wrong size");
+    }
+  } catch (const std::exception& e) {
+    throw std::runtime_error(json_file.string() + ": malformed baseline: " + e.what());
+  }
+  const auto png_file = dir / (camera + ".png");
+  cv::Mat reference = cv::imread(png_file.string(), cv::IMREAD_GRAYSCALE);
+  if (reference.empty() || reference.cols != kAnalysisWidth || reference.rows != kAnalysisHeight) {
+    throw std::runtime_error(png_file.string() + ": missing or not a " + std::to_string(kAnalysisWidth) + "x" +
+                             std::to_string(kAnalysisHeight) + " grey picture");
+  }
+  reference.convertTo(s.baseline.reference, CV_32F);
+  return s;
+}
+
+}  // namespace villagecam::analysis

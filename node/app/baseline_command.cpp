@@ -1,0 +1,66 @@
+#include "app/baseline_command.hpp"
+
+#include <algorithm>
+
+#include "analysis/baseline_store.hpp"
+#include "analysis/view_quality.hpp"
+#include "ingest/camera_pipeline.hpp"
+#include "ingest/error_classifier.hpp"
+#include "ingest/frame_view.hpp"
+#include "ingest/pipeline_template.hpp"
+#include "ingest/tcp_diagnosis.hpp"
+
+namespace villagecam::app {
+
+BaselineResult takeBaseline(const config::Config& config, const config::CameraConfig& camera, int frames,
+                            double seconds) {
+  using namespace std::chrono;
+  BaselineResult result;
+  result.camera = camera.id;
+  config::CameraConfig cam = camera;
+  // Frames at the analysis size, at the rate that spreads `frames` over `seconds`.
+  cam.analysis.width = analysis::kAnalysisWidth;
+  cam.analysis.height = analysis::kAnalysisHeight;
+  cam.analysis.fps = std::clamp(frames / seconds, 0.1, 30.0);
+  try {
+    const auto tmpl = ingest::loadTemplate(ingest::pipelinesDir(config.ingest.pipelines_dir), config.ingest.pipeline);
+    const auto rendered = ingest::render(tmpl, ingest::templateVars(cam, config.ingest));
+    auto mailbox = std::make_shared<ingest::Mailbox>();
+    auto counters = std::make_shared<ingest::StreamCounters>();
+    ingest::CameraPipeline pipeline(rendered, cam.url, cam.credentials, mailbox, counters);
+    pipeline.play();
+    std::vector<cv::Mat> collected;
+    const auto deadline = steady_clock::now() + duration_cast<steady_clock::duration>(
+                                                    duration<double>(seconds * 2 + config.ingest.connect_timeout.count()));
+    while (static_cast<int>(collected.size()) < frames && steady_clock::now() < deadline) {
+      auto batch = mailbox->waitUntil(deadline);
+      if (!batch.failures.empty()) {
+        auto f = batch.failures.front();
+        if (f.reason == ingest::kCouldNotConnect) {
+          if (auto why = ingest::diagnoseTcp(cam.url, std::chrono::seconds(2))) f = *why;
+        }
+        result.error = f.reason;
+        return result;
+      }
+      if (batch.frame) {
+        ingest::FrameView view(*batch.frame);
+        if (view.ok()) collected.push_back(view.mat().clone());
+      }
+    }
+    if (static_cast<int>(collected.size()) < frames) {
+      result.error = "only " + std::to_string(collected.size()) + " of " + std::to_string(frames) +
+                     " frames arrived in time";
+      return result;
+    }
+    analysis::StoredBaseline stored{analysis::makeBaseline(collected), system_clock::now(), frames};
+    analysis::saveBaseline(config.state_dir / "baselines", cam.id, stored);
+    result.ok = true;
+    result.frames = frames;
+    result.sharpness = stored.baseline.measures.sharpness;
+  } catch (const std::exception& e) {
+    result.error = e.what();
+  }
+  return result;
+}
+
+}  // namespace villagecam::app
