@@ -11,6 +11,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "ingest/frame_view.hpp"
 #include "ingest/pipeline_template.hpp"
 #include "mqtt/payloads.hpp"
 #include "mqtt/topics.hpp"
@@ -57,7 +58,30 @@ Node::Node(config::Config config, const Clock& clock)
     }
     auto rendered = ingest::render(tmpl, ingest::templateVars(camera, config_.ingest));
     workers_.push_back(std::make_unique<ingest::CameraWorker>(camera, config_.ingest, std::move(rendered), clock_));
-    workers_.back()->onStateChange([this](const ingest::CameraHealth& h) { onCameraChanged(h); });
+    ingest::CameraWorker* worker = workers_.back().get();
+    worker->onStateChange([this](const ingest::CameraHealth& h) { onCameraChanged(h); });
+
+    std::optional<analysis::StoredBaseline> baseline;
+    try {
+      baseline = analysis::loadBaseline(config_.state_dir / "baselines", camera.id);
+    } catch (const std::exception& e) {
+      log_->error("camera {}: {}; view checks are off until a new baseline is taken", camera.id, e.what());
+    }
+    if (!baseline) log_->info("camera {}: no view baseline yet (villagecam-node baseline); view checks are off", camera.id);
+    auto& monitor = views_[camera.id] = std::make_unique<ViewMonitor>(std::move(baseline), config_.view_quality);
+    worker->onFrame([this, worker, m = monitor.get()](const GstSample& sample) {
+      ingest::FrameView view(sample);  // on the camera's worker thread, never a GStreamer one
+      if (!view.ok() || !m->onFrame(view.mat(), clock_.steady())) return;
+      const auto state = m->state();
+      std::string issues;
+      for (auto i : state.raised) issues += std::string(issues.empty() ? "" : ", ") + analysis::toString(i);
+      if (state.raised.empty()) {
+        cameraLogger(worker->camera().id)->info("view ok again");
+      } else {
+        cameraLogger(worker->camera().id)->warn("view tampered: {}", issues);
+      }
+      onCameraChanged(worker->health());
+    });
   }
   if (config_.mqtt.enabled) {
     outbox_ = std::make_shared<mqtt::Outbox>(
@@ -155,7 +179,18 @@ void Node::tick(WallTime now) {
 
 void Node::publishCameraStatus(const ingest::CameraHealth& h, WallTime now) {
   publisher_->setRetained(mqtt::topics::cameraStatus(config_.mqtt.topic_prefix, h.id),
-                          mqtt::cameraStatusJson(h, uptime_.stats(h.id), config_.node.id, now).dump());
+                          mqtt::cameraStatusJson(h, uptime_.stats(h.id), viewReport(h.id), config_.node.id, now).dump());
+}
+
+mqtt::ViewReport Node::viewReport(const std::string& camera) const {
+  mqtt::ViewReport r;
+  const auto it = views_.find(camera);
+  if (it == views_.end()) return r;
+  const ViewState s = it->second->state();
+  r.state = viewStateName(s);
+  for (auto i : s.raised) r.issues.push_back(analysis::toString(i));
+  r.baseline_at = s.baseline_taken_at;
+  return r;
 }
 
 void Node::publishNodeStatus(WallTime now) {
@@ -260,7 +295,8 @@ std::vector<CameraStatus> Node::status() const {
   for (const auto& w : workers_) {
     auto health = w->health();
     auto uptime = uptime_.stats(health.id);
-    out.push_back({std::move(health), uptime});
+    const auto view = views_.count(health.id) ? views_.at(health.id)->state() : ViewState{};
+    out.push_back({std::move(health), uptime, view});
   }
   return out;
 }

@@ -17,12 +17,14 @@
 #include <thread>
 #include <vector>
 
+#include "app/view_monitor.hpp"
 #include "config/config.hpp"
 #include "events/camera_alerts.hpp"
 #include "health/uptime_store.hpp"
 #include "ingest/camera_health.hpp"
 #include "ingest/camera_worker.hpp"
 #include "mqtt/outbox.hpp"
+#include "mqtt/payloads.hpp"
 #include "mqtt/publisher.hpp"
 #include "util/clock.hpp"
 
@@ -31,6 +33,7 @@ namespace villagecam::app {
 struct CameraStatus {
   ingest::CameraHealth health;
   health::UptimeStats uptime;
+  ViewState view;
 };
 
 class Node {
@@ -61,6 +64,7 @@ class Node {
   void handleChange(const ingest::CameraHealth& health, WallTime now);
   void raise(const std::vector<events::Alert>& alerts);
   void publishCameraStatus(const ingest::CameraHealth& health, WallTime now);
+  mqtt::ViewReport viewReport(const std::string& camera) const;
   void publishNodeStatus(WallTime now);
   void loadOpenAlerts();
   void saveOpenAlerts();
@@ -75,6 +79,7 @@ class Node {
   std::shared_ptr<mqtt::Outbox> outbox_;         // only with MQTT
   std::unique_ptr<mqtt::Publisher> publisher_;   // only with MQTT
   std::vector<std::unique_ptr<ingest::CameraWorker>> workers_;
+  std::map<std::string, std::unique_ptr<ViewMonitor>> views_;  // by camera id; used by its worker's thread
   WallTime started_at_{};
   WallTime last_tick_{};
   SteadyTime next_summary_{};

@@ -97,6 +97,12 @@ struct AlertsConfig {
   Language language = Language::ZhCN;
 };
 
+struct ViewQualityConfig {
+  Seconds check_interval{1};  // how often a camera's view is judged
+  Seconds raise_after{20};    // an issue must hold this long to be raised
+  Seconds clear_after{10};    // and be gone this long to be cleared
+};
+
 struct Config {
   std::filesystem::path source_file;
   NodeIdentity node;
@@ -107,6 +113,7 @@ struct Config {
   IngestConfig ingest;
   MqttConfig mqtt;
   AlertsConfig alerts;
+  ViewQualityConfig view_quality;
   std::vector<CameraConfig> cameras;
 };
 

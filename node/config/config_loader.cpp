@@ -20,7 +20,8 @@ namespace fs = std::filesystem;
 const std::regex kIdPattern("[a-z0-9][a-z0-9_-]{0,63}");
 
 const std::vector<std::string> kTopKeys{"node",   "state_dir", "uptime_flush_interval", "secrets_file", "logging",
-                                        "ingest", "mqtt",      "alerts",                "cameras"};
+                                        "ingest", "mqtt",      "alerts",                "view_quality", "cameras"};
+const std::vector<std::string> kViewQualityKeys{"check_interval", "raise_after", "clear_after"};
 const std::vector<std::string> kMqttKeys{"brokers",       "client_id",     "topic_prefix",  "protocol",
                                          "keepalive",     "connect_timeout", "reconnect_min", "reconnect_max",
                                          "username",      "password_file", "tls",           "status_interval",
@@ -134,6 +135,17 @@ class ConfigParser {
     }
     if (auto n = root["ingest"]; n.IsDefined() && reader_.expectMap(n, "ingest")) readIngest(n, cfg.ingest);
     if (auto n = root["mqtt"]; n.IsDefined() && reader_.expectMap(n, "mqtt")) readMqtt(n, cfg.node.id, cfg.mqtt);
+    if (auto n = root["view_quality"]; n.IsDefined() && reader_.expectMap(n, "view_quality")) {
+      reader_.rejectUnknownKeys(n, "view_quality", kViewQualityKeys);
+      auto dur = [&](const char* key, Seconds& out, double min_s, double max_s) {
+        if (auto v = n[key]; v.IsDefined()) {
+          if (auto d = reader_.duration(v, childPath("view_quality", key), min_s, max_s)) out = *d;
+        }
+      };
+      dur("check_interval", cfg.view_quality.check_interval, 0.2, 60);
+      dur("raise_after", cfg.view_quality.raise_after, 0, 3600);
+      dur("clear_after", cfg.view_quality.clear_after, 0, 3600);
+    }
     if (auto n = root["alerts"]; n.IsDefined() && reader_.expectMap(n, "alerts")) {
       reader_.rejectUnknownKeys(n, "alerts", kAlertsKeys);
       if (auto l = n["language"]; l.IsDefined()) {

@@ -60,8 +60,8 @@ events::Alert alertFromJson(const json& j) {
   return a;
 }
 
-json cameraStatusJson(const ingest::CameraHealth& h, const health::UptimeStats& uptime, const std::string& node_id,
-                      WallTime now) {
+json cameraStatusJson(const ingest::CameraHealth& h, const health::UptimeStats& uptime, const ViewReport& view,
+                      const std::string& node_id, WallTime now) {
   const bool known = !h.codec.empty();
   return {
       {"schema", kCameraStatusSchema},
@@ -84,6 +84,7 @@ json cameraStatusJson(const ingest::CameraHealth& h, const health::UptimeStats& 
       {"reconnects", h.reconnects},
       {"frames", {{"received", h.frames_received}, {"decoded", h.frames_decoded}, {"dropped", h.frames_dropped}}},
       {"uptime", {{"1h", window(uptime.last_1h)}, {"24h", window(uptime.last_24h)}, {"7d", window(uptime.last_7d)}}},
+      {"view", {{"state", view.state}, {"issues", view.issues}, {"baseline_at", optionalTime(view.baseline_at)}}},
       {"updated_at", toRfc3339(now)},
   };
 }

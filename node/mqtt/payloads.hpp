@@ -38,8 +38,15 @@ struct NodeStatus {
 nlohmann::json alertJson(const events::Alert& alert, const std::string& node_id, config::Language language);
 events::Alert alertFromJson(const nlohmann::json& j);  // for the outbox and tests
 
+// The camera's view quality: "unknown" (no baseline yet), "ok" or "tampered".
+struct ViewReport {
+  std::string state = "unknown";
+  std::vector<std::string> issues;  // blank, frozen, defocus, occluded, shifted
+  std::optional<WallTime> baseline_at;
+};
+
 nlohmann::json cameraStatusJson(const ingest::CameraHealth& health, const health::UptimeStats& uptime,
-                                const std::string& node_id, WallTime now);
+                                const ViewReport& view, const std::string& node_id, WallTime now);
 nlohmann::json nodeStatusJson(const NodeStatus& status);
 
 // Counts by state with every state present.

@@ -7,6 +7,7 @@
 
 #include <condition_variable>
 #include <filesystem>
+#include <map>
 #include <mutex>
 
 #include "ingest/camera_worker.hpp"
@@ -25,32 +26,63 @@ size_t countEntries(const char* dir) {
   return static_cast<size_t>(std::distance(std::filesystem::directory_iterator(dir), {}));
 }
 
-// Live GstObjects and GstMiniObjects as GStreamer's own leaks tracer counts
-// them; `describe` gets their type names.
-size_t liveGstObjects(std::vector<std::string>* describe = nullptr) {
-  GList* tracers = gst_tracing_get_active_tracers();
-  size_t live = 0;
-  bool found = false;
-  for (GList* t = tracers; t; t = t->next) {
-    if (std::string(G_OBJECT_TYPE_NAME(t->data)) != "GstLeaksTracer") continue;
-    GstStructure* info = nullptr;
-    g_signal_emit_by_name(t->data, "get-live-objects", &info);
-    if (info) {
-      const GValue* list = gst_structure_get_value(info, "live-objects-list");
-      live = gst_value_list_get_size(list);
-      for (guint i = 0; describe && i < live; ++i) {
-        const GstStructure* entry = gst_value_get_structure(gst_value_list_get_value(list, i));
-        const char* type = gst_structure_get_string(entry, "type-name");
-        describe->push_back(type ? type : "?");
-      }
-      gst_structure_free(info);
-      found = true;
+// GStreamer's own leaks tracer, through its activity API: which objects were
+// created and which were destroyed since tracking started. (Its
+// "get-live-objects" would take references to the objects, which races with
+// objects finalising on other threads.)
+class GstObjectActivity {
+ public:
+  GstObjectActivity() {
+    GList* tracers = gst_tracing_get_active_tracers();
+    for (GList* t = tracers; t; t = t->next) {
+      if (std::string(G_OBJECT_TYPE_NAME(t->data)) == "GstLeaksTracer") tracer_ = GST_OBJECT(gst_object_ref(t->data));
+    }
+    g_list_free_full(tracers, gst_object_unref);
+    EXPECT_NE(tracer_, nullptr) << "the leaks tracer is not active (GST_TRACERS=leaks)";
+    if (tracer_) g_signal_emit_by_name(tracer_, "activity-start-tracking");
+  }
+  ~GstObjectActivity() {
+    if (!tracer_) return;
+    g_signal_emit_by_name(tracer_, "activity-stop-tracking");
+    gst_object_unref(tracer_);
+  }
+
+  // Objects created since tracking started and not destroyed yet.
+  std::map<std::string, int> alive() {
+    collect();
+    std::map<std::string, int> by_type;
+    for (const auto& [address, entry] : net_) {
+      if (entry.second > 0) by_type[entry.first] += entry.second;
+    }
+    return by_type;
+  }
+
+ private:
+  void collect() {
+    if (!tracer_) return;
+    GstStructure* checkpoint = nullptr;
+    g_signal_emit_by_name(tracer_, "activity-get-checkpoint", &checkpoint);
+    if (!checkpoint) return;
+    add(gst_structure_get_value(checkpoint, "objects-created-list"), +1);
+    add(gst_structure_get_value(checkpoint, "objects-removed-list"), -1);
+    gst_structure_free(checkpoint);
+  }
+  void add(const GValue* list, int delta) {
+    if (!list) return;
+    for (guint i = 0; i < gst_value_list_get_size(list); ++i) {
+      const GstStructure* e = gst_value_get_structure(gst_value_list_get_value(list, i));
+      const char* type = gst_structure_get_string(e, "type-name");
+      guint64 address = 0;
+      gst_structure_get_uint64(e, "address", &address);
+      auto& entry = net_[address];
+      if (type) entry.first = type;
+      entry.second += delta;
     }
   }
-  g_list_free_full(tracers, gst_object_unref);
-  EXPECT_TRUE(found) << "the leaks tracer is not active (GST_TRACERS=leaks)";
-  return live;
-}
+
+  GstObject* tracer_ = nullptr;
+  std::map<guint64, std::pair<std::string, int>> net_;  // address -> (type, created - destroyed)
+};
 
 class Flapping : public ::testing::Test {
  protected:
@@ -105,7 +137,7 @@ TEST_F(Flapping, ManyReconnectsLeaveNoThreadsDescriptorsOrGstObjects) {
   }
   const size_t threads_before = countEntries("/proc/self/task");
   const size_t fds_before = countEntries("/proc/self/fd");
-  const size_t objects_before = liveGstObjects();
+  GstObjectActivity activity;
 
   {
     Watch watch;
@@ -130,13 +162,14 @@ TEST_F(Flapping, ManyReconnectsLeaveNoThreadsDescriptorsOrGstObjects) {
   }
 
   // Stream threads hand their last references back just after they stop:
-  // wait (bounded) for the count to settle before judging it.
+  // wait (bounded) for every object made during the flapping to be gone.
   const auto settle_by = std::chrono::steady_clock::now() + 10s;
-  while (liveGstObjects() > objects_before && std::chrono::steady_clock::now() < settle_by) {
+  auto alive = activity.alive();
+  while (!alive.empty() && std::chrono::steady_clock::now() < settle_by) {
     std::this_thread::sleep_for(100ms);
+    alive = activity.alive();
   }
-  std::vector<std::string> alive;
-  EXPECT_EQ(liveGstObjects(&alive), objects_before) << ::testing::PrintToString(alive);
+  EXPECT_TRUE(alive.empty()) << "objects still alive: " << ::testing::PrintToString(alive);
   EXPECT_LE(countEntries("/proc/self/fd"), fds_before);
   // GLib keeps a few idle pool threads for reuse; they must not grow with the cycles.
   EXPECT_LE(countEntries("/proc/self/task"), threads_before + 2);

@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include <filesystem>
+#include <thread>
 #include <fstream>
 #include <nlohmann/json.hpp>
 #include <signal.h>
@@ -102,6 +103,49 @@ TEST_F(MqttNode, PublishesSchemaValidPayloadsAndAlertsWithAStartAndAnEnd) {
   const auto [valid, report] = county.validateAgainstSchemas(dir_);
   EXPECT_TRUE(valid) << report;
   for (const auto& m : county.messages()) EXPECT_EQ(m.payload.find("hunter2"), std::string::npos) << m.payload;
+}
+
+TEST_F(MqttNode, ALensCapMakesTheViewTamperedInTheCameraStatusAndTakingItOffClearsIt) {
+  Mosquitto broker;
+  TestCameras cams({CameraSpec{.name = "gate"}});
+  const auto config = writeConfig(brokerYaml(broker), "  - {id: gate, rtsp_url: \"" + cams.url("gate") + "\"}\n");
+  std::ofstream(config, std::ios::app) << "view_quality: {check_interval: 0.5s, raise_after: 2s, clear_after: 2s}\n";
+  auto [code, out] = runCommand({nodeBinary(), "baseline", "--config", config.string(), "--frames", "5", "--seconds", "2"});
+  ASSERT_EQ(code, 0) << out;
+  MqttSubscriber county(broker.uri(), "villagecam/n1/cameras/gate/status");
+  auto node = runNode(config);
+  auto view = [](const std::string& state, const std::string& issue) {
+    return json([=](const nlohmann::json& j) {
+      if (j["view"]["state"] != state) return false;
+      if (issue.empty()) return j["view"]["issues"].empty();
+      const auto& issues = j["view"]["issues"];
+      return std::find(issues.begin(), issues.end(), issue) != issues.end();
+    });
+  };
+  // Online and judged against the baseline for longer than the hysteresis: still fine.
+  ASSERT_TRUE(county.waitUntil(has("villagecam/n1/cameras/gate/status",
+                                   json([](const nlohmann::json& j) { return j["state"] == "online"; })), 20s));
+  std::this_thread::sleep_for(4s);  // observation: nothing may be raised on a good view
+  ASSERT_TRUE(county.on("villagecam/n1/cameras/gate/status").size() > 0);
+  for (const auto& m : county.messages()) {
+    EXPECT_NE(nlohmann::json::parse(m.payload)["view"]["state"], "tampered") << m.payload;
+  }
+  cams.cap("gate");
+  const auto capped_at = std::chrono::steady_clock::now();
+  ASSERT_TRUE(county.waitUntil(has("villagecam/n1/cameras/gate/status", view("tampered", "blank")), 20s)) << node->output();
+  EXPECT_LT(std::chrono::steady_clock::now() - capped_at, 2s + 2s);  // within the hysteresis plus 2 s
+  cams.uncap("gate");
+  ASSERT_TRUE(county.waitUntil([&](const Messages& ms) {
+    bool tampered = false;  // an "ok" that comes after the "tampered"
+    for (const auto& m : ms) {
+      const auto j = nlohmann::json::parse(m.payload);
+      if (j["view"]["state"] == "tampered") tampered = true;
+      if (tampered && j["view"]["state"] == "ok") return true;
+    }
+    return false;
+  }, 20s)) << node->output();
+  const auto [valid, report] = county.validateAgainstSchemas(dir_);
+  EXPECT_TRUE(valid) << report;
 }
 
 TEST_F(MqttNode, TheLastWillSaysOfflineWhenTheNodeIsKilled) {

@@ -14,6 +14,8 @@
 //   start NAME   mount it again
 //   freeze NAME  keep sessions open but send no more video (a hung encoder)
 //   thaw NAME    send video again
+//   cap NAME     put a lens cap on: the picture turns black
+//   uncap NAME   take it off
 //   connections  how many RTSP connections each server has accepted
 //   quit         exit (so does end of input)
 // A hang port accepts TCP connections and never answers; a garbage port
@@ -51,6 +53,7 @@ struct CameraSpec {
 struct Camera {
   CameraSpec spec;
   bool frozen = false;
+  bool capped = false;  // lens cap on: a black picture
   std::vector<GstRTSPMedia*> media;  // borrowed: dropped on "unprepared"
 };
 
@@ -105,8 +108,10 @@ CameraSpec parseSpec(const std::string& text) {
 
 std::string launchLine(const CameraSpec& s) {
   std::ostringstream out;
-  out << "( videotestsrc is-live=true pattern=ball ! video/x-raw,format=I420,width=" << s.width << ",height=" << s.height
-      << ",framerate=" << s.fps << "/1 ! valve name=valve drop=false ! ";
+  // A textured scene (colour bars) with sensor-like noise and a ball moving
+  // in one corner: live content that view-quality checks can baseline.
+  out << "( compositor name=mix background=black sink_2::alpha=0.06 ! video/x-raw,format=I420,width=" << s.width
+      << ",height=" << s.height << ",framerate=" << s.fps << "/1 ! videobalance name=cap ! valve name=valve drop=false ! ";
   const int gop = s.fps * 2;
   if (s.codec == "h264") {
     out << "x264enc tune=zerolatency speed-preset=ultrafast key-int-max=" << gop
@@ -117,6 +122,12 @@ std::string launchLine(const CameraSpec& s) {
   } else {
     out << "jpegenc quality=60 ! rtpjpegpay name=pay0 pt=26";
   }
+  const std::string size = ",width=" + std::to_string(s.width) + ",height=" + std::to_string(s.height);
+  const std::string rate = ",framerate=" + std::to_string(s.fps) + "/1";
+  out << " videotestsrc is-live=true pattern=smpte ! video/x-raw,format=I420" << size << rate << " ! mix.sink_0";
+  out << " videotestsrc is-live=true pattern=ball ! video/x-raw,format=I420,width=" << s.width / 4
+      << ",height=" << s.height / 4 << rate << " ! mix.sink_1";
+  out << " videotestsrc is-live=true pattern=snow ! video/x-raw,format=I420" << size << rate << " ! mix.sink_2";
   out << " )";
   return out.str();
 }
@@ -128,6 +139,12 @@ void setValves(Camera& cam) {
     if (GstElement* valve = gst_bin_get_by_name(GST_BIN(bin), "valve")) {
       g_object_set(valve, "drop", cam.frozen ? TRUE : FALSE, nullptr);
       gst_object_unref(valve);
+    }
+    if (GstElement* cap = gst_bin_get_by_name(GST_BIN(bin), "cap")) {
+      // A lens cap: no light at all.
+      g_object_set(cap, "contrast", cam.capped ? 0.0 : 1.0, "brightness", cam.capped ? -1.0 : 0.0, "saturation",
+                   cam.capped ? 0.0 : 1.0, nullptr);
+      gst_object_unref(cap);
     }
     gst_object_unref(bin);
   }
@@ -212,6 +229,9 @@ std::string command(const std::string& line) {
     mount(cam);
   } else if (verb == "freeze" || verb == "thaw") {
     cam.frozen = verb == "freeze";
+    setValves(cam);
+  } else if (verb == "cap" || verb == "uncap") {
+    cam.capped = verb == "cap";
     setValves(cam);
   } else {
     return "ERR unknown command '" + verb + "'";

@@ -39,6 +39,8 @@ class TestCameras {
   void start(const std::string& name) { command("start " + name); }
   void freeze(const std::string& name) { command("freeze " + name); }
   void thaw(const std::string& name) { command("thaw " + name); }
+  void cap(const std::string& name) { command("cap " + name); }
+  void uncap(const std::string& name) { command("uncap " + name); }
   // How many RTSP connections each server has accepted so far.
   std::map<std::string, int> connections();
 

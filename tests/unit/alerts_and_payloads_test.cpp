@@ -99,7 +99,7 @@ TEST(Payloads, CameraStatusNeverCarriesAPassword) {
   ingest::CameraHealth h;
   h.id = "gate";
   h.url = config::parseRtspUrl("rtsp://admin:123456@10.0.0.7/ch1").url->redacted();
-  const auto j = mqtt::cameraStatusJson(h, {}, "n1", kT0).dump();
+  const auto j = mqtt::cameraStatusJson(h, {}, {}, "n1", kT0).dump();
   EXPECT_EQ(j.find("123456"), std::string::npos);
   EXPECT_NE(j.find("rtsp://admin:***@10.0.0.7/ch1"), std::string::npos);
 }
