@@ -5,7 +5,6 @@
 #include "analysis/baseline_store.hpp"
 #include "analysis/view_quality.hpp"
 #include "ingest/camera_pipeline.hpp"
-#include "ingest/error_classifier.hpp"
 #include "ingest/frame_view.hpp"
 #include "ingest/pipeline_template.hpp"
 #include "ingest/tcp_diagnosis.hpp"
@@ -35,11 +34,7 @@ BaselineResult takeBaseline(const config::Config& config, const config::CameraCo
     while (static_cast<int>(collected.size()) < frames && steady_clock::now() < deadline) {
       auto batch = mailbox->waitUntil(deadline);
       if (!batch.failures.empty()) {
-        auto f = batch.failures.front();
-        if (f.reason == ingest::kCouldNotConnect) {
-          if (auto why = ingest::diagnoseTcp(cam.url, std::chrono::seconds(2))) f = *why;
-        }
-        result.error = f.reason;
+        result.error = ingest::explainFailure(batch.failures.front(), cam.url, std::chrono::seconds(2)).reason;
         return result;
       }
       if (batch.frame) {

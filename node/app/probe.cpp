@@ -6,7 +6,6 @@
 #include <opencv2/imgcodecs.hpp>
 
 #include "ingest/camera_pipeline.hpp"
-#include "ingest/error_classifier.hpp"
 #include "ingest/tcp_diagnosis.hpp"
 #include "ingest/frame_view.hpp"
 #include "ingest/pipeline_template.hpp"
@@ -67,10 +66,7 @@ ProbeResult probeCamera(const ProbeOptions& options) {
           : first_deadline;
       auto batch = mailbox->waitUntil(deadline);
       if (!batch.failures.empty()) {
-        auto f = batch.failures.front();
-        if (f.reason == ingest::kCouldNotConnect) {
-          if (auto why = ingest::diagnoseTcp(options.url, std::chrono::seconds(2))) f = *why;
-        }
+        const auto f = ingest::explainFailure(batch.failures.front(), options.url, std::chrono::seconds(2));
         result.failure = f.kind;
         result.error = failureText(f.kind, f.reason, options.timeout_s);
         return result;

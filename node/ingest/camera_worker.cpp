@@ -5,7 +5,6 @@
 
 #include <fmt/format.h>
 
-#include "ingest/error_classifier.hpp"
 #include "ingest/tcp_diagnosis.hpp"
 #include "util/logging.hpp"
 
@@ -118,9 +117,7 @@ void CameraWorker::run() {
     for (auto failure : batch.failures) {
       if (!supervisor_.streaming()) break;
       stopStream();
-      if (failure.reason == kCouldNotConnect) {
-        if (auto why = diagnoseTcp(camera_.url, std::chrono::seconds(1))) failure = *why;
-      }
+      failure = explainFailure(failure, camera_.url, std::chrono::seconds(1));
       supervisor_.streamFailed(clock_.steady(), failure.kind, failure.reason);
     }
 

@@ -1,5 +1,6 @@
 #include "ingest/tcp_diagnosis.hpp"
 
+#include "ingest/error_classifier.hpp"
 #include "util/unique_fd.hpp"
 
 #include <fcntl.h>
@@ -67,6 +68,12 @@ std::optional<StreamFailure> diagnoseTcp(const config::RtspUrl& url, std::chrono
     default:
       return StreamFailure{FailureKind::Refused, "cannot connect to " + where + " (" + std::strerror(last_error) + ")"};
   }
+}
+
+StreamFailure explainFailure(StreamFailure failure, const config::RtspUrl& url, std::chrono::milliseconds timeout) {
+  if (failure.reason != kCouldNotConnect) return failure;
+  if (auto why = diagnoseTcp(url, timeout)) return *why;
+  return failure;
 }
 
 }  // namespace villagecam::ingest

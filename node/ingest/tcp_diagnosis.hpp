@@ -17,4 +17,8 @@ std::optional<StreamFailure> diagnoseTcp(const config::RtspUrl& url, std::chrono
 
 int defaultPort(const config::RtspUrl& url);
 
+// The failure in plain words: when GStreamer only said it could not connect
+// (kCouldNotConnect), one TCP attempt says why; any other failure is kept.
+StreamFailure explainFailure(StreamFailure failure, const config::RtspUrl& url, std::chrono::milliseconds timeout);
+
 }  // namespace villagecam::ingest
