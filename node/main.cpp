@@ -8,6 +8,7 @@
 #include <CLI/CLI.hpp>
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <iostream>
 #include <nlohmann/json.hpp>
 
@@ -20,6 +21,7 @@
 #include "ingest/gst_ptr.hpp"
 #include "util/atomic_file.hpp"
 #include "util/logging.hpp"
+#include "util/time_format.hpp"
 
 #ifndef VILLAGECAM_VERSION
 #define VILLAGECAM_VERSION "0.0.0"
@@ -48,14 +50,21 @@ int checkConfig(const std::string& path) {
   if (!cfg) return kExitBadConfig;
   size_t enabled = 0;
   for (const auto& c : cfg->cameras) enabled += c.enabled ? 1 : 0;
-  std::cout << fmt::format("{}: OK: node '{}', {} camera(s), {} enabled\n", path, cfg->node.id, cfg->cameras.size(),
-                           enabled);
+  std::cout << fmt::format("{}: OK: node '{}', {} camera(s), {} enabled, {} area(s)\n", path, cfg->node.id,
+                           cfg->cameras.size(), enabled, cfg->areas.size());
+  // Not errors, but an installer wants to know: cameras that watch no area.
+  for (const auto& c : cfg->cameras) {
+    bool used = false;
+    for (const auto& a : cfg->areas) used = used || std::find(a.cameras.begin(), a.cameras.end(), c.id) != a.cameras.end();
+    if (!used && !cfg->areas.empty()) std::cout << fmt::format("note: camera '{}' is in no area\n", c.id);
+  }
   return kExitOk;
 }
 
 int run(const std::string& path) {
   const auto cfg = loadOrReport(path);
   if (!cfg) return kExitBadConfig;
+  useTimeZone(cfg->node.timezone);
   setupLogging(cfg->logging.level);
   return app::runDaemon(*cfg);
 }

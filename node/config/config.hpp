@@ -57,6 +57,7 @@ struct NodeIdentity {
   std::string id;
   std::string region;
   std::string village;
+  std::string timezone;  // IANA name, e.g. Asia/Shanghai; empty: the system's
 };
 
 struct LoggingConfig {
@@ -101,6 +102,33 @@ struct ViewQualityConfig {
   Seconds check_interval{1};  // how often a camera's view is judged
   Seconds raise_after{20};    // an issue must hold this long to be raised
   Seconds clear_after{10};    // and be gone this long to be cleared
+  // How often a clean view may replace the baseline (0: never). A refresh
+  // must pass every check against both the current and the commissioning
+  // baseline, so a tampered view is never learned.
+  Seconds baseline_refresh{6 * 3600};
+  // Thresholds (docs/view-quality.md); the defaults hold on the test footage.
+  double blank_contrast = 4.0;       // brightness spread below this: no content
+  double frozen_difference = 0.05;   // mean change between checks below this: frozen
+  double defocus_ratio = 0.35;       // sharpness below this share of the baseline's
+  double occluded_share = 0.5;       // more than this share of textured cells lost
+  double shift_fraction = 0.05;      // moved more than this share of the frame
+};
+
+struct SnapshotsConfig {
+  int jpeg_quality = 80;                 // 10 to 100
+  std::size_t max_bytes = 64u << 20;     // kept under <state_dir>/snapshots, oldest removed first
+};
+
+enum class AreaKind { Entrance, Square, Road, Bridge, RiverBank, School, Market, Other };
+const char* toString(AreaKind k);
+
+// A public area the village wants watched, and the cameras that watch it.
+struct AreaConfig {
+  std::string id;  // same rules as camera ids
+  std::string name;
+  AreaKind kind = AreaKind::Other;
+  double weight = 1.0;               // its share of the coverage ratio
+  std::vector<std::string> cameras;  // ids of configured cameras, at least one
 };
 
 struct Config {
@@ -114,7 +142,9 @@ struct Config {
   MqttConfig mqtt;
   AlertsConfig alerts;
   ViewQualityConfig view_quality;
+  SnapshotsConfig snapshots;
   std::vector<CameraConfig> cameras;
+  std::vector<AreaConfig> areas;
 };
 
 }  // namespace villagecam::config

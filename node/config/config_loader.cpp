@@ -10,6 +10,7 @@
 #include <regex>
 #include <sstream>
 
+#include "config/did_you_mean.hpp"
 #include "config/yaml_reader.hpp"
 
 namespace villagecam::config {
@@ -20,8 +21,14 @@ namespace fs = std::filesystem;
 const std::regex kIdPattern("[a-z0-9][a-z0-9_-]{0,63}");
 
 const std::vector<std::string> kTopKeys{"node",   "state_dir", "uptime_flush_interval", "secrets_file", "logging",
-                                        "ingest", "mqtt",      "alerts",                "view_quality", "cameras"};
-const std::vector<std::string> kViewQualityKeys{"check_interval", "raise_after", "clear_after"};
+                                        "ingest", "mqtt",      "alerts",                "view_quality", "snapshots",
+                                        "cameras", "areas"};
+const std::vector<std::string> kViewQualityKeys{"check_interval",    "raise_after",    "clear_after",
+                                                "baseline_refresh",  "blank_contrast", "frozen_difference",
+                                                "defocus_ratio",     "occluded_share", "shift_fraction"};
+const std::vector<std::string> kSnapshotKeys{"jpeg_quality", "max_bytes"};
+const std::vector<std::string> kAreaKeys{"id", "name", "kind", "weight", "cameras"};
+const std::vector<std::string> kAreaKinds{"entrance", "square", "road", "bridge", "river_bank", "school", "market", "other"};
 const std::vector<std::string> kMqttKeys{"brokers",       "client_id",     "topic_prefix",  "protocol",
                                          "keepalive",     "connect_timeout", "reconnect_min", "reconnect_max",
                                          "username",      "password_file", "tls",           "status_interval",
@@ -32,7 +39,7 @@ const std::vector<std::string> kAlertsKeys{"language"};
 const std::vector<std::string> kProtocols{"3.1.1", "5"};
 const std::vector<std::string> kLanguages{"zh-CN", "en"};
 const std::regex kTopicPrefixPattern("[^#+\\s]+(/[^#+\\s]+)*");
-const std::vector<std::string> kNodeKeys{"id", "region", "village"};
+const std::vector<std::string> kNodeKeys{"id", "region", "village", "timezone"};
 const std::vector<std::string> kLoggingKeys{"level"};
 const std::vector<std::string> kIngestKeys{"pipeline",        "pipelines_dir",      "connect_timeout",
                                            "stall_timeout",   "backoff_initial",    "backoff_max",
@@ -145,6 +152,28 @@ class ConfigParser {
       dur("check_interval", cfg.view_quality.check_interval, 0.2, 60);
       dur("raise_after", cfg.view_quality.raise_after, 0, 3600);
       dur("clear_after", cfg.view_quality.clear_after, 0, 3600);
+      dur("baseline_refresh", cfg.view_quality.baseline_refresh, 0, 30 * 86400);
+      if (cfg.view_quality.baseline_refresh.count() > 0 && cfg.view_quality.baseline_refresh.count() < 600) {
+        reader_.report(n["baseline_refresh"].Mark(), "view_quality.baseline_refresh",
+                       "must be 0 (never) or at least 10m: a baseline learns slowly");
+      }
+      auto num = [&](const char* key, double& out, double min_v, double max_v) {
+        if (auto v = n[key]; v.IsDefined()) out = reader_.number(v, childPath("view_quality", key), min_v, max_v).value_or(out);
+      };
+      num("blank_contrast", cfg.view_quality.blank_contrast, 0.5, 50);
+      num("frozen_difference", cfg.view_quality.frozen_difference, 0.001, 5);
+      num("defocus_ratio", cfg.view_quality.defocus_ratio, 0.05, 0.95);
+      num("occluded_share", cfg.view_quality.occluded_share, 0.1, 1);
+      num("shift_fraction", cfg.view_quality.shift_fraction, 0.01, 0.5);
+    }
+    if (auto n = root["snapshots"]; n.IsDefined() && reader_.expectMap(n, "snapshots")) {
+      reader_.rejectUnknownKeys(n, "snapshots", kSnapshotKeys);
+      if (auto v = n["jpeg_quality"]; v.IsDefined()) {
+        cfg.snapshots.jpeg_quality = static_cast<int>(reader_.integer(v, "snapshots.jpeg_quality", 10, 100).value_or(80));
+      }
+      if (auto v = n["max_bytes"]; v.IsDefined()) {
+        cfg.snapshots.max_bytes = reader_.size(v, "snapshots.max_bytes", 1u << 20, 64ull << 30).value_or(cfg.snapshots.max_bytes);
+      }
     }
     if (auto n = root["alerts"]; n.IsDefined() && reader_.expectMap(n, "alerts")) {
       reader_.rejectUnknownKeys(n, "alerts", kAlertsKeys);
@@ -155,6 +184,7 @@ class ConfigParser {
     if (auto n = reader_.required(root, "", "cameras"); n && reader_.expectSequence(*n, "cameras")) {
       readCameras(*n, secrets, cfg.cameras);
     }
+    if (auto n = root["areas"]; n.IsDefined() && reader_.expectSequence(n, "areas")) readAreas(n, cfg.cameras, cfg.areas);
     if (reader_.hasIssues()) throw ConfigError(reader_.takeIssues());
     return cfg;
   }
@@ -166,6 +196,62 @@ class ConfigParser {
     if (auto id = reader_.required(n, "node", "id")) node.id = readId(*id, "node.id").value_or("");
     if (auto v = n["region"]; v.IsDefined()) node.region = reader_.string(v, "node.region").value_or("");
     if (auto v = n["village"]; v.IsDefined()) node.village = reader_.string(v, "node.village").value_or("");
+    if (auto v = n["timezone"]; v.IsDefined()) {
+      if (auto tz = reader_.string(v, "node.timezone")) {
+        static const std::regex name("[A-Za-z0-9_+-]+(/[A-Za-z0-9_+-]+)*");
+        if (!std::regex_match(*tz, name) || !fs::is_regular_file(fs::path("/usr/share/zoneinfo") / *tz)) {
+          reader_.report(v.Mark(), "node.timezone",
+                         "unknown time zone '" + *tz + "' (expected a name such as Asia/Shanghai; see /usr/share/zoneinfo)");
+        } else {
+          node.timezone = *tz;
+        }
+      }
+    }
+  }
+
+  void readAreas(const YAML::Node& list, const std::vector<CameraConfig>& cameras, std::vector<AreaConfig>& out) {
+    std::vector<std::string> camera_ids;
+    for (const auto& c : cameras) camera_ids.push_back(c.id);
+    std::map<std::string, YAML::Mark> first_seen;
+    for (size_t i = 0; i < list.size(); ++i) {
+      const YAML::Node n = list[i];
+      const std::string path = indexPath("areas", i);
+      if (!reader_.expectMap(n, path)) continue;
+      reader_.rejectUnknownKeys(n, path, kAreaKeys);
+      AreaConfig area;
+      area.id = readUniqueId(n, path, "area", first_seen).value_or("");
+      area.name = area.id;
+      if (auto v = n["name"]; v.IsDefined()) area.name = reader_.string(v, childPath(path, "name")).value_or(area.id);
+      if (auto v = reader_.required(n, path, "kind")) {
+        if (auto k = reader_.choice(*v, childPath(path, "kind"), kAreaKinds)) area.kind = static_cast<AreaKind>(*k);
+      }
+      if (auto v = n["weight"]; v.IsDefined()) {
+        area.weight = reader_.number(v, childPath(path, "weight"), 0.01, 1000).value_or(area.weight);
+      }
+      const std::string cpath = childPath(path, "cameras");
+      if (auto v = reader_.required(n, path, "cameras"); v && reader_.expectSequence(*v, cpath)) {
+        if (v->size() == 0) {
+          reader_.report(v->Mark(), cpath, "an area needs at least one camera; without one it can never be covered");
+        }
+        for (size_t j = 0; j < v->size(); ++j) {
+          const YAML::Node c = (*v)[j];
+          auto id = reader_.string(c, indexPath(cpath, j));
+          if (!id) continue;
+          if (std::find(camera_ids.begin(), camera_ids.end(), *id) == camera_ids.end()) {
+            const auto near = didYouMean(*id, camera_ids);
+            reader_.report(c.Mark(), indexPath(cpath, j),
+                           "no camera '" + *id + "' in cameras" + (near ? " (did you mean '" + *near + "'?)" : ""));
+            continue;
+          }
+          if (std::find(area.cameras.begin(), area.cameras.end(), *id) != area.cameras.end()) {
+            reader_.report(c.Mark(), indexPath(cpath, j), "camera '" + *id + "' is listed twice");
+            continue;
+          }
+          area.cameras.push_back(*id);
+        }
+      }
+      out.push_back(std::move(area));
+    }
   }
 
   std::optional<std::string> readId(const YAML::Node& n, const std::string& path) {
@@ -177,6 +263,21 @@ class ConfigParser {
       return std::nullopt;
     }
     return id;
+  }
+
+  // The required `id` of a list entry, reported if it was used before in the list.
+  std::optional<std::string> readUniqueId(const YAML::Node& entry, const std::string& path, const std::string& what,
+                                          std::map<std::string, YAML::Mark>& first_seen) {
+    const auto id = reader_.required(entry, path, "id");
+    if (!id) return std::nullopt;
+    auto s = readId(*id, childPath(path, "id"));
+    if (!s) return std::nullopt;
+    if (auto [it, fresh] = first_seen.emplace(*s, id->Mark()); !fresh) {
+      reader_.report(id->Mark(), childPath(path, "id"),
+                     "duplicate " + what + " id '" + *s + "' (first defined at " + reader_.file() + ":" +
+                         std::to_string(it->second.line + 1) + ":" + std::to_string(it->second.column + 1) + ")");
+    }
+    return s;
   }
 
   void readIngest(const YAML::Node& n, IngestConfig& in) {
@@ -322,17 +423,7 @@ class ConfigParser {
       if (!reader_.expectMap(n, path)) continue;
       reader_.rejectUnknownKeys(n, path, kCameraKeys);
       CameraConfig cam;
-      if (auto id = reader_.required(n, path, "id")) {
-        if (auto s = readId(*id, childPath(path, "id"))) {
-          cam.id = *s;
-          if (auto [it, fresh] = first_seen.emplace(*s, id->Mark()); !fresh) {
-            reader_.report(id->Mark(), childPath(path, "id"),
-                           "duplicate camera id '" + *s + "' (first defined at " + reader_.file() + ":" +
-                               std::to_string(it->second.line + 1) + ":" +
-                               std::to_string(it->second.column + 1) + ")");
-          }
-        }
-      }
+      cam.id = readUniqueId(n, path, "camera", first_seen).value_or("");
       cam.name = cam.id;
       if (auto v = n["name"]; v.IsDefined()) cam.name = reader_.string(v, childPath(path, "name")).value_or(cam.id);
       if (auto v = reader_.required(n, path, "rtsp_url")) readUrl(*v, childPath(path, "rtsp_url"), cam);
@@ -405,6 +496,8 @@ const char* toString(Transport t) {
     default: return "auto";
   }
 }
+
+const char* toString(AreaKind k) { return kAreaKinds[static_cast<size_t>(k)].c_str(); }
 
 const char* toString(Language l) { return l == Language::En ? "en" : "zh-CN"; }
 

@@ -1,7 +1,9 @@
 #include "util/time_format.hpp"
 
 #include <cstdio>
+#include <cstdlib>
 #include <ctime>
+#include <string>
 
 namespace villagecam {
 
@@ -34,6 +36,20 @@ std::optional<WallTime> fromRfc3339(std::string_view text) {
   tm.tm_mon -= 1;
   const std::time_t secs = timegm(&tm);
   return WallTime(std::chrono::seconds(secs)) + std::chrono::milliseconds(ms);
+}
+
+void useTimeZone(const std::string& zone) {
+  if (!zone.empty()) ::setenv("TZ", (":" + zone).c_str(), 1);
+  ::tzset();
+}
+
+WallTime startOfLocalDay(WallTime t) {
+  const std::time_t seconds = std::chrono::system_clock::to_time_t(t);
+  std::tm local{};
+  ::localtime_r(&seconds, &local);
+  local.tm_hour = local.tm_min = local.tm_sec = 0;
+  local.tm_isdst = -1;  // let mktime work out daylight saving
+  return std::chrono::system_clock::from_time_t(std::mktime(&local));
 }
 
 }  // namespace villagecam

@@ -12,4 +12,10 @@ namespace villagecam {
 std::string toRfc3339(WallTime t);
 std::optional<WallTime> fromRfc3339(std::string_view text);
 
+// Makes `zone` (an IANA name such as Asia/Shanghai; empty keeps the system's)
+// the process's local time zone. Call once at start, before other threads.
+void useTimeZone(const std::string& zone);
+// Local midnight of the day `t` falls in.
+WallTime startOfLocalDay(WallTime t);
+
 }  // namespace villagecam

@@ -92,7 +92,7 @@ cameras:
               "config.yaml:9:5: cameras[2].rtsp_url: unknown key 'rtsp_ulr' (did you mean 'rtsp_url'?)"}},
         Case{"unknown key far from any known one",
              "node:\n  id: v1\n  colour: red\ncameras: []\n",
-             {"config.yaml:3:3: node.colour: unknown key 'colour' (expected one of: id, region, village)"}},
+             {"config.yaml:3:3: node.colour: unknown key 'colour' (expected one of: id, region, village, timezone)"}},
         Case{"unknown top-level key",
              "node:\n  id: v1\ncamera: []\n",
              {"config.yaml:1:1: cameras: missing required key",
@@ -168,6 +168,26 @@ cameras:
              {"config.yaml:3:3: mqtt.brokers: missing required key",
               "config.yaml:3:18: mqtt.password_file: cannot read '/nonexistent/pw': No such file or directory",
               "config.yaml:4:13: mqtt.protocol: expected one of 3.1.1, 5, got '4' (did you mean '5'?)"}},
+        Case{"an area naming a camera that does not exist, and one with no camera",
+             "node: {id: v1}\ncameras:\n  - id: gate\n    rtsp_url: rtsp://h/1\nareas:\n  - id: entrance\n"
+             "    kind: entrance\n    cameras: [gaet]\n  - id: bridge\n    kind: bridge\n    cameras: []\n",
+             {"config.yaml:8:15: areas[0].cameras[0]: no camera 'gaet' in cameras (did you mean 'gate'?)",
+              "config.yaml:11:14: areas[1].cameras: an area needs at least one camera; without one it can never be "
+              "covered"}},
+        Case{"an area without cameras or kind, a bad kind, a duplicate id",
+             "node: {id: v1}\ncameras:\n  - id: gate\n    rtsp_url: rtsp://h/1\nareas:\n  - id: square\n"
+             "  - id: square\n    kind: river\n    cameras: [gate, gate]\n",
+             {"config.yaml:6:5: areas[0].kind: missing required key",
+              "config.yaml:6:5: areas[0].cameras: missing required key",
+              "config.yaml:7:9: areas[1].id: duplicate area id 'square' (first defined at config.yaml:6:9)",
+              "config.yaml:8:11: areas[1].kind: expected one of entrance, square, road, bridge, river_bank, school, "
+              "market, other, got 'river'",
+              "config.yaml:9:21: areas[1].cameras[1]: camera 'gate' is listed twice"}},
+        Case{"an unknown time zone and a view threshold out of range",
+             "node: {id: v1, timezone: Asia/Shanghia}\nview_quality:\n  defocus_ratio: 2\ncameras: []\n",
+             {"config.yaml:1:26: node.timezone: unknown time zone 'Asia/Shanghia' (expected a name such as "
+              "Asia/Shanghai; see /usr/share/zoneinfo)",
+              "config.yaml:3:18: view_quality.defocus_ratio: 2 is out of range (expected 0.05 to 0.95)"}},
         Case{"empty file", "", {"config.yaml: the file is empty; see config/villagecam.example.yaml"}},
         Case{"several problems are all reported, in file order",
              "node:\n  id: v1\nstate_dri: /x\ncameras:\n  - id: a\n    rtsp_url: rtsp://h/p\n    enabled: "
@@ -241,6 +261,24 @@ TEST_F(SecretsFile, TheShippedExampleConfigIsValid) {
   EXPECT_EQ(cfg.mqtt.outbox_max_bytes, 16u << 20);
   EXPECT_EQ(cfg.alerts.language, Language::ZhCN);
   EXPECT_EQ(cfg.cameras.size(), 2u);
+  ASSERT_EQ(cfg.areas.size(), 2u);
+  EXPECT_EQ(cfg.areas[0].kind, AreaKind::Entrance);
+  EXPECT_EQ(cfg.node.timezone, "Asia/Shanghai");
+}
+
+TEST(ConfigLoader, AreasNameTheirCamerasKindAndWeight) {
+  const Config cfg = parseConfig(std::string(kValid) +
+                                     "areas:\n  - id: east-entrance\n    name: East entrance\n    kind: entrance\n"
+                                     "    weight: 2\n    cameras: [gate, square]\n  - id: river\n    kind: river_bank\n"
+                                     "    cameras: [square]\n",
+                                 "config.yaml", "/etc/villagecam");
+  ASSERT_EQ(cfg.areas.size(), 2u);
+  EXPECT_EQ(cfg.areas[0].name, "East entrance");
+  EXPECT_DOUBLE_EQ(cfg.areas[0].weight, 2.0);
+  EXPECT_EQ(cfg.areas[0].cameras, (std::vector<std::string>{"gate", "square"}));
+  EXPECT_EQ(cfg.areas[1].kind, AreaKind::RiverBank);
+  EXPECT_EQ(cfg.areas[1].name, "river");
+  EXPECT_DOUBLE_EQ(cfg.areas[1].weight, 1.0);
 }
 
 }  // namespace
