@@ -18,6 +18,13 @@ const char* toString(ViewIssue issue) {
   return "unknown";
 }
 
+std::optional<ViewIssue> viewIssueFrom(const std::string& name) {
+  for (auto i : {ViewIssue::Blank, ViewIssue::Frozen, ViewIssue::Defocus, ViewIssue::Occluded, ViewIssue::Shifted}) {
+    if (name == toString(i)) return i;
+  }
+  return std::nullopt;
+}
+
 bool ViewAssessment::has(ViewIssue i) const { return std::find(issues.begin(), issues.end(), i) != issues.end(); }
 
 cv::Mat rawSmallGrey(const cv::Mat& frame) {

@@ -15,6 +15,7 @@ namespace villagecam::analysis {
 
 enum class ViewIssue { Blank, Frozen, Defocus, Occluded, Shifted };
 const char* toString(ViewIssue issue);
+std::optional<ViewIssue> viewIssueFrom(const std::string& name);
 
 // All analysis happens on a small grey copy of this size.
 inline constexpr int kAnalysisWidth = 320;

@@ -31,6 +31,10 @@ std::vector<ViewChange> ViewTracker::update(const std::vector<ViewIssue>& seen, 
   return changes;
 }
 
+void ViewTracker::restore(const std::vector<ViewIssue>& raised, SteadyTime now) {
+  for (auto issue : raised) states_[issue] = State{true, now, std::nullopt};
+}
+
 std::vector<ViewIssue> ViewTracker::raised() const {
   std::vector<ViewIssue> out;
   for (const auto& [issue, s] : states_) {

@@ -31,6 +31,9 @@ class ViewTracker {
 
   // Feeds one judgement; returns the issues that were raised or cleared now.
   std::vector<ViewChange> update(const std::vector<ViewIssue>& seen, SteadyTime now);
+  // Starts with these issues raised (they were raised before a restart):
+  // they clear only after clear_after without them, as if never interrupted.
+  void restore(const std::vector<ViewIssue>& raised, SteadyTime now);
   // The issues currently raised.
   std::vector<ViewIssue> raised() const;
   bool ok() const { return raised().empty(); }

@@ -4,6 +4,7 @@
 
 #include <cmath>
 #include <random>
+#include <tuple>
 
 namespace villagecam::events {
 
@@ -12,12 +13,15 @@ const char* toString(AlertType t) {
     case AlertType::CameraOffline: return "camera_offline";
     case AlertType::CameraStalled: return "camera_stalled";
     case AlertType::CameraUnauthorized: return "camera_unauthorized";
+    case AlertType::ViewTampered: return "view_tampered";
+    case AlertType::CoverageLost: return "coverage_lost";
   }
   return "unknown";
 }
 
 std::optional<AlertType> alertTypeFrom(const std::string& s) {
-  for (auto t : {AlertType::CameraOffline, AlertType::CameraStalled, AlertType::CameraUnauthorized}) {
+  for (auto t : {AlertType::CameraOffline, AlertType::CameraStalled, AlertType::CameraUnauthorized,
+                 AlertType::ViewTampered, AlertType::CoverageLost}) {
     if (s == toString(t)) return t;
   }
   return std::nullopt;
@@ -39,8 +43,22 @@ Severity severityOf(AlertType type) {
     case AlertType::CameraOffline: return Severity::Critical;
     case AlertType::CameraStalled: return Severity::Warning;
     case AlertType::CameraUnauthorized: return Severity::Critical;
+    case AlertType::ViewTampered: return Severity::Critical;
+    case AlertType::CoverageLost: return Severity::Critical;
   }
   return Severity::Warning;
+}
+
+std::string cameraSubject(const std::string& camera_id) { return "camera/" + camera_id; }
+std::string viewSubject(const std::string& camera_id) { return "view/" + camera_id; }
+std::string areaSubject(const std::string& area_id) { return "area/" + area_id; }
+
+std::string subjectOf(const Alert& a) {
+  switch (a.type) {
+    case AlertType::ViewTampered: return viewSubject(a.camera_id);
+    case AlertType::CoverageLost: return areaSubject(a.area_id);
+    default: return cameraSubject(a.camera_id);
+  }
 }
 
 std::optional<double> Alert::durationSeconds() const {
@@ -73,15 +91,57 @@ std::string reasonWords(const std::string& code, const std::string& detail, conf
   return detail;
 }
 
+std::string issueWords(const std::string& issue, config::Language lang) {
+  static const std::tuple<const char*, const char*, const char*> words[] = {
+      {"blank", "画面无内容（黑屏或镜头被盖）", "blank (no picture: lens covered or black)"},
+      {"frozen", "画面冻结", "frozen (the picture does not change)"},
+      {"defocus", "画面模糊", "out of focus"},
+      {"occluded", "画面被遮挡", "occluded (a large part of the view is covered)"},
+      {"shifted", "摄像头被移动或转向", "shifted (moved or turned away)"},
+  };
+  for (const auto& [code, zh, en] : words) {
+    if (issue == code) return lang == config::Language::ZhCN ? zh : en;
+  }
+  return issue;
+}
+
+std::string joinIssues(const std::vector<std::string>& issues, config::Language lang) {
+  std::string out;
+  for (const auto& i : issues) out += (out.empty() ? "" : (lang == config::Language::ZhCN ? "，" : ", ")) + issueWords(i, lang);
+  return out;
+}
+
+// Why one camera of an area is not watching, in words.
+std::string causeWords(const Cause& c, config::Language lang) {
+  const std::string name = c.camera_name.empty() ? c.camera_id : c.camera_name;
+  if (lang == config::Language::En) return fmt::format("camera '{}' {}: {}", name, c.code == "view_tampered" ? "view tampered" : c.code, c.detail);
+  static const std::pair<const char*, const char*> zh[] = {
+      {"offline", "离线"},      {"stalled", "画面停止"}, {"unauthorized", "拒绝登录"},
+      {"connecting", "正在连接"}, {"disabled", "已停用"},  {"view_tampered", "画面异常"},
+  };
+  std::string state = c.code;
+  for (const auto& [code, words] : zh) {
+    if (c.code == code) state = words;
+  }
+  return fmt::format("摄像头「{}」{}", name, state);
+}
+
 }  // namespace
 
 std::string renderMessage(const Alert& a, config::Language lang) {
   const std::string name = a.camera_name.empty() ? a.camera_id : a.camera_name;
+  const std::string area = a.area_name.empty() ? a.area_id : a.area_name;
   const std::string reason = reasonWords(a.reason_code, a.detail, lang);
   const bool zh = lang == config::Language::ZhCN;
   if (a.phase == AlertPhase::End) {
     const std::string lasted = humanDuration(a.durationSeconds().value_or(0), lang);
     switch (a.type) {
+      case AlertType::ViewTampered:
+        return zh ? fmt::format("摄像头「{}」画面已恢复正常（异常{}）", name, lasted)
+                  : fmt::format("Camera '{}' shows its normal view again after {}", name, lasted);
+      case AlertType::CoverageLost:
+        return zh ? fmt::format("区域「{}」恢复监控覆盖（中断{}）", area, lasted)
+                  : fmt::format("Area '{}' is watched again after {}", area, lasted);
       case AlertType::CameraOffline:
         return zh ? fmt::format("摄像头「{}」已恢复在线（离线{}）", name, lasted)
                   : fmt::format("Camera '{}' is back online after {}", name, lasted);
@@ -103,6 +163,15 @@ std::string renderMessage(const Alert& a, config::Language lang) {
     case AlertType::CameraUnauthorized:
       return zh ? fmt::format("摄像头「{}」拒绝登录：请检查用户名和密码", name)
                 : fmt::format("Camera '{}' refuses the credentials: check the user name and password", name);
+    case AlertType::ViewTampered:
+      return zh ? fmt::format("摄像头「{}」画面异常：{}", name, joinIssues(a.issues, lang))
+                : fmt::format("Camera '{}' view tampered: {}", name, joinIssues(a.issues, lang));
+    case AlertType::CoverageLost: {
+      std::string causes;
+      for (const auto& c : a.causes) causes += (causes.empty() ? "" : (zh ? "；" : "; ")) + causeWords(c, lang);
+      return zh ? fmt::format("区域「{}」失去监控覆盖：{}", area, causes)
+                : fmt::format("Area '{}' is not watched: {}", area, causes);
+    }
   }
   return name;
 }

@@ -5,13 +5,14 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "config/config.hpp"
 #include "util/clock.hpp"
 
 namespace villagecam::events {
 
-enum class AlertType { CameraOffline, CameraStalled, CameraUnauthorized };
+enum class AlertType { CameraOffline, CameraStalled, CameraUnauthorized, ViewTampered, CoverageLost };
 enum class Severity { Info, Warning, Critical };
 enum class AlertPhase { Start, End };
 
@@ -20,14 +21,35 @@ const char* toString(Severity s);
 const char* toString(AlertPhase p);
 std::optional<AlertType> alertTypeFrom(const std::string& s);
 
+// One camera's part in an alert about an area: why it is not watching.
+struct Cause {
+  std::string camera_id;
+  std::string camera_name;
+  std::string code;    // offline, stalled, unauthorized, connecting, disabled, view_tampered
+  std::string detail;  // plain words (English), e.g. "connection refused" or "blank, occluded"
+  bool operator==(const Cause&) const = default;
+};
+
+// The JPEG of a view an alert refers to (published on the camera's snapshot topic).
+struct SnapshotRef {
+  std::string id;
+  std::string topic;
+  WallTime taken_at{};
+};
+
 struct Alert {
   std::string id;  // the same on start and end
   AlertType type = AlertType::CameraOffline;
   Severity severity = Severity::Warning;
   AlertPhase phase = AlertPhase::Start;
-  std::string camera_id;
+  std::string camera_id;    // empty for an area's alert
   std::string camera_name;
-  std::string area;  // empty when no area is known
+  std::string area_id;      // empty for a camera's alert
+  std::string area_name;
+  std::string area_kind;
+  std::vector<std::string> issues;  // view_tampered: blank, frozen, defocus, occluded, shifted
+  std::vector<Cause> causes;        // coverage_lost: why each of the area's cameras is not watching
+  std::optional<SnapshotRef> snapshot;
   WallTime started_at{};
   std::optional<WallTime> ended_at;  // on end
   std::string reason_code;           // machine-readable cause, e.g. "refused"
@@ -41,6 +63,13 @@ Severity severityOf(AlertType type);
 
 // The human message for an alert in a language: pure, tested as strings.
 std::string renderMessage(const Alert& alert, config::Language language);
+
+// The subject an alert is about, e.g. "camera/gate", "view/gate", "area/bridge":
+// a subject has at most one open alert.
+std::string subjectOf(const Alert& alert);
+std::string cameraSubject(const std::string& camera_id);
+std::string viewSubject(const std::string& camera_id);
+std::string areaSubject(const std::string& area_id);
 
 // A new random alert id (UUID version 4, lower-case hex).
 std::string newAlertId();

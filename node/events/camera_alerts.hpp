@@ -1,14 +1,10 @@
-// Camera health alerts (offline, stalled, unauthorized) from the cameras'
-// state changes: each condition opens one alert, and its end carries the same
-// id and the duration. Pure: the caller passes the time and keeps the open
-// alerts across restarts (openAlerts / restore).
+// Which alert a camera's state calls for (offline, stalled, unauthorized),
+// for the AlertBook under cameraSubject(id). Pure.
 #pragma once
 
-#include <map>
+#include <optional>
 #include <string>
-#include <vector>
 
-#include "config/config.hpp"
 #include "events/alert.hpp"
 #include "ingest/camera_state.hpp"
 
@@ -22,25 +18,8 @@ struct CameraCondition {
   std::string reason;       // plain words
 };
 
-class CameraAlertTracker {
- public:
-  explicit CameraAlertTracker(config::Language language) : language_(language) {}
-
-  // The alerts this condition raises now (none, a start, an end, or an end
-  // and a start when one bad state turns into another).
-  std::vector<Alert> update(const CameraCondition& condition, WallTime now);
-  // Ends the open alert of a camera that left the config.
-  std::vector<Alert> forget(const std::string& camera_id, WallTime now);
-
-  std::vector<Alert> openAlerts() const;
-  void restore(const std::vector<Alert>& open);
-
- private:
-  Alert start(AlertType type, const CameraCondition& c, WallTime now) const;
-  Alert end(const Alert& open, WallTime now) const;
-
-  config::Language language_;
-  std::map<std::string, Alert> open_;  // by camera id
-};
+// nullopt for a healthy camera. Connecting (not yet known after a start) is
+// the caller's to skip: it neither opens nor ends an alert.
+std::optional<Alert> cameraHealthAlert(const CameraCondition& condition);
 
 }  // namespace villagecam::events

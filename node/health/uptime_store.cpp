@@ -5,8 +5,14 @@
 
 namespace villagecam::health {
 
-UptimeStore::UptimeStore(std::filesystem::path state_dir, const Clock& clock)
-    : state_dir_(std::move(state_dir)), clock_(clock), log_(logger("uptime")) {
+UptimeStore::UptimeStore(std::filesystem::path state_dir, const Clock& clock, std::string file_name, std::string what,
+                         std::string subjects)
+    : state_dir_(std::move(state_dir)),
+      file_name_(std::move(file_name)),
+      what_(std::move(what)),
+      subjects_(std::move(subjects)),
+      clock_(clock),
+      log_(logger(what_)) {
   last_flush_ = clock_.steady();
 }
 
@@ -14,13 +20,13 @@ void UptimeStore::load() {
   std::lock_guard lock(mutex_);
   const auto text = readFileIfExists(file());
   if (!text) {
-    log_->info("no uptime history yet at {}; starting one", file().string());
+    log_->info("no {} history yet at {}; starting one", what_, file().string());
     return;
   }
   try {
     ledger_ = UptimeLedger::fromJson(*text);
     ledger_.prune(clock_.wall());
-    log_->info("uptime history loaded for {} camera(s)", ledger_.cameras().size());
+    log_->info("{} history loaded for {} {}", what_, ledger_.cameras().size(), subjects_);
   } catch (const std::exception& e) {
     const auto aside = file().string() + ".corrupt-" +
                        std::to_string(std::chrono::duration_cast<std::chrono::seconds>(
@@ -50,11 +56,11 @@ bool UptimeStore::flush(bool force) {
   }
   try {
     writeFileAtomically(file(), document);
-    if (last_flush_failed_) log_->info("uptime history saved again");
+    if (last_flush_failed_) log_->info("{} history saved again", what_);
     last_flush_failed_ = false;
     return true;
   } catch (const std::exception& e) {
-    if (!last_flush_failed_) log_->error("cannot save uptime history: {} (kept in memory; retrying)", e.what());
+    if (!last_flush_failed_) log_->error("cannot save {} history: {} (kept in memory; retrying)", what_, e.what());
     last_flush_failed_ = true;
     return false;
   }
@@ -63,6 +69,11 @@ bool UptimeStore::flush(bool force) {
 UptimeStats UptimeStore::stats(const std::string& camera) const {
   std::lock_guard lock(mutex_);
   return ledger_.stats(camera, clock_.wall());
+}
+
+UptimeWindow UptimeStore::window(const std::string& camera, std::chrono::seconds length) const {
+  std::lock_guard lock(mutex_);
+  return ledger_.window(camera, clock_.wall(), length);
 }
 
 }  // namespace villagecam::health

@@ -1,5 +1,7 @@
-// The uptime ledger of a node, fed once a second from the cameras' states and
-// saved atomically to <state_dir>/uptime.json every flush interval and on stop.
+// An uptime ledger fed once a second and saved atomically to
+// <state_dir>/<file name> every flush interval and on stop: the cameras'
+// uptime (uptime.json, up = delivering video) and the areas' coverage
+// (coverage.json, up = covered).
 #pragma once
 
 #include <spdlog/logger.h>
@@ -18,7 +20,10 @@ enum class Presence { Up, Down, Unknown };
 
 class UptimeStore {
  public:
-  UptimeStore(std::filesystem::path state_dir, const Clock& clock);
+  // `what` names the history in logs ("uptime", "coverage") and `subjects`
+  // what it is kept for ("camera(s)", "area(s)").
+  UptimeStore(std::filesystem::path state_dir, const Clock& clock, std::string file_name = "uptime.json",
+              std::string what = "uptime", std::string subjects = "camera(s)");
 
   // Loads the saved ledger; a missing file starts empty, a corrupt one is kept
   // aside as uptime.json.corrupt-<time> and the ledger starts empty.
@@ -29,12 +34,16 @@ class UptimeStore {
   // and the ledger stays in memory for the next try.
   bool flush(bool force = false);
   UptimeStats stats(const std::string& camera) const;
+  UptimeWindow window(const std::string& camera, std::chrono::seconds length) const;
 
-  std::filesystem::path file() const { return state_dir_ / "uptime.json"; }
+  std::filesystem::path file() const { return state_dir_ / file_name_; }
   void setFlushInterval(Duration d) { flush_interval_ = d; }
 
  private:
   std::filesystem::path state_dir_;
+  std::string file_name_;
+  std::string what_;
+  std::string subjects_;
   const Clock& clock_;
   std::shared_ptr<spdlog::logger> log_;
   mutable std::mutex mutex_;

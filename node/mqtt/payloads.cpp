@@ -1,5 +1,7 @@
 #include "mqtt/payloads.hpp"
 
+#include <openssl/evp.h>
+
 #include "util/time_format.hpp"
 
 namespace villagecam::mqtt {
@@ -14,12 +16,25 @@ json window(const health::UptimeWindow& w) {
   return {{"ratio", r ? json(*r) : json(nullptr)}, {"up_s", w.up_s}, {"down_s", w.down_s}, {"unknown_s", w.unknown_s}};
 }
 
+// Base64 through OpenSSL (already linked for MQTT over TLS).
+std::string base64Encode(const std::string& bytes) {
+  std::string out(4 * ((bytes.size() + 2) / 3) + 1, '\0');
+  const int n = EVP_EncodeBlock(reinterpret_cast<unsigned char*>(out.data()),
+                                reinterpret_cast<const unsigned char*>(bytes.data()), static_cast<int>(bytes.size()));
+  out.resize(static_cast<size_t>(n));
+  return out;
+}
+
 // Measured values rounded for people and for stable payloads.
 double round2(double v) { return std::round(v * 100.0) / 100.0; }
 
 }  // namespace
 
 json alertJson(const events::Alert& a, const std::string& node_id, config::Language language) {
+  json causes = json::array();
+  for (const auto& c : a.causes) {
+    causes.push_back({{"camera", c.camera_id}, {"name", c.camera_name}, {"code", c.code}, {"detail", c.detail}});
+  }
   json j{
       {"schema", kAlertSchema},
       {"id", a.id},
@@ -27,8 +42,14 @@ json alertJson(const events::Alert& a, const std::string& node_id, config::Langu
       {"type", events::toString(a.type)},
       {"severity", events::toString(a.severity)},
       {"phase", events::toString(a.phase)},
-      {"camera", {{"id", a.camera_id}, {"name", a.camera_name}}},
-      {"area", a.area.empty() ? json(nullptr) : json(a.area)},
+      {"camera", a.camera_id.empty() ? json(nullptr) : json{{"id", a.camera_id}, {"name", a.camera_name}}},
+      {"area", a.area_id.empty() ? json(nullptr) : json{{"id", a.area_id}, {"name", a.area_name}, {"kind", a.area_kind}}},
+      {"issues", a.issues},
+      {"causes", causes},
+      {"snapshot", a.snapshot ? json{{"id", a.snapshot->id},
+                                     {"topic", a.snapshot->topic},
+                                     {"taken_at", toRfc3339(a.snapshot->taken_at)}}
+                              : json(nullptr)},
       {"started_at", toRfc3339(a.started_at)},
       {"ended_at", optionalTime(a.ended_at)},
       {"duration_s", a.durationSeconds() ? json(round2(*a.durationSeconds())) : json(nullptr)},
@@ -49,9 +70,24 @@ events::Alert alertFromJson(const json& j) {
                : severity == "info"   ? events::Severity::Info
                                       : events::Severity::Warning;
   a.phase = j.at("phase").get<std::string>() == "end" ? events::AlertPhase::End : events::AlertPhase::Start;
-  a.camera_id = j.at("camera").at("id").get<std::string>();
-  a.camera_name = j.at("camera").at("name").get<std::string>();
-  if (!j.at("area").is_null()) a.area = j.at("area").get<std::string>();
+  if (const auto& c = j.at("camera"); !c.is_null()) {
+    a.camera_id = c.at("id").get<std::string>();
+    a.camera_name = c.at("name").get<std::string>();
+  }
+  if (const auto& area = j.at("area"); !area.is_null()) {
+    a.area_id = area.at("id").get<std::string>();
+    a.area_name = area.at("name").get<std::string>();
+    a.area_kind = area.at("kind").get<std::string>();
+  }
+  a.issues = j.value("issues", std::vector<std::string>{});
+  for (const auto& c : j.value("causes", json::array())) {
+    a.causes.push_back({c.at("camera").get<std::string>(), c.at("name").get<std::string>(),
+                        c.at("code").get<std::string>(), c.at("detail").get<std::string>()});
+  }
+  if (const auto it = j.find("snapshot"); it != j.end() && !it->is_null()) {
+    a.snapshot = events::SnapshotRef{it->at("id").get<std::string>(), it->at("topic").get<std::string>(),
+                                     fromRfc3339(it->at("taken_at").get<std::string>()).value_or(WallTime{})};
+  }
   a.started_at = fromRfc3339(j.at("started_at").get<std::string>()).value_or(WallTime{});
   if (!j.at("ended_at").is_null()) a.ended_at = fromRfc3339(j.at("ended_at").get<std::string>());
   a.reason_code = j.at("reason").get<std::string>();
@@ -108,7 +144,69 @@ json nodeStatusJson(const NodeStatus& s) {
       {"uptime_s", std::llround(std::chrono::duration<double>(s.now - s.started_at).count())},
       {"cameras", cameras},
       {"outbox", {{"depth", s.outbox_depth}, {"bytes", s.outbox_bytes}, {"dropped", s.outbox_dropped}}},
+      {"coverage",
+       {{"ratio", s.coverage_ratio ? json(std::round(*s.coverage_ratio * 10000.0) / 10000.0) : json(nullptr)},
+        {"areas", s.areas_total},
+        {"covered", s.areas_covered}}},
       {"updated_at", toRfc3339(s.now)},
+  };
+}
+
+namespace {
+
+json minutes(const UncoveredMinutes& m) { return {{"today", round2(m.today)}, {"7d", round2(m.last_7d)}}; }
+
+}  // namespace
+
+json coverageJson(const CoverageSummary& c) {
+  json areas = json::array();
+  for (const auto& a : c.report.areas) {
+    json cameras = json::array();
+    for (const auto& w : a.cameras) {
+      cameras.push_back({{"id", w.id},
+                         {"name", w.name},
+                         {"watching", health::toString(w.watching)},
+                         {"code", w.code},
+                         {"detail", w.detail}});
+    }
+    const auto it = c.uncovered.find(a.id);
+    areas.push_back({{"id", a.id},
+                     {"name", a.name},
+                     {"kind", config::toString(a.kind)},
+                     {"weight", a.weight},
+                     {"state", health::toString(a.state)},
+                     {"verified", a.verified},
+                     {"watching", a.watching()},
+                     {"cameras", cameras},
+                     {"uncovered_minutes", minutes(it == c.uncovered.end() ? UncoveredMinutes{} : it->second)}});
+  }
+  const auto ratio = c.report.ratio();
+  return {
+      {"schema", kCoverageSchema},
+      {"node", c.node_id},
+      {"ratio", ratio ? json(std::round(*ratio * 10000.0) / 10000.0) : json(nullptr)},
+      {"areas_total", c.report.areas.size()},
+      {"areas_covered", c.report.count(health::AreaState::Covered)},
+      {"areas_uncovered", c.report.count(health::AreaState::Uncovered)},
+      {"areas_unknown", c.report.count(health::AreaState::Unknown)},
+      {"uncovered_minutes", minutes(c.uncovered_total)},
+      {"areas", areas},
+      {"updated_at", toRfc3339(c.now)},
+  };
+}
+
+json snapshotJson(const Snapshot& s, const std::string& node_id) {
+  return {
+      {"schema", kSnapshotSchema},
+      {"id", s.id},
+      {"node", node_id},
+      {"camera", s.camera_id},
+      {"taken_at", toRfc3339(s.taken_at)},
+      {"reason", s.reason},
+      {"content_type", "image/jpeg"},
+      {"width", s.width},
+      {"height", s.height},
+      {"jpeg_base64", base64Encode(s.jpeg)},
   };
 }
 

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "events/alert.hpp"
+#include "health/coverage.hpp"
 #include "health/uptime_ledger.hpp"
 #include "ingest/camera_health.hpp"
 
@@ -17,6 +18,8 @@ namespace villagecam::mqtt {
 inline constexpr const char* kAlertSchema = "villagecam.alert/1";
 inline constexpr const char* kCameraStatusSchema = "villagecam.camera-status/1";
 inline constexpr const char* kNodeStatusSchema = "villagecam.node-status/1";
+inline constexpr const char* kCoverageSchema = "villagecam.coverage/1";
+inline constexpr const char* kSnapshotSchema = "villagecam.snapshot/1";
 
 inline constexpr const char* kStateOnline = "online";
 inline constexpr const char* kStateOffline = "offline";
@@ -33,7 +36,39 @@ struct NodeStatus {
   std::size_t outbox_depth = 0;
   std::size_t outbox_bytes = 0;
   std::uint64_t outbox_dropped = 0;
+  std::optional<double> coverage_ratio;  // nullopt: no area configured or none known yet
+  int areas_total = 0;
+  int areas_covered = 0;
 };
+
+// Uncovered time of an area (or all of them), in minutes.
+struct UncoveredMinutes {
+  double today = 0;    // since local midnight in the node's time zone
+  double last_7d = 0;
+};
+
+struct CoverageSummary {
+  std::string node_id;
+  health::CoverageReport report;
+  std::map<std::string, UncoveredMinutes> uncovered;  // by area id
+  UncoveredMinutes uncovered_total;
+  WallTime now{};
+};
+
+nlohmann::json coverageJson(const CoverageSummary& coverage);
+
+// A JPEG of a camera's view, retained on <prefix>/cameras/<camera>/snapshot.
+struct Snapshot {
+  std::string id;  // referenced from alerts
+  std::string camera_id;
+  WallTime taken_at{};
+  std::string reason;  // why it was taken, e.g. view_tampered
+  int width = 0;
+  int height = 0;
+  std::string jpeg;  // the bytes
+};
+
+nlohmann::json snapshotJson(const Snapshot& snapshot, const std::string& node_id);
 
 nlohmann::json alertJson(const events::Alert& alert, const std::string& node_id, config::Language language);
 events::Alert alertFromJson(const nlohmann::json& j);  // for the outbox and tests

@@ -11,6 +11,10 @@ inline std::string alerts(const std::string& prefix) { return prefix + "/alerts"
 inline std::string cameraStatus(const std::string& prefix, const std::string& camera) {
   return prefix + "/cameras/" + camera + "/status";
 }
+inline std::string cameraSnapshot(const std::string& prefix, const std::string& camera) {
+  return prefix + "/cameras/" + camera + "/snapshot";
+}
+inline std::string coverage(const std::string& prefix) { return prefix + "/coverage"; }
 inline std::string mqttTest(const std::string& prefix, const std::string& token) {
   return prefix + "/mqtt-test/" + token;
 }

@@ -15,6 +15,7 @@ import jsonschema
 SCHEMA_BY_SUFFIX = {
     "alerts": "alert.json",
     "status": "node-status.json",
+    "coverage": "coverage.json",
 }
 
 
@@ -24,13 +25,15 @@ def schema_for(topic):
         return None  # a plain string: online / offline
     if len(parts) >= 3 and parts[-3] == "cameras" and parts[-1] == "status":
         return "camera-status.json"
+    if len(parts) >= 3 and parts[-3] == "cameras" and parts[-1] == "snapshot":
+        return "snapshot.json"
     return SCHEMA_BY_SUFFIX.get(parts[-1])
 
 
 def main():
     schema_dir = pathlib.Path(sys.argv[1])
     validators = {}
-    for name in ("alert.json", "node-status.json", "camera-status.json"):
+    for name in ("alert.json", "node-status.json", "camera-status.json", "coverage.json", "snapshot.json"):
         schema = json.loads((schema_dir / name).read_text())
         cls = jsonschema.validators.validator_for(schema)
         cls.check_schema(schema)

@@ -5,7 +5,9 @@
 #include <fstream>
 #include <regex>
 
+#include "events/alert_book.hpp"
 #include "events/camera_alerts.hpp"
+#include "events/coverage_alerts.hpp"
 #include "mqtt/outbox.hpp"
 #include "mqtt/payloads.hpp"
 #include "mqtt/topics.hpp"
@@ -25,8 +27,26 @@ events::CameraCondition cond(CameraState s, const std::string& code = "refused")
   return {"bridge", "河堤桥头", s, code, "connection refused"};
 }
 
+// The node's use of the book for a camera's health: Connecting is skipped.
+class CameraAlertTracker {
+ public:
+  explicit CameraAlertTracker(config::Language l) : book_(l) {}
+  std::vector<events::Alert> update(const events::CameraCondition& c, WallTime now) {
+    if (c.state == CameraState::Connecting) return {};
+    return book_.set(events::cameraSubject(c.camera_id), events::cameraHealthAlert(c), now);
+  }
+  std::vector<events::Alert> forget(const std::string& id, WallTime now) {
+    return book_.end(events::cameraSubject(id), now);
+  }
+  std::vector<events::Alert> openAlerts() const { return book_.openAlerts(); }
+  void restore(const std::vector<events::Alert>& open) { book_.restore(open); }
+
+ private:
+  events::AlertBook book_;
+};
+
 TEST(CameraAlerts, OfflineThenBackIsOneAlertWithAStartAndAnEnd) {
-  events::CameraAlertTracker t(config::Language::ZhCN);
+  CameraAlertTracker t(config::Language::ZhCN);
   EXPECT_TRUE(t.update(cond(CameraState::Connecting), kT0).empty());
   EXPECT_TRUE(t.update(cond(CameraState::Online), kT0).empty());
   const auto start = t.update(cond(CameraState::Offline), kT0 + 1s);
@@ -44,7 +64,7 @@ TEST(CameraAlerts, OfflineThenBackIsOneAlertWithAStartAndAnEnd) {
 }
 
 TEST(CameraAlerts, OneBadStateTurningIntoAnotherEndsTheFirst) {
-  events::CameraAlertTracker t(config::Language::En);
+  CameraAlertTracker t(config::Language::En);
   t.update(cond(CameraState::Online), kT0);
   const auto stalled = t.update(cond(CameraState::Stalled, "stalled"), kT0 + 1s);
   const auto offline = t.update(cond(CameraState::Offline), kT0 + 3s);
@@ -56,9 +76,9 @@ TEST(CameraAlerts, OneBadStateTurningIntoAnotherEndsTheFirst) {
 }
 
 TEST(CameraAlerts, OpenAlertsSurviveARestartAndEndWithTheirId) {
-  events::CameraAlertTracker before(config::Language::En);
+  CameraAlertTracker before(config::Language::En);
   const auto start = before.update(cond(CameraState::Unauthorized, "unauthorized"), kT0);
-  events::CameraAlertTracker after(config::Language::En);
+  CameraAlertTracker after(config::Language::En);
   after.restore(before.openAlerts());
   EXPECT_TRUE(after.update(cond(CameraState::Connecting), kT0 + 10s).empty());
   const auto end = after.update(cond(CameraState::Online), kT0 + 20s);
@@ -80,7 +100,7 @@ TEST(Payloads, TimesAreRfc3339UtcWithMilliseconds) {
 }
 
 TEST(Payloads, AnAlertRoundTripsThroughJson) {
-  events::CameraAlertTracker t(config::Language::En);
+  CameraAlertTracker t(config::Language::En);
   t.update(cond(CameraState::Online), kT0);
   t.update(cond(CameraState::Offline), kT0 + 1s);
   const auto end = t.update(cond(CameraState::Online), kT0 + 2500ms)[0];
