@@ -16,7 +16,10 @@
 #include "mqtt/payloads.hpp"
 #include "mqtt/topics.hpp"
 #include "util/atomic_file.hpp"
+#include "events/camera_alerts.hpp"
+#include "events/coverage_alerts.hpp"
 #include "util/logging.hpp"
+#include "util/time_format.hpp"
 
 #ifndef VILLAGECAM_VERSION
 #define VILLAGECAM_VERSION "0.0.0"
@@ -46,9 +49,12 @@ Node::Node(config::Config config, const Clock& clock)
       clock_(clock),
       log_(logger("node")),
       uptime_(config_.state_dir, clock),
-      alerts_(config_.alerts.language) {
+      coverage_history_(config_.state_dir, clock, "coverage.json", "coverage", "area(s)"),
+      alerts_(config_.alerts.language),
+      snapshots_(config_.state_dir / "snapshots", config_.snapshots.max_bytes) {
   prepareStateDir(config_.state_dir);
   uptime_.setFlushInterval(std::chrono::duration_cast<Duration>(config_.uptime_flush_interval));
+  coverage_history_.setFlushInterval(std::chrono::duration_cast<Duration>(config_.uptime_flush_interval));
   const auto dir = ingest::pipelinesDir(config_.ingest.pipelines_dir);
   const auto tmpl = ingest::loadTemplate(dir, config_.ingest.pipeline);
   for (const auto& camera : config_.cameras) {
@@ -61,17 +67,31 @@ Node::Node(config::Config config, const Clock& clock)
     ingest::CameraWorker* worker = workers_.back().get();
     worker->onStateChange([this](const ingest::CameraHealth& h) { onCameraChanged(h); });
 
-    std::optional<analysis::StoredBaseline> baseline;
+    const auto baselines_dir = config_.state_dir / "baselines";
+    ViewBaselines baselines;
     try {
-      baseline = analysis::loadBaseline(config_.state_dir / "baselines", camera.id);
+      baselines = loadViewBaselines(baselines_dir, camera.id);
     } catch (const std::exception& e) {
       log_->error("camera {}: {}; view checks are off until a new baseline is taken", camera.id, e.what());
     }
-    if (!baseline) log_->info("camera {}: no view baseline yet (villagecam-node baseline); view checks are off", camera.id);
-    auto& monitor = views_[camera.id] = std::make_unique<ViewMonitor>(std::move(baseline), config_.view_quality);
+    if (!baselines.commissioning) {
+      log_->warn("camera {}: no view baseline yet (villagecam-node baseline); its view is not checked and its "
+                 "areas count as covered while it is online",
+                 camera.id);
+    }
+    ViewMonitor::Options options{config_.view_quality, config_.snapshots.jpeg_quality};
+    auto save = [dir = baselines_dir, id = camera.id](const analysis::StoredBaseline& b) {
+      try {
+        analysis::saveBaseline(dir, refreshedBaselineName(id), b);
+        cameraLogger(id)->info("view baseline refreshed from {} clean views", b.frames);
+      } catch (const std::exception& e) {
+        cameraLogger(id)->error("cannot save the refreshed baseline: {}", e.what());
+      }
+    };
+    auto& monitor = views_[camera.id] = std::make_unique<ViewMonitor>(std::move(baselines), options, save);
     worker->onFrame([this, worker, m = monitor.get()](const GstSample& sample) {
       ingest::FrameView view(sample);  // on the camera's worker thread, never a GStreamer one
-      if (!view.ok() || !m->onFrame(view.mat(), clock_.steady())) return;
+      if (!view.ok() || !m->onFrame(view.mat(), clock_.steady(), clock_.wall())) return;
       const auto state = m->state();
       std::string issues;
       for (auto i : state.raised) issues += std::string(issues.empty() ? "" : ", ") + analysis::toString(i);
@@ -94,6 +114,7 @@ Node::~Node() { stop(); }
 
 void Node::start() {
   uptime_.load();
+  coverage_history_.load();
   loadOpenAlerts();
   started_at_ = clock_.wall();
   last_tick_ = started_at_;
@@ -101,6 +122,13 @@ void Node::start() {
   next_status_ = clock_.steady();
   if (publisher_) {
     clearRemovedCameras(started_at_);
+    for (const auto& w : workers_) {
+      try {
+        if (auto shot = snapshots_.latest(w->camera().id)) publishSnapshot(*shot);
+      } catch (const std::exception& e) {
+        log_->warn("camera {}: cannot read its last snapshot: {}", w->camera().id, e.what());
+      }
+    }
     publisher_->start();
   }
   for (auto& w : workers_) w->start();
@@ -141,11 +169,95 @@ void Node::run() {
 }
 
 void Node::handleChange(const ingest::CameraHealth& h, WallTime now) {
-  raise(alerts_.update({h.id, h.name, h.state, h.failure, h.reason}, now));
+  if (h.state != ingest::CameraState::Connecting) {  // not yet known: neither opens nor ends an alert
+    raise(alerts_.set(events::cameraSubject(h.id),
+                      events::cameraHealthAlert({h.id, h.name, h.state, h.failure, h.reason}), now));
+  }
+  updateView(h, now);
+  updateCoverage(now);
   if (publisher_) {
     publishCameraStatus(h, now);
     publishNodeStatus(now);
   }
+}
+
+void Node::updateView(const ingest::CameraHealth& h, WallTime now) {
+  const auto it = views_.find(h.id);
+  if (it == views_.end()) return;
+  const ViewState view = it->second->state();
+  std::vector<std::string> issues;
+  for (auto i : view.raised) issues.push_back(analysis::toString(i));
+  auto wanted = events::viewTamperedAlert(h.id, h.name, issues);
+  std::optional<mqtt::Snapshot> shot;
+  if (wanted && view.snapshot && !alerts_.open(events::viewSubject(h.id))) {
+    shot = mqtt::Snapshot{view.snapshot->id, h.id, view.snapshot->taken_at, "view_tampered",
+                          view.snapshot->width, view.snapshot->height, view.snapshot->jpeg};
+    wanted->snapshot = events::SnapshotRef{shot->id, mqtt::topics::cameraSnapshot(config_.mqtt.topic_prefix, h.id),
+                                           shot->taken_at};
+  }
+  const auto alerts = alerts_.set(events::viewSubject(h.id), std::move(wanted), now);
+  if (shot && !alerts.empty()) {
+    try {
+      snapshots_.save(*shot);
+    } catch (const std::exception& e) {
+      log_->error("camera {}: cannot keep the snapshot on disk: {}", h.id, e.what());
+    }
+    if (publisher_) publishSnapshot(*shot);
+  }
+  raise(alerts);
+}
+
+void Node::updateCoverage(WallTime now) {
+  std::map<std::string, health::CameraFacts> facts;
+  for (const auto& c : config_.cameras) facts[c.id] = {c.id, c.name, false, ingest::CameraState::Offline, "", false, {}};
+  for (const auto& w : workers_) {
+    const auto h = w->health();
+    auto& f = facts[h.id];
+    f.enabled = true;
+    f.state = h.state;
+    f.reason = h.reason;
+    if (const auto it = views_.find(h.id); it != views_.end()) {
+      const auto view = it->second->state();
+      f.has_baseline = view.has_baseline;
+      for (auto i : view.raised) f.view_issues.push_back(analysis::toString(i));
+    }
+  }
+  auto report = health::assessCoverage(config_.areas, facts);
+  for (const auto& area : report.areas) {
+    if (area.state == health::AreaState::Unknown) continue;  // no opinion yet: leave its alert as it is
+    raise(alerts_.set(events::areaSubject(area.id), events::coverageAlert(area), now));
+  }
+  {
+    std::lock_guard lock(coverage_mutex_);
+    coverage_ = std::move(report);
+  }
+  if (publisher_) publishCoverage(now);
+}
+
+// Published on every camera change (state or view), and with the statuses
+// every status_interval (the minutes move on).
+void Node::publishCoverage(WallTime now) {
+  mqtt::CoverageSummary summary;
+  summary.node_id = config_.node.id;
+  summary.now = now;
+  {
+    std::lock_guard lock(coverage_mutex_);
+    summary.report = coverage_;
+  }
+  const auto today = std::chrono::duration_cast<std::chrono::seconds>(now - startOfLocalDay(now));
+  for (const auto& area : config_.areas) {
+    mqtt::UncoveredMinutes m{coverage_history_.window(area.id, today).down_s / 60.0,
+                             coverage_history_.stats(area.id).last_7d.down_s / 60.0};
+    summary.uncovered[area.id] = m;
+    summary.uncovered_total.today += m.today;
+    summary.uncovered_total.last_7d += m.last_7d;
+  }
+  publisher_->setRetained(mqtt::topics::coverage(config_.mqtt.topic_prefix), mqtt::coverageJson(summary).dump());
+}
+
+void Node::publishSnapshot(const mqtt::Snapshot& shot) {
+  publisher_->setRetained(mqtt::topics::cameraSnapshot(config_.mqtt.topic_prefix, shot.camera_id),
+                          mqtt::snapshotJson(shot, config_.node.id).dump());
 }
 
 void Node::raise(const std::vector<events::Alert>& alerts) {
@@ -164,12 +276,23 @@ void Node::tick(WallTime now) {
     healths.push_back(w->health());
     uptime_.account(healths.back().id, last_tick_, now, presenceOf(healths.back().state));
   }
+  {
+    std::lock_guard lock(coverage_mutex_);
+    for (const auto& area : coverage_.areas) {
+      const auto presence = area.state == health::AreaState::Covered     ? health::Presence::Up
+                            : area.state == health::AreaState::Uncovered ? health::Presence::Down
+                                                                         : health::Presence::Unknown;
+      coverage_history_.account(area.id, last_tick_, now, presence);
+    }
+  }
   last_tick_ = now;
   uptime_.flush();
+  coverage_history_.flush();
   if (publisher_ && clock_.steady() >= next_status_) {
     next_status_ = clock_.steady() + std::chrono::duration_cast<Duration>(config_.mqtt.status_interval);
     for (const auto& h : healths) publishCameraStatus(h, now);
     publishNodeStatus(now);
+    publishCoverage(now);
   }
   if (clock_.steady() >= next_summary_) {
     next_summary_ = clock_.steady() + kSummaryPeriod;
@@ -208,6 +331,12 @@ void Node::publishNodeStatus(WallTime now) {
   s.outbox_depth = outbox_->depth();
   s.outbox_bytes = outbox_->bytes();
   s.outbox_dropped = outbox_->dropped();
+  {
+    std::lock_guard lock(coverage_mutex_);
+    s.coverage_ratio = coverage_.ratio();
+    s.areas_total = static_cast<int>(coverage_.areas.size());
+    s.areas_covered = coverage_.count(health::AreaState::Covered);
+  }
   publisher_->setRetained(mqtt::topics::status(config_.mqtt.topic_prefix), mqtt::nodeStatusJson(s).dump());
 }
 
@@ -218,20 +347,33 @@ void Node::loadOpenAlerts() {
     if (!text) return;
     std::vector<events::Alert> open;
     for (const auto& j : nlohmann::json::parse(*text)) open.push_back(mqtt::alertFromJson(j));
-    // An alert whose camera left the config ends now.
-    std::set<std::string> configured;
-    for (const auto& c : config_.cameras) {
-      if (c.enabled) configured.insert(c.id);
-    }
-    std::vector<events::Alert> keep;
-    for (auto& a : open) {
-      if (configured.count(a.camera_id)) keep.push_back(std::move(a));
-    }
     alerts_.restore(open);
-    for (const auto& a : open) {
-      if (!configured.count(a.camera_id)) raise(alerts_.forget(a.camera_id, clock_.wall()));
+    // An alert whose camera or area left the config ends now.
+    std::set<std::string> subjects;
+    for (const auto& w : workers_) {
+      subjects.insert(events::cameraSubject(w->camera().id));
+      subjects.insert(events::viewSubject(w->camera().id));
     }
-    if (!keep.empty()) log_->info("{} alert(s) still open from before the restart", keep.size());
+    for (const auto& area : config_.areas) subjects.insert(events::areaSubject(area.id));
+    size_t kept = 0;
+    for (const auto& a : open) {
+      const auto subject = events::subjectOf(a);
+      if (!subjects.count(subject)) {
+        raise(alerts_.end(subject, clock_.wall()));
+        continue;
+      }
+      ++kept;
+      // A view that was tampered before the restart stays so until seen clean
+      // for clear_after: no false "restored" while the camera reconnects.
+      if (a.type == events::AlertType::ViewTampered) {
+        std::vector<analysis::ViewIssue> issues;
+        for (const auto& name : a.issues) {
+          if (auto i = analysis::viewIssueFrom(name)) issues.push_back(*i);
+        }
+        views_.at(a.camera_id)->restore(issues, clock_.steady());
+      }
+    }
+    if (kept) log_->info("{} alert(s) still open from before the restart", kept);
   } catch (const std::exception& e) {
     log_->error("{}: {}; open alerts from before the restart are lost", file.string(), e.what());
   }
@@ -262,6 +404,7 @@ void Node::clearRemovedCameras(WallTime) {
   for (const auto& id : before) {
     if (now.count(id)) continue;
     publisher_->clearRetained(mqtt::topics::cameraStatus(config_.mqtt.topic_prefix, id));
+    publisher_->clearRetained(mqtt::topics::cameraSnapshot(config_.mqtt.topic_prefix, id));
     log_->info("camera {} left the config: clearing its retained topics", id);
   }
   try {
@@ -286,8 +429,14 @@ void Node::stop() {
   changed_.notify_one();
   if (thread_.joinable()) thread_.join();  // its last round accounts uptime to now
   uptime_.flush(/*force=*/true);
+  coverage_history_.flush(/*force=*/true);
   if (publisher_) publisher_->stop(std::chrono::seconds(1));
   log_->info("node stopped");
+}
+
+health::CoverageReport Node::coverage() const {
+  std::lock_guard lock(coverage_mutex_);
+  return coverage_;
 }
 
 std::vector<CameraStatus> Node::status() const {

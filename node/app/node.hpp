@@ -1,6 +1,7 @@
-// The running node: one CameraWorker per enabled camera, and one event thread
-// that turns their state changes into uptime, alerts (through the durable
-// outbox) and retained statuses (through the MQTT publisher).
+// The running node: one CameraWorker per enabled camera (with a ViewMonitor
+// judging its view), and one event thread that turns their changes into
+// uptime, coverage, alerts (through the durable outbox) and retained
+// statuses and snapshots (through the MQTT publisher).
 //
 // Threads: camera workers only hand their state changes over (onCameraChanged:
 // a short lock and a notify); the event thread does all the rest, so no disk
@@ -19,7 +20,9 @@
 
 #include "app/view_monitor.hpp"
 #include "config/config.hpp"
-#include "events/camera_alerts.hpp"
+#include "app/snapshot_store.hpp"
+#include "events/alert_book.hpp"
+#include "health/coverage.hpp"
 #include "health/uptime_store.hpp"
 #include "ingest/camera_health.hpp"
 #include "ingest/camera_worker.hpp"
@@ -51,6 +54,7 @@ class Node {
   void stop();
 
   std::vector<CameraStatus> status() const;
+  health::CoverageReport coverage() const;
   const config::Config& config() const { return config_; }
 
  private:
@@ -63,6 +67,10 @@ class Node {
   void tick(WallTime now);
   void handleChange(const ingest::CameraHealth& health, WallTime now);
   void raise(const std::vector<events::Alert>& alerts);
+  void updateView(const ingest::CameraHealth& health, WallTime now);
+  void updateCoverage(WallTime now);
+  void publishCoverage(WallTime now);
+  void publishSnapshot(const mqtt::Snapshot& snapshot);
   void publishCameraStatus(const ingest::CameraHealth& health, WallTime now);
   mqtt::ViewReport viewReport(const std::string& camera) const;
   void publishNodeStatus(WallTime now);
@@ -75,7 +83,9 @@ class Node {
   const Clock& clock_;
   std::shared_ptr<spdlog::logger> log_;
   health::UptimeStore uptime_;
-  events::CameraAlertTracker alerts_;
+  health::UptimeStore coverage_history_;  // by area: up = covered
+  events::AlertBook alerts_;
+  SnapshotStore snapshots_;
   std::shared_ptr<mqtt::Outbox> outbox_;         // only with MQTT
   std::unique_ptr<mqtt::Publisher> publisher_;   // only with MQTT
   std::vector<std::unique_ptr<ingest::CameraWorker>> workers_;
@@ -84,6 +94,9 @@ class Node {
   WallTime last_tick_{};
   SteadyTime next_summary_{};
   SteadyTime next_status_{};
+
+  mutable std::mutex coverage_mutex_;  // guards coverage_ (read by coverage())
+  health::CoverageReport coverage_;
 
   std::mutex mutex_;  // guards changes_ and stopping_
   std::condition_variable changed_;

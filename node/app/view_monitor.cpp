@@ -1,30 +1,121 @@
 #include "app/view_monitor.hpp"
 
+#include <opencv2/imgcodecs.hpp>
+
+#include "events/alert.hpp"
+
 namespace villagecam::app {
 namespace {
 
 Duration toDuration(config::Seconds s) { return std::chrono::duration_cast<Duration>(s); }
 
-}  // namespace
-
-ViewMonitor::ViewMonitor(std::optional<analysis::StoredBaseline> baseline, const config::ViewQualityConfig& config)
-    : baseline_(std::move(baseline)),
-      interval_(toDuration(config.check_interval)),
-      tracker_({toDuration(config.raise_after), toDuration(config.clear_after)}) {
-  state_.has_baseline = baseline_.has_value();
-  if (baseline_) state_.baseline_taken_at = baseline_->taken_at;
+analysis::ViewThresholds thresholdsFrom(const config::ViewQualityConfig& c) {
+  analysis::ViewThresholds t;
+  t.blank_contrast = c.blank_contrast;
+  t.frozen_difference = c.frozen_difference;
+  t.defocus_ratio = c.defocus_ratio;
+  t.occluded_share = c.occluded_share;
+  t.shift_fraction = c.shift_fraction;
+  return t;
 }
 
-bool ViewMonitor::onFrame(const cv::Mat& frame, SteadyTime now) {
-  if (!baseline_ || now < next_check_) return false;
+}  // namespace
+
+std::string refreshedBaselineName(const std::string& camera) { return camera + ".refreshed"; }
+
+ViewBaselines loadViewBaselines(const std::filesystem::path& dir, const std::string& camera) {
+  ViewBaselines b;
+  b.commissioning = analysis::loadBaseline(dir, camera);
+  if (b.commissioning) {
+    b.refreshed = analysis::loadBaseline(dir, refreshedBaselineName(camera));
+    if (b.refreshed && b.refreshed->taken_at < b.commissioning->taken_at) b.refreshed.reset();
+  }
+  return b;
+}
+
+ViewMonitor::ViewMonitor(ViewBaselines baselines, Options options, SaveRefreshed save)
+    : commissioning_(std::move(baselines.commissioning)),
+      current_(baselines.refreshed ? std::move(baselines.refreshed) : commissioning_),
+      options_(std::move(options)),
+      thresholds_(thresholdsFrom(options_.config)),
+      save_(std::move(save)),
+      interval_(toDuration(options_.config.check_interval)),
+      tracker_({toDuration(options_.config.raise_after), toDuration(options_.config.clear_after)}) {
+  state_.has_baseline = current_.has_value();
+  if (current_) state_.baseline_taken_at = current_->taken_at;
+  if (commissioning_) state_.commissioned_at = commissioning_->taken_at;
+}
+
+void ViewMonitor::restore(const std::vector<analysis::ViewIssue>& raised, SteadyTime now) {
+  if (!current_ || raised.empty()) return;
+  tracker_.restore(raised, now);
+  std::lock_guard lock(mutex_);
+  state_.raised = tracker_.raised();
+}
+
+bool ViewMonitor::onFrame(const cv::Mat& frame, SteadyTime now, WallTime wall) {
+  if (!current_ || now < next_check_) return false;
   next_check_ = now + interval_;
-  const auto verdict = analysis::assess(frame, previous_raw_, baseline_->baseline);
+  const auto verdict = analysis::assess(frame, previous_raw_, current_->baseline, thresholds_);
   previous_raw_ = analysis::rawSmallGrey(frame).clone();
+  const bool was_ok = tracker_.ok();
   const auto changes = tracker_.update(verdict.issues, now);
+  considerRefresh(frame, verdict, now, wall);
+  std::shared_ptr<const ViewSnapshot> shot;
+  if (was_ok && !tracker_.ok()) shot = snapshot(frame, wall);  // encoded outside the lock
   std::lock_guard lock(mutex_);
   state_.raised = tracker_.raised();
   state_.last_checked = now;
+  if (tracker_.ok()) {
+    state_.snapshot.reset();
+  } else if (shot) {
+    state_.snapshot = std::move(shot);
+  }
+  if (current_) state_.baseline_taken_at = current_->taken_at;
   return !changes.empty();
+}
+
+// A clean view (no issue against the baseline in use, nor against the
+// commissioning one, nothing raised) is a sample; enough samples spaced out
+// become the new baseline. Any issue throws the samples away, so a view that
+// is being tampered with, even slowly, is never learned as normal.
+void ViewMonitor::considerRefresh(const cv::Mat& frame, const analysis::ViewAssessment& verdict, SteadyTime now,
+                                  WallTime wall) {
+  const auto interval = toDuration(options_.config.baseline_refresh);
+  if (interval <= Duration::zero() || !commissioning_) return;
+  if (!verdict.issues.empty() || !tracker_.ok()) {
+    refresh_samples_.clear();
+    last_sample_.reset();
+    return;
+  }
+  if (wall < current_->taken_at + std::chrono::duration_cast<WallTime::duration>(interval)) return;
+  if (last_sample_ && now - *last_sample_ < options_.refresh_spacing) return;
+  if (!analysis::assess(frame, {}, commissioning_->baseline, thresholds_).issues.empty()) {
+    refresh_samples_.clear();
+    last_sample_.reset();
+    return;
+  }
+  refresh_samples_.push_back(analysis::rawSmallGrey(frame).clone());
+  last_sample_ = now;
+  if (static_cast<int>(refresh_samples_.size()) < options_.refresh_frames) return;
+  analysis::StoredBaseline fresh{analysis::makeBaseline(refresh_samples_), wall,
+                                 static_cast<int>(refresh_samples_.size())};
+  refresh_samples_.clear();
+  last_sample_.reset();
+  if (save_) save_(fresh);
+  current_ = std::move(fresh);
+}
+
+std::shared_ptr<const ViewSnapshot> ViewMonitor::snapshot(const cv::Mat& frame, WallTime wall) const {
+  std::vector<uchar> jpeg;
+  if (!cv::imencode(".jpg", frame, jpeg, {cv::IMWRITE_JPEG_QUALITY, options_.jpeg_quality})) return nullptr;
+  auto shot = std::make_shared<ViewSnapshot>();
+  shot->id = events::newAlertId();
+  shot->taken_at = wall;
+  shot->width = frame.cols;
+  shot->height = frame.rows;
+  shot->jpeg.assign(jpeg.begin(), jpeg.end());
+  return shot;
 }
 
 ViewState ViewMonitor::state() const {

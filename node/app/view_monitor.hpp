@@ -1,10 +1,12 @@
 // Per camera: judges the view about once every check_interval against the
-// camera's baseline, through the hysteresis of a ViewTracker. Runs on the
-// camera's worker thread (never on a GStreamer thread); the node reads its
-// state from other threads.
+// camera's baseline, through the hysteresis of a ViewTracker; keeps a JPEG of
+// the view from when a tamper was raised; refreshes the baseline slowly from
+// clean views. Runs on the camera's worker thread (never on a GStreamer
+// thread); the node reads its state from other threads.
 #pragma once
 
 #include <functional>
+#include <memory>
 #include <mutex>
 #include <optional>
 #include <string>
@@ -18,27 +20,69 @@
 
 namespace villagecam::app {
 
+// The view as it was when a tamper was raised.
+struct ViewSnapshot {
+  std::string id;  // referenced from the alert
+  WallTime taken_at{};
+  int width = 0;
+  int height = 0;
+  std::string jpeg;
+};
+
 struct ViewState {
   bool has_baseline = false;
-  std::optional<WallTime> baseline_taken_at;
-  std::vector<analysis::ViewIssue> raised;  // after hysteresis
+  std::optional<WallTime> baseline_taken_at;      // of the baseline in use
+  std::optional<WallTime> commissioned_at;        // of the one `villagecam-node baseline` took
+  std::vector<analysis::ViewIssue> raised;        // after hysteresis
   std::optional<SteadyTime> last_checked;
+  std::shared_ptr<const ViewSnapshot> snapshot;   // while raised: the view when it was raised
 };
+
+struct ViewBaselines {
+  std::optional<analysis::StoredBaseline> commissioning;  // taken by the installer
+  std::optional<analysis::StoredBaseline> refreshed;      // learned since; nullopt: none yet
+};
+
+// Loads <dir>/<camera> and <dir>/<camera>.refreshed (a refreshed one older
+// than the commissioning one is ignored). Throws like loadBaseline.
+ViewBaselines loadViewBaselines(const std::filesystem::path& dir, const std::string& camera);
+std::string refreshedBaselineName(const std::string& camera);
 
 class ViewMonitor {
  public:
-  ViewMonitor(std::optional<analysis::StoredBaseline> baseline, const config::ViewQualityConfig& config);
+  struct Options {
+    config::ViewQualityConfig config;
+    int jpeg_quality = 80;
+    int refresh_frames = 10;                    // a refreshed baseline averages this many clean views...
+    Duration refresh_spacing = std::chrono::minutes(1);  // ...taken at least this far apart
+  };
+  // Called (on the worker thread) with a refreshed baseline to store.
+  using SaveRefreshed = std::function<void(const analysis::StoredBaseline&)>;
 
+  ViewMonitor(ViewBaselines baselines, Options options, SaveRefreshed save = {});
+
+  // Issues that were raised before a restart: raised again at once, cleared
+  // only after clear_after without them.
+  void restore(const std::vector<analysis::ViewIssue>& raised, SteadyTime now);
   // A decoded frame (BGR or grey). Returns true when the raised issues changed.
-  bool onFrame(const cv::Mat& frame, SteadyTime now);
+  bool onFrame(const cv::Mat& frame, SteadyTime now, WallTime wall);
   ViewState state() const;
 
  private:
-  std::optional<analysis::StoredBaseline> baseline_;
+  void considerRefresh(const cv::Mat& frame, const analysis::ViewAssessment& verdict, SteadyTime now, WallTime wall);
+  std::shared_ptr<const ViewSnapshot> snapshot(const cv::Mat& frame, WallTime wall) const;
+
+  std::optional<analysis::StoredBaseline> commissioning_;
+  std::optional<analysis::StoredBaseline> current_;  // the one views are judged against
+  Options options_;
+  analysis::ViewThresholds thresholds_;
+  SaveRefreshed save_;
   Duration interval_;
   analysis::ViewTracker tracker_;
   cv::Mat previous_raw_;
   SteadyTime next_check_{};
+  std::vector<cv::Mat> refresh_samples_;
+  std::optional<SteadyTime> last_sample_;
 
   mutable std::mutex mutex_;
   ViewState state_;

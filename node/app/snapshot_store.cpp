@@ -1,0 +1,85 @@
+#include "app/snapshot_store.hpp"
+
+#include <opencv2/imgcodecs.hpp>
+
+#include <algorithm>
+#include <regex>
+#include <vector>
+
+#include "util/atomic_file.hpp"
+
+namespace villagecam::app {
+namespace {
+
+namespace fs = std::filesystem;
+
+const std::regex kName("([0-9]{13,})_([a-z_]+)_([0-9a-f-]{36})\\.jpg");
+
+struct Entry {
+  fs::path path;
+  std::int64_t taken_ms;
+  std::uintmax_t size;
+};
+
+std::vector<Entry> list(const fs::path& dir) {
+  std::vector<Entry> out;
+  std::error_code ec;
+  for (fs::recursive_directory_iterator it(dir, ec), end; !ec && it != end; it.increment(ec)) {
+    std::smatch m;
+    const std::string name = it->path().filename().string();
+    if (!it->is_regular_file() || !std::regex_match(name, m, kName)) continue;
+    out.push_back({it->path(), std::stoll(m[1]), it->file_size()});
+  }
+  std::sort(out.begin(), out.end(), [](const Entry& a, const Entry& b) { return a.taken_ms < b.taken_ms; });
+  return out;
+}
+
+}  // namespace
+
+void SnapshotStore::save(const mqtt::Snapshot& s) {
+  const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(s.taken_at.time_since_epoch()).count();
+  const fs::path dir = dir_ / s.camera_id;
+  fs::create_directories(dir);
+  writeFileAtomically(dir / (std::to_string(ms) + "_" + s.reason + "_" + s.id + ".jpg"), s.jpeg);
+  prune();
+}
+
+void SnapshotStore::prune() {
+  auto entries = list(dir_);
+  std::uintmax_t total = 0;
+  for (const auto& e : entries) total += e.size;
+  for (const auto& e : entries) {
+    if (total <= max_bytes_) break;
+    std::error_code ec;
+    if (fs::remove(e.path, ec)) total -= e.size;
+  }
+}
+
+std::size_t SnapshotStore::bytes() const {
+  std::size_t total = 0;
+  for (const auto& e : list(dir_)) total += e.size;
+  return total;
+}
+
+std::optional<mqtt::Snapshot> SnapshotStore::latest(const std::string& camera) const {
+  auto entries = list(dir_ / camera);
+  if (entries.empty()) return std::nullopt;
+  const auto& e = entries.back();
+  std::smatch m;
+  const std::string name = e.path.filename().string();
+  std::regex_match(name, m, kName);
+  mqtt::Snapshot s;
+  s.id = m[3];
+  s.reason = m[2];
+  s.camera_id = camera;
+  s.taken_at = WallTime(std::chrono::milliseconds(std::stoll(m[1])));
+  s.jpeg = readFileIfExists(e.path).value_or("");
+  const std::vector<uchar> bytes(s.jpeg.begin(), s.jpeg.end());
+  const cv::Mat decoded = cv::imdecode(bytes, cv::IMREAD_UNCHANGED);  // once per camera at start
+  if (decoded.empty()) return std::nullopt;
+  s.width = decoded.cols;
+  s.height = decoded.rows;
+  return s;
+}
+
+}  // namespace villagecam::app

@@ -1,0 +1,297 @@
+// Coverage and the alerts it raises, with no camera: which areas are watched,
+// the weighted ratio, view_tampered and coverage_lost with start and end under
+// one id, their messages and payloads; snapshots on disk; and the view
+// monitor's baseline refresh, which must never learn a tampered view.
+#include <gtest/gtest.h>
+
+#include <opencv2/imgcodecs.hpp>
+#include <opencv2/imgproc.hpp>
+#include <opencv2/videoio.hpp>
+
+#include <filesystem>
+
+#include "app/snapshot_store.hpp"
+#include "app/view_monitor.hpp"
+#include "events/alert_book.hpp"
+#include "events/coverage_alerts.hpp"
+#include "health/coverage.hpp"
+#include "mqtt/payloads.hpp"
+#include "util/time_format.hpp"
+
+namespace villagecam {
+namespace {
+
+using namespace std::chrono_literals;
+using health::AreaState;
+using ingest::CameraState;
+
+const WallTime kT0 = WallTime(std::chrono::hours(24 * 365 * 56));
+
+std::vector<config::AreaConfig> village() {
+  return {
+      {"east-entrance", "村东入口", config::AreaKind::Entrance, 2.0, {"gate", "square"}},
+      {"river", "河堤", config::AreaKind::RiverBank, 1.0, {"river"}},
+      {"school", "学校门口", config::AreaKind::School, 1.0, {"school"}},
+  };
+}
+
+health::CameraFacts cam(const std::string& id, CameraState s, std::vector<std::string> issues = {},
+                        bool baseline = true) {
+  return {id, id, true, s, s == CameraState::Offline ? "connection refused" : "", baseline, std::move(issues)};
+}
+
+std::map<std::string, health::CameraFacts> allOnline() {
+  std::map<std::string, health::CameraFacts> m;
+  for (const auto* id : {"gate", "square", "river", "school"}) m[id] = cam(id, CameraState::Online);
+  return m;
+}
+
+TEST(Coverage, AnAreaIsCoveredWhileOneOfItsCamerasIsOnlineWithAGoodView) {
+  auto cams = allOnline();
+  cams["gate"] = cam("gate", CameraState::Offline);
+  cams["square"] = cam("square", CameraState::Online, {"occluded"});
+  cams["river"] = cam("river", CameraState::Online, {"blank"});
+  auto r = health::assessCoverage(village(), cams);
+  EXPECT_EQ(r.areas[0].state, AreaState::Uncovered);
+  EXPECT_EQ(r.areas[0].cameras[0].code, "offline");
+  EXPECT_EQ(r.areas[0].cameras[1].code, "view_tampered");
+  EXPECT_EQ(r.areas[0].cameras[1].detail, "occluded");
+  EXPECT_EQ(r.areas[1].state, AreaState::Uncovered);
+  EXPECT_EQ(r.areas[2].state, AreaState::Covered);
+  EXPECT_DOUBLE_EQ(*r.ratio(), 1.0 / 4.0);  // weights: 2 + 1 uncovered, 1 covered
+
+  cams["square"] = cam("square", CameraState::Online);
+  r = health::assessCoverage(village(), cams);
+  EXPECT_EQ(r.areas[0].state, AreaState::Covered);
+  EXPECT_EQ(r.areas[0].watching(), std::vector<std::string>{"square"});
+  EXPECT_DOUBLE_EQ(*r.ratio(), 3.0 / 4.0);
+}
+
+TEST(Coverage, CamerasStillConnectingLeaveTheAreaUnknownAndOutOfTheRatio) {
+  auto cams = allOnline();
+  cams["river"] = cam("river", CameraState::Connecting);
+  auto r = health::assessCoverage(village(), cams);
+  EXPECT_EQ(r.areas[1].state, AreaState::Unknown);
+  EXPECT_DOUBLE_EQ(*r.ratio(), 1.0);
+  EXPECT_EQ(r.count(AreaState::Unknown), 1);
+  EXPECT_FALSE(health::assessCoverage(village(), {}).ratio().has_value());
+}
+
+TEST(Coverage, ACameraWithoutABaselineCoversButUnverifiedAndADisabledOneNever) {
+  auto cams = allOnline();
+  cams["river"] = cam("river", CameraState::Online, {}, /*baseline=*/false);
+  cams["school"].enabled = false;
+  const auto r = health::assessCoverage(village(), cams);
+  EXPECT_EQ(r.areas[1].state, AreaState::Covered);
+  EXPECT_FALSE(r.areas[1].verified);
+  EXPECT_EQ(r.areas[1].cameras[0].code, "unverified");
+  EXPECT_TRUE(r.areas[0].verified);
+  EXPECT_EQ(r.areas[2].state, AreaState::Uncovered);
+  EXPECT_EQ(r.areas[2].cameras[0].code, "disabled");
+}
+
+TEST(CoverageAlerts, LostAndRestoredIsOneAlertWithTheCausesAndTheDuration) {
+  events::AlertBook book(config::Language::ZhCN);
+  auto cams = allOnline();
+  cams["gate"] = cam("gate", CameraState::Offline);
+  cams["square"] = cam("square", CameraState::Online, {"blank"});
+  auto area = health::assessCoverage(village(), cams).areas[0];
+  const auto start = book.set(events::areaSubject(area.id), events::coverageAlert(area), kT0);
+  ASSERT_EQ(start.size(), 1u);
+  EXPECT_EQ(start[0].type, events::AlertType::CoverageLost);
+  EXPECT_EQ(start[0].reason_code, "several");
+  EXPECT_EQ(start[0].message, "区域「村东入口」失去监控覆盖：摄像头「gate」离线；摄像头「square」画面异常");
+  // Still uncovered, for another reason: the same alert goes on.
+  cams["gate"] = cam("gate", CameraState::Stalled);
+  area = health::assessCoverage(village(), cams).areas[0];
+  EXPECT_TRUE(book.set(events::areaSubject(area.id), events::coverageAlert(area), kT0 + 5s).empty());
+  cams["square"] = cam("square", CameraState::Online);
+  area = health::assessCoverage(village(), cams).areas[0];
+  const auto end = book.set(events::areaSubject(area.id), events::coverageAlert(area), kT0 + 65s);
+  ASSERT_EQ(end.size(), 1u);
+  EXPECT_EQ(end[0].id, start[0].id);
+  EXPECT_EQ(end[0].phase, events::AlertPhase::End);
+  EXPECT_EQ(end[0].message, "区域「村东入口」恢复监控覆盖（中断1分5秒）");
+}
+
+TEST(ViewAlerts, ATamperedViewNamesItsKindInBothLanguages) {
+  const auto a = events::viewTamperedAlert("gate", "East gate", {"occluded", "defocus"});
+  ASSERT_TRUE(a);
+  EXPECT_EQ(a->reason_code, "occluded");
+  EXPECT_EQ(events::renderMessage(*a, config::Language::ZhCN), "摄像头「East gate」画面异常：画面被遮挡，画面模糊");
+  EXPECT_EQ(events::renderMessage(*a, config::Language::En),
+            "Camera 'East gate' view tampered: occluded (a large part of the view is covered), out of focus");
+  EXPECT_FALSE(events::viewTamperedAlert("gate", "East gate", {}));
+}
+
+TEST(ViewAlerts, TheAlertPayloadCarriesAreaCausesAndSnapshotAndRoundTrips) {
+  events::AlertBook book(config::Language::En);
+  auto wanted = events::viewTamperedAlert("gate", "East gate", {"blank"});
+  wanted->snapshot = events::SnapshotRef{"5b0b3c9e-1d2f-4a7b-9c3d-0e1f2a3b4c5d", "villagecam/n1/cameras/gate/snapshot", kT0};
+  const auto a = book.set(events::viewSubject("gate"), wanted, kT0)[0];
+  const auto j = mqtt::alertJson(a, "n1", config::Language::En);
+  EXPECT_EQ(j["type"], "view_tampered");
+  EXPECT_EQ(j["issues"], nlohmann::json::array({"blank"}));
+  EXPECT_EQ(j["snapshot"]["topic"], "villagecam/n1/cameras/gate/snapshot");
+  EXPECT_EQ(j["area"], nullptr);
+  const auto back = mqtt::alertFromJson(j);
+  EXPECT_EQ(events::subjectOf(back), events::viewSubject("gate"));
+  EXPECT_EQ(back.snapshot->id, wanted->snapshot->id);
+
+  auto cams = allOnline();
+  cams["river"] = cam("river", CameraState::Offline);
+  const auto area = health::assessCoverage(village(), cams).areas[1];
+  const auto lost = book.set(events::areaSubject("river"), events::coverageAlert(area), kT0)[0];
+  const auto k = mqtt::alertJson(lost, "n1", config::Language::En);
+  EXPECT_EQ(k["camera"], nullptr);
+  EXPECT_EQ(k["area"]["kind"], "river_bank");
+  EXPECT_EQ(k["causes"][0]["code"], "offline");
+  EXPECT_EQ(mqtt::alertFromJson(k).causes, lost.causes);
+}
+
+TEST(CoveragePayload, HasTheRatioTheAreasAndTheUncoveredMinutes) {
+  auto cams = allOnline();
+  cams["river"] = cam("river", CameraState::Offline);
+  mqtt::CoverageSummary s{"n1", health::assessCoverage(village(), cams), {{"river", {12.5, 40}}}, {12.5, 40}, kT0};
+  const auto j = mqtt::coverageJson(s);
+  EXPECT_EQ(j["schema"], "villagecam.coverage/1");
+  EXPECT_DOUBLE_EQ(j["ratio"].get<double>(), 0.75);
+  EXPECT_EQ(j["areas_uncovered"], 1);
+  EXPECT_EQ(j["areas"][1]["state"], "uncovered");
+  EXPECT_EQ(j["areas"][1]["uncovered_minutes"]["today"], 12.5);
+  EXPECT_EQ(j["uncovered_minutes"]["7d"], 40);
+}
+
+TEST(Snapshots, PayloadIsBase64JpegAndTheStoreKeepsTheLatestWithinItsBound) {
+  const auto dir = std::filesystem::temp_directory_path() / ("vc-snapshots-" + std::to_string(::getpid()));
+  std::filesystem::remove_all(dir);
+  std::size_t one = 0;
+  for (int i = 0; i < 5; ++i) {
+    mqtt::Snapshot s{"5b0b3c9e-1d2f-4a7b-9c3d-0e1f2a3b4c5" + std::to_string(i), "gate", kT0 + std::chrono::seconds(i),
+                     "view_tampered", 0, 0, ""};
+    cv::Mat img(36, 64, CV_8UC3, cv::Scalar(40 * i, 0, 0));
+    cv::randu(img, 0, 255);  // the same size of JPEG each time, near enough
+    std::vector<uchar> jpeg;
+    cv::imencode(".jpg", img, jpeg);
+    s.jpeg.assign(jpeg.begin(), jpeg.end());
+    one = std::max(one, s.jpeg.size());
+    app::SnapshotStore(dir, one * 5 / 2).save(s);  // room for two of them
+  }
+  app::SnapshotStore store(dir, one * 5 / 2);
+  EXPECT_LE(store.bytes(), one * 5 / 2);
+  EXPECT_GE(store.bytes(), one);
+  const auto latest = store.latest("gate");
+  ASSERT_TRUE(latest);
+  EXPECT_EQ(latest->id, "5b0b3c9e-1d2f-4a7b-9c3d-0e1f2a3b4c54");
+  EXPECT_EQ(latest->width, 64);
+  EXPECT_EQ(latest->taken_at, kT0 + 4s);
+  const auto j = mqtt::snapshotJson(*latest, "n1");
+  EXPECT_EQ(j["content_type"], "image/jpeg");
+  EXPECT_EQ(j["jpeg_base64"].get<std::string>().substr(0, 4), "/9j/");  // FF D8 FF: a JPEG
+  EXPECT_FALSE(store.latest("square"));
+  std::filesystem::remove_all(dir);
+}
+
+TEST(Snapshots, Base64MatchesTheStandardVectors) {
+  mqtt::Snapshot s;
+  for (const auto& [in, out] : std::vector<std::pair<std::string, std::string>>{
+           {"", ""}, {"f", "Zg=="}, {"fo", "Zm8="}, {"foo", "Zm9v"}, {"foobar", "Zm9vYmFy"}}) {
+    s.jpeg = in;
+    EXPECT_EQ(mqtt::snapshotJson(s, "n1")["jpeg_base64"], out);
+  }
+}
+
+// The baseline refresh, on real footage: clean views are learned, tampered
+// ones (even when they creep in slowly) never are.
+class BaselineRefresh : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    cv::VideoCapture cap("/usr/share/doc/opencv-doc/examples/data/vtest.avi");
+    cv::Mat f;
+    for (int i = 0; cap.read(f) && frames_.size() < 60; ++i) {
+      if (i % 5 == 0) {
+        cv::Mat small;
+        cv::resize(f, small, {640, 360});
+        frames_.push_back(small);
+      }
+    }
+    ASSERT_EQ(frames_.size(), 60u);
+    commissioning_.baseline = analysis::makeBaseline({frames_.begin(), frames_.begin() + 5});
+    commissioning_.taken_at = kT0;
+    commissioning_.frames = 5;
+  }
+  app::ViewMonitor monitor(std::vector<analysis::StoredBaseline>& saved) {
+    config::ViewQualityConfig c;
+    c.check_interval = std::chrono::seconds(1);
+    c.raise_after = std::chrono::seconds(5);
+    c.baseline_refresh = std::chrono::hours(1);
+    app::ViewMonitor::Options o{c, 80, 5, std::chrono::seconds(10)};
+    return app::ViewMonitor({commissioning_, std::nullopt}, o, [&](const analysis::StoredBaseline& b) { saved.push_back(b); });
+  }
+  std::vector<cv::Mat> frames_;
+  analysis::StoredBaseline commissioning_;
+};
+
+TEST_F(BaselineRefresh, CleanViewsRefreshTheBaselineAfterTheInterval) {
+  std::vector<analysis::StoredBaseline> saved;
+  auto m = monitor(saved);
+  const SteadyTime t0{};
+  for (int i = 0; i < 60; ++i) m.onFrame(frames_[i], t0 + std::chrono::seconds(10 * i), kT0 + 55min + std::chrono::seconds(10 * i));
+  ASSERT_EQ(saved.size(), 1u);  // samples from 1 h on, 10 s apart: 5 by 1 h 40 s; the next refresh is due 1 h later
+  EXPECT_EQ(saved[0].frames, 5);
+  EXPECT_GE(saved[0].taken_at, kT0 + 1h);
+  EXPECT_EQ(m.state().baseline_taken_at, saved[0].taken_at);
+  EXPECT_TRUE(m.state().raised.empty());
+}
+
+TEST_F(BaselineRefresh, ATamperedViewIsNeverLearned) {
+  std::vector<analysis::StoredBaseline> saved;
+  auto m = monitor(saved);
+  const SteadyTime t0{};
+  // A cover over 60% of the view (as in the view-quality cases), taken off
+  // now and then, from when the refresh is due until long after.
+  for (int i = 0; i < 60; ++i) {
+    cv::Mat f = frames_[i].clone();
+    const int w = f.cols * 78 / 100, h = f.rows * 78 / 100;
+    if (i % 4 != 3) cv::rectangle(f, {0, 0, w, h}, cv::Scalar(40, 45, 50), cv::FILLED);
+    m.onFrame(f, t0 + std::chrono::seconds(10 * i), kT0 + 1h + std::chrono::seconds(10 * i));
+  }
+  EXPECT_TRUE(saved.empty());
+  EXPECT_EQ(m.state().baseline_taken_at, kT0);
+}
+
+TEST_F(BaselineRefresh, ARestoredTamperIsRaisedAtOnceAndClearsOnlyAfterClearAfter) {
+  std::vector<analysis::StoredBaseline> saved;
+  auto m = monitor(saved);
+  const SteadyTime t0{};
+  m.restore({analysis::ViewIssue::Blank}, t0);
+  EXPECT_EQ(app::viewStateName(m.state()), std::string("tampered"));
+  EXPECT_FALSE(m.onFrame(frames_[0], t0 + 1s, kT0));  // clean, but not yet for clear_after (10 s)
+  EXPECT_TRUE(m.onFrame(frames_[1], t0 + 12s, kT0));
+  EXPECT_EQ(app::viewStateName(m.state()), std::string("ok"));
+}
+
+TEST_F(BaselineRefresh, ARaisedTamperKeepsAJpegOfTheViewFromWhenItWasRaised) {
+  std::vector<analysis::StoredBaseline> saved;
+  auto m = monitor(saved);
+  const SteadyTime t0{};
+  cv::Mat black(360, 640, CV_8UC3, cv::Scalar(0, 0, 0));
+  for (int i = 0; i <= 6; ++i) m.onFrame(black, t0 + std::chrono::seconds(i), kT0 + std::chrono::seconds(i));
+  const auto s = m.state();
+  ASSERT_EQ(s.raised, std::vector<analysis::ViewIssue>{analysis::ViewIssue::Blank});
+  ASSERT_TRUE(s.snapshot);
+  EXPECT_EQ(s.snapshot->width, 640);
+  EXPECT_EQ(s.snapshot->taken_at, kT0 + 5s);
+  EXPECT_EQ(static_cast<unsigned char>(s.snapshot->jpeg[0]), 0xFF);
+}
+
+TEST(LocalDay, StartsAtLocalMidnight) {
+  useTimeZone("Asia/Shanghai");  // UTC+8, no daylight saving
+  const auto t = *fromRfc3339("2026-11-29T03:30:00.000Z");  // 11:30 in Shanghai
+  EXPECT_EQ(toRfc3339(startOfLocalDay(t)), "2026-11-28T16:00:00.000Z");
+  useTimeZone("UTC");
+  EXPECT_EQ(toRfc3339(startOfLocalDay(t)), "2026-11-29T00:00:00.000Z");
+}
+
+}  // namespace
+}  // namespace villagecam
