@@ -1,0 +1,144 @@
+// Per-frame cost of the analysers (Google Benchmark), on real footage
+// (vtest.avi from Debian's opencv-doc) scaled to the analysis sizes. Each
+// detector benchmark has a floor measured in the same run: a grey conversion
+// and resize of the same frame, the least any analysis of a frame does. Read
+// the ratios, not the absolute times: these machines are shared and noisy.
+//   build/bench/analysis_bench [--benchmark_filter=...]
+#include <benchmark/benchmark.h>
+
+#include <opencv2/imgproc.hpp>
+#include <opencv2/videoio.hpp>
+
+#include <map>
+
+#include "analysis/motion.hpp"
+#include "analysis/view_quality.hpp"
+#include "analysis/zones.hpp"
+
+namespace {
+
+using namespace villagecam::analysis;
+
+std::vector<cv::Mat> footage(int width, int height) {
+  static std::map<std::pair<int, int>, std::vector<cv::Mat>> cache;
+  auto& frames = cache[{width, height}];
+  if (frames.empty()) {
+    cv::VideoCapture cap("/usr/share/doc/opencv-doc/examples/data/vtest.avi");
+    cv::Mat f, small;
+    while (cap.read(f) && frames.size() < 200) {
+      cv::resize(f, small, {width, height}, 0, 0, cv::INTER_AREA);
+      frames.push_back(small.clone());
+    }
+  }
+  return frames;
+}
+
+// The floor: grey and resize to the detector's size.
+void BM_Floor_GreyResize(benchmark::State& state) {
+  const auto frames = footage(static_cast<int>(state.range(0)), static_cast<int>(state.range(1)));
+  cv::Mat grey, small;
+  size_t i = 0;
+  for (auto _ : state) {
+    cv::cvtColor(frames[i++ % frames.size()], grey, cv::COLOR_BGR2GRAY);
+    cv::resize(grey, small, {320, 180}, 0, 0, cv::INTER_AREA);
+    benchmark::DoNotOptimize(small.data);
+  }
+}
+
+void BM_Motion(benchmark::State& state) {
+  const auto frames = footage(static_cast<int>(state.range(0)), static_cast<int>(state.range(1)));
+  MotionDetector detector;  // analyses at 320x180 whatever the frame's size
+  for (int i = 0; i < 20; ++i) detector.process(frames[i]);  // past learning
+  size_t i = 20;
+  size_t blobs = 0;
+  for (auto _ : state) blobs += detector.process(frames[i++ % frames.size()]).blobs.size();
+  state.counters["blobs/frame"] = benchmark::Counter(static_cast<double>(blobs), benchmark::Counter::kAvgIterations);
+}
+
+// Motion at the analysis size itself (no downscale before the model).
+void BM_MotionFullSize(benchmark::State& state) {
+  const int w = static_cast<int>(state.range(0)), h = static_cast<int>(state.range(1));
+  const auto frames = footage(w, h);
+  MotionConfig config;
+  config.width = w;
+  config.height = h;
+  MotionDetector detector(config);
+  for (int i = 0; i < 20; ++i) detector.process(frames[i]);
+  size_t i = 20;
+  for (auto _ : state) benchmark::DoNotOptimize(detector.process(frames[i++ % frames.size()]));
+}
+
+void BM_MotionAndZones(benchmark::State& state) {
+  const auto frames = footage(static_cast<int>(state.range(0)), static_cast<int>(state.range(1)));
+  MotionDetector detector;
+  std::vector<ZoneTracker> zones;
+  for (int z = 0; z < 4; ++z) {
+    ZoneSpec s;
+    s.id = "z" + std::to_string(z);
+    s.polygon = {{0.25 * z, 0.2}, {0.25 * z + 0.25, 0.2}, {0.25 * z + 0.25, 0.9}, {0.25 * z, 0.9}};
+    zones.emplace_back(s);
+  }
+  for (int i = 0; i < 20; ++i) detector.process(frames[i]);
+  size_t i = 20;
+  villagecam::SteadyTime now{};
+  for (auto _ : state) {
+    const auto r = detector.process(frames[i++ % frames.size()]);
+    now += std::chrono::milliseconds(200);
+    for (auto& z : zones) benchmark::DoNotOptimize(z.update(r.blobs, true, now));
+  }
+}
+
+void BM_ViewQuality(benchmark::State& state) {
+  const auto frames = footage(static_cast<int>(state.range(0)), static_cast<int>(state.range(1)));
+  const auto baseline = makeBaseline({frames.begin(), frames.begin() + 5});
+  cv::Mat previous;
+  size_t i = 5;
+  for (auto _ : state) {
+    const auto& f = frames[i++ % frames.size()];
+    benchmark::DoNotOptimize(assess(f, previous, baseline));
+    previous = rawSmallGrey(f);
+  }
+}
+
+#define SIZES ->Args({320, 180})->Args({640, 360})->Unit(benchmark::kMicrosecond)
+BENCHMARK(BM_Floor_GreyResize) SIZES;
+BENCHMARK(BM_Motion) SIZES;
+BENCHMARK(BM_MotionFullSize) SIZES;
+BENCHMARK(BM_MotionAndZones) SIZES;
+BENCHMARK(BM_ViewQuality) SIZES;
+
+// Prints what Google Benchmark prints, then each result as a ratio to the
+// floor of the same frame size from the same run.
+class RatioReporter : public benchmark::ConsoleReporter {
+ public:
+  void ReportRuns(const std::vector<Run>& runs) override {
+    ConsoleReporter::ReportRuns(runs);
+    for (const auto& r : runs) {
+      if (r.run_type == Run::RT_Iteration) times_.emplace_back(r.benchmark_name(), r.GetAdjustedCPUTime());
+    }
+  }
+  void Finalize() override {
+    ConsoleReporter::Finalize();
+    std::printf("\nCPU time per frame as a ratio to the floor (grey + resize of the same frame, same run):\n");
+    for (const auto& [name, t] : times_) {
+      const auto size = name.substr(name.find('/'));
+      double floor = 0;
+      for (const auto& [n, ft] : times_) {
+        if (n == "BM_Floor_GreyResize" + size) floor = ft;
+      }
+      if (floor > 0) std::printf("  %-32s %7.1f x floor\n", name.c_str(), t / floor);
+    }
+  }
+
+ private:
+  std::vector<std::pair<std::string, double>> times_;
+};
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  benchmark::Initialize(&argc, argv);
+  RatioReporter reporter;
+  benchmark::RunSpecifiedBenchmarks(&reporter);
+  benchmark::Shutdown();
+}

@@ -1,0 +1,74 @@
+// Motion: moving objects in a camera's picture, with few false alarms. A
+// small grey copy of each frame goes through an OpenCV background model
+// (MOG2); the foreground is cleaned up (opening, then closing), masked
+// regions (trees, a busy road) are removed, and what is left becomes blobs
+// above a minimum size. Changes of the whole picture (clouds, headlights, the
+// infrared day/night switch, auto-exposure) raise nothing: brightness is
+// normalised before the model sees a frame, and a frame where much of the
+// view changes at once is taken as a global change, which is learned at once
+// instead of reported. Stateful (the background model) but without I/O:
+// tests feed frames directly.
+#pragma once
+
+#include <opencv2/core.hpp>
+#include <opencv2/video/background_segm.hpp>
+
+#include <vector>
+
+namespace villagecam::analysis {
+
+// A polygon in normalised coordinates (0..1 of the width and height).
+using Polygon = std::vector<cv::Point2d>;
+
+bool contains(const Polygon& polygon, cv::Point2d point);
+
+struct MotionConfig {
+  int width = 320;                 // the picture is analysed at this size
+  int height = 180;
+  double min_area = 0.0015;        // a blob smaller than this share of the frame is noise
+  double global_change = 0.35;     // more than this share of the frame in motion at once: a global change
+  double brightness_jump = 12.0;   // a jump of the mean brightness (0..255) this large: a global change
+  int history = 300;               // frames the background model remembers
+  double var_threshold = 32.0;     // MOG2's squared Mahalanobis distance for foreground
+  std::vector<Polygon> masks;      // ignored regions
+};
+
+struct Blob {
+  cv::Rect2d box;      // normalised
+  double area = 0;     // share of the frame covered by its pixels
+  cv::Point2d foot() const { return {box.x + box.width / 2, box.y + box.height}; }  // bottom centre: where it stands
+};
+
+struct MotionResult {
+  std::vector<Blob> blobs;       // largest first; empty on a global change or while learning
+  bool global_change = false;
+  bool learning = false;         // the first frames build the model and report nothing
+  double foreground_share = 0;   // after masks and clean-up
+};
+
+class MotionDetector {
+ public:
+  explicit MotionDetector(MotionConfig config = {});
+
+  // One frame (BGR or grey, any size).
+  MotionResult process(const cv::Mat& frame);
+  // New masks and thresholds without losing the learned background (a
+  // config reload); a new analysis size starts the model again.
+  void reconfigure(const MotionConfig& config);
+  const MotionConfig& config() const { return config_; }
+
+ private:
+  void buildMask();
+
+  MotionConfig config_;
+  cv::Ptr<cv::BackgroundSubtractorMOG2> model_;
+  cv::Mat mask_;            // 255 where motion counts, 0 in masked regions
+  cv::Mat masked_out_;      // its inverse
+  cv::Mat grey_, small_, foreground_, cleaned_;  // reused buffers: no per-frame allocation once warm
+  cv::Mat open_kernel_, close_kernel_;
+  double mean_level_ = -1;  // running mean brightness the frames are normalised to
+  double last_mean_ = -1;
+  int frames_ = 0;
+};
+
+}  // namespace villagecam::analysis
