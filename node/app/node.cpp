@@ -62,7 +62,10 @@ Node::Node(config::Config config, const Clock& clock)
       log_->info("camera {} is disabled in the config", camera.id);
       continue;
     }
-    auto rendered = ingest::render(tmpl, ingest::templateVars(camera, config_.ingest));
+    // Frames come at the higher of the analysis and the detection rate.
+    config::CameraConfig streamed = camera;
+    if (camera.detection.enabled()) streamed.analysis.fps = std::max(camera.analysis.fps, camera.detection.fps);
+    auto rendered = ingest::render(tmpl, ingest::templateVars(streamed, config_.ingest));
     workers_.push_back(std::make_unique<ingest::CameraWorker>(camera, config_.ingest, std::move(rendered), clock_));
     ingest::CameraWorker* worker = workers_.back().get();
     worker->onStateChange([this](const ingest::CameraHealth& h) { onCameraChanged(h); });
@@ -89,9 +92,20 @@ Node::Node(config::Config config, const Clock& clock)
       }
     };
     auto& monitor = views_[camera.id] = std::make_unique<ViewMonitor>(std::move(baselines), options, save);
-    worker->onFrame([this, worker, m = monitor.get()](const GstSample& sample) {
+    DetectionMonitor* detector = nullptr;
+    if (camera.detection.enabled()) {
+      detector = (detectors_[camera.id] =
+                      std::make_unique<DetectionMonitor>(camera.detection, config_.snapshots.jpeg_quality)).get();
+    }
+    worker->onFrame([this, worker, m = monitor.get(), detector](const GstSample& sample) {
       ingest::FrameView view(sample);  // on the camera's worker thread, never a GStreamer one
-      if (!view.ok() || !m->onFrame(view.mat(), clock_.steady(), clock_.wall())) return;
+      if (!view.ok()) return;
+      if (detector) {
+        for (auto& e : detector->onFrame(view.mat(), clock_.steady(), clock_.wall())) {
+          post(DetectionNote{worker->camera().id, worker->camera().name, std::move(e)});
+        }
+      }
+      if (!m->onFrame(view.mat(), clock_.steady(), clock_.wall())) return;
       const auto state = m->state();
       std::string issues;
       for (auto i : state.raised) issues += std::string(issues.empty() ? "" : ", ") + analysis::toString(i);
@@ -139,10 +153,12 @@ void Node::start() {
              publisher_ ? fmt::format("; MQTT prefix {}", config_.mqtt.topic_prefix) : std::string("; MQTT off"));
 }
 
-void Node::onCameraChanged(const ingest::CameraHealth& health) {
+void Node::onCameraChanged(const ingest::CameraHealth& health) { post(health); }
+
+void Node::post(Change change) {
   {
     std::lock_guard lock(mutex_);
-    changes_.push_back(health);
+    changes_.push_back(std::move(change));
   }
   changed_.notify_one();
 }
@@ -150,7 +166,7 @@ void Node::onCameraChanged(const ingest::CameraHealth& health) {
 void Node::run() {
   SteadyTime next_tick = clock_.steady() + kTickPeriod;
   while (true) {
-    std::deque<ingest::CameraHealth> changes;
+    std::deque<Change> changes;
     bool stopping = false;
     {
       std::unique_lock lock(mutex_);
@@ -159,7 +175,13 @@ void Node::run() {
       stopping = stopping_;
     }
     const WallTime now = clock_.wall();
-    for (const auto& h : changes) handleChange(h, now);
+    for (const auto& c : changes) {
+      if (const auto* h = std::get_if<ingest::CameraHealth>(&c)) {
+        handleChange(*h, now);
+      } else {
+        handleDetection(std::get<DetectionNote>(c), now);
+      }
+    }
     if (clock_.steady() >= next_tick || stopping) {
       next_tick = clock_.steady() + kTickPeriod;
       tick(now);
@@ -196,15 +218,56 @@ void Node::updateView(const ingest::CameraHealth& h, WallTime now) {
                                            shot->taken_at};
   }
   const auto alerts = alerts_.set(events::viewSubject(h.id), std::move(wanted), now);
-  if (shot && !alerts.empty()) {
-    try {
-      snapshots_.save(*shot);
-    } catch (const std::exception& e) {
-      log_->error("camera {}: cannot keep the snapshot on disk: {}", h.id, e.what());
-    }
-    if (publisher_) publishSnapshot(*shot);
-  }
+  if (shot && !alerts.empty()) keepSnapshot(*shot);
   raise(alerts);
+}
+
+void Node::keepSnapshot(const mqtt::Snapshot& shot) {
+  try {
+    snapshots_.save(shot);
+  } catch (const std::exception& e) {
+    log_->error("camera {}: cannot keep the snapshot on disk: {}", shot.camera_id, e.what());
+  }
+  if (publisher_) publishSnapshot(shot);
+}
+
+void Node::handleDetection(const DetectionNote& note, WallTime now) {
+  const auto& e = note.event;
+  const auto subject = events::zoneSubject(note.camera_id, e.zone_id);
+  std::vector<events::ObjectBox> objects;
+  for (const auto& o : e.objects) objects.push_back({o.box.x, o.box.y, o.box.width, o.box.height});
+  switch (e.phase) {
+    case analysis::ZonePhase::Start: {
+      events::Alert wanted;
+      wanted.type = e.kind == config::ZoneKind::Motion ? events::AlertType::Motion : events::AlertType::Intrusion;
+      wanted.camera_id = note.camera_id;
+      wanted.camera_name = note.camera_name;
+      wanted.zone_id = e.zone_id;
+      wanted.zone_name = e.zone_name;
+      wanted.objects = objects;
+      wanted.person = e.person;
+      wanted.suppressed = e.suppressed;
+      wanted.reason_code = e.kind == config::ZoneKind::Motion ? "motion" : (e.person ? "person" : "object");
+      wanted.detail = fmt::format("{} object(s) in zone {}", objects.size(), e.zone_id);
+      std::optional<mqtt::Snapshot> shot;
+      if (e.snapshot) {
+        shot = mqtt::Snapshot{e.snapshot->id, note.camera_id, e.snapshot->taken_at, events::toString(wanted.type),
+                              e.snapshot->width, e.snapshot->height, e.snapshot->jpeg};
+        wanted.snapshot = events::SnapshotRef{
+            shot->id, mqtt::topics::cameraSnapshot(config_.mqtt.topic_prefix, note.camera_id), shot->taken_at};
+      }
+      const auto alerts = alerts_.set(subject, std::move(wanted), now);
+      if (shot && !alerts.empty()) keepSnapshot(*shot);
+      raise(alerts);
+      break;
+    }
+    case analysis::ZonePhase::Update:
+      raise(alerts_.update(subject, [&](events::Alert& a) { a.objects = objects; }, now));
+      break;
+    case analysis::ZonePhase::End:
+      raise(alerts_.end(subject, now));
+      break;
+  }
 }
 
 void Node::updateCoverage(WallTime now) {
@@ -301,8 +364,14 @@ void Node::tick(WallTime now) {
 }
 
 void Node::publishCameraStatus(const ingest::CameraHealth& h, WallTime now) {
-  publisher_->setRetained(mqtt::topics::cameraStatus(config_.mqtt.topic_prefix, h.id),
-                          mqtt::cameraStatusJson(h, uptime_.stats(h.id), viewReport(h.id), config_.node.id, now).dump());
+  std::optional<mqtt::DetectionReport> detection;
+  if (const auto it = detectors_.find(h.id); it != detectors_.end()) {
+    const auto s = it->second->stats();
+    detection = mqtt::DetectionReport{s.frames, s.events, s.suppressed, s.global_changes};
+  }
+  publisher_->setRetained(
+      mqtt::topics::cameraStatus(config_.mqtt.topic_prefix, h.id),
+      mqtt::cameraStatusJson(h, uptime_.stats(h.id), viewReport(h.id), config_.node.id, now, detection).dump());
 }
 
 mqtt::ViewReport Node::viewReport(const std::string& camera) const {
@@ -355,6 +424,10 @@ void Node::loadOpenAlerts() {
       subjects.insert(events::viewSubject(w->camera().id));
     }
     for (const auto& area : config_.areas) subjects.insert(events::areaSubject(area.id));
+    for (const auto& c : config_.cameras) {
+      if (!detectors_.count(c.id)) continue;
+      for (const auto& z : c.detection.zones) subjects.insert(events::zoneSubject(c.id, z.id));
+    }
     size_t kept = 0;
     for (const auto& a : open) {
       const auto subject = events::subjectOf(a);
@@ -371,6 +444,10 @@ void Node::loadOpenAlerts() {
           if (auto i = analysis::viewIssueFrom(name)) issues.push_back(*i);
         }
         views_.at(a.camera_id)->restore(issues, clock_.steady());
+      }
+      // An event in a zone goes on until the zone has been clear for its clear time.
+      if (a.type == events::AlertType::Motion || a.type == events::AlertType::Intrusion) {
+        detectors_.at(a.camera_id)->restoreOpen(a.zone_id, clock_.steady());
       }
     }
     if (kept) log_->info("{} alert(s) still open from before the restart", kept);
@@ -445,7 +522,9 @@ std::vector<CameraStatus> Node::status() const {
     auto health = w->health();
     auto uptime = uptime_.stats(health.id);
     const auto view = views_.count(health.id) ? views_.at(health.id)->state() : ViewState{};
-    out.push_back({std::move(health), uptime, view});
+    std::optional<DetectionStats> detection;
+    if (const auto it = detectors_.find(health.id); it != detectors_.end()) detection = it->second->stats();
+    out.push_back({std::move(health), uptime, view, detection});
   }
   return out;
 }

@@ -16,10 +16,12 @@
 #include <memory>
 #include <mutex>
 #include <thread>
+#include <variant>
 #include <vector>
 
 #include "app/view_monitor.hpp"
 #include "config/config.hpp"
+#include "app/detection_monitor.hpp"
 #include "app/snapshot_store.hpp"
 #include "events/alert_book.hpp"
 #include "health/coverage.hpp"
@@ -37,6 +39,7 @@ struct CameraStatus {
   ingest::CameraHealth health;
   health::UptimeStats uptime;
   ViewState view;
+  std::optional<DetectionStats> detection;  // cameras with zones
 };
 
 class Node {
@@ -62,12 +65,23 @@ class Node {
   static constexpr Duration kSummaryPeriod = std::chrono::minutes(15);
   static constexpr Duration kTickPeriod = std::chrono::seconds(1);
 
+  // What camera threads hand over to the event thread.
+  struct DetectionNote {
+    std::string camera_id;
+    std::string camera_name;
+    DetectionEvent event;
+  };
+  using Change = std::variant<ingest::CameraHealth, DetectionNote>;
+
   void onCameraChanged(const ingest::CameraHealth& health);  // camera threads
+  void post(Change change);                                  // camera threads
   void run();                                                // the event thread
   void tick(WallTime now);
   void handleChange(const ingest::CameraHealth& health, WallTime now);
   void raise(const std::vector<events::Alert>& alerts);
   void updateView(const ingest::CameraHealth& health, WallTime now);
+  void handleDetection(const DetectionNote& note, WallTime now);
+  void keepSnapshot(const mqtt::Snapshot& snapshot);
   void updateCoverage(WallTime now);
   void publishCoverage(WallTime now);
   void publishSnapshot(const mqtt::Snapshot& snapshot);
@@ -90,6 +104,7 @@ class Node {
   std::unique_ptr<mqtt::Publisher> publisher_;   // only with MQTT
   std::vector<std::unique_ptr<ingest::CameraWorker>> workers_;
   std::map<std::string, std::unique_ptr<ViewMonitor>> views_;  // by camera id; used by its worker's thread
+  std::map<std::string, std::unique_ptr<DetectionMonitor>> detectors_;  // cameras with zones; same
   WallTime started_at_{};
   WallTime last_tick_{};
   SteadyTime next_summary_{};
@@ -100,7 +115,7 @@ class Node {
 
   std::mutex mutex_;  // guards changes_ and stopping_
   std::condition_variable changed_;
-  std::deque<ingest::CameraHealth> changes_;
+  std::deque<Change> changes_;
   bool stopping_ = false;
   std::thread thread_;
   bool started_ = false;

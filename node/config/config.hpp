@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "config/rtsp_url.hpp"
+#include "util/weekly_schedule.hpp"
 
 namespace villagecam::config {
 
@@ -31,6 +32,42 @@ struct AnalysisConfig {
   int height = 360;
 };
 
+// A polygon in normalised coordinates: x and y from 0 to 1 of the picture.
+struct Point {
+  double x = 0;
+  double y = 0;
+  bool operator==(const Point&) const = default;
+};
+using Polygon = std::vector<Point>;
+
+enum class ZoneKind { Motion, Intrusion };
+const char* toString(ZoneKind k);
+
+struct ZoneConfig {
+  std::string id;  // unique on its camera
+  std::string name;
+  ZoneKind kind = ZoneKind::Intrusion;
+  Polygon polygon;
+  WeeklySchedule schedule;        // empty: always watched
+  double min_size = 0.002;        // share of the picture an object must cover
+  Seconds dwell{2};               // an object must stay this long (motion zones: 0.4 s)
+  Seconds clear_after{5};         // the zone must be clear this long to end the event
+  Seconds cooldown{30};           // after an end, no new start this soon
+  bool people_only = false;       // confirm with the HOG people detector
+  bool operator==(const ZoneConfig&) const = default;
+};
+
+struct DetectionConfig {
+  double fps = 5;                 // frames analysed per second
+  double min_area = 0.0015;       // smaller blobs are noise (share of the picture)
+  std::vector<Polygon> masks;     // regions where motion is ignored (trees, a busy road)
+  std::vector<ZoneConfig> zones;  // none: no detection on this camera
+  int max_alerts = 10;            // per camera, at most this many event starts...
+  Seconds rate_period{600};       // ...in this period; the rest are suppressed and counted
+  bool enabled() const { return !zones.empty(); }
+  bool operator==(const DetectionConfig&) const = default;
+};
+
 struct CameraConfig {
   std::string id;  // [a-z0-9_-], unique; used in topics and logger names
   std::string name;
@@ -38,6 +75,7 @@ struct CameraConfig {
   std::optional<Credentials> credentials;
   Transport transport = Transport::Auto;
   AnalysisConfig analysis;
+  DetectionConfig detection;
   bool enabled = true;
 };
 

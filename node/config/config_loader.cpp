@@ -44,7 +44,14 @@ const std::vector<std::string> kLoggingKeys{"level"};
 const std::vector<std::string> kIngestKeys{"pipeline",        "pipelines_dir",      "connect_timeout",
                                            "stall_timeout",   "backoff_initial",    "backoff_max",
                                            "unauthorized_retry", "latency_ms",      "decoder_threads"};
-const std::vector<std::string> kCameraKeys{"id", "name", "rtsp_url", "transport", "secret", "analysis", "enabled"};
+const std::vector<std::string> kCameraKeys{"id",     "name",     "rtsp_url",  "transport",
+                                           "secret", "analysis", "detection", "enabled"};
+const std::vector<std::string> kDetectionKeys{"fps", "min_area", "masks", "zones", "rate_limit"};
+const std::vector<std::string> kRateLimitKeys{"alerts", "per"};
+const std::vector<std::string> kZoneKeys{"id",       "name",        "kind",     "polygon",    "schedule",
+                                         "min_size", "dwell",       "clear_after", "cooldown", "people_only"};
+const std::vector<std::string> kZoneKinds{"motion", "intrusion"};
+const std::vector<std::string> kScheduleKeys{"days", "from", "to"};
 const std::vector<std::string> kAnalysisKeys{"fps", "width", "height"};
 const std::vector<std::string> kTransports{"auto", "tcp", "udp"};
 const std::vector<std::string> kLevels{"trace", "debug", "info", "warn", "error"};
@@ -444,7 +451,135 @@ class ConfigParser {
           reader_.report(v.Mark(), apath, "width and height must be even numbers of pixels");
         }
       }
+      if (auto v = n["detection"]; v.IsDefined() && reader_.expectMap(v, childPath(path, "detection"))) {
+        readDetection(v, childPath(path, "detection"), cam.detection);
+      }
       out.push_back(std::move(cam));
+    }
+  }
+
+  std::optional<Polygon> readPolygon(const YAML::Node& n, const std::string& path) {
+    if (!reader_.expectSequence(n, path)) return std::nullopt;
+    Polygon polygon;
+    bool ok = true;
+    for (size_t i = 0; i < n.size(); ++i) {
+      const YAML::Node p = n[i];
+      const std::string ppath = indexPath(path, i);
+      if (!p.IsSequence() || p.size() != 2) {
+        reader_.report(p.Mark(), ppath, "expected a point [x, y] with x and y from 0 to 1");
+        ok = false;
+        continue;
+      }
+      const auto x = reader_.number(p[0], ppath + ".x", 0, 1);
+      const auto y = reader_.number(p[1], ppath + ".y", 0, 1);
+      if (!x || !y) {
+        ok = false;
+        continue;
+      }
+      polygon.push_back({*x, *y});
+    }
+    if (ok && polygon.size() < 3) {
+      reader_.report(n.Mark(), path, "a polygon needs at least 3 points");
+      return std::nullopt;
+    }
+    return ok ? std::optional<Polygon>(polygon) : std::nullopt;
+  }
+
+  void readSchedule(const YAML::Node& n, const std::string& path, WeeklySchedule& schedule) {
+    if (!reader_.expectSequence(n, path)) return;
+    for (size_t i = 0; i < n.size(); ++i) {
+      const YAML::Node w = n[i];
+      const std::string wpath = indexPath(path, i);
+      if (!reader_.expectMap(w, wpath)) continue;
+      reader_.rejectUnknownKeys(w, wpath, kScheduleKeys);
+      ScheduleWindow window;
+      window.days = {0, 1, 2, 3, 4, 5, 6};
+      if (auto d = w["days"]; d.IsDefined()) {
+        if (auto text = reader_.string(d, childPath(wpath, "days"))) {
+          if (auto days = parseDays(*text)) {
+            window.days = *days;
+          } else {
+            reader_.report(d.Mark(), childPath(wpath, "days"),
+                           "expected days such as daily, mon-fri, sat,sun or mon,wed-fri, got '" + *text + "'");
+          }
+        }
+      }
+      bool ok = true;
+      for (const char* key : {"from", "to"}) {
+        const auto v = reader_.required(w, wpath, key);
+        if (!v) {
+          ok = false;
+          continue;
+        }
+        const auto text = reader_.string(*v, childPath(wpath, key));
+        const auto minute = text ? parseClock(*text) : std::nullopt;
+        if (text && !minute) {
+          reader_.report(v->Mark(), childPath(wpath, key), "expected a time of day such as 19:00, got '" + *text + "'");
+        }
+        if (!minute) ok = false;
+        (std::string(key) == "from" ? window.from_minute : window.to_minute) = minute.value_or(0);
+      }
+      if (ok && window.from_minute == window.to_minute) {
+        reader_.report(w.Mark(), wpath, "from and to are the same time: the window would be empty");
+        continue;
+      }
+      if (ok) schedule.windows.push_back(std::move(window));
+    }
+  }
+
+  void readDetection(const YAML::Node& n, const std::string& path, DetectionConfig& d) {
+    reader_.rejectUnknownKeys(n, path, kDetectionKeys);
+    if (auto v = n["fps"]; v.IsDefined()) d.fps = reader_.number(v, childPath(path, "fps"), 0.5, 30).value_or(d.fps);
+    if (auto v = n["min_area"]; v.IsDefined()) {
+      d.min_area = reader_.number(v, childPath(path, "min_area"), 0.0001, 0.5).value_or(d.min_area);
+    }
+    if (auto v = n["masks"]; v.IsDefined() && reader_.expectSequence(v, childPath(path, "masks"))) {
+      for (size_t i = 0; i < v.size(); ++i) {
+        if (auto p = readPolygon(v[i], indexPath(childPath(path, "masks"), i))) d.masks.push_back(std::move(*p));
+      }
+    }
+    if (auto v = n["rate_limit"]; v.IsDefined() && reader_.expectMap(v, childPath(path, "rate_limit"))) {
+      const std::string rpath = childPath(path, "rate_limit");
+      reader_.rejectUnknownKeys(v, rpath, kRateLimitKeys);
+      if (auto a = v["alerts"]; a.IsDefined()) {
+        d.max_alerts = static_cast<int>(reader_.integer(a, childPath(rpath, "alerts"), 1, 10000).value_or(d.max_alerts));
+      }
+      if (auto p = v["per"]; p.IsDefined()) d.rate_period = reader_.duration(p, childPath(rpath, "per"), 1, 86400).value_or(d.rate_period);
+    }
+    const std::string zpath = childPath(path, "zones");
+    if (auto v = reader_.required(n, path, "zones"); v && reader_.expectSequence(*v, zpath)) {
+      std::map<std::string, YAML::Mark> first_seen;
+      for (size_t i = 0; i < v->size(); ++i) {
+        const YAML::Node z = (*v)[i];
+        const std::string p = indexPath(zpath, i);
+        if (!reader_.expectMap(z, p)) continue;
+        reader_.rejectUnknownKeys(z, p, kZoneKeys);
+        ZoneConfig zone;
+        zone.id = readUniqueId(z, p, "zone", first_seen).value_or("");
+        zone.name = zone.id;
+        if (auto x = z["name"]; x.IsDefined()) zone.name = reader_.string(x, childPath(p, "name")).value_or(zone.id);
+        if (auto x = reader_.required(z, p, "kind")) {
+          if (auto k = reader_.choice(*x, childPath(p, "kind"), kZoneKinds)) zone.kind = static_cast<ZoneKind>(*k);
+        }
+        if (zone.kind == ZoneKind::Motion) zone.dwell = Seconds(0.4);
+        if (auto x = reader_.required(z, p, "polygon")) {
+          if (auto poly = readPolygon(*x, childPath(p, "polygon"))) zone.polygon = std::move(*poly);
+        }
+        if (auto x = z["schedule"]; x.IsDefined()) readSchedule(x, childPath(p, "schedule"), zone.schedule);
+        if (auto x = z["min_size"]; x.IsDefined()) {
+          zone.min_size = reader_.number(x, childPath(p, "min_size"), 0.0001, 1).value_or(zone.min_size);
+        }
+        auto dur = [&](const char* key, Seconds& out, double min_s, double max_s) {
+          if (auto x = z[key]; x.IsDefined()) out = reader_.duration(x, childPath(p, key), min_s, max_s).value_or(out);
+        };
+        dur("dwell", zone.dwell, 0, 600);
+        dur("clear_after", zone.clear_after, 0.5, 3600);
+        dur("cooldown", zone.cooldown, 0, 86400);
+        if (auto x = z["people_only"]; x.IsDefined()) {
+          zone.people_only = reader_.boolean(x, childPath(p, "people_only")).value_or(false);
+        }
+        d.zones.push_back(std::move(zone));
+      }
     }
   }
 
@@ -496,6 +631,8 @@ const char* toString(Transport t) {
     default: return "auto";
   }
 }
+
+const char* toString(ZoneKind k) { return kZoneKinds[static_cast<size_t>(k)].c_str(); }
 
 const char* toString(AreaKind k) { return kAreaKinds[static_cast<size_t>(k)].c_str(); }
 

@@ -15,13 +15,15 @@ const char* toString(AlertType t) {
     case AlertType::CameraUnauthorized: return "camera_unauthorized";
     case AlertType::ViewTampered: return "view_tampered";
     case AlertType::CoverageLost: return "coverage_lost";
+    case AlertType::Motion: return "motion";
+    case AlertType::Intrusion: return "intrusion";
   }
   return "unknown";
 }
 
 std::optional<AlertType> alertTypeFrom(const std::string& s) {
   for (auto t : {AlertType::CameraOffline, AlertType::CameraStalled, AlertType::CameraUnauthorized,
-                 AlertType::ViewTampered, AlertType::CoverageLost}) {
+                 AlertType::ViewTampered, AlertType::CoverageLost, AlertType::Motion, AlertType::Intrusion}) {
     if (s == toString(t)) return t;
   }
   return std::nullopt;
@@ -36,7 +38,14 @@ const char* toString(Severity s) {
   return "warning";
 }
 
-const char* toString(AlertPhase p) { return p == AlertPhase::Start ? "start" : "end"; }
+const char* toString(AlertPhase p) {
+  switch (p) {
+    case AlertPhase::Start: return "start";
+    case AlertPhase::Update: return "update";
+    case AlertPhase::End: return "end";
+  }
+  return "start";
+}
 
 Severity severityOf(AlertType type) {
   switch (type) {
@@ -45,6 +54,8 @@ Severity severityOf(AlertType type) {
     case AlertType::CameraUnauthorized: return Severity::Critical;
     case AlertType::ViewTampered: return Severity::Critical;
     case AlertType::CoverageLost: return Severity::Critical;
+    case AlertType::Motion: return Severity::Info;
+    case AlertType::Intrusion: return Severity::Warning;
   }
   return Severity::Warning;
 }
@@ -52,11 +63,16 @@ Severity severityOf(AlertType type) {
 std::string cameraSubject(const std::string& camera_id) { return "camera/" + camera_id; }
 std::string viewSubject(const std::string& camera_id) { return "view/" + camera_id; }
 std::string areaSubject(const std::string& area_id) { return "area/" + area_id; }
+std::string zoneSubject(const std::string& camera_id, const std::string& zone_id) {
+  return "zone/" + camera_id + "/" + zone_id;
+}
 
 std::string subjectOf(const Alert& a) {
   switch (a.type) {
     case AlertType::ViewTampered: return viewSubject(a.camera_id);
     case AlertType::CoverageLost: return areaSubject(a.area_id);
+    case AlertType::Motion:
+    case AlertType::Intrusion: return zoneSubject(a.camera_id, a.zone_id);
     default: return cameraSubject(a.camera_id);
   }
 }
@@ -133,9 +149,21 @@ std::string renderMessage(const Alert& a, config::Language lang) {
   const std::string area = a.area_name.empty() ? a.area_id : a.area_name;
   const std::string reason = reasonWords(a.reason_code, a.detail, lang);
   const bool zh = lang == config::Language::ZhCN;
+  const std::string zone = a.zone_name.empty() ? a.zone_id : a.zone_name;
+  if (a.phase == AlertPhase::Update) {
+    const std::string sofar = humanDuration(
+        std::chrono::duration<double>(a.updated_at.value_or(a.started_at) - a.started_at).count(), lang);
+    return zh ? fmt::format("摄像头「{}」区域「{}」仍有目标（已{}，{}个）", name, zone, sofar, a.objects.size())
+              : fmt::format("Still {} object(s) in zone '{}' of camera '{}' ({} so far)", a.objects.size(), zone, name,
+                            sofar);
+  }
   if (a.phase == AlertPhase::End) {
     const std::string lasted = humanDuration(a.durationSeconds().value_or(0), lang);
     switch (a.type) {
+      case AlertType::Motion:
+      case AlertType::Intrusion:
+        return zh ? fmt::format("摄像头「{}」区域「{}」已无目标（持续{}）", name, zone, lasted)
+                  : fmt::format("Zone '{}' of camera '{}' is clear again after {}", zone, name, lasted);
       case AlertType::ViewTampered:
         return zh ? fmt::format("摄像头「{}」画面已恢复正常（异常{}）", name, lasted)
                   : fmt::format("Camera '{}' shows its normal view again after {}", name, lasted);
@@ -166,6 +194,13 @@ std::string renderMessage(const Alert& a, config::Language lang) {
     case AlertType::ViewTampered:
       return zh ? fmt::format("摄像头「{}」画面异常：{}", name, joinIssues(a.issues, lang))
                 : fmt::format("Camera '{}' view tampered: {}", name, joinIssues(a.issues, lang));
+    case AlertType::Motion:
+      return zh ? fmt::format("摄像头「{}」区域「{}」有移动目标", name, zone)
+                : fmt::format("Motion in zone '{}' of camera '{}'", zone, name);
+    case AlertType::Intrusion:
+      return zh ? fmt::format("摄像头「{}」区域「{}」有{}闯入", name, zone, a.person.value_or(false) ? "人员" : "目标")
+                : fmt::format("Intrusion in zone '{}' of camera '{}'{}", zone, name,
+                              a.person.value_or(false) ? ": a person" : "");
     case AlertType::CoverageLost: {
       std::string causes;
       for (const auto& c : a.causes) causes += (causes.empty() ? "" : (zh ? "；" : "; ")) + causeWords(c, lang);

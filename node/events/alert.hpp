@@ -12,9 +12,9 @@
 
 namespace villagecam::events {
 
-enum class AlertType { CameraOffline, CameraStalled, CameraUnauthorized, ViewTampered, CoverageLost };
+enum class AlertType { CameraOffline, CameraStalled, CameraUnauthorized, ViewTampered, CoverageLost, Motion, Intrusion };
 enum class Severity { Info, Warning, Critical };
-enum class AlertPhase { Start, End };
+enum class AlertPhase { Start, Update, End };
 
 const char* toString(AlertType t);
 const char* toString(Severity s);
@@ -28,6 +28,12 @@ struct Cause {
   std::string code;    // offline, stalled, unauthorized, connecting, disabled, view_tampered
   std::string detail;  // plain words (English), e.g. "connection refused" or "blank, occluded"
   bool operator==(const Cause&) const = default;
+};
+
+// An object seen in a zone: its box in normalised coordinates (0..1).
+struct ObjectBox {
+  double x = 0, y = 0, w = 0, h = 0;
+  bool operator==(const ObjectBox&) const = default;
 };
 
 // The JPEG of a view an alert refers to (published on the camera's snapshot topic).
@@ -50,8 +56,14 @@ struct Alert {
   std::vector<std::string> issues;  // view_tampered: blank, frozen, defocus, occluded, shifted
   std::vector<Cause> causes;        // coverage_lost: why each of the area's cameras is not watching
   std::optional<SnapshotRef> snapshot;
+  std::string zone_id;              // motion, intrusion: the camera's zone
+  std::string zone_name;
+  std::vector<ObjectBox> objects;   // motion, intrusion: what is in the zone (start, update) or was last
+  std::optional<bool> person;       // intrusion in a people-only zone: confirmed by the people check
+  std::uint64_t suppressed = 0;     // events of this camera suppressed (cooldown, rate limit) before this one
   WallTime started_at{};
   std::optional<WallTime> ended_at;  // on end
+  std::optional<WallTime> updated_at;  // on update
   std::string reason_code;           // machine-readable cause, e.g. "refused"
   std::string detail;                // the node's plain-words reason (English)
   std::string message;               // for people, in the configured language
@@ -70,6 +82,7 @@ std::string subjectOf(const Alert& alert);
 std::string cameraSubject(const std::string& camera_id);
 std::string viewSubject(const std::string& camera_id);
 std::string areaSubject(const std::string& area_id);
+std::string zoneSubject(const std::string& camera_id, const std::string& zone_id);
 
 // A new random alert id (UUID version 4, lower-case hex).
 std::string newAlertId();

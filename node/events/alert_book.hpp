@@ -24,6 +24,19 @@ class AlertBook {
   // Returns what that changes: nothing (the same type is already open), a
   // start, an end, or an end and a start when one condition turns into another.
   std::vector<Alert> set(const std::string& subject, std::optional<Alert> wanted, WallTime now);
+  // An update of the subject's open alert (its id, start and type kept),
+  // changed by `change`; nothing if none is open.
+  template <typename Change>
+  std::vector<Alert> update(const std::string& subject, Change&& change, WallTime now) {
+    const auto it = open_.find(subject);
+    if (it == open_.end()) return {};
+    change(it->second);
+    Alert a = it->second;
+    a.phase = AlertPhase::Update;
+    a.updated_at = now;
+    a.message = renderMessage(a, language_);
+    return {a};
+  }
   // Ends the subject's open alert, if any (e.g. its camera left the config).
   std::vector<Alert> end(const std::string& subject, WallTime now);
 

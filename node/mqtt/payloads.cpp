@@ -31,6 +31,11 @@ double round2(double v) { return std::round(v * 100.0) / 100.0; }
 }  // namespace
 
 json alertJson(const events::Alert& a, const std::string& node_id, config::Language language) {
+  json objects = json::array();
+  for (const auto& o : a.objects) {
+    objects.push_back({{"x", std::round(o.x * 1000) / 1000}, {"y", std::round(o.y * 1000) / 1000},
+                       {"w", std::round(o.w * 1000) / 1000}, {"h", std::round(o.h * 1000) / 1000}});
+  }
   json causes = json::array();
   for (const auto& c : a.causes) {
     causes.push_back({{"camera", c.camera_id}, {"name", c.camera_name}, {"code", c.code}, {"detail", c.detail}});
@@ -44,6 +49,12 @@ json alertJson(const events::Alert& a, const std::string& node_id, config::Langu
       {"phase", events::toString(a.phase)},
       {"camera", a.camera_id.empty() ? json(nullptr) : json{{"id", a.camera_id}, {"name", a.camera_name}}},
       {"area", a.area_id.empty() ? json(nullptr) : json{{"id", a.area_id}, {"name", a.area_name}, {"kind", a.area_kind}}},
+      {"zone", a.zone_id.empty() ? json(nullptr)
+                                 : json{{"id", a.zone_id}, {"name", a.zone_name},
+                                        {"kind", a.type == events::AlertType::Motion ? "motion" : "intrusion"}}},
+      {"objects", objects},
+      {"person", a.person ? json(*a.person) : json(nullptr)},
+      {"suppressed", a.suppressed},
       {"issues", a.issues},
       {"causes", causes},
       {"snapshot", a.snapshot ? json{{"id", a.snapshot->id},
@@ -52,6 +63,7 @@ json alertJson(const events::Alert& a, const std::string& node_id, config::Langu
                               : json(nullptr)},
       {"started_at", toRfc3339(a.started_at)},
       {"ended_at", optionalTime(a.ended_at)},
+      {"updated_at", optionalTime(a.updated_at)},
       {"duration_s", a.durationSeconds() ? json(round2(*a.durationSeconds())) : json(nullptr)},
       {"reason", a.reason_code},
       {"detail", a.detail},
@@ -69,7 +81,8 @@ events::Alert alertFromJson(const json& j) {
   a.severity = severity == "critical" ? events::Severity::Critical
                : severity == "info"   ? events::Severity::Info
                                       : events::Severity::Warning;
-  a.phase = j.at("phase").get<std::string>() == "end" ? events::AlertPhase::End : events::AlertPhase::Start;
+  const auto phase = j.at("phase").get<std::string>();
+  a.phase = phase == "end" ? events::AlertPhase::End : phase == "update" ? events::AlertPhase::Update : events::AlertPhase::Start;
   if (const auto& c = j.at("camera"); !c.is_null()) {
     a.camera_id = c.at("id").get<std::string>();
     a.camera_name = c.at("name").get<std::string>();
@@ -90,6 +103,16 @@ events::Alert alertFromJson(const json& j) {
   }
   a.started_at = fromRfc3339(j.at("started_at").get<std::string>()).value_or(WallTime{});
   if (!j.at("ended_at").is_null()) a.ended_at = fromRfc3339(j.at("ended_at").get<std::string>());
+  if (const auto it = j.find("updated_at"); it != j.end() && !it->is_null()) a.updated_at = fromRfc3339(it->get<std::string>());
+  if (const auto it = j.find("zone"); it != j.end() && !it->is_null()) {
+    a.zone_id = it->at("id").get<std::string>();
+    a.zone_name = it->at("name").get<std::string>();
+  }
+  for (const auto& o : j.value("objects", json::array())) {
+    a.objects.push_back({o.at("x").get<double>(), o.at("y").get<double>(), o.at("w").get<double>(), o.at("h").get<double>()});
+  }
+  if (const auto it = j.find("person"); it != j.end() && !it->is_null()) a.person = it->get<bool>();
+  a.suppressed = j.value("suppressed", std::uint64_t{0});
   a.reason_code = j.at("reason").get<std::string>();
   a.detail = j.at("detail").get<std::string>();
   a.message = j.at("message").get<std::string>();
@@ -97,7 +120,7 @@ events::Alert alertFromJson(const json& j) {
 }
 
 json cameraStatusJson(const ingest::CameraHealth& h, const health::UptimeStats& uptime, const ViewReport& view,
-                      const std::string& node_id, WallTime now) {
+                      const std::string& node_id, WallTime now, const std::optional<DetectionReport>& detection) {
   const bool known = !h.codec.empty();
   return {
       {"schema", kCameraStatusSchema},
@@ -121,6 +144,11 @@ json cameraStatusJson(const ingest::CameraHealth& h, const health::UptimeStats& 
       {"frames", {{"received", h.frames_received}, {"decoded", h.frames_decoded}, {"dropped", h.frames_dropped}}},
       {"uptime", {{"1h", window(uptime.last_1h)}, {"24h", window(uptime.last_24h)}, {"7d", window(uptime.last_7d)}}},
       {"view", {{"state", view.state}, {"issues", view.issues}, {"baseline_at", optionalTime(view.baseline_at)}}},
+      {"detection", detection ? json{{"frames", detection->frames},
+                                     {"events", detection->events},
+                                     {"suppressed", detection->suppressed},
+                                     {"global_changes", detection->global_changes}}
+                              : json(nullptr)},
       {"updated_at", toRfc3339(now)},
   };
 }

@@ -80,8 +80,17 @@ struct ViewReport {
   std::optional<WallTime> baseline_at;
 };
 
+// Motion and zone detection on a camera with zones, since the node started.
+struct DetectionReport {
+  std::uint64_t frames = 0;
+  std::uint64_t events = 0;
+  std::uint64_t suppressed = 0;
+  std::uint64_t global_changes = 0;
+};
+
 nlohmann::json cameraStatusJson(const ingest::CameraHealth& health, const health::UptimeStats& uptime,
-                                const ViewReport& view, const std::string& node_id, WallTime now);
+                                const ViewReport& view, const std::string& node_id, WallTime now,
+                                const std::optional<DetectionReport>& detection = std::nullopt);
 nlohmann::json nodeStatusJson(const NodeStatus& status);
 
 // Counts by state with every state present.

@@ -4,6 +4,7 @@
 // cameras, mqtt-test's plain-words failures, and the example ACL.
 #include <gtest/gtest.h>
 
+#include <ctime>
 #include <filesystem>
 #include <thread>
 #include <fstream>
@@ -232,6 +233,81 @@ TEST_F(CoverageNode, ALostAreaStaysLostAcrossARestartAndItsMinutesCarryOn) {
     EXPECT_FALSE(j["phase"] == "start") << "a second start after the restart: " << m.payload;
   }
   const auto [valid, report] = after.validateAgainstSchemas(dir_);
+  EXPECT_TRUE(valid) << report;
+}
+
+// Issue 5's promise: movement inside an intrusion zone while its schedule is
+// active raises exactly one alert, with a start, a snapshot and an end; the
+// same outside the zone's schedule raises none. The test cameras' ball in the
+// upper left moves all the time, outside the zones.
+TEST_F(MqttNode, AnIntruderInAnActiveZoneRaisesOneAlertWithASnapshotAndNoneOutsideTheSchedule) {
+  Mosquitto broker;
+  TestCameras cams({CameraSpec{.name = "river"}, CameraSpec{.name = "school"}});
+  // A schedule that is off now: a whole day, three days from today.
+  const std::time_t t = std::time(nullptr);
+  std::tm local{};
+  ::localtime_r(&t, &local);
+  static const char* days[] = {"mon", "tue", "wed", "thu", "fri", "sat", "sun"};
+  const std::string off_day = days[((local.tm_wday + 6) % 7 + 3) % 7];
+  const std::string zone = "{id: bank, name: River bank, kind: intrusion, polygon: [[0.55, 0.55], [1, 0.55], [1, 1], "
+                           "[0.55, 1]], dwell: 1s, clear_after: 2s, cooldown: 5s";
+  const auto config = writeConfig(
+      brokerYaml(broker),
+      "  - {id: river, rtsp_url: \"" + cams.url("river") + "\", detection: {fps: 5, zones: [" + zone + "}]}}\n" +
+          "  - {id: school, rtsp_url: \"" + cams.url("school") + "\", detection: {fps: 5, zones: [" + zone +
+          ", schedule: [{days: " + off_day + ", from: \"00:00\", to: \"24:00\"}]}]}}\n");
+  MqttSubscriber county(broker.uri(), "villagecam/n1/#");
+  auto node = runNode(config);
+  for (const auto* cam : {"river", "school"}) {
+    ASSERT_TRUE(county.waitUntil(has(std::string("villagecam/n1/cameras/") + cam + "/status",
+                                     json([](const nlohmann::json& j) { return j["state"] == "online"; })), 20s))
+        << node->output();
+  }
+  // Let the background model learn the scene, with the upper-left ball moving all along.
+  ASSERT_TRUE(county.waitUntil(has("villagecam/n1/cameras/river/status", json([](const nlohmann::json& j) {
+    return j["detection"]["frames"].get<int>() >= 20;
+  })), 30s)) << node->output();
+
+  cams.enter("river");
+  cams.enter("school");
+  const auto entered = std::chrono::steady_clock::now();
+  std::string id;
+  ASSERT_TRUE(county.waitUntil(has("villagecam/n1/alerts", json([&](const nlohmann::json& j) {
+    if (j["type"] != "intrusion" || j["phase"] != "start") return false;
+    id = j["id"];
+    return true;
+  })), 20s)) << node->output();
+  EXPECT_LT(std::chrono::steady_clock::now() - entered, 1s + 2s) << "the dwell (1 s) plus 2 s";
+  cams.leave("river");
+  cams.leave("school");
+  ASSERT_TRUE(county.waitUntil(has("villagecam/n1/alerts", json([&](const nlohmann::json& j) {
+    return j["id"] == id && j["phase"] == "end";
+  })), 20s)) << node->output();
+
+  nlohmann::json start;
+  int starts = 0, ends = 0;
+  for (const auto& m : county.on("villagecam/n1/alerts")) {
+    const auto j = nlohmann::json::parse(m.payload);
+    EXPECT_EQ(j["camera"]["id"], "river") << "nothing from the zone outside its schedule, nothing else: " << m.payload;
+    if (j["phase"] == "start") {
+      ++starts;
+      start = j;
+    }
+    ends += j["phase"] == "end";
+  }
+  EXPECT_EQ(starts, 1);
+  EXPECT_EQ(ends, 1);
+  EXPECT_EQ(start["zone"]["id"], "bank");
+  ASSERT_FALSE(start["objects"].empty());
+  EXPECT_GE(start["objects"][0]["x"].get<double>(), 0.5) << start;
+  ASSERT_TRUE(start["snapshot"].is_object()) << start;
+  const std::string snapshot_id = start["snapshot"]["id"];
+  ASSERT_TRUE(county.waitUntil(has("villagecam/n1/cameras/river/snapshot", json([&](const nlohmann::json& j) {
+    return j["id"] == snapshot_id && j["reason"] == "intrusion";
+  })), 5s));
+  node->signal(SIGTERM);
+  ASSERT_TRUE(node->wait(5s));
+  const auto [valid, report] = county.validateAgainstSchemas(dir_);
   EXPECT_TRUE(valid) << report;
 }
 

@@ -16,6 +16,9 @@
 //   thaw NAME    send video again
 //   cap NAME     put a lens cap on: the picture turns black
 //   uncap NAME   take it off
+//   enter NAME   an intruder appears in the lower right of the picture and
+//                moves about there (a moving ball on a dark patch)
+//   leave NAME   it goes away
 //   connections  how many RTSP connections each server has accepted
 //   quit         exit (so does end of input)
 // A hang port accepts TCP connections and never answers; a garbage port
@@ -54,6 +57,7 @@ struct Camera {
   CameraSpec spec;
   bool frozen = false;
   bool capped = false;  // lens cap on: a black picture
+  bool intruder = false;  // something moving in the lower right
   std::vector<GstRTSPMedia*> media;  // borrowed: dropped on "unprepared"
 };
 
@@ -109,8 +113,11 @@ CameraSpec parseSpec(const std::string& text) {
 std::string launchLine(const CameraSpec& s) {
   std::ostringstream out;
   // A textured scene (colour bars) with sensor-like noise and a ball moving
-  // in one corner: live content that view-quality checks can baseline.
-  out << "( compositor name=mix background=black sink_2::alpha=0.06 ! video/x-raw,format=I420,width=" << s.width
+  // in the upper left corner: live content that view-quality checks can
+  // baseline and motion outside any lower-right zone. The intruder (sink_3)
+  // waits, invisible, in the lower right.
+  out << "( compositor name=mix background=black sink_2::alpha=0.06 sink_3::alpha=0 sink_3::xpos=" << s.width * 5 / 8
+      << " sink_3::ypos=" << s.height * 5 / 8 << " ! video/x-raw,format=I420,width=" << s.width
       << ",height=" << s.height << ",framerate=" << s.fps << "/1 ! videobalance name=cap ! valve name=valve drop=false ! ";
   const int gop = s.fps * 2;
   if (s.codec == "h264") {
@@ -128,6 +135,8 @@ std::string launchLine(const CameraSpec& s) {
   out << " videotestsrc is-live=true pattern=ball ! video/x-raw,format=I420,width=" << s.width / 4
       << ",height=" << s.height / 4 << rate << " ! mix.sink_1";
   out << " videotestsrc is-live=true pattern=snow ! video/x-raw,format=I420" << size << rate << " ! mix.sink_2";
+  out << " videotestsrc is-live=true pattern=ball motion=sweep ! video/x-raw,format=I420,width=" << s.width / 4
+      << ",height=" << s.height / 4 << rate << " ! mix.sink_3";
   out << " )";
   return out.str();
 }
@@ -145,6 +154,13 @@ void setValves(Camera& cam) {
       g_object_set(cap, "contrast", cam.capped ? 0.0 : 1.0, "brightness", cam.capped ? -1.0 : 0.0, "saturation",
                    cam.capped ? 0.0 : 1.0, nullptr);
       gst_object_unref(cap);
+    }
+    if (GstElement* mix = gst_bin_get_by_name(GST_BIN(bin), "mix")) {
+      if (GstPad* pad = gst_element_get_static_pad(mix, "sink_3")) {
+        g_object_set(pad, "alpha", cam.intruder ? 1.0 : 0.0, nullptr);
+        gst_object_unref(pad);
+      }
+      gst_object_unref(mix);
     }
     gst_object_unref(bin);
   }
@@ -232,6 +248,9 @@ std::string command(const std::string& line) {
     setValves(cam);
   } else if (verb == "cap" || verb == "uncap") {
     cam.capped = verb == "cap";
+    setValves(cam);
+  } else if (verb == "enter" || verb == "leave") {
+    cam.intruder = verb == "enter";
     setValves(cam);
   } else {
     return "ERR unknown command '" + verb + "'";

@@ -41,6 +41,8 @@ class TestCameras {
   void thaw(const std::string& name) { command("thaw " + name); }
   void cap(const std::string& name) { command("cap " + name); }
   void uncap(const std::string& name) { command("uncap " + name); }
+  void enter(const std::string& name) { command("enter " + name); }  // an intruder in the lower right
+  void leave(const std::string& name) { command("leave " + name); }
   // How many RTSP connections each server has accepted so far.
   std::map<std::string, int> connections();
 

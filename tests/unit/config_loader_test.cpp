@@ -188,6 +188,16 @@ cameras:
              {"config.yaml:1:26: node.timezone: unknown time zone 'Asia/Shanghia' (expected a name such as "
               "Asia/Shanghai; see /usr/share/zoneinfo)",
               "config.yaml:3:18: view_quality.defocus_ratio: 2 is out of range (expected 0.05 to 0.95)"}},
+        Case{"zones: a bad polygon, a bad schedule, a missing kind",
+             "node: {id: v1}\ncameras:\n  - id: a\n    rtsp_url: rtsp://h/p\n    detection:\n      zones:\n"
+             "        - id: bank\n          polygon: [[0.1, 0.5], [1.2, 0.5]]\n"
+             "          schedule: [{days: weekdays, from: \"7pm\", to: \"06:00\"}]\n",
+             {"config.yaml:7:11: cameras[0].detection.zones[0].kind: missing required key",
+              "config.yaml:8:34: cameras[0].detection.zones[0].polygon[1].x: 1.2 is out of range (expected 0 to 1)",
+              "config.yaml:9:29: cameras[0].detection.zones[0].schedule[0].days: expected days such as daily, mon-fri, "
+              "sat,sun or mon,wed-fri, got 'weekdays'",
+              "config.yaml:9:45: cameras[0].detection.zones[0].schedule[0].from: expected a time of day such as 19:00, "
+              "got '7pm'"}},
         Case{"empty file", "", {"config.yaml: the file is empty; see config/villagecam.example.yaml"}},
         Case{"several problems are all reported, in file order",
              "node:\n  id: v1\nstate_dri: /x\ncameras:\n  - id: a\n    rtsp_url: rtsp://h/p\n    enabled: "
@@ -260,8 +270,15 @@ TEST_F(SecretsFile, TheShippedExampleConfigIsValid) {
   EXPECT_EQ(cfg.mqtt.topic_prefix, "villagecam/xinzhuang-01");
   EXPECT_EQ(cfg.mqtt.outbox_max_bytes, 16u << 20);
   EXPECT_EQ(cfg.alerts.language, Language::ZhCN);
-  EXPECT_EQ(cfg.cameras.size(), 2u);
-  ASSERT_EQ(cfg.areas.size(), 2u);
+  ASSERT_EQ(cfg.cameras.size(), 3u);
+  ASSERT_EQ(cfg.cameras[2].detection.zones.size(), 1u);
+  const auto& bank = cfg.cameras[2].detection.zones[0];
+  EXPECT_EQ(bank.kind, ZoneKind::Intrusion);
+  EXPECT_EQ(bank.polygon.size(), 4u);
+  ASSERT_EQ(bank.schedule.windows.size(), 1u);
+  EXPECT_EQ(bank.schedule.windows[0].from_minute, 19 * 60);
+  EXPECT_TRUE(bank.people_only);
+  ASSERT_EQ(cfg.areas.size(), 3u);
   EXPECT_EQ(cfg.areas[0].kind, AreaKind::Entrance);
   EXPECT_EQ(cfg.node.timezone, "Asia/Shanghai");
 }
