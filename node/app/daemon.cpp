@@ -6,6 +6,7 @@
 #include <ctime>
 
 #include "app/node.hpp"
+#include "config/config_loader.hpp"
 #include "util/logging.hpp"
 
 namespace villagecam::app {
@@ -18,6 +19,26 @@ sigset_t terminationSignals() {
   sigaddset(&set, SIGTERM);
   sigaddset(&set, SIGHUP);
   return set;
+}
+
+// SIGHUP: the config file again. A config with problems is rejected with
+// every problem logged, and the running one stays.
+void reload(Node& node, const std::filesystem::path& file) {
+  auto log = logger("node");
+  log->info("SIGHUP received; reloading {}", file.string());
+  config::Config next;
+  try {
+    next = config::loadConfig(file);
+  } catch (const config::ConfigError& e) {
+    for (const auto& issue : e.issues()) log->error("reload: {}", issue.format());
+    log->error("reload rejected ({} problem(s)); still running the config loaded before", e.issues().size());
+    return;
+  }
+  try {
+    log->info("reloaded: {}", node.reload(std::move(next)));
+  } catch (const std::exception& e) {
+    log->error("reload rejected: {}; still running the config loaded before", e.what());
+  }
 }
 
 }  // namespace
@@ -48,7 +69,7 @@ int runDaemon(const config::Config& config) {
       log->info("{} received; stopping", sig == SIGINT ? "SIGINT" : "SIGTERM");
       break;
     }
-    if (sig == SIGHUP) log->warn("SIGHUP received; reloading the config is not supported yet, restart the node");
+    if (sig == SIGHUP) reload(*node, config.source_file);
   }
   node->stop();
   return 0;

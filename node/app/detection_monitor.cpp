@@ -46,6 +46,7 @@ DetectionMonitor::DetectionMonitor(const config::DetectionConfig& config, int jp
 }
 
 void DetectionMonitor::reconfigure(const config::DetectionConfig& config) {
+  std::lock_guard run(run_mutex_);
   config_ = config;
   detector_.reconfigure(motionConfigFrom(config));
   interval_ = std::chrono::duration_cast<Duration>(std::chrono::duration<double>(1.0 / config.fps));
@@ -67,6 +68,7 @@ void DetectionMonitor::reconfigure(const config::DetectionConfig& config) {
 }
 
 void DetectionMonitor::restoreOpen(const std::string& zone_id, SteadyTime now) {
+  std::lock_guard run(run_mutex_);
   for (auto& z : zones_) {
     if (z.spec().id == zone_id) z.restoreOpen(now);
   }
@@ -82,6 +84,7 @@ bool DetectionMonitor::admit(SteadyTime now) {
 
 std::vector<DetectionEvent> DetectionMonitor::onFrame(const cv::Mat& frame, SteadyTime now, WallTime wall) {
   std::vector<DetectionEvent> events;
+  std::lock_guard run(run_mutex_);
   if (zones_.empty() || now < next_) return events;
   next_ = now + interval_;
   const auto motion = detector_.process(frame);

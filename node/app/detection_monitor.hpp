@@ -71,6 +71,7 @@ class DetectionMonitor {
   std::set<std::string> silenced_;  // zones whose current event was suppressed: their update and end are too
   std::uint64_t suppressed_since_report_ = 0;
 
+  std::mutex run_mutex_;  // onFrame (worker thread) against reconfigure and restoreOpen (event thread)
   mutable std::mutex mutex_;
   DetectionStats stats_;
 };

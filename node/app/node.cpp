@@ -4,6 +4,8 @@
 
 #include <cerrno>
 #include <cstring>
+#include <algorithm>
+#include <future>
 #include <set>
 #include <stdexcept>
 
@@ -55,67 +57,13 @@ Node::Node(config::Config config, const Clock& clock)
   prepareStateDir(config_.state_dir);
   uptime_.setFlushInterval(std::chrono::duration_cast<Duration>(config_.uptime_flush_interval));
   coverage_history_.setFlushInterval(std::chrono::duration_cast<Duration>(config_.uptime_flush_interval));
-  const auto dir = ingest::pipelinesDir(config_.ingest.pipelines_dir);
-  const auto tmpl = ingest::loadTemplate(dir, config_.ingest.pipeline);
+  const auto tmpl = ingest::loadTemplate(ingest::pipelinesDir(config_.ingest.pipelines_dir), config_.ingest.pipeline);
   for (const auto& camera : config_.cameras) {
     if (!camera.enabled) {
       log_->info("camera {} is disabled in the config", camera.id);
       continue;
     }
-    // Frames come at the higher of the analysis and the detection rate.
-    config::CameraConfig streamed = camera;
-    if (camera.detection.enabled()) streamed.analysis.fps = std::max(camera.analysis.fps, camera.detection.fps);
-    auto rendered = ingest::render(tmpl, ingest::templateVars(streamed, config_.ingest));
-    workers_.push_back(std::make_unique<ingest::CameraWorker>(camera, config_.ingest, std::move(rendered), clock_));
-    ingest::CameraWorker* worker = workers_.back().get();
-    worker->onStateChange([this](const ingest::CameraHealth& h) { onCameraChanged(h); });
-
-    const auto baselines_dir = config_.state_dir / "baselines";
-    ViewBaselines baselines;
-    try {
-      baselines = loadViewBaselines(baselines_dir, camera.id);
-    } catch (const std::exception& e) {
-      log_->error("camera {}: {}; view checks are off until a new baseline is taken", camera.id, e.what());
-    }
-    if (!baselines.commissioning) {
-      log_->warn("camera {}: no view baseline yet (villagecam-node baseline); its view is not checked and its "
-                 "areas count as covered while it is online",
-                 camera.id);
-    }
-    ViewMonitor::Options options{config_.view_quality, config_.snapshots.jpeg_quality};
-    auto save = [dir = baselines_dir, id = camera.id](const analysis::StoredBaseline& b) {
-      try {
-        analysis::saveBaseline(dir, refreshedBaselineName(id), b);
-        cameraLogger(id)->info("view baseline refreshed from {} clean views", b.frames);
-      } catch (const std::exception& e) {
-        cameraLogger(id)->error("cannot save the refreshed baseline: {}", e.what());
-      }
-    };
-    auto& monitor = views_[camera.id] = std::make_unique<ViewMonitor>(std::move(baselines), options, save);
-    DetectionMonitor* detector = nullptr;
-    if (camera.detection.enabled()) {
-      detector = (detectors_[camera.id] =
-                      std::make_unique<DetectionMonitor>(camera.detection, config_.snapshots.jpeg_quality)).get();
-    }
-    worker->onFrame([this, worker, m = monitor.get(), detector](const GstSample& sample) {
-      ingest::FrameView view(sample);  // on the camera's worker thread, never a GStreamer one
-      if (!view.ok()) return;
-      if (detector) {
-        for (auto& e : detector->onFrame(view.mat(), clock_.steady(), clock_.wall())) {
-          post(DetectionNote{worker->camera().id, worker->camera().name, std::move(e)});
-        }
-      }
-      if (!m->onFrame(view.mat(), clock_.steady(), clock_.wall())) return;
-      const auto state = m->state();
-      std::string issues;
-      for (auto i : state.raised) issues += std::string(issues.empty() ? "" : ", ") + analysis::toString(i);
-      if (state.raised.empty()) {
-        cameraLogger(worker->camera().id)->info("view ok again");
-      } else {
-        cameraLogger(worker->camera().id)->warn("view tampered: {}", issues);
-      }
-      onCameraChanged(worker->health());
-    });
+    addCamera(camera, renderStream(tmpl, camera, config_.ingest));
   }
   if (config_.mqtt.enabled) {
     outbox_ = std::make_shared<mqtt::Outbox>(
@@ -125,6 +73,215 @@ Node::Node(config::Config config, const Clock& clock)
 }
 
 Node::~Node() { stop(); }
+
+ingest::RenderedPipeline Node::renderStream(const ingest::PipelineTemplate& tmpl, const config::CameraConfig& camera,
+                               const config::IngestConfig& ingest) {
+  // Frames come at the higher of the analysis and the detection rate.
+  config::CameraConfig streamed = camera;
+  if (camera.detection.enabled()) streamed.analysis.fps = std::max(camera.analysis.fps, camera.detection.fps);
+  return ingest::render(tmpl, ingest::templateVars(streamed, ingest));
+}
+
+// What, if it changes, needs the camera's stream restarted: the pipeline,
+// where and how it connects, and the supervisor's timing.
+std::string Node::streamKey(const config::CameraConfig& c, const ingest::RenderedPipeline& rendered,
+                            const config::IngestConfig& in) {
+  std::string pipeline = rendered.source + "\n" + rendered.output;
+  for (const auto& [codec, chain] : rendered.decoders) pipeline += "\n" + codec + ": " + chain;
+  return fmt::format("{}\n{}\n{}\n{}:{}\n{}\n{} {} {} {} {} {}", pipeline, c.name, c.url.withoutCredentials(),
+                     c.credentials ? c.credentials->username : "", c.credentials ? c.credentials->password : "",
+                     c.detection.enabled(), in.connect_timeout.count(), in.stall_timeout.count(),
+                     in.backoff_initial.count(), in.backoff_max.count(), in.unauthorized_retry.count(), in.latency_ms);
+}
+
+void Node::addCamera(const config::CameraConfig& camera, ingest::RenderedPipeline rendered) {
+  stream_keys_[camera.id] = streamKey(camera, rendered, config_.ingest);
+  auto worker_ptr = std::make_unique<ingest::CameraWorker>(camera, config_.ingest, std::move(rendered), clock_);
+  ingest::CameraWorker* worker = worker_ptr.get();
+  worker->onStateChange([this](const ingest::CameraHealth& h) { onCameraChanged(h); });
+
+  const auto baselines_dir = config_.state_dir / "baselines";
+  ViewBaselines baselines;
+  try {
+    baselines = loadViewBaselines(baselines_dir, camera.id);
+  } catch (const std::exception& e) {
+    log_->error("camera {}: {}; view checks are off until a new baseline is taken", camera.id, e.what());
+  }
+  if (!baselines.commissioning) {
+    log_->warn("camera {}: no view baseline yet (villagecam-node baseline); its view is not checked and its "
+               "areas count as covered while it is online",
+               camera.id);
+  }
+  ViewMonitor::Options options{config_.view_quality, config_.snapshots.jpeg_quality};
+  auto save = [dir = baselines_dir, id = camera.id](const analysis::StoredBaseline& b) {
+    try {
+      analysis::saveBaseline(dir, refreshedBaselineName(id), b);
+      cameraLogger(id)->info("view baseline refreshed from {} clean views", b.frames);
+    } catch (const std::exception& e) {
+      cameraLogger(id)->error("cannot save the refreshed baseline: {}", e.what());
+    }
+  };
+  auto monitor = std::make_unique<ViewMonitor>(std::move(baselines), options, save);
+  std::unique_ptr<DetectionMonitor> detector;
+  if (camera.detection.enabled()) {
+    detector = std::make_unique<DetectionMonitor>(camera.detection, config_.snapshots.jpeg_quality);
+  }
+  worker->onFrame([this, worker, m = monitor.get(), d = detector.get()](const GstSample& sample) {
+    ingest::FrameView view(sample);  // on the camera's worker thread, never a GStreamer one
+    if (!view.ok()) return;
+    if (d) {
+      for (auto& e : d->onFrame(view.mat(), clock_.steady(), clock_.wall())) {
+        post(DetectionNote{worker->camera().id, worker->camera().name, std::move(e)});
+      }
+    }
+    if (!m->onFrame(view.mat(), clock_.steady(), clock_.wall())) return;
+    const auto state = m->state();
+    std::string issues;
+    for (auto i : state.raised) issues += std::string(issues.empty() ? "" : ", ") + analysis::toString(i);
+    if (state.raised.empty()) {
+      cameraLogger(worker->camera().id)->info("view ok again");
+    } else {
+      cameraLogger(worker->camera().id)->warn("view tampered: {}", issues);
+    }
+    onCameraChanged(worker->health());
+  });
+  std::lock_guard lock(cameras_mutex_);
+  views_[camera.id] = std::move(monitor);
+  if (detector) detectors_[camera.id] = std::move(detector);
+  workers_.push_back(std::move(worker_ptr));
+}
+
+// Stops the camera's worker first: its frame callback uses the monitors.
+void Node::removeCamera(const std::string& id) {
+  const auto it = std::find_if(workers_.begin(), workers_.end(), [&](const auto& w) { return w->camera().id == id; });
+  if (it == workers_.end()) return;
+  (*it)->stop();
+  std::lock_guard lock(cameras_mutex_);
+  workers_.erase(it);
+  views_.erase(id);
+  detectors_.erase(id);
+  stream_keys_.erase(id);
+}
+
+// A camera's monitors start from what its open alerts say (after a restart of
+// the node or of the camera's stream).
+void Node::restoreFromOpenAlerts(const std::string& camera_id) {
+  for (const auto& a : alerts_.openAlerts()) {
+    if (a.camera_id != camera_id) continue;
+    if (a.type == events::AlertType::ViewTampered && views_.count(camera_id)) {
+      std::vector<analysis::ViewIssue> issues;
+      for (const auto& name : a.issues) {
+        if (auto i = analysis::viewIssueFrom(name)) issues.push_back(*i);
+      }
+      views_.at(camera_id)->restore(issues, clock_.steady());
+    }
+    if ((a.type == events::AlertType::Motion || a.type == events::AlertType::Intrusion) && detectors_.count(camera_id)) {
+      detectors_.at(camera_id)->restoreOpen(a.zone_id, clock_.steady());
+    }
+  }
+}
+
+std::string Node::reload(config::Config next) {
+  auto task = std::make_shared<std::packaged_task<std::string()>>(
+      [this, next = std::move(next)]() mutable { return applyReload(std::move(next)); });
+  auto result = task->get_future();
+  if (started_) {
+    post(ReloadTask{task});
+  } else {
+    (*task)();  // no event thread yet
+  }
+  return result.get();  // rethrows what applyReload threw
+}
+
+// On the event thread. Everything that can fail (templates) is done before
+// anything changes, so a rejected reload leaves the node as it was.
+std::string Node::applyReload(config::Config next) {
+  const WallTime now = clock_.wall();
+  const auto tmpl = ingest::loadTemplate(ingest::pipelinesDir(next.ingest.pipelines_dir), next.ingest.pipeline);
+  std::map<std::string, ingest::RenderedPipeline> rendered;
+  for (const auto& c : next.cameras) {
+    if (c.enabled) rendered[c.id] = renderStream(tmpl, c, next.ingest);
+  }
+  // Sections a running node cannot take over: said, and kept until a restart.
+  std::vector<std::string> later;
+  if (next.node.id != config_.node.id || next.node.region != config_.node.region ||
+      next.node.village != config_.node.village || next.node.timezone != config_.node.timezone) {
+    later.push_back("node");
+  }
+  if (next.state_dir != config_.state_dir) later.push_back("state_dir");
+  if (next.mqtt.brokers != config_.mqtt.brokers || next.mqtt.topic_prefix != config_.mqtt.topic_prefix ||
+      next.mqtt.username != config_.mqtt.username || next.mqtt.password != config_.mqtt.password ||
+      next.mqtt.client_id != config_.mqtt.client_id || next.mqtt.enabled != config_.mqtt.enabled) {
+    later.push_back("mqtt");
+  }
+  if (next.alerts.language != config_.alerts.language) later.push_back("alerts");
+  for (const auto& part : later) log_->warn("reload: '{}' changed; that part applies at the next restart", part);
+
+  std::vector<std::string> removed, restarted, added, retuned;
+  std::set<std::string> wanted;
+  for (const auto& c : next.cameras) {
+    if (c.enabled) wanted.insert(c.id);
+  }
+  std::vector<std::string> running;
+  for (const auto& w : workers_) running.push_back(w->camera().id);
+  for (const auto& id : running) {
+    if (wanted.count(id)) continue;
+    removeCamera(id);
+    for (const auto& a : alerts_.openAlerts()) {  // its health, view and zone alerts end
+      if (a.camera_id == id) raise(alerts_.end(events::subjectOf(a), now));
+    }
+    removed.push_back(id);
+  }
+  config_.ingest = next.ingest;
+  for (const auto& c : next.cameras) {
+    if (!c.enabled) continue;
+    const auto key = streamKey(c, rendered[c.id], next.ingest);
+    const auto known = stream_keys_.find(c.id);
+    if (known != stream_keys_.end() && known->second == key) {
+      // Same stream: zones, masks and thresholds change in place.
+      if (const auto d = detectors_.find(c.id); d != detectors_.end()) {
+        d->second->reconfigure(c.detection);
+        for (const auto& a : alerts_.openAlerts()) {  // events of zones that are gone end
+          if (a.camera_id != c.id || a.zone_id.empty()) continue;
+          const bool kept = std::any_of(c.detection.zones.begin(), c.detection.zones.end(),
+                                        [&](const auto& z) { return z.id == a.zone_id; });
+          if (!kept) raise(alerts_.end(events::subjectOf(a), now));
+        }
+        retuned.push_back(c.id);
+      }
+      continue;
+    }
+    const bool existed = known != stream_keys_.end();
+    if (existed) removeCamera(c.id);
+    addCamera(c, rendered[c.id]);
+    restoreFromOpenAlerts(c.id);
+    workers_.back()->start();
+    (existed ? restarted : added).push_back(c.id);
+  }
+  // The node's view of the config: cameras and areas are the new ones.
+  const auto old_areas = config_.areas;
+  config_.cameras = next.cameras;
+  config_.areas = next.areas;
+  for (const auto& area : old_areas) {
+    const bool kept = std::any_of(config_.areas.begin(), config_.areas.end(), [&](const auto& a) { return a.id == area.id; });
+    if (!kept) raise(alerts_.end(events::areaSubject(area.id), now));
+  }
+  if (next.logging.level != config_.logging.level) {
+    setLogLevel(next.logging.level);
+    config_.logging = next.logging;
+  }
+  if (publisher_) clearRemovedCameras(now);
+  updateCoverage(now);
+  if (publisher_) publishNodeStatus(now);
+  auto list = [](const std::vector<std::string>& ids) {
+    std::string out;
+    for (const auto& id : ids) out += (out.empty() ? "" : ", ") + id;
+    return out.empty() ? std::string("none") : out;
+  };
+  return fmt::format("{} camera(s) running; added: {}; restarted: {}; removed: {}; zones retuned in place: {}{}",
+                     workers_.size(), list(added), list(restarted), list(removed), list(retuned),
+                     later.empty() ? "" : "; applies at the next restart: " + list(later));
+}
 
 void Node::start() {
   uptime_.load();
@@ -178,8 +335,10 @@ void Node::run() {
     for (const auto& c : changes) {
       if (const auto* h = std::get_if<ingest::CameraHealth>(&c)) {
         handleChange(*h, now);
+      } else if (const auto* d = std::get_if<DetectionNote>(&c)) {
+        handleDetection(*d, now);
       } else {
-        handleDetection(std::get<DetectionNote>(c), now);
+        (*std::get<ReloadTask>(c).task)();
       }
     }
     if (clock_.steady() >= next_tick || stopping) {
@@ -436,20 +595,11 @@ void Node::loadOpenAlerts() {
         continue;
       }
       ++kept;
-      // A view that was tampered before the restart stays so until seen clean
-      // for clear_after: no false "restored" while the camera reconnects.
-      if (a.type == events::AlertType::ViewTampered) {
-        std::vector<analysis::ViewIssue> issues;
-        for (const auto& name : a.issues) {
-          if (auto i = analysis::viewIssueFrom(name)) issues.push_back(*i);
-        }
-        views_.at(a.camera_id)->restore(issues, clock_.steady());
-      }
-      // An event in a zone goes on until the zone has been clear for its clear time.
-      if (a.type == events::AlertType::Motion || a.type == events::AlertType::Intrusion) {
-        detectors_.at(a.camera_id)->restoreOpen(a.zone_id, clock_.steady());
-      }
     }
+    // A view that was tampered before the restart stays so until seen clean
+    // for clear_after (no false "restored" while the camera reconnects); an
+    // event in a zone goes on until the zone has been clear for its clear time.
+    for (const auto& w : workers_) restoreFromOpenAlerts(w->camera().id);
     if (kept) log_->info("{} alert(s) still open from before the restart", kept);
   } catch (const std::exception& e) {
     log_->error("{}: {}; open alerts from before the restart are lost", file.string(), e.what());
@@ -517,6 +667,7 @@ health::CoverageReport Node::coverage() const {
 }
 
 std::vector<CameraStatus> Node::status() const {
+  std::lock_guard lock(cameras_mutex_);
   std::vector<CameraStatus> out;
   for (const auto& w : workers_) {
     auto health = w->health();

@@ -15,6 +15,7 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <future>
 #include <thread>
 #include <variant>
 #include <vector>
@@ -28,6 +29,7 @@
 #include "health/uptime_store.hpp"
 #include "ingest/camera_health.hpp"
 #include "ingest/camera_worker.hpp"
+#include "ingest/pipeline_template.hpp"
 #include "mqtt/outbox.hpp"
 #include "mqtt/payloads.hpp"
 #include "mqtt/publisher.hpp"
@@ -56,6 +58,14 @@ class Node {
   // MQTT and flushes what it can. Idempotent.
   void stop();
 
+  // Applies a new, already validated config (SIGHUP): unchanged cameras keep
+  // streaming, changed ones restart, removed ones stop (their alerts end and
+  // their retained topics are cleared), new ones start; zones, masks and
+  // detection thresholds change without restarting the stream. Runs on the
+  // event thread and waits for it. Returns a one-line summary; throws
+  // std::runtime_error (a pipeline template) with nothing applied.
+  std::string reload(config::Config next);
+
   std::vector<CameraStatus> status() const;
   health::CoverageReport coverage() const;
   const config::Config& config() const { return config_; }
@@ -71,11 +81,22 @@ class Node {
     std::string camera_name;
     DetectionEvent event;
   };
-  using Change = std::variant<ingest::CameraHealth, DetectionNote>;
+  struct ReloadTask {
+    std::shared_ptr<std::packaged_task<std::string()>> task;
+  };
+  using Change = std::variant<ingest::CameraHealth, DetectionNote, ReloadTask>;
 
   void onCameraChanged(const ingest::CameraHealth& health);  // camera threads
   void post(Change change);                                  // camera threads
   void run();                                                // the event thread
+  void addCamera(const config::CameraConfig& camera, ingest::RenderedPipeline rendered);
+  void removeCamera(const std::string& id);
+  void restoreFromOpenAlerts(const std::string& camera_id);
+  std::string applyReload(config::Config next);
+  static ingest::RenderedPipeline renderStream(const ingest::PipelineTemplate& tmpl, const config::CameraConfig& camera,
+                                  const config::IngestConfig& ingest);
+  static std::string streamKey(const config::CameraConfig& camera, const ingest::RenderedPipeline& rendered,
+                               const config::IngestConfig& ingest);
   void tick(WallTime now);
   void handleChange(const ingest::CameraHealth& health, WallTime now);
   void raise(const std::vector<events::Alert>& alerts);
@@ -102,7 +123,11 @@ class Node {
   SnapshotStore snapshots_;
   std::shared_ptr<mqtt::Outbox> outbox_;         // only with MQTT
   std::unique_ptr<mqtt::Publisher> publisher_;   // only with MQTT
+  // Changed only on the event thread (and before start); status() reads
+  // them from other threads under cameras_mutex_.
+  mutable std::mutex cameras_mutex_;
   std::vector<std::unique_ptr<ingest::CameraWorker>> workers_;
+  std::map<std::string, std::string> stream_keys_;  // by camera id: see streamKey
   std::map<std::string, std::unique_ptr<ViewMonitor>> views_;  // by camera id; used by its worker's thread
   std::map<std::string, std::unique_ptr<DetectionMonitor>> detectors_;  // cameras with zones; same
   WallTime started_at_{};

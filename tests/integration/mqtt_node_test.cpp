@@ -17,6 +17,7 @@
 #include "mosquitto.hpp"
 #include "mqtt_subscriber.hpp"
 #include "test_cameras.hpp"
+#include "util/time_format.hpp"
 
 namespace villagecam {
 namespace {
@@ -305,6 +306,78 @@ TEST_F(MqttNode, AnIntruderInAnActiveZoneRaisesOneAlertWithASnapshotAndNoneOutsi
   ASSERT_TRUE(county.waitUntil(has("villagecam/n1/cameras/river/snapshot", json([&](const nlohmann::json& j) {
     return j["id"] == snapshot_id && j["reason"] == "intrusion";
   })), 5s));
+  node->signal(SIGTERM);
+  ASSERT_TRUE(node->wait(5s));
+  const auto [valid, report] = county.validateAgainstSchemas(dir_);
+  EXPECT_TRUE(valid) << report;
+}
+
+// SIGHUP: unchanged cameras keep streaming with no reconnect, zones change
+// without restarting the stream, removed cameras stop (topics cleared), new
+// ones start; a config with a mistake is rejected and the running one stays.
+TEST_F(MqttNode, AReloadKeepsUnchangedCamerasStreamingRetunesZonesAndRejectsABadConfig) {
+  Mosquitto broker;
+  TestCameras cams({CameraSpec{.name = "gate"}, CameraSpec{.name = "river"}, CameraSpec{.name = "bridge"},
+                    CameraSpec{.name = "school"}});
+  auto camera = [&](const std::string& id, const std::string& extra = "") {
+    return "  - {id: " + id + ", rtsp_url: \"" + cams.url(id) + "\"" + extra + "}\n";
+  };
+  auto zone = [](const std::string& id, const std::string& polygon) {
+    return ", detection: {zones: [{id: " + id + ", kind: intrusion, polygon: " + polygon +
+           ", dwell: 1s, clear_after: 2s}]}";
+  };
+  const std::string lower_left = "[[0, 0.55], [0.45, 0.55], [0.45, 1], [0, 1]]";
+  const std::string lower_right = "[[0.55, 0.55], [1, 0.55], [1, 1], [0.55, 1]]";
+  const auto config = writeConfig(brokerYaml(broker), camera("gate") + camera("river", zone("meadow", lower_left)) +
+                                                          camera("bridge"));
+  const std::string v1 = [&] { std::ifstream in(config); return std::string(std::istreambuf_iterator<char>(in), {}); }();
+  MqttSubscriber county(broker.uri(), "villagecam/n1/#");
+  auto node = runNode(config);
+  auto online = [&](const std::string& id) {
+    return has("villagecam/n1/cameras/" + id + "/status", json([](const nlohmann::json& j) { return j["state"] == "online"; }));
+  };
+  for (const auto* id : {"gate", "river", "bridge"}) ASSERT_TRUE(county.waitUntil(online(id), 20s)) << node->output();
+  auto latest = [&](const std::string& id) {
+    const auto ms = county.on("villagecam/n1/cameras/" + id + "/status");
+    return ms.empty() || ms.back().payload.empty() ? nlohmann::json() : nlohmann::json::parse(ms.back().payload);
+  };
+
+  // A typo: rejected, everything keeps running.
+  std::ofstream(config, std::ios::trunc) << v1 << "  - {id: school, rtsp_ulr: x}\n";
+  node->signal(SIGHUP);
+  ASSERT_TRUE(node->waitForSubstring("reload rejected", 10s)) << node->output();
+  EXPECT_NE(node->output().find("cameras[3].rtsp_url: unknown key 'rtsp_ulr' (did you mean 'rtsp_url'?)"), std::string::npos)
+      << node->output();
+
+  const auto before = latest("gate");
+  const auto river_before = latest("river");
+  std::ofstream(config, std::ios::trunc) << v1.substr(0, v1.find("cameras:\n")) << "cameras:\n"
+                                         << camera("gate") + camera("river", zone("bank", lower_right)) + camera("school");
+  node->signal(SIGHUP);
+  ASSERT_TRUE(node->waitForSubstring("reloaded:", 10s)) << node->output();
+  ASSERT_TRUE(county.waitUntil(online("school"), 20s)) << node->output();
+  ASSERT_TRUE(county.waitUntil(has("villagecam/n1/cameras/bridge/status", is("")), 10s)) << "bridge's topic cleared";
+  // The gate camera went on: later statuses count more frames and no reconnect.
+  ASSERT_TRUE(county.waitUntil(has("villagecam/n1/cameras/gate/status", json([&](const nlohmann::json& j) {
+    return j["frames"]["received"].get<long>() > before["frames"]["received"].get<long>() + 20;
+  })), 20s));
+  const auto after = latest("gate");
+  EXPECT_EQ(after["reconnects"], before["reconnects"]) << after;
+  // "since" is reported in wall time from a steady clock: equal within a few milliseconds.
+  auto same_time = [](const nlohmann::json& a, const nlohmann::json& b) {
+    const auto ta = fromRfc3339(a.get<std::string>()), tb = fromRfc3339(b.get<std::string>());
+    return ta && tb && std::chrono::abs(*ta - *tb) < 100ms;
+  };
+  EXPECT_TRUE(same_time(after["since"], before["since"])) << "online all along: " << after["since"] << " vs " << before["since"];
+  const auto river_after = latest("river");
+  EXPECT_EQ(river_after["reconnects"], river_before["reconnects"]);
+  EXPECT_TRUE(same_time(river_after["since"], river_before["since"])) << "zones changed without restarting the stream";
+
+  // The new zone is live: an intruder in the lower right raises an alert there.
+  cams.enter("river");
+  ASSERT_TRUE(county.waitUntil(has("villagecam/n1/alerts", json([](const nlohmann::json& j) {
+    return j["type"] == "intrusion" && j["phase"] == "start" && j["zone"]["id"] == "bank";
+  })), 20s)) << node->output();
   node->signal(SIGTERM);
   ASSERT_TRUE(node->wait(5s));
   const auto [valid, report] = county.validateAgainstSchemas(dir_);
