@@ -5,7 +5,10 @@
 #include <cerrno>
 #include <ctime>
 
+#include "app/http_endpoint.hpp"
+#include "app/liveness.hpp"
 #include "app/node.hpp"
+#include "app/systemd_notify.hpp"
 #include "config/config_loader.hpp"
 #include "util/logging.hpp"
 
@@ -59,9 +62,29 @@ int runDaemon(const config::Config& config) {
     return 1;
   }
   node->start();
+  std::unique_ptr<HttpEndpoint> http;
+  if (config.http.enabled) {
+    http = std::make_unique<HttpEndpoint>(config.http, *node);
+    try {
+      const int port = http->start();
+      log->info("HTTP endpoint on http://{}:{} (/healthz, /metrics, /status)", config.http.host, port);
+    } catch (const std::exception& e) {
+      log->error("{}; running without the HTTP endpoint", e.what());
+      http.reset();
+    }
+  }
+  systemd::ready(node->summary());
 
+  // The watchdog is pinged only while every heartbeat is fresh: a thread
+  // hung for half the watchdog interval stops the pings, and systemd
+  // restarts the node before the interval runs out.
+  const auto watchdog = systemd::watchdogInterval();
+  const Duration max_age = watchdog ? *watchdog / 2 : Duration::zero();
+  if (watchdog) log->info("systemd watchdog every {:.0f} s", toSeconds(*watchdog));
+  std::vector<std::string> reported_stale;
   const sigset_t set = terminationSignals();
   const timespec tick{1, 0};
+  int rounds = 0;
   while (true) {
     siginfo_t info{};
     const int sig = sigtimedwait(&set, &info, &tick);
@@ -69,8 +92,27 @@ int runDaemon(const config::Config& config) {
       log->info("{} received; stopping", sig == SIGINT ? "SIGINT" : "SIGTERM");
       break;
     }
-    if (sig == SIGHUP) reload(*node, config.source_file);
+    if (sig == SIGHUP) {
+      systemd::reloading();
+      reload(*node, config.source_file);
+      systemd::ready(node->summary());
+    }
+    if (watchdog) {
+      const auto stale = staleHeartbeats(node->heartbeats(), std::chrono::steady_clock::now(), max_age);
+      if (stale.empty()) {
+        systemd::watchdogPing();
+      } else if (stale != reported_stale) {
+        std::string names;
+        for (const auto& n : stale) names += (names.empty() ? "" : ", ") + n;
+        log->critical("not answering for over {:.0f} s: {}; the watchdog will restart the node", toSeconds(max_age),
+                      names);
+      }
+      reported_stale = stale;
+    }
+    if (++rounds % 5 == 0) systemd::status(node->summary());
   }
+  systemd::stopping();
+  if (http) http->stop();
   node->stop();
   return 0;
 }

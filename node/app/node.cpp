@@ -289,6 +289,7 @@ void Node::start() {
   loadOpenAlerts();
   started_at_ = clock_.wall();
   last_tick_ = started_at_;
+  event_loop_beat_ = clock_.steady().time_since_epoch().count();
   next_summary_ = clock_.steady() + kSummaryPeriod;
   next_status_ = clock_.steady();
   if (publisher_) {
@@ -323,6 +324,7 @@ void Node::post(Change change) {
 void Node::run() {
   SteadyTime next_tick = clock_.steady() + kTickPeriod;
   while (true) {
+    event_loop_beat_ = clock_.steady().time_since_epoch().count();
     std::deque<Change> changes;
     bool stopping = false;
     {
@@ -659,6 +661,51 @@ void Node::stop() {
   coverage_history_.flush(/*force=*/true);
   if (publisher_) publisher_->stop(std::chrono::seconds(1));
   log_->info("node stopped");
+}
+
+NodeMetrics Node::metrics() const {
+  NodeMetrics m;
+  m.node_id = config_.node.id;
+  m.version = VILLAGECAM_VERSION;
+  m.started_at = started_at_;
+  m.cameras = status();
+  m.coverage = coverage();
+  m.mqtt_enabled = publisher_ != nullptr;
+  if (publisher_) {
+    const auto s = publisher_->stats();
+    m.mqtt_connected = s.connected;
+    m.alerts_sent = s.alerts_sent;
+    m.outbox_depth = outbox_->depth();
+    m.outbox_dropped = outbox_->dropped();
+  }
+  return m;
+}
+
+std::vector<Heartbeat> Node::heartbeats() const {
+  std::vector<Heartbeat> out{{"event loop", SteadyTime(Duration(event_loop_beat_.load()))}};
+  std::lock_guard lock(cameras_mutex_);
+  for (const auto& w : workers_) out.push_back({"camera " + w->camera().id, w->lastLoop()});
+  return out;
+}
+
+std::string Node::summary() const {
+  int online = 0, total = 0;
+  {
+    std::lock_guard lock(cameras_mutex_);
+    for (const auto& w : workers_) {
+      ++total;
+      online += w->health().state == ingest::CameraState::Online;
+    }
+  }
+  std::string out = fmt::format("{}/{} cameras online", online, total);
+  const auto report = coverage();
+  if (!report.areas.empty()) {
+    const auto ratio = report.ratio();
+    out += fmt::format("; {}/{} areas covered ({})", report.count(health::AreaState::Covered), report.areas.size(),
+                       ratio ? fmt::format("{:.0f}%", *ratio * 100) : std::string("not known yet"));
+  }
+  if (outbox_) out += fmt::format("; {} alert(s) waiting for the broker", outbox_->depth());
+  return out;
 }
 
 health::CoverageReport Node::coverage() const {

@@ -10,6 +10,7 @@
 
 #include <spdlog/logger.h>
 
+#include <atomic>
 #include <condition_variable>
 #include <deque>
 #include <map>
@@ -23,6 +24,7 @@
 #include "app/view_monitor.hpp"
 #include "config/config.hpp"
 #include "app/detection_monitor.hpp"
+#include "app/liveness.hpp"
 #include "app/snapshot_store.hpp"
 #include "events/alert_book.hpp"
 #include "health/coverage.hpp"
@@ -42,6 +44,20 @@ struct CameraStatus {
   health::UptimeStats uptime;
   ViewState view;
   std::optional<DetectionStats> detection;  // cameras with zones
+};
+
+// What /metrics and /status show, gathered at once.
+struct NodeMetrics {
+  std::string node_id;
+  std::string version;
+  WallTime started_at{};
+  std::vector<CameraStatus> cameras;
+  health::CoverageReport coverage;
+  bool mqtt_enabled = false;
+  bool mqtt_connected = false;
+  std::size_t outbox_depth = 0;
+  std::uint64_t outbox_dropped = 0;
+  std::uint64_t alerts_sent = 0;
 };
 
 class Node {
@@ -67,6 +83,11 @@ class Node {
   std::string reload(config::Config next);
 
   std::vector<CameraStatus> status() const;
+  NodeMetrics metrics() const;
+  // The event loop's and every camera worker's last round.
+  std::vector<Heartbeat> heartbeats() const;
+  // One line for people: cameras online, coverage, outbox (systemd's STATUS=).
+  std::string summary() const;
   health::CoverageReport coverage() const;
   const config::Config& config() const { return config_; }
 
@@ -143,6 +164,7 @@ class Node {
   std::deque<Change> changes_;
   bool stopping_ = false;
   std::thread thread_;
+  std::atomic<Duration::rep> event_loop_beat_{0};
   bool started_ = false;
 };
 

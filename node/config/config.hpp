@@ -152,6 +152,13 @@ struct ViewQualityConfig {
   double shift_fraction = 0.05;      // moved more than this share of the frame
 };
 
+// The local HTTP endpoint: /healthz, /metrics, /status.
+struct HttpConfig {
+  bool enabled = true;
+  std::string host = "127.0.0.1";  // keep it on loopback unless a firewall guards the box
+  int port = 9810;                 // 0: any free port (logged)
+};
+
 struct SnapshotsConfig {
   int jpeg_quality = 80;                 // 10 to 100
   std::size_t max_bytes = 64u << 20;     // kept under <state_dir>/snapshots, oldest removed first
@@ -181,6 +188,7 @@ struct Config {
   AlertsConfig alerts;
   ViewQualityConfig view_quality;
   SnapshotsConfig snapshots;
+  HttpConfig http;
   std::vector<CameraConfig> cameras;
   std::vector<AreaConfig> areas;
 };

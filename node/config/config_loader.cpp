@@ -22,7 +22,8 @@ const std::regex kIdPattern("[a-z0-9][a-z0-9_-]{0,63}");
 
 const std::vector<std::string> kTopKeys{"node",   "state_dir", "uptime_flush_interval", "secrets_file", "logging",
                                         "ingest", "mqtt",      "alerts",                "view_quality", "snapshots",
-                                        "cameras", "areas"};
+                                        "http",   "cameras",   "areas"};
+const std::vector<std::string> kHttpKeys{"enabled", "listen"};
 const std::vector<std::string> kViewQualityKeys{"check_interval",    "raise_after",    "clear_after",
                                                 "baseline_refresh",  "blank_contrast", "frozen_difference",
                                                 "defocus_ratio",     "occluded_share", "shift_fraction"};
@@ -172,6 +173,21 @@ class ConfigParser {
       num("defocus_ratio", cfg.view_quality.defocus_ratio, 0.05, 0.95);
       num("occluded_share", cfg.view_quality.occluded_share, 0.1, 1);
       num("shift_fraction", cfg.view_quality.shift_fraction, 0.01, 0.5);
+    }
+    if (auto n = root["http"]; n.IsDefined() && reader_.expectMap(n, "http")) {
+      reader_.rejectUnknownKeys(n, "http", kHttpKeys);
+      if (auto v = n["enabled"]; v.IsDefined()) cfg.http.enabled = reader_.boolean(v, "http.enabled").value_or(true);
+      if (auto v = n["listen"]; v.IsDefined()) {
+        static const std::regex listen("([A-Za-z0-9.:-]+|\\[[0-9a-fA-F:]+\\]):([0-9]{1,5})");
+        std::smatch m;
+        const auto text = reader_.string(v, "http.listen");
+        if (text && std::regex_match(*text, m, listen) && std::stoi(m[2]) <= 65535) {
+          cfg.http.host = m[1];
+          cfg.http.port = std::stoi(m[2]);
+        } else if (text) {
+          reader_.report(v.Mark(), "http.listen", "expected host:port such as 127.0.0.1:9810, got '" + *text + "'");
+        }
+      }
     }
     if (auto n = root["snapshots"]; n.IsDefined() && reader_.expectMap(n, "snapshots")) {
       reader_.rejectUnknownKeys(n, "snapshots", kSnapshotKeys);

@@ -2,10 +2,14 @@
 // online, killed, back, frozen, wrong password, hanging, garbage, stopping.
 #include <gtest/gtest.h>
 
+#include <atomic>
 #include <condition_variable>
+#include <future>
+#include <thread>
 #include <filesystem>
 #include <mutex>
 
+#include "app/liveness.hpp"
 #include "ingest/camera_worker.hpp"
 #include "ingest/pipeline_template.hpp"
 #include "test_cameras.hpp"
@@ -213,6 +217,34 @@ TEST(CameraWorker, StopsWithinTwoSecondsWhateverTheCamerasAreDoing) {
   hang->worker().stop();
   a->worker().stop();
   EXPECT_LT(seconds(Clock::now() - start), 2.0);
+}
+
+// The watchdog's premise: a worker stuck in its own code stops its heartbeat,
+// and only its own; the daemon then stops pinging systemd (app/liveness).
+TEST(CameraWorker, AWorkerHungInItsFrameHandlerStopsItsHeartbeatAndOnlyItsOwn) {
+  TestCameras cams({CameraSpec{.name = "a"}, CameraSpec{.name = "b"}});
+  SystemClock clock;
+  std::promise<void> entered, release;
+  std::shared_future<void> released = release.get_future().share();
+  std::atomic<bool> first{true};
+  const auto cam = cameraAt("a", cams.url("a"));
+  CameraWorker hung(cam, fastIngest(),
+                    render(loadTemplate(testing::pipelinesSourceDir(), "software"), templateVars(cam, fastIngest())),
+                    clock);
+  hung.onFrame([&](const GstSample&) {
+    if (first.exchange(false)) entered.set_value();
+    released.wait();  // hangs the worker's thread, as a bug in analysis could
+  });
+  hung.start();
+  WatchedWorker healthy(cameraAt("b", cams.url("b")));
+  ASSERT_EQ(entered.get_future().wait_for(20s), std::future_status::ready);
+  const auto hung_at = Clock::now();
+  while (Clock::now() < hung_at + 2500ms) std::this_thread::sleep_for(100ms);  // observation: time passes
+  const auto stale = app::staleHeartbeats({{"camera a", hung.lastLoop()}, {"camera b", healthy.worker().lastLoop()}},
+                                          Clock::now(), 2s);
+  EXPECT_EQ(stale, std::vector<std::string>{"camera a"});
+  release.set_value();
+  hung.stop();
 }
 
 }  // namespace

@@ -7,10 +7,14 @@
 
 #include <filesystem>
 #include <fstream>
+#include <httplib.h>
 #include <nlohmann/json.hpp>
+#include <thread>
 
 #include "child_process.hpp"
 #include "scratch_dir.hpp"
+#include "mosquitto.hpp"
+#include "notify_socket.hpp"
 #include "test_cameras.hpp"
 
 namespace villagecam {
@@ -219,6 +223,77 @@ TEST_F(NodeCli, AnUnwritableStateDirIsNamed) {
   auto [code, out] = runToEnd({"run", "--config", config.string()});
   EXPECT_EQ(code, 1);
   EXPECT_NE(out.find("state_dir '" + (dir_ / "state").string() + "'"), std::string::npos) << out;
+}
+
+// What systemd sees of the node (Type=notify): READY=1 with a status line
+// once the cameras are starting, watchdog pings while everything is alive,
+// RELOADING=1 then READY=1 around a SIGHUP, STOPPING=1 on SIGTERM.
+TEST_F(NodeCli, TellsSystemdItIsReadyAliveReloadingAndStopping) {
+  TestCameras cams({CameraSpec{.name = "gate"}});
+  const auto config = writeConfig("  - id: gate\n    rtsp_url: " + cams.url("gate") + "\n");
+  testing::NotifySocket systemd(dir_ / "notify.sock");
+  ChildProcess node({testing::nodeBinary(), "run", "--config", config.string()},
+                    {systemd.env(), "WATCHDOG_USEC=2000000"});
+  ASSERT_TRUE(systemd.waitFor("READY=1", 15s)) << node.output();
+  EXPECT_TRUE(systemd.waitFor("STATUS=", 1s));
+  ASSERT_TRUE(node.waitForSubstring("-> online", 15s)) << node.output();
+  ASSERT_TRUE(systemd.waitFor("cameras online", 10s));  // the periodic status line
+  ASSERT_TRUE(systemd.waitFor("WATCHDOG=1", 5s)) << node.output();
+  node.signal(SIGHUP);
+  ASSERT_TRUE(systemd.waitFor("RELOADING=1", 5s)) << node.output();
+  ASSERT_TRUE(systemd.waitForCount("READY=1", 2, 10s)) << node.output();  // ready again after the reload
+  node.signal(SIGTERM);
+  ASSERT_TRUE(systemd.waitFor("STOPPING=1", 5s));
+  ASSERT_TRUE(node.wait(5s));
+  EXPECT_GE(systemd.count("WATCHDOG=1"), 1);
+}
+
+// The local HTTP endpoint: /healthz, /metrics (checked by a strict parser of
+// the Prometheus text format) and /status.
+TEST_F(NodeCli, ServesHealthMetricsAndStatusOnLoopback) {
+  TestCameras cams({CameraSpec{.name = "gate"}});
+  const auto config = writeConfig("  - id: gate\n    rtsp_url: " + cams.url("gate") + "\n  - id: dead\n    rtsp_url: "
+                                  "rtsp://127.0.0.1:1/x\nareas:\n  - {id: entrance, kind: entrance, cameras: [gate]}\n",
+                                  "http: {listen: \"127.0.0.1:0\"}\n");
+  ChildProcess node({testing::nodeBinary(), "run", "--config", config.string()});
+  const auto line = node.waitForSubstring("HTTP endpoint on http://127.0.0.1:", 15s);
+  ASSERT_TRUE(line) << node.output();
+  const int port = std::stoi(line->substr(line->find("127.0.0.1:") + 10));
+  ASSERT_TRUE(node.waitForSubstring("-> online", 15s)) << node.output();
+  ASSERT_TRUE(node.waitForSubstring("dead", 15s)) << node.output();
+  httplib::Client http("127.0.0.1", port);
+  const auto health = http.Get("/healthz");
+  ASSERT_TRUE(health) << "no answer on port " << port;
+  EXPECT_EQ(health->status, 200);
+  EXPECT_EQ(health->body, "ok\n");
+
+  std::string metrics;
+  // The dead camera's state settles within its connect timeout.
+  for (const auto deadline = std::chrono::steady_clock::now() + 15s; std::chrono::steady_clock::now() < deadline;) {
+    const auto res = http.Get("/metrics");
+    ASSERT_TRUE(res);
+    EXPECT_EQ(res->get_header_value("Content-Type"), "text/plain; version=0.0.4; charset=utf-8");
+    metrics = res->body;
+    if (metrics.find("villagecam_camera_state{camera=\"dead\",state=\"offline\"} 1") != std::string::npos) break;
+    std::this_thread::sleep_for(200ms);  // polling an HTTP endpoint, as Prometheus would
+  }
+  EXPECT_NE(metrics.find("villagecam_camera_up{camera=\"gate\"} 1\n"), std::string::npos) << metrics;
+  EXPECT_NE(metrics.find("villagecam_camera_up{camera=\"dead\"} 0\n"), std::string::npos) << metrics;
+  EXPECT_NE(metrics.find("villagecam_coverage_ratio 1\n"), std::string::npos) << metrics;
+  EXPECT_NE(metrics.find("villagecam_area_covered{area=\"entrance\",kind=\"entrance\"} 1\n"), std::string::npos) << metrics;
+  std::ofstream(dir_ / "metrics.txt") << metrics;
+  const auto [code, out] = testing::runCommand({"/usr/bin/python3", VILLAGECAM_SOURCE_DIR "/tests/support/check_metrics.py",
+                                                (dir_ / "metrics.txt").string()});
+  EXPECT_EQ(code, 0) << out << metrics;
+
+  const auto status = http.Get("/status");
+  ASSERT_TRUE(status);
+  const auto j = nlohmann::json::parse(status->body);
+  EXPECT_EQ(j["node"], "test-node");
+  EXPECT_EQ(j["cameras"].size(), 2u);
+  EXPECT_EQ(j["coverage"]["ratio"], 1.0);
+  node.signal(SIGTERM);
+  ASSERT_TRUE(node.wait(5s));
 }
 
 }  // namespace

@@ -6,6 +6,7 @@
 #include <filesystem>
 #include <thread>
 
+#include "app/liveness.hpp"
 #include "ingest/error_classifier.hpp"
 #include "ingest/gst_ptr.hpp"
 #include "ingest/mailbox.hpp"
@@ -103,6 +104,14 @@ TEST_F(AtomicFile, AFailedWriteNamesThePathAndKeepsTheOldFile) {
     EXPECT_NE(std::string(e.what()).find("No such file or directory"), std::string::npos) << e.what();
   }
   EXPECT_EQ(*readFileIfExists(file), "old");
+}
+
+TEST(Liveness, OnlyHeartbeatsOlderThanTheLimitAreStale) {
+  const SteadyTime now{std::chrono::seconds(100)};
+  const std::vector<app::Heartbeat> beats{
+      {"event loop", now - 1s}, {"camera gate", now - 16s}, {"camera river", now - 15s}, {"camera school", now}};
+  EXPECT_EQ(app::staleHeartbeats(beats, now, 15s), std::vector<std::string>{"camera gate"});
+  EXPECT_TRUE(app::staleHeartbeats(beats, now, 20s).empty());
 }
 
 }  // namespace
