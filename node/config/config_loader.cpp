@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <cstdlib>
 #include <cstring>
 #include <fstream>
 #include <map>
@@ -106,6 +107,17 @@ fs::path resolve(const fs::path& base_dir, const std::string& p) {
   return path.is_absolute() ? path : base_dir / path;
 }
 
+// Files given to the service through systemd's LoadCredential= live in
+// $CREDENTIALS_DIRECTORY; a path may start with ${CREDENTIALS_DIRECTORY}.
+constexpr std::string_view kCredentialsVar = "${CREDENTIALS_DIRECTORY}";
+
+std::optional<std::string> expandCredentialsDirectory(const std::string& p) {
+  if (p.rfind(kCredentialsVar, 0) != 0) return p;
+  const char* dir = std::getenv("CREDENTIALS_DIRECTORY");
+  if (!dir || !*dir) return std::nullopt;
+  return std::string(dir) + p.substr(kCredentialsVar.size());
+}
+
 class ConfigParser {
  public:
   ConfigParser(const std::string& label, fs::path base_dir) : reader_(label), base_dir_(std::move(base_dir)) {}
@@ -136,8 +148,8 @@ class ConfigParser {
     }
     std::map<std::string, Credentials> secrets;
     if (auto n = root["secrets_file"]; n.IsDefined()) {
-      if (auto s = reader_.string(n, "secrets_file")) {
-        cfg.secrets_file = resolve(base_dir_, *s);
+      if (auto s = filePath(n, "secrets_file")) {
+        cfg.secrets_file = *s;
         secrets = loadSecrets(*cfg.secrets_file, reader_, n.Mark());
         secrets_loaded_ = true;
       }
@@ -303,6 +315,21 @@ class ConfigParser {
     return s;
   }
 
+  // A file's path: relative to the config's folder, or under
+  // ${CREDENTIALS_DIRECTORY} (systemd's LoadCredential=).
+  std::optional<fs::path> filePath(const YAML::Node& n, const std::string& path) {
+    const auto text = reader_.string(n, path);
+    if (!text) return std::nullopt;
+    const auto expanded = expandCredentialsDirectory(*text);
+    if (!expanded) {
+      reader_.report(n.Mark(), path,
+                     "uses ${CREDENTIALS_DIRECTORY}, which is set only when systemd starts the node with "
+                     "LoadCredential= (see systemd/villagecam-node.service)");
+      return std::nullopt;
+    }
+    return resolve(base_dir_, *expanded);
+  }
+
   void readIngest(const YAML::Node& n, IngestConfig& in) {
     reader_.rejectUnknownKeys(n, "ingest", kIngestKeys);
     auto dur = [&](const char* key, Seconds& out, double min_s, double max_s) {
@@ -379,8 +406,8 @@ class ConfigParser {
     dur("status_interval", mqtt.status_interval, 5, 3600);
     if (auto v = n["username"]; v.IsDefined()) mqtt.username = reader_.string(v, "mqtt.username").value_or("");
     if (auto v = n["password_file"]; v.IsDefined()) {
-      if (auto p = reader_.string(v, "mqtt.password_file")) {
-        mqtt.password_file = resolve(base_dir_, *p);
+      if (auto p = filePath(v, "mqtt.password_file")) {
+        mqtt.password_file = *p;
         readPasswordFile(v, *mqtt.password_file, mqtt);
       }
     }
@@ -390,9 +417,9 @@ class ConfigParser {
       auto file = [&](const char* key) -> std::optional<fs::path> {
         const YAML::Node f = v[key];
         if (!f.IsDefined()) return std::nullopt;
-        auto p = reader_.string(f, childPath("mqtt.tls", key));
+        const auto p = filePath(f, childPath("mqtt.tls", key));
         if (!p) return std::nullopt;
-        const fs::path path = resolve(base_dir_, *p);
+        const fs::path path = *p;
         if (std::ifstream probe(path); !probe) {
           reader_.report(f.Mark(), childPath("mqtt.tls", key),
                          "cannot read '" + path.string() + "': " + std::strerror(errno));

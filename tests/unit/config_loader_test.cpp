@@ -245,6 +245,24 @@ TEST_F(SecretsFile, ErrorsInsideTheSecretsFileNeverQuoteAValue) {
   for (const auto& line : found) EXPECT_EQ(line.find("hunter2"), std::string::npos) << line;
 }
 
+TEST_F(SecretsFile, ASecretsFileCanComeFromSystemdCredentials) {
+  writeSecrets("rtsp:\n  gate: {username: admin, password: pw}\n");
+  const std::string yaml =
+      "node: {id: v1}\nsecrets_file: ${CREDENTIALS_DIRECTORY}/secrets.yaml\ncameras:\n  - id: gate\n"
+      "    rtsp_url: rtsp://h/p\n    secret: gate\n";
+  ::unsetenv("CREDENTIALS_DIRECTORY");
+  EXPECT_EQ(problems(yaml, dir_),
+            (std::vector<std::string>{
+                "config.yaml:2:15: secrets_file: uses ${CREDENTIALS_DIRECTORY}, which is set only when systemd starts "
+                "the node with LoadCredential= (see systemd/villagecam-node.service)",
+                "config.yaml:6:13: cameras[0].secret: names secret 'gate' but no secrets_file is set"}));
+  ::setenv("CREDENTIALS_DIRECTORY", dir_.c_str(), 1);
+  const Config cfg = parseConfig(yaml, "config.yaml", "/etc/villagecam");
+  ::unsetenv("CREDENTIALS_DIRECTORY");
+  EXPECT_EQ(*cfg.secrets_file, dir_ / "secrets.yaml");
+  EXPECT_EQ(cfg.cameras[0].credentials->password, "pw");
+}
+
 TEST(ConfigLoader, MissingFileIsNamed) {
   try {
     loadConfig("/nonexistent/villagecam.yaml");
