@@ -1,9 +1,7 @@
 #include "app/detection_monitor.hpp"
 
-#include <opencv2/imgcodecs.hpp>
 #include <opencv2/imgproc.hpp>
 
-#include "events/alert.hpp"
 
 namespace villagecam::app {
 namespace {
@@ -150,15 +148,7 @@ std::shared_ptr<const ViewSnapshot> DetectionMonitor::drawSnapshot(const cv::Mat
                            static_cast<int>(o.box.width * canvas.cols), static_cast<int>(o.box.height * canvas.rows)),
                   cv::Scalar(0, 0, 255), 2);
   }
-  std::vector<uchar> jpeg;
-  if (!cv::imencode(".jpg", canvas, jpeg, {cv::IMWRITE_JPEG_QUALITY, jpeg_quality_})) return nullptr;
-  auto shot = std::make_shared<ViewSnapshot>();
-  shot->id = events::newAlertId();
-  shot->taken_at = wall;
-  shot->width = canvas.cols;
-  shot->height = canvas.rows;
-  shot->jpeg.assign(jpeg.begin(), jpeg.end());
-  return shot;
+  return encodeSnapshot(canvas, wall, jpeg_quality_);
 }
 
 DetectionStats DetectionMonitor::stats() const {

@@ -106,16 +106,20 @@ void ViewMonitor::considerRefresh(const cv::Mat& frame, const analysis::ViewAsse
   current_ = std::move(fresh);
 }
 
-std::shared_ptr<const ViewSnapshot> ViewMonitor::snapshot(const cv::Mat& frame, WallTime wall) const {
+std::shared_ptr<const ViewSnapshot> encodeSnapshot(const cv::Mat& frame, WallTime taken_at, int jpeg_quality) {
   std::vector<uchar> jpeg;
-  if (!cv::imencode(".jpg", frame, jpeg, {cv::IMWRITE_JPEG_QUALITY, options_.jpeg_quality})) return nullptr;
+  if (!cv::imencode(".jpg", frame, jpeg, {cv::IMWRITE_JPEG_QUALITY, jpeg_quality})) return nullptr;
   auto shot = std::make_shared<ViewSnapshot>();
   shot->id = events::newAlertId();
-  shot->taken_at = wall;
+  shot->taken_at = taken_at;
   shot->width = frame.cols;
   shot->height = frame.rows;
   shot->jpeg.assign(jpeg.begin(), jpeg.end());
   return shot;
+}
+
+std::shared_ptr<const ViewSnapshot> ViewMonitor::snapshot(const cv::Mat& frame, WallTime wall) const {
+  return encodeSnapshot(frame, wall, options_.jpeg_quality);
 }
 
 ViewState ViewMonitor::state() const {

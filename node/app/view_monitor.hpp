@@ -29,6 +29,9 @@ struct ViewSnapshot {
   std::string jpeg;
 };
 
+// A JPEG of a frame (BGR or grey) with a new id; nullptr if it cannot be encoded.
+std::shared_ptr<const ViewSnapshot> encodeSnapshot(const cv::Mat& frame, WallTime taken_at, int jpeg_quality);
+
 struct ViewState {
   bool has_baseline = false;
   std::optional<WallTime> baseline_taken_at;      // of the baseline in use
