@@ -268,13 +268,19 @@ TEST_F(NodeCli, ServesHealthMetricsAndStatusOnLoopback) {
   EXPECT_EQ(health->body, "ok\n");
 
   std::string metrics;
-  // The dead camera's state settles within its connect timeout.
+  // The dead camera's state settles within its connect timeout, and the
+  // coverage follows once the event loop has taken in the gate's change
+  // (the camera gauges read the workers, coverage is the node's own view).
+  auto settled = [](const std::string& m) {
+    return m.find("villagecam_camera_state{camera=\"dead\",state=\"offline\"} 1") != std::string::npos &&
+           m.find("villagecam_coverage_ratio ") != std::string::npos;
+  };
   for (const auto deadline = std::chrono::steady_clock::now() + 15s; std::chrono::steady_clock::now() < deadline;) {
     const auto res = http.Get("/metrics");
     ASSERT_TRUE(res);
     EXPECT_EQ(res->get_header_value("Content-Type"), "text/plain; version=0.0.4; charset=utf-8");
     metrics = res->body;
-    if (metrics.find("villagecam_camera_state{camera=\"dead\",state=\"offline\"} 1") != std::string::npos) break;
+    if (settled(metrics)) break;
     std::this_thread::sleep_for(200ms);  // polling an HTTP endpoint, as Prometheus would
   }
   EXPECT_NE(metrics.find("villagecam_camera_up{camera=\"gate\"} 1\n"), std::string::npos) << metrics;
