@@ -273,7 +273,7 @@ TEST_F(NodeCli, ServesHealthMetricsAndStatusOnLoopback) {
   // (the camera gauges read the workers, coverage is the node's own view).
   auto settled = [](const std::string& m) {
     return m.find("villagecam_camera_state{camera=\"dead\",state=\"offline\"} 1") != std::string::npos &&
-           m.find("villagecam_coverage_ratio ") != std::string::npos;
+           m.find("\nvillagecam_coverage_ratio ") != std::string::npos;
   };
   for (const auto deadline = std::chrono::steady_clock::now() + 15s; std::chrono::steady_clock::now() < deadline;) {
     const auto res = http.Get("/metrics");
