@@ -79,7 +79,7 @@ ingest::RenderedPipeline Node::renderStream(const ingest::PipelineTemplate& tmpl
   // Frames come at the higher of the analysis and the detection rate.
   config::CameraConfig streamed = camera;
   if (camera.detection.enabled()) streamed.analysis.fps = std::max(camera.analysis.fps, camera.detection.fps);
-  return ingest::render(tmpl, ingest::templateVars(streamed, ingest));
+  return ingest::forMode(ingest::render(tmpl, ingest::templateVars(streamed, ingest)), camera.analysis.mode);
 }
 
 // What, if it changes, needs the camera's stream restarted: the pipeline,
@@ -103,11 +103,14 @@ void Node::addCamera(const config::CameraConfig& camera, ingest::RenderedPipelin
   const auto baselines_dir = config_.state_dir / "baselines";
   ViewBaselines baselines;
   try {
-    baselines = loadViewBaselines(baselines_dir, camera.id);
+    // Without decoded frames (analysis mode health) there is no view to check.
+    if (camera.analysis.mode != config::AnalysisMode::Health) baselines = loadViewBaselines(baselines_dir, camera.id);
   } catch (const std::exception& e) {
     log_->error("camera {}: {}; view checks are off until a new baseline is taken", camera.id, e.what());
   }
-  if (!baselines.commissioning) {
+  if (camera.analysis.mode == config::AnalysisMode::Health) {
+    log_->info("camera {}: analysis mode health: nothing is decoded, its view is not checked", camera.id);
+  } else if (!baselines.commissioning) {
     log_->warn("camera {}: no view baseline yet (villagecam-node baseline); its view is not checked and its "
                "areas count as covered while it is online",
                camera.id);

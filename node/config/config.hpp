@@ -26,7 +26,16 @@ struct Credentials {
   std::string password;  // secret: never logged, never published
 };
 
+// How much of a camera's stream is decoded (docs/performance.md):
+//   health     nothing: depayload and parse only (timing, bitrate, GOP, stalls)
+//   keyframes  key frames only (delta units dropped before the decoder):
+//              enough for view quality and coverage
+//   full       every frame: needed for motion and zones
+enum class AnalysisMode { Health, Keyframes, Full };
+const char* toString(AnalysisMode m);
+
 struct AnalysisConfig {
+  AnalysisMode mode = AnalysisMode::Full;
   double fps = 2.0;  // frames per second handed to analysis
   int width = 640;
   int height = 360;

@@ -54,7 +54,8 @@ const std::vector<std::string> kZoneKeys{"id",       "name",        "kind",     
                                          "min_size", "dwell",       "clear_after", "cooldown", "people_only"};
 const std::vector<std::string> kZoneKinds{"motion", "intrusion"};
 const std::vector<std::string> kScheduleKeys{"days", "from", "to"};
-const std::vector<std::string> kAnalysisKeys{"fps", "width", "height"};
+const std::vector<std::string> kAnalysisKeys{"mode", "fps", "width", "height"};
+const std::vector<std::string> kAnalysisModes{"health", "keyframes", "full"};
 const std::vector<std::string> kTransports{"auto", "tcp", "udp"};
 const std::vector<std::string> kLevels{"trace", "debug", "info", "warn", "error"};
 
@@ -484,9 +485,15 @@ class ConfigParser {
       }
       if (auto v = n["secret"]; v.IsDefined()) readSecretRef(v, childPath(path, "secret"), secrets, cam);
       if (auto v = n["enabled"]; v.IsDefined()) cam.enabled = reader_.boolean(v, childPath(path, "enabled")).value_or(true);
+      std::optional<AnalysisMode> explicit_mode;
       if (auto v = n["analysis"]; v.IsDefined() && reader_.expectMap(v, childPath(path, "analysis"))) {
         const std::string apath = childPath(path, "analysis");
         reader_.rejectUnknownKeys(v, apath, kAnalysisKeys);
+        if (auto m = v["mode"]; m.IsDefined()) {
+          if (auto i = reader_.choice(m, childPath(apath, "mode"), kAnalysisModes)) {
+            explicit_mode = static_cast<AnalysisMode>(*i);
+          }
+        }
         if (auto f = v["fps"]; f.IsDefined()) cam.analysis.fps = reader_.number(f, childPath(apath, "fps"), 0.1, 30).value_or(cam.analysis.fps);
         if (auto w = v["width"]; w.IsDefined()) cam.analysis.width = static_cast<int>(reader_.integer(w, childPath(apath, "width"), 32, 3840).value_or(cam.analysis.width));
         if (auto h = v["height"]; h.IsDefined()) cam.analysis.height = static_cast<int>(reader_.integer(h, childPath(apath, "height"), 32, 2160).value_or(cam.analysis.height));
@@ -496,7 +503,15 @@ class ConfigParser {
       }
       if (auto v = n["detection"]; v.IsDefined() && reader_.expectMap(v, childPath(path, "detection"))) {
         readDetection(v, childPath(path, "detection"), cam.detection);
+        if (cam.detection.enabled() && explicit_mode && *explicit_mode != AnalysisMode::Full) {
+          reader_.report(v.Mark(), childPath(path, "detection"),
+                         std::string("zones need every frame: set analysis.mode to full (it is ") +
+                             toString(*explicit_mode) + ")");
+        }
       }
+      // By role: a camera with zones decodes every frame; one that only
+      // watches its area needs key frames for its view checks.
+      cam.analysis.mode = explicit_mode.value_or(cam.detection.enabled() ? AnalysisMode::Full : AnalysisMode::Keyframes);
       out.push_back(std::move(cam));
     }
   }
@@ -674,6 +689,8 @@ const char* toString(Transport t) {
     default: return "auto";
   }
 }
+
+const char* toString(AnalysisMode m) { return kAnalysisModes[static_cast<size_t>(m)].c_str(); }
 
 const char* toString(ZoneKind k) { return kZoneKinds[static_cast<size_t>(k)].c_str(); }
 

@@ -1,5 +1,7 @@
 #include "ingest/pipeline_template.hpp"
 
+#include <cctype>
+
 #include <cmath>
 #include <fstream>
 #include <numeric>
@@ -107,6 +109,28 @@ RenderedPipeline render(const PipelineTemplate& tmpl, const TemplateVars& vars) 
     out.decoders[codec] = fill(body, vars, tmpl.name + " [" + codec + "]");
   }
   return out;
+}
+
+RenderedPipeline forMode(RenderedPipeline r, config::AnalysisMode mode) {
+  if (mode == config::AnalysisMode::Full) return r;
+  for (auto& [codec, chain] : r.decoders) {
+    // The parser element ends where the next " ! " after "name=parse" begins.
+    const auto named = chain.find("name=parse");
+    const auto bang = named == std::string::npos ? std::string::npos : chain.find('!', named);
+    if (bang == std::string::npos) {
+      throw TemplateError("[" + codec + "]: no element named parse followed by the decoder; analysis mode " +
+                          config::toString(mode) + " needs one");
+    }
+    std::string head = chain.substr(0, bang);
+    while (!head.empty() && std::isspace(static_cast<unsigned char>(head.back()))) head.pop_back();
+    if (mode == config::AnalysisMode::Keyframes) {
+      chain = head + " ! identity drop-buffer-flags=delta-unit ! " + chain.substr(bang + 1);
+    } else {
+      chain = head;
+    }
+  }
+  if (mode == config::AnalysisMode::Health) r.output = "fakesink sync=false async=false";
+  return r;
 }
 
 std::string protocolsFor(config::Transport transport) {

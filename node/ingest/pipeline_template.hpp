@@ -53,6 +53,13 @@ std::filesystem::path pipelinesDir(const std::filesystem::path& configured);
 // Loads <dir>/<name>.pipeline (or `name` itself if it is a path to a file).
 PipelineTemplate loadTemplate(const std::filesystem::path& dir, const std::string& name);
 
+// The pipeline for an analysis mode, from one rendered for full decoding:
+// keyframes puts `identity drop-buffer-flags=delta-unit` right after the
+// element named "parse"; health ends each chain at the parser (into a
+// fakesink) and drops [output]. Throws TemplateError if a codec section has
+// no "name=parse" element followed by the decoder.
+RenderedPipeline forMode(RenderedPipeline rendered, config::AnalysisMode mode);
+
 // rtspsrc's protocols value for a transport setting.
 std::string protocolsFor(config::Transport transport);
 

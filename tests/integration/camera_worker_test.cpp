@@ -41,7 +41,7 @@ config::CameraConfig cameraAt(const std::string& id, const std::string& url) {
   c.url = *parsed.url;
   if (!c.url.username.empty()) c.credentials = config::Credentials{c.url.username, c.url.password};
   c.transport = config::Transport::Tcp;
-  c.analysis = {5, 320, 180};
+  c.analysis = {config::AnalysisMode::Full, 5, 320, 180};
   return c;
 }
 
@@ -50,7 +50,8 @@ class WatchedWorker {
  public:
   WatchedWorker(config::CameraConfig camera, const config::IngestConfig& ingest = fastIngest())
       : worker_(camera, ingest,
-                render(loadTemplate(testing::pipelinesSourceDir(), "software"), templateVars(camera, ingest)),
+                forMode(render(loadTemplate(testing::pipelinesSourceDir(), "software"), templateVars(camera, ingest)),
+                        camera.analysis.mode),
                 clock_) {
     worker_.onStateChange([this](const CameraHealth& h) {
       {
@@ -245,6 +246,34 @@ TEST(CameraWorker, AWorkerHungInItsFrameHandlerStopsItsHeartbeatAndOnlyItsOwn) {
   EXPECT_EQ(stale, std::vector<std::string>{"camera a"});
   release.set_value();
   hung.stop();
+}
+
+// Analysis modes: keyframes decodes only the key frames (the test cameras
+// send one every 2 s, 20 frames), health decodes nothing; both still see every
+// frame arrive, so timing and stall detection work as in full.
+TEST(CameraWorker, KeyframesModeDecodesOnlyKeyFramesAndHealthModeNothing) {
+  TestCameras cams({CameraSpec{.name = "key"}, CameraSpec{.name = "health"}});
+  auto key = cameraAt("key", cams.url("key"));
+  key.analysis = {config::AnalysisMode::Keyframes, 30, 320, 180};
+  auto health = cameraAt("health", cams.url("health"));
+  health.analysis.mode = config::AnalysisMode::Health;
+  WatchedWorker k(key), h(health);
+  ASSERT_TRUE(k.waitFor(CameraState::Online, 20s));
+  ASSERT_TRUE(h.waitFor(CameraState::Online, 20s));
+  // Observe until both have received more than two GOPs (45 frames at 10 fps).
+  CameraHealth kh, hh;
+  for (const auto deadline = Clock::now() + 15s; Clock::now() < deadline; std::this_thread::sleep_for(50ms)) {
+    kh = k.worker().health();
+    hh = h.worker().health();
+    if (kh.frames_received > 45 && hh.frames_received > 45) break;
+  }
+  EXPECT_GE(kh.frames_decoded, 2u) << "key frames were decoded";
+  EXPECT_LE(kh.frames_decoded * 10, kh.frames_received) << kh.frames_decoded << " of " << kh.frames_received;
+  EXPECT_GT(kh.keyframe_interval_s, 1.5);
+  EXPECT_EQ(hh.frames_decoded, 0u);
+  EXPECT_GT(hh.frames_received, 45u);
+  EXPECT_GT(hh.keyframe_interval_s, 1.5);
+  EXPECT_EQ(hh.state, CameraState::Online);
 }
 
 }  // namespace

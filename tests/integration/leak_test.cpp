@@ -101,7 +101,7 @@ class Flapping : public ::testing::Test {
     cam.id = "flap";
     cam.url = *config::parseRtspUrl(url).url;
     cam.transport = config::Transport::Tcp;
-    cam.analysis = {5, 160, 90};
+    cam.analysis = {config::AnalysisMode::Full, 5, 160, 90};
     config::IngestConfig ingest;
     ingest.stall_timeout = config::Seconds(2);
     ingest.connect_timeout = config::Seconds(4);

@@ -114,7 +114,10 @@ class CoverageNode : public MqttNode {
  protected:
   void SetUp() override {
     cams_ = std::make_unique<TestCameras>(std::vector<CameraSpec>{CameraSpec{.name = "gate"}});
-    config_ = writeConfig(brokerYaml(broker_), "  - {id: gate, name: East gate, rtsp_url: \"" + cams_->url("gate") + "\"}\n");
+    // Every frame decoded: the promise is hysteresis + 2 s, and a key-frame
+    // camera (the default without zones) adds up to one key-frame interval.
+    config_ = writeConfig(brokerYaml(broker_), "  - {id: gate, name: East gate, rtsp_url: \"" + cams_->url("gate") +
+                                                   "\", analysis: {mode: full}}\n");
     std::ofstream(config_, std::ios::app)
         << "view_quality: {check_interval: 0.5s, raise_after: 2s, clear_after: 2s}\n"
         << "areas:\n  - {id: east-entrance, name: East entrance, kind: entrance, weight: 2, cameras: [gate]}\n";

@@ -198,6 +198,13 @@ cameras:
               "sat,sun or mon,wed-fri, got 'weekdays'",
               "config.yaml:9:45: cameras[0].detection.zones[0].schedule[0].from: expected a time of day such as 19:00, "
               "got '7pm'"}},
+        Case{"a camera with zones in key-frame mode, and an unknown mode",
+             "node: {id: v1}\ncameras:\n  - id: a\n    rtsp_url: rtsp://h/p\n    analysis: {mode: keyframes}\n"
+             "    detection:\n      zones: [{id: z, kind: motion, polygon: [[0, 0], [1, 0], [1, 1]]}]\n"
+             "  - id: b\n    rtsp_url: rtsp://h/q\n    analysis: {mode: decode}\n",
+             {"config.yaml:7:7: cameras[0].detection: zones need every frame: set analysis.mode to full (it is "
+              "keyframes)",
+              "config.yaml:10:22: cameras[1].analysis.mode: expected one of health, keyframes, full, got 'decode'"}},
         Case{"empty file", "", {"config.yaml: the file is empty; see config/villagecam.example.yaml"}},
         Case{"several problems are all reported, in file order",
              "node:\n  id: v1\nstate_dri: /x\ncameras:\n  - id: a\n    rtsp_url: rtsp://h/p\n    enabled: "
@@ -289,6 +296,9 @@ TEST_F(SecretsFile, TheShippedExampleConfigIsValid) {
   EXPECT_EQ(cfg.mqtt.outbox_max_bytes, 16u << 20);
   EXPECT_EQ(cfg.alerts.language, Language::ZhCN);
   ASSERT_EQ(cfg.cameras.size(), 3u);
+  EXPECT_EQ(cfg.cameras[0].analysis.mode, AnalysisMode::Keyframes);
+  EXPECT_EQ(cfg.cameras[1].analysis.mode, AnalysisMode::Keyframes);  // by role: no zones
+  EXPECT_EQ(cfg.cameras[2].analysis.mode, AnalysisMode::Full);       // by role: zones
   ASSERT_EQ(cfg.cameras[2].detection.zones.size(), 1u);
   const auto& bank = cfg.cameras[2].detection.zones[0];
   EXPECT_EQ(bank.kind, ZoneKind::Intrusion);

@@ -59,7 +59,7 @@ TEST(PipelineTemplate, StructuralMistakesAreRejected) {
 TEST(PipelineTemplate, VarsForACamera) {
   config::CameraConfig cam;
   cam.transport = config::Transport::Udp;
-  cam.analysis = {2.5, 320, 180};
+  cam.analysis = {config::AnalysisMode::Full, 2.5, 320, 180};
   config::IngestConfig ingest;
   const auto v = templateVars(cam, ingest);
   EXPECT_EQ(v.at("protocols"), "udp");
@@ -79,6 +79,24 @@ TEST_P(ShippedTemplates, ParseAndRender) {
   EXPECT_TRUE(r.chainFor("h264").has_value());
   EXPECT_TRUE(r.chainFor("h265").has_value());
   EXPECT_EQ(r.source.find("{{"), std::string::npos);
+  // Every shipped template supports every analysis mode.
+  EXPECT_NO_THROW(forMode(r, config::AnalysisMode::Keyframes));
+  EXPECT_NO_THROW(forMode(r, config::AnalysisMode::Health));
+}
+
+TEST(PipelineTemplate, AnalysisModesCutTheChainAtTheParser) {
+  RenderedPipeline r;
+  r.decoders["h264"] = "rtph264depay ! h264parse name=parse ! avdec_h264 max-threads=1";
+  r.output = "videoconvert ! appsink name=sink";
+  EXPECT_EQ(*forMode(r, config::AnalysisMode::Full).chainFor("h264"),
+            "rtph264depay ! h264parse name=parse ! avdec_h264 max-threads=1 ! videoconvert ! appsink name=sink");
+  EXPECT_EQ(*forMode(r, config::AnalysisMode::Keyframes).chainFor("h264"),
+            "rtph264depay ! h264parse name=parse ! identity drop-buffer-flags=delta-unit !  avdec_h264 max-threads=1 ! "
+            "videoconvert ! appsink name=sink");
+  EXPECT_EQ(*forMode(r, config::AnalysisMode::Health).chainFor("h264"),
+            "rtph264depay ! h264parse name=parse ! fakesink sync=false async=false");
+  r.decoders["h264"] = "rtph264depay ! h264parse ! avdec_h264";
+  EXPECT_THROW(forMode(r, config::AnalysisMode::Keyframes), TemplateError);
 }
 
 INSTANTIATE_TEST_SUITE_P(All, ShippedTemplates,
@@ -98,7 +116,7 @@ TEST_P(SoftwareChain, DecodesToTheAnalysisSize) {
     GTEST_SKIP() << element << " is not installed (gstreamer1.0-plugins-ugly / -bad)";
   }
   config::CameraConfig cam;
-  cam.analysis = {10, 320, 180};
+  cam.analysis = {config::AnalysisMode::Full, 10, 320, 180};
   const auto r = render(loadTemplate(VILLAGECAM_SOURCE_DIR "/pipelines", "software"),
                         templateVars(cam, config::IngestConfig{}));
   const std::string description = std::string("videotestsrc num-buffers=30 pattern=ball ! "
