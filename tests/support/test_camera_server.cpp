@@ -3,7 +3,12 @@
 //
 //   villagecam-test-cameras [--port N] [--auth-port N] --camera SPEC [--camera SPEC ...]
 //                           [--hang-port] [--garbage-port]
-//   SPEC: NAME[,codec=h264|h265|mjpeg][,user=U,password=P][,size=WxH][,fps=N]
+//   SPEC: NAME[,codec=h264|h265|mjpeg][,user=U,password=P][,size=WxH][,fps=N][,file=PATH]
+//
+// A camera with file=PATH serves that H.264 or H.265 elementary stream
+// (Annex B, as codec= says), looped, at its frame rate, without encoding it
+// again: real footage, and many cameras cost the server almost nothing
+// (bench/node_bench uses it). cap, enter and leave need a synthetic camera.
 //
 // Cameras with a user and password are served on the auth port, the others on
 // the RTSP port. Prints one line
@@ -24,16 +29,21 @@
 // A hang port accepts TCP connections and never answers; a garbage port
 // answers every connection with random bytes.
 #include <arpa/inet.h>
+#include <gst/app/gstappsink.h>
+#include <gst/app/gstappsrc.h>
 #include <gst/gst.h>
 #include <gst/rtsp-server/rtsp-server.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <chrono>
+#include <condition_variable>
 #include <cstdio>
 #include <cstring>
 #include <iostream>
 #include <map>
+#include <memory>
 #include <mutex>
 #include <random>
 #include <sstream>
@@ -51,6 +61,110 @@ struct CameraSpec {
   int width = 640;
   int height = 360;
   int fps = 10;
+  std::string file;  // a pre-encoded elementary stream to loop instead of encoding
+};
+
+[[noreturn]] void die(const std::string& message) {
+  std::cerr << "villagecam-test-cameras: " << message << std::endl;
+  std::exit(2);
+}
+
+// A looped clip: its access units (each key frame preceded by its parameter
+// sets, so a client may join at any key frame) and their rate.
+struct Clip {
+  std::vector<GstBuffer*> units;  // owned for the life of the process
+  GstCaps* caps = nullptr;
+  GstClockTime frame_duration = 0;
+};
+
+std::map<std::string, Clip> g_clips;  // by file and codec
+
+const Clip& loadClip(const CameraSpec& spec) {
+  const std::string key = spec.codec + ":" + spec.file;
+  if (auto it = g_clips.find(key); it != g_clips.end()) return it->second;
+  const std::string parser = spec.codec == "h264" ? "h264parse" : "h265parse";
+  const std::string caps = spec.codec == "h264" ? "video/x-h264" : "video/x-h265";
+  GError* error = nullptr;
+  gchar* location = g_strescape(spec.file.c_str(), nullptr);
+  const std::string line = "filesrc location=\"" + std::string(location) + "\" ! " + parser +
+                           " config-interval=-1 ! " + caps +
+                           ",stream-format=byte-stream,alignment=au ! appsink name=sink sync=false";
+  g_free(location);
+  GstElement* pipeline = gst_parse_launch(line.c_str(), &error);
+  if (!pipeline) die("cannot read " + spec.file + ": " + (error ? error->message : "?"));
+  GstElement* sink = gst_bin_get_by_name(GST_BIN(pipeline), "sink");
+  gst_element_set_state(pipeline, GST_STATE_PLAYING);
+  Clip clip;
+  while (GstSample* sample = gst_app_sink_pull_sample(GST_APP_SINK(sink))) {
+    if (!clip.caps) clip.caps = gst_caps_copy(gst_sample_get_caps(sample));
+    clip.units.push_back(gst_buffer_ref(gst_sample_get_buffer(sample)));
+    gst_sample_unref(sample);
+  }
+  GstBus* bus = gst_element_get_bus(pipeline);
+  if (GstMessage* m = gst_bus_pop_filtered(bus, GST_MESSAGE_ERROR)) {
+    GError* e = nullptr;
+    gst_message_parse_error(m, &e, nullptr);
+    die("cannot read " + spec.file + ": " + (e ? e->message : "?"));
+  }
+  gst_object_unref(bus);
+  gst_element_set_state(pipeline, GST_STATE_NULL);
+  gst_object_unref(sink);
+  gst_object_unref(pipeline);
+  if (clip.units.empty()) die(spec.file + ": no " + spec.codec + " frames in it");
+  gint num = 0, den = 1;
+  gst_structure_get_fraction(gst_caps_get_structure(clip.caps, 0), "framerate", &num, &den);
+  if (num <= 0) num = spec.fps, den = 1;
+  clip.frame_duration = gst_util_uint64_scale_int(GST_SECOND, den, num);
+  return g_clips.emplace(key, std::move(clip)).first->second;
+}
+
+// Plays a clip into one media's appsrc at the clip's rate, stamped with the
+// pipeline's running time, like a live camera: frames made before the media
+// plays are not sent; a new media starts at the clip's first key frame.
+class ClipFeeder {
+ public:
+  ClipFeeder(const Clip& clip, GstElement* appsrc) : clip_(clip), appsrc_(GST_ELEMENT(gst_object_ref(appsrc))) {
+    gst_app_src_set_caps(GST_APP_SRC(appsrc_), clip_.caps);
+    thread_ = std::thread([this] { run(); });
+  }
+  ~ClipFeeder() {
+    {
+      std::lock_guard lock(mutex_);
+      stopping_ = true;
+    }
+    wake_.notify_all();
+    thread_.join();
+    gst_object_unref(appsrc_);
+  }
+  ClipFeeder(const ClipFeeder&) = delete;
+  ClipFeeder& operator=(const ClipFeeder&) = delete;
+
+ private:
+  void run() {
+    const auto period = std::chrono::nanoseconds(clip_.frame_duration);
+    auto next = std::chrono::steady_clock::now();
+    std::size_t index = 0;
+    std::unique_lock lock(mutex_);
+    while (!wake_.wait_until(lock, next, [this] { return stopping_; })) {
+      next += period;
+      GstClock* clock = gst_element_get_clock(appsrc_);
+      if (!clock) continue;  // not playing yet: this frame is not seen by anyone
+      const GstClockTime now = gst_clock_get_time(clock) - gst_element_get_base_time(appsrc_);
+      gst_object_unref(clock);
+      GstBuffer* unit = gst_buffer_copy(clip_.units[index]);  // shares the memory, own timestamps
+      GST_BUFFER_PTS(unit) = GST_BUFFER_DTS(unit) = now;
+      GST_BUFFER_DURATION(unit) = clip_.frame_duration;
+      index = (index + 1) % clip_.units.size();
+      gst_app_src_push_buffer(GST_APP_SRC(appsrc_), unit);
+    }
+  }
+
+  const Clip& clip_;
+  GstElement* appsrc_;
+  std::mutex mutex_;
+  std::condition_variable wake_;
+  bool stopping_ = false;
+  std::thread thread_;
 };
 
 struct Camera {
@@ -59,6 +173,7 @@ struct Camera {
   bool capped = false;  // lens cap on: a black picture
   bool intruder = false;  // something moving in the lower right
   std::vector<GstRTSPMedia*> media;  // borrowed: dropped on "unprepared"
+  std::map<GstRTSPMedia*, std::unique_ptr<ClipFeeder>> feeders;  // file cameras: one per media
 };
 
 // Cameras with credentials are served by a second server whose auth has no
@@ -77,10 +192,6 @@ struct Server {
 
 Server g_server;
 
-[[noreturn]] void die(const std::string& message) {
-  std::cerr << "villagecam-test-cameras: " << message << std::endl;
-  std::exit(2);
-}
 
 CameraSpec parseSpec(const std::string& text) {
   CameraSpec spec;
@@ -102,15 +213,25 @@ CameraSpec parseSpec(const std::string& text) {
       if (std::sscanf(value.c_str(), "%dx%d", &spec.width, &spec.height) != 2) die("bad size " + value);
     } else if (key == "fps") {
       spec.fps = std::stoi(value);
+    } else if (key == "file") {
+      spec.file = value;
     } else {
       die("unknown camera option '" + key + "'");
     }
   }
   if (spec.codec != "h264" && spec.codec != "h265" && spec.codec != "mjpeg") die("unknown codec " + spec.codec);
+  if (!spec.file.empty() && spec.codec == "mjpeg") die("file= takes an H.264 or H.265 elementary stream");
   return spec;
 }
 
+std::string fileLaunchLine(const CameraSpec& s) {
+  const std::string pay = s.codec == "h264" ? "rtph264pay" : "rtph265pay";
+  return "( appsrc name=src is-live=true format=time ! valve name=valve drop=false ! " + pay +
+         " name=pay0 pt=96 config-interval=-1 )";
+}
+
 std::string launchLine(const CameraSpec& s) {
+  if (!s.file.empty()) return fileLaunchLine(s);
   std::ostringstream out;
   // A textured scene (colour bars) with sensor-like noise and a ball moving
   // in the upper left corner: live content that view-quality checks can
@@ -169,11 +290,19 @@ void setValves(Camera& cam) {
 void onMediaUnprepared(GstRTSPMedia* media, gpointer name) {
   auto& cam = g_server.cameras[static_cast<const char*>(name)];
   std::erase(cam.media, media);
+  cam.feeders.erase(media);
 }
 
 void onMediaConfigure(GstRTSPMediaFactory*, GstRTSPMedia* media, gpointer name) {
   auto& cam = g_server.cameras[static_cast<const char*>(name)];
   cam.media.push_back(media);
+  if (!cam.spec.file.empty()) {
+    GstElement* bin = gst_rtsp_media_get_element(media);
+    GstElement* src = gst_bin_get_by_name(GST_BIN(bin), "src");
+    cam.feeders[media] = std::make_unique<ClipFeeder>(loadClip(cam.spec), src);
+    gst_object_unref(src);
+    gst_object_unref(bin);
+  }
   g_signal_connect(media, "unprepared", G_CALLBACK(onMediaUnprepared), name);
   setValves(cam);
 }
@@ -367,7 +496,10 @@ int main(int argc, char** argv) {
     gst_rtsp_token_unref(token);
   }
   g_object_unref(auth);
-  for (auto& [name, cam] : g_server.cameras) mount(cam);
+  for (auto& [name, cam] : g_server.cameras) {
+    if (!cam.spec.file.empty()) loadClip(cam.spec);  // a bad file is named before READY
+    mount(cam);
+  }
 
   if (gst_rtsp_server_attach(g_server.server, nullptr) == 0) die("cannot listen on 127.0.0.1:" + std::to_string(port));
   if (gst_rtsp_server_attach(g_server.auth_server, nullptr) == 0) die("cannot listen for the auth server");

@@ -28,6 +28,7 @@ void TestCameras::launch() {
     std::ostringstream spec;
     spec << c.name << ",codec=" << c.codec << ",size=" << c.width << "x" << c.height << ",fps=" << c.fps;
     if (!c.user.empty()) spec << ",user=" << c.user << ",password=" << c.password;
+    if (!c.file.empty()) spec << ",file=" << c.file;
     argv.insert(argv.end(), {"--camera", spec.str()});
   }
   if (hang_ && !hang_port_) argv.push_back("--hang-port");

@@ -21,6 +21,7 @@ struct CameraSpec {
   int width = 640;
   int height = 360;
   int fps = 10;
+  std::string file = "";  // an H.264/H.265 elementary stream to loop instead of a synthetic scene
 };
 
 class TestCameras {
