@@ -59,7 +59,7 @@ struct ZoneConfig {
   Polygon polygon;
   WeeklySchedule schedule;        // empty: always watched
   double min_size = 0.002;        // share of the picture an object must cover
-  Seconds dwell{2};               // an object must stay this long (motion zones: 0.4 s)
+  Seconds dwell{2};               // an object must stay this long (motion zones: 0.2 s, two frames at the default rate)
   Seconds clear_after{5};         // the zone must be clear this long to end the event
   Seconds cooldown{30};           // after an end, no new start this soon
   bool people_only = false;       // confirm with the HOG people detector
@@ -92,7 +92,7 @@ struct IngestConfig {
   std::string pipeline = "software";     // template name under pipelines_dir
   std::filesystem::path pipelines_dir;   // empty: the installed or source default
   Seconds connect_timeout{10};
-  Seconds stall_timeout{5};
+  Seconds stall_timeout{3};  // peers take 15 to 90 s; 3 s never fires on a healthy stream (bench/node_bench)
   Seconds backoff_initial{1};
   Seconds backoff_max{30};
   Seconds unauthorized_retry{120};

@@ -619,7 +619,7 @@ class ConfigParser {
         if (auto x = reader_.required(z, p, "kind")) {
           if (auto k = reader_.choice(*x, childPath(p, "kind"), kZoneKinds)) zone.kind = static_cast<ZoneKind>(*k);
         }
-        if (zone.kind == ZoneKind::Motion) zone.dwell = Seconds(0.4);
+        if (zone.kind == ZoneKind::Motion) zone.dwell = Seconds(0.2);
         if (auto x = reader_.required(z, p, "polygon")) {
           if (auto poly = readPolygon(*x, childPath(p, "polygon"))) zone.polygon = std::move(*poly);
         }

@@ -15,7 +15,7 @@ namespace villagecam::ingest {
 
 struct SupervisorPolicy {
   Duration connect_timeout = std::chrono::seconds(10);  // start → first frame
-  Duration stall_timeout = std::chrono::seconds(5);     // frame → frame while online
+  Duration stall_timeout = std::chrono::seconds(3);     // frame → frame while online
   Duration backoff_initial = std::chrono::seconds(1);
   Duration backoff_max = std::chrono::seconds(30);
   Duration unauthorized_retry = std::chrono::seconds(120);
