@@ -23,8 +23,19 @@ bool contains(const Polygon& polygon, cv::Point2d p) {
   return inside;
 }
 
+// Three Gaussians a pixel rather than OpenCV's five: an outdoor grey scene
+// (road, wall, foliage, a lamp going on and off) needs no more, and each one
+// less saves 230 KB of model and a fifth of the per-pixel work at 320x180.
+namespace {
+cv::Ptr<cv::BackgroundSubtractorMOG2> newModel(const MotionConfig& config) {
+  auto model = cv::createBackgroundSubtractorMOG2(config.history, config.var_threshold, /*detectShadows=*/false);
+  model->setNMixtures(3);
+  return model;
+}
+}  // namespace
+
 MotionDetector::MotionDetector(MotionConfig config) : config_(std::move(config)) {
-  model_ = cv::createBackgroundSubtractorMOG2(config_.history, config_.var_threshold, /*detectShadows=*/false);
+  model_ = newModel(config_);
   open_kernel_ = cv::getStructuringElement(cv::MORPH_ELLIPSE, {3, 3});
   close_kernel_ = cv::getStructuringElement(cv::MORPH_ELLIPSE, {7, 7});
   buildMask();
@@ -36,7 +47,7 @@ void MotionDetector::reconfigure(const MotionConfig& config) {
   model_->setHistory(config_.history);
   model_->setVarThreshold(config_.var_threshold);
   if (resized) {
-    model_ = cv::createBackgroundSubtractorMOG2(config_.history, config_.var_threshold, false);
+    model_ = newModel(config_);
     frames_ = 0;
     mean_level_ = last_mean_ = -1;
   }

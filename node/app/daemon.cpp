@@ -4,6 +4,7 @@
 
 #include <cerrno>
 #include <ctime>
+#include <opencv2/core/utility.hpp>
 
 #include "app/http_endpoint.hpp"
 #include "app/liveness.hpp"
@@ -53,6 +54,10 @@ void blockTerminationSignals() {
 
 int runDaemon(const config::Config& config) {
   auto log = logger("node");
+  // Each camera's analysis runs on its own worker thread; OpenCV's own pool
+  // on top of that only adds hand-offs and spinning (CPU seconds, not speed,
+  // is what an edge box runs out of). bench/node_bench measures the node so.
+  cv::setNumThreads(1);
   SystemClock clock;
   std::unique_ptr<Node> node;
   try {
