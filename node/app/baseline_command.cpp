@@ -5,6 +5,7 @@
 #include "analysis/baseline_store.hpp"
 #include "analysis/view_quality.hpp"
 #include "ingest/camera_pipeline.hpp"
+#include "ingest/frame_scaler.hpp"
 #include "ingest/frame_view.hpp"
 #include "ingest/pipeline_template.hpp"
 #include "ingest/tcp_diagnosis.hpp"
@@ -29,6 +30,7 @@ BaselineResult takeBaseline(const config::Config& config, const config::CameraCo
     ingest::CameraPipeline pipeline(rendered, cam.url, cam.credentials, mailbox, counters);
     pipeline.play();
     std::vector<cv::Mat> collected;
+    ingest::FrameScaler scaler(cv::Size(cam.analysis.width, cam.analysis.height));
     const auto deadline = steady_clock::now() + duration_cast<steady_clock::duration>(
                                                     duration<double>(seconds * 2 + config.ingest.connect_timeout.count()));
     while (static_cast<int>(collected.size()) < frames && steady_clock::now() < deadline) {
@@ -39,7 +41,7 @@ BaselineResult takeBaseline(const config::Config& config, const config::CameraCo
       }
       if (batch.frame) {
         ingest::FrameView view(*batch.frame);
-        if (view.ok()) collected.push_back(view.mat().clone());
+        if (view.ok()) collected.push_back(scaler.analysisFrame(view).clone());
       }
     }
     if (static_cast<int>(collected.size()) < frames) {

@@ -13,6 +13,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "ingest/frame_scaler.hpp"
 #include "ingest/frame_view.hpp"
 #include "ingest/pipeline_template.hpp"
 #include "mqtt/payloads.hpp"
@@ -129,15 +130,17 @@ void Node::addCamera(const config::CameraConfig& camera, ingest::RenderedPipelin
   if (camera.detection.enabled()) {
     detector = std::make_unique<DetectionMonitor>(camera.detection, config_.snapshots.jpeg_quality);
   }
-  worker->onFrame([this, worker, m = monitor.get(), d = detector.get()](const GstSample& sample) {
+  auto scaler = std::make_shared<ingest::FrameScaler>(cv::Size(camera.analysis.width, camera.analysis.height));
+  worker->onFrame([this, worker, scaler, m = monitor.get(), d = detector.get()](const GstSample& sample) {
     ingest::FrameView view(sample);  // on the camera's worker thread, never a GStreamer one
     if (!view.ok()) return;
+    const cv::Mat& frame = scaler->analysisFrame(view);
     if (d) {
-      for (auto& e : d->onFrame(view.mat(), clock_.steady(), clock_.wall())) {
+      for (auto& e : d->onFrame(frame, clock_.steady(), clock_.wall())) {
         post(DetectionNote{worker->camera().id, worker->camera().name, std::move(e)});
       }
     }
-    if (!m->onFrame(view.mat(), clock_.steady(), clock_.wall())) return;
+    if (!m->onFrame(frame, clock_.steady(), clock_.wall())) return;
     const auto state = m->state();
     std::string issues;
     for (auto i : state.raised) issues += std::string(issues.empty() ? "" : ", ") + analysis::toString(i);

@@ -7,6 +7,7 @@
 
 #include "ingest/camera_pipeline.hpp"
 #include "ingest/tcp_diagnosis.hpp"
+#include "ingest/frame_scaler.hpp"
 #include "ingest/frame_view.hpp"
 #include "ingest/pipeline_template.hpp"
 
@@ -106,7 +107,8 @@ ProbeResult probeCamera(const ProbeOptions& options) {
   if (gop > 0 && result.fps > 0) result.keyframe_interval_s = static_cast<double>(gop) / result.fps;
   if (options.snapshot && latest) {
     ingest::FrameView view(*latest);
-    if (!view.ok() || !cv::imwrite(options.snapshot->string(), view.mat())) {
+    ingest::FrameScaler full_size;  // the installer's snapshot: the camera's own resolution
+    if (!view.ok() || !cv::imwrite(options.snapshot->string(), full_size.analysisFrame(view))) {
       result.ok = false;
       result.error = "video is fine but the snapshot could not be written to '" + options.snapshot->string() + "'";
       return result;

@@ -1,9 +1,10 @@
-// A decoded GStreamer frame seen as a cv::Mat without copying. The Mat is
-// valid only while the FrameView lives.
+// A decoded GStreamer frame seen as cv::Mat headers without copying. The
+// headers are valid only while the FrameView lives.
 #pragma once
 
 #include <gst/gst.h>
 
+#include <array>
 #include <opencv2/core.hpp>
 
 #include "ingest/gst_ptr.hpp"
@@ -12,17 +13,26 @@ namespace villagecam::ingest {
 
 class FrameView {
  public:
-  // Supports BGR and GRAY8 samples; ok() is false for anything else.
+  enum class Layout { None, Bgr, Grey, I420 };
+
+  // Supports BGR, GRAY8 and I420 samples; ok() is false for anything else.
   explicit FrameView(const GstSample& sample);
   FrameView(const FrameView&) = delete;
   FrameView& operator=(const FrameView&) = delete;
 
-  bool ok() const { return !mat_.empty(); }
-  const cv::Mat& mat() const { return mat_; }
+  bool ok() const { return layout_ != Layout::None; }
+  Layout layout() const { return layout_; }
+  cv::Size size() const { return size_; }
+  // BGR and GRAY8: the picture. I420: the luma plane (a grey picture).
+  const cv::Mat& mat() const { return planes_[0]; }
+  // I420 only: 0 luma, 1 and 2 the half-size chroma planes (U, V).
+  const cv::Mat& plane(int i) const { return planes_[static_cast<size_t>(i)]; }
 
  private:
   gst::MappedBuffer mapped_;
-  cv::Mat mat_;
+  Layout layout_ = Layout::None;
+  cv::Size size_;
+  std::array<cv::Mat, 3> planes_;
 };
 
 }  // namespace villagecam::ingest

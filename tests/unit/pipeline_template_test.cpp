@@ -4,6 +4,7 @@
 
 #include <filesystem>
 
+#include "ingest/frame_scaler.hpp"
 #include "ingest/frame_view.hpp"
 #include "ingest/gst_ptr.hpp"
 #include "ingest/pipeline_template.hpp"
@@ -103,7 +104,8 @@ INSTANTIATE_TEST_SUITE_P(All, ShippedTemplates,
                          ::testing::Values("software", "vaapi", "v4l2-rpi", "jetson", "rockchip"));
 
 // Smoke test: the software template's H.264 and H.265 chains decode an encoded
-// videotestsrc stream into frames of the analysis size and format.
+// videotestsrc stream into the decoder's own I420 pictures, which the
+// FrameScaler brings to the analysis size and format.
 class SoftwareChain : public ::testing::TestWithParam<std::string> {};
 
 TEST_P(SoftwareChain, DecodesToTheAnalysisSize) {
@@ -131,12 +133,16 @@ TEST_P(SoftwareChain, DecodesToTheAnalysisSize) {
   gst::ElementPtr sink(gst_bin_get_by_name(GST_BIN(pipeline.get()), "sink"));
   ASSERT_NE(gst_element_set_state(pipeline.get(), GST_STATE_PLAYING), GST_STATE_CHANGE_FAILURE);
   int frames = 0;
+  FrameScaler scaler({320, 180});
   while (gst::SamplePtr sample{gst_app_sink_try_pull_sample(GST_APP_SINK(sink.get()), 10 * GST_SECOND)}) {
     FrameView view(*sample);
     ASSERT_TRUE(view.ok());
-    EXPECT_EQ(view.mat().cols, 320);
-    EXPECT_EQ(view.mat().rows, 180);
-    EXPECT_EQ(view.mat().channels(), 3);
+    EXPECT_EQ(view.layout(), FrameView::Layout::I420);
+    EXPECT_EQ(view.size(), cv::Size(640, 360));
+    const cv::Mat& frame = scaler.analysisFrame(view);
+    EXPECT_EQ(frame.cols, 320);
+    EXPECT_EQ(frame.rows, 180);
+    EXPECT_EQ(frame.channels(), 3);
     ++frames;
   }
   gst_element_set_state(pipeline.get(), GST_STATE_NULL);
