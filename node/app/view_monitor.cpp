@@ -54,7 +54,9 @@ void ViewMonitor::restore(const std::vector<analysis::ViewIssue>& raised, Steady
 }
 
 bool ViewMonitor::onFrame(const cv::Mat& frame, SteadyTime now, WallTime wall) {
-  if (!current_ || now < next_check_) return false;
+  // A quarter interval of slack: frames arriving at the check rate itself,
+  // a little early, must not slip to every other frame.
+  if (!current_ || now + interval_ / 4 < next_check_) return false;
   next_check_ = now + interval_;
   const auto verdict = analysis::assess(frame, previous_raw_, current_->baseline, thresholds_);
   previous_raw_ = analysis::rawSmallGrey(frame).clone();
