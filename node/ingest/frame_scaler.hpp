@@ -2,8 +2,8 @@
 // thread. The software pipeline hands over the decoder's own I420 picture
 // untouched (no GStreamer scaling or conversion); the scaler resizes its three
 // planes with OpenCV's area filter and converts the small result once. At
-// 720p to 640x360 this costs about a sixth of videoscale + videoconvert on
-// the same frame (docs/performance.md). Its buffers are reused: no heap
+// 720p to 640x360 this costs 0.2 ms where videoscale + videoconvert take
+// 3.9 ms on the same machine (docs/performance.md). Its buffers are reused: no heap
 // allocation per frame once the sizes are known.
 #pragma once
 
