@@ -12,6 +12,8 @@
 #include "app/liveness.hpp"
 #include "ingest/camera_worker.hpp"
 #include "ingest/pipeline_template.hpp"
+#include "mosquitto.hpp"
+#include "scratch_dir.hpp"
 #include "test_cameras.hpp"
 
 namespace villagecam::ingest {
@@ -274,6 +276,33 @@ TEST(CameraWorker, KeyframesModeDecodesOnlyKeyFramesAndHealthModeNothing) {
   EXPECT_GT(hh.frames_received, 45u);
   EXPECT_GT(hh.keyframe_interval_s, 1.5);
   EXPECT_EQ(hh.state, CameraState::Online);
+}
+
+// The test camera server's file cameras, through which bench/node_bench
+// serves real footage: a pre-encoded clip loops at its own frame rate, with
+// its key frames, and decodes.
+TEST(CameraWorker, AFileCameraLoopsItsClipAtItsOwnRate) {
+  testing::ScratchDir dir("file-camera");
+  const auto clip = dir / "clip.h264";  // 2 s at 25 fps, a key frame every second
+  const auto [code, out] = testing::runCommand(
+      {"/usr/bin/gst-launch-1.0", "-q", "videotestsrc", "num-buffers=50", "pattern=ball", "!",
+       "video/x-raw,width=320,height=180,framerate=25/1", "!", "x264enc", "key-int-max=25", "speed-preset=ultrafast",
+       "!", "video/x-h264,stream-format=byte-stream", "!", "filesink", "location=" + clip.string()});
+  ASSERT_EQ(code, 0) << out;
+  TestCameras cams({CameraSpec{.name = "clip", .file = clip.string()}});
+  WatchedWorker w(cameraAt("clip", cams.url("clip")));
+  ASSERT_TRUE(w.waitFor(CameraState::Online, 20s));
+  CameraHealth h;
+  // Past the end of the clip: it loops.
+  for (const auto deadline = Clock::now() + 15s; Clock::now() < deadline; std::this_thread::sleep_for(50ms)) {
+    h = w.worker().health();
+    if (h.frames_received > 100) break;
+  }
+  EXPECT_GT(h.frames_received, 100u);
+  EXPECT_NEAR(h.fps, 25, 3);
+  EXPECT_NEAR(h.keyframe_interval_s, 1.0, 0.2);
+  EXPECT_GT(h.frames_decoded, 0u);
+  EXPECT_EQ(h.reconnects, 0u);
 }
 
 }  // namespace
