@@ -101,23 +101,20 @@ double cpuSeconds(pid_t pid) {
   return static_cast<double>(utime + stime) / static_cast<double>(::sysconf(_SC_CLK_TCK));
 }
 
-// Resident memory of a process, in MiB.
-double rssMiB(pid_t pid) {
+// A numeric field of /proc/<pid>/status ("VmRSS:", "Threads:"), or 0.
+double statusField(pid_t pid, const std::string& key) {
   std::ifstream in("/proc/" + std::to_string(pid) + "/status");
   for (std::string line; std::getline(in, line);) {
-    if (line.rfind("VmRSS:", 0) == 0) return std::stod(line.substr(6)) / 1024.0;
+    if (line.rfind(key, 0) == 0) return std::stod(line.substr(key.size()));
   }
   return 0;
 }
 
+// Resident memory of a process, in MiB.
+double rssMiB(pid_t pid) { return statusField(pid, "VmRSS:") / 1024.0; }
+
 // Threads a process runs now.
-int threadCount(pid_t pid) {
-  std::ifstream in("/proc/" + std::to_string(pid) + "/status");
-  for (std::string line; std::getline(in, line);) {
-    if (line.rfind("Threads:", 0) == 0) return std::stoi(line.substr(8));
-  }
-  return 0;
-}
+int threadCount(pid_t pid) { return static_cast<int>(statusField(pid, "Threads:")); }
 
 struct Usage {
   double cpu_per_camera = 0;  // CPU seconds per camera-second
