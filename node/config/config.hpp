@@ -146,7 +146,7 @@ struct AlertsConfig {
 };
 
 struct ViewQualityConfig {
-  Seconds check_interval{1};  // how often a camera's view is judged
+  Seconds check_interval{2};  // how often a camera's view is judged (10 votes in raise_after)
   Seconds raise_after{20};    // an issue must hold this long to be raised
   Seconds clear_after{10};    // and be gone this long to be cleared
   // How often a clean view may replace the baseline (0: never). A refresh
