@@ -102,11 +102,10 @@ MotionResult MotionDetector::process(const cv::Mat& frame) {
     if (!jump) model_->apply(small_, foreground_, 1.0);
     return r;
   }
-  if (r.learning) return r;
+  if (r.learning || r.foreground_share == 0) return r;  // most frames of a quiet scene end here
 
-  std::vector<std::vector<cv::Point>> contours;
-  cv::findContours(cleaned_, contours, cv::RETR_EXTERNAL, cv::CHAIN_APPROX_SIMPLE);
-  for (const auto& c : contours) {
+  cv::findContours(cleaned_, contours_, cv::RETR_EXTERNAL, cv::CHAIN_APPROX_SIMPLE);
+  for (const auto& c : contours_) {
     const double area = cv::contourArea(c) / pixels;
     if (area < config_.min_area) continue;
     const cv::Rect b = cv::boundingRect(c);

@@ -68,6 +68,7 @@ class MotionDetector {
   cv::Mat mask_;            // 255 where motion counts, 0 in masked regions
   cv::Mat masked_out_;      // its inverse
   cv::Mat grey_, small_, foreground_, cleaned_;  // reused buffers: no per-frame allocation once warm
+  std::vector<std::vector<cv::Point>> contours_;  // likewise (OpenCV refills it)
   cv::Mat open_kernel_, close_kernel_;
   double mean_level_ = -1;  // running mean brightness the frames are normalised to
   double last_mean_ = -1;

@@ -4,9 +4,8 @@
 
 #include "analysis/baseline_store.hpp"
 #include "analysis/view_quality.hpp"
+#include "ingest/analysis_frame.hpp"
 #include "ingest/camera_pipeline.hpp"
-#include "ingest/frame_scaler.hpp"
-#include "ingest/frame_view.hpp"
 #include "ingest/pipeline_template.hpp"
 #include "ingest/tcp_diagnosis.hpp"
 
@@ -27,10 +26,10 @@ BaselineResult takeBaseline(const config::Config& config, const config::CameraCo
     const auto rendered = ingest::render(tmpl, ingest::templateVars(cam, config.ingest));
     auto mailbox = std::make_shared<ingest::Mailbox>();
     auto counters = std::make_shared<ingest::StreamCounters>();
-    ingest::CameraPipeline pipeline(rendered, cam.url, cam.credentials, mailbox, counters);
+    ingest::CameraPipeline pipeline(rendered, cam.url, cam.credentials, mailbox, counters,
+                                    ingest::FrameOutput{{cam.analysis.width, cam.analysis.height}, cam.analysis.fps});
     pipeline.play();
     std::vector<cv::Mat> collected;
-    ingest::FrameScaler scaler(cv::Size(cam.analysis.width, cam.analysis.height));
     const auto deadline = steady_clock::now() + duration_cast<steady_clock::duration>(
                                                     duration<double>(seconds * 2 + config.ingest.connect_timeout.count()));
     while (static_cast<int>(collected.size()) < frames && steady_clock::now() < deadline) {
@@ -39,10 +38,8 @@ BaselineResult takeBaseline(const config::Config& config, const config::CameraCo
         result.error = ingest::explainFailure(batch.failures.front(), cam.url, std::chrono::seconds(2)).reason;
         return result;
       }
-      if (batch.frame) {
-        ingest::FrameView view(*batch.frame);
-        if (view.ok()) collected.push_back(scaler.analysisFrame(view).clone());
-      }
+      cv::Mat grey, colour;  // grey: what the running node judges views on
+      if (batch.frame) collected.push_back(ingest::AnalysisFrame(mailbox->latestFrame(), grey, colour).grey().clone());
     }
     if (static_cast<int>(collected.size()) < frames) {
       result.error = "only " + std::to_string(collected.size()) + " of " + std::to_string(frames) +

@@ -80,19 +80,20 @@ bool DetectionMonitor::admit(SteadyTime now) {
   return true;
 }
 
-std::vector<DetectionEvent> DetectionMonitor::onFrame(const cv::Mat& frame, SteadyTime now, WallTime wall) {
+std::vector<DetectionEvent> DetectionMonitor::onFrame(const ingest::AnalysisFrame& frame, SteadyTime now,
+                                                      WallTime wall) {
   std::vector<DetectionEvent> events;
   std::lock_guard run(run_mutex_);
   if (zones_.empty() || now < next_) return events;
   next_ = now + interval_;
-  const auto motion = detector_.process(frame);
+  const auto motion = detector_.process(frame.grey());
   std::uint64_t suppressed_now = 0;
   for (auto& zone : zones_) {
     const auto& spec = zone.spec();
     const bool active = spec.schedule.activeAt(wall);
     std::optional<bool> person;
     auto check = [&](const std::vector<analysis::Blob>& objects) {
-      person = people_ && people_->anyPerson(frame, objects);
+      person = people_ && people_->anyPerson(frame.grey(), objects);
       return *person;
     };
     const auto before = zone.suppressedByCooldown();
@@ -114,7 +115,7 @@ std::vector<DetectionEvent> DetectionMonitor::onFrame(const cv::Mat& frame, Stea
                        spec.kind == analysis::ZoneKind::Motion ? config::ZoneKind::Motion : config::ZoneKind::Intrusion,
                        e->phase, std::move(e->objects), spec.people_only ? person : std::nullopt, nullptr, 0};
     if (out.phase == analysis::ZonePhase::Start) {
-      out.snapshot = drawSnapshot(frame, spec, out.objects, wall);
+      out.snapshot = drawSnapshot(frame.colour(), spec, out.objects, wall);
       out.suppressed = suppressed_since_report_;
       suppressed_since_report_ = 0;
     }

@@ -13,8 +13,6 @@
 
 #include <nlohmann/json.hpp>
 
-#include "ingest/frame_scaler.hpp"
-#include "ingest/frame_view.hpp"
 #include "ingest/pipeline_template.hpp"
 #include "mqtt/payloads.hpp"
 #include "mqtt/topics.hpp"
@@ -130,11 +128,8 @@ void Node::addCamera(const config::CameraConfig& camera, ingest::RenderedPipelin
   if (camera.detection.enabled()) {
     detector = std::make_unique<DetectionMonitor>(camera.detection, config_.snapshots.jpeg_quality);
   }
-  auto scaler = std::make_shared<ingest::FrameScaler>(cv::Size(camera.analysis.width, camera.analysis.height));
-  worker->onFrame([this, worker, scaler, m = monitor.get(), d = detector.get()](const GstSample& sample) {
-    ingest::FrameView view(sample);  // on the camera's worker thread, never a GStreamer one
-    if (!view.ok()) return;
-    const cv::Mat& frame = scaler->analysisFrame(view);
+  // On the camera's worker thread, never a GStreamer one.
+  worker->onFrame([this, worker, m = monitor.get(), d = detector.get()](const ingest::AnalysisFrame& frame) {
     if (d) {
       for (auto& e : d->onFrame(frame, clock_.steady(), clock_.wall())) {
         post(DetectionNote{worker->camera().id, worker->camera().name, std::move(e)});

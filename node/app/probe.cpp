@@ -5,10 +5,9 @@
 #include <nlohmann/json.hpp>
 #include <opencv2/imgcodecs.hpp>
 
+#include "ingest/analysis_frame.hpp"
 #include "ingest/camera_pipeline.hpp"
 #include "ingest/tcp_diagnosis.hpp"
-#include "ingest/frame_scaler.hpp"
-#include "ingest/frame_view.hpp"
 #include "ingest/pipeline_template.hpp"
 
 namespace villagecam::app {
@@ -18,7 +17,7 @@ using namespace std::chrono;
 
 // The probe decodes at the camera's own size, for a full-size snapshot.
 constexpr const char* kProbeOutput =
-    "videoconvert ! video/x-raw,format=BGR ! appsink name=sink max-buffers=1 drop=true sync=false";
+    "videoconvert ! video/x-raw,format=I420 ! fakesink name=sink sync=false async=false enable-last-sample=false";
 
 std::string failureText(ingest::FailureKind kind, const std::string& reason, double timeout_s) {
   switch (kind) {
@@ -56,10 +55,11 @@ ProbeResult probeCamera(const ProbeOptions& options) {
   const auto first_deadline = started + duration_cast<steady_clock::duration>(duration<double>(options.timeout_s));
   std::optional<steady_clock::time_point> first_frame_at;
   std::uint64_t frames_at_first = 0, bytes_at_first = 0;
-  gst::SamplePtr latest;
   std::optional<ingest::StreamInfo> info;
   try {
-    ingest::CameraPipeline pipeline(rendered, options.url, options.credentials, mailbox, counters);
+    // Frames at the camera's own size: the installer's snapshot shows all of it.
+    ingest::CameraPipeline pipeline(rendered, options.url, options.credentials, mailbox, counters,
+                                    ingest::FrameOutput{{}, 2.0});  // the rate comes from the encoded frames
     pipeline.play();
     while (true) {
       const auto deadline = first_frame_at
@@ -73,7 +73,6 @@ ProbeResult probeCamera(const ProbeOptions& options) {
         return result;
       }
       if (batch.frame) {
-        latest = std::move(batch.frame);
         if (!first_frame_at) {
           first_frame_at = steady_clock::now();
           frames_at_first = counters->frames;
@@ -105,10 +104,11 @@ ProbeResult probeCamera(const ProbeOptions& options) {
   result.height = info->height;
   const auto gop = counters->last_gop_frames.load();
   if (gop > 0 && result.fps > 0) result.keyframe_interval_s = static_cast<double>(gop) / result.fps;
-  if (options.snapshot && latest) {
-    ingest::FrameView view(*latest);
-    ingest::FrameScaler full_size;  // the installer's snapshot: the camera's own resolution
-    if (!view.ok() || !cv::imwrite(options.snapshot->string(), full_size.analysisFrame(view))) {
+  // The newest frame the probe took stays in the mailbox until another comes.
+  cv::Mat grey, colour;
+  if (options.snapshot && !mailbox->latestFrame().empty()) {
+    const ingest::AnalysisFrame frame(mailbox->latestFrame(), grey, colour);
+    if (!cv::imwrite(options.snapshot->string(), frame.colour())) {
       result.ok = false;
       result.error = "video is fine but the snapshot could not be written to '" + options.snapshot->string() + "'";
       return result;

@@ -53,18 +53,19 @@ void ViewMonitor::restore(const std::vector<analysis::ViewIssue>& raised, Steady
   state_.raised = tracker_.raised();
 }
 
-bool ViewMonitor::onFrame(const cv::Mat& frame, SteadyTime now, WallTime wall) {
+bool ViewMonitor::onFrame(const ingest::AnalysisFrame& frame, SteadyTime now, WallTime wall) {
   // A quarter interval of slack: frames arriving at the check rate itself,
   // a little early, must not slip to every other frame.
   if (!current_ || now + interval_ / 4 < next_check_) return false;
   next_check_ = now + interval_;
-  const auto verdict = analysis::assess(frame, previous_raw_, current_->baseline, thresholds_);
-  previous_raw_ = analysis::rawSmallGrey(frame).clone();
+  const cv::Mat& grey = frame.grey();
+  const auto verdict = analysis::assess(grey, previous_raw_, current_->baseline, thresholds_);
+  previous_raw_ = analysis::rawSmallGrey(grey).clone();
   const bool was_ok = tracker_.ok();
   const auto changes = tracker_.update(verdict.issues, now);
-  considerRefresh(frame, verdict, now, wall);
+  considerRefresh(grey, verdict, now, wall);
   std::shared_ptr<const ViewSnapshot> shot;
-  if (was_ok && !tracker_.ok()) shot = snapshot(frame, wall);  // encoded outside the lock
+  if (was_ok && !tracker_.ok()) shot = snapshot(frame.colour(), wall);  // encoded outside the lock
   std::lock_guard lock(mutex_);
   state_.raised = tracker_.raised();
   state_.last_checked = now;
@@ -81,7 +82,7 @@ bool ViewMonitor::onFrame(const cv::Mat& frame, SteadyTime now, WallTime wall) {
 // commissioning one, nothing raised) is a sample; enough samples spaced out
 // become the new baseline. Any issue throws the samples away, so a view that
 // is being tampered with, even slowly, is never learned as normal.
-void ViewMonitor::considerRefresh(const cv::Mat& frame, const analysis::ViewAssessment& verdict, SteadyTime now,
+void ViewMonitor::considerRefresh(const cv::Mat& grey, const analysis::ViewAssessment& verdict, SteadyTime now,
                                   WallTime wall) {
   const auto interval = toDuration(options_.config.baseline_refresh);
   if (interval <= Duration::zero() || !commissioning_) return;
@@ -92,12 +93,12 @@ void ViewMonitor::considerRefresh(const cv::Mat& frame, const analysis::ViewAsse
   }
   if (wall < current_->taken_at + std::chrono::duration_cast<WallTime::duration>(interval)) return;
   if (last_sample_ && now - *last_sample_ < options_.refresh_spacing) return;
-  if (!analysis::assess(frame, {}, commissioning_->baseline, thresholds_).issues.empty()) {
+  if (!analysis::assess(grey, {}, commissioning_->baseline, thresholds_).issues.empty()) {
     refresh_samples_.clear();
     last_sample_.reset();
     return;
   }
-  refresh_samples_.push_back(analysis::rawSmallGrey(frame).clone());
+  refresh_samples_.push_back(analysis::rawSmallGrey(grey).clone());
   last_sample_ = now;
   if (static_cast<int>(refresh_samples_.size()) < options_.refresh_frames) return;
   analysis::StoredBaseline fresh{analysis::makeBaseline(refresh_samples_), wall,

@@ -16,6 +16,7 @@
 #include "analysis/view_quality.hpp"
 #include "analysis/view_tracker.hpp"
 #include "config/config.hpp"
+#include "ingest/analysis_frame.hpp"
 #include "util/clock.hpp"
 
 namespace villagecam::app {
@@ -68,11 +69,11 @@ class ViewMonitor {
   // only after clear_after without them.
   void restore(const std::vector<analysis::ViewIssue>& raised, SteadyTime now);
   // A decoded frame (BGR or grey). Returns true when the raised issues changed.
-  bool onFrame(const cv::Mat& frame, SteadyTime now, WallTime wall);
+  bool onFrame(const ingest::AnalysisFrame& frame, SteadyTime now, WallTime wall);
   ViewState state() const;
 
  private:
-  void considerRefresh(const cv::Mat& frame, const analysis::ViewAssessment& verdict, SteadyTime now, WallTime wall);
+  void considerRefresh(const cv::Mat& grey, const analysis::ViewAssessment& verdict, SteadyTime now, WallTime wall);
   std::shared_ptr<const ViewSnapshot> snapshot(const cv::Mat& frame, WallTime wall) const;
 
   std::optional<analysis::StoredBaseline> commissioning_;

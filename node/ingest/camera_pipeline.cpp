@@ -1,7 +1,5 @@
 #include "ingest/camera_pipeline.hpp"
 
-#include <gst/app/gstappsink.h>
-
 #include <algorithm>
 #include <stdexcept>
 
@@ -37,8 +35,13 @@ gst::ElementPtr parseLaunch(const std::string& description, bool as_bin) {
 
 CameraPipeline::CameraPipeline(const RenderedPipeline& rendered, const config::RtspUrl& url,
                                const std::optional<config::Credentials>& credentials,
-                               std::shared_ptr<Mailbox> mailbox, std::shared_ptr<StreamCounters> counters)
-    : rendered_(rendered), mailbox_(std::move(mailbox)), counters_(std::move(counters)) {
+                               std::shared_ptr<Mailbox> mailbox, std::shared_ptr<StreamCounters> counters,
+                               FrameOutput output)
+    : rendered_(rendered),
+      mailbox_(std::move(mailbox)),
+      counters_(std::move(counters)),
+      scaler_(output.size),
+      rate_ceiling_(output.max_fps) {
   gst::ensureInitialised();
   pipeline_ = gst::adoptFloating(gst_pipeline_new(nullptr));
   gst::ElementPtr source = parseLaunch(rendered_.source, /*as_bin=*/false);
@@ -122,8 +125,12 @@ void CameraPipeline::linkVideoPad(GstPad* pad) {
   }
   gst::ElementPtr sink(gst_bin_get_by_name(GST_BIN(borrowed), "sink"));
   if (sink) {
-    g_object_set(sink.get(), "emit-signals", TRUE, nullptr);
-    g_signal_connect(sink.get(), "new-sample", G_CALLBACK(&CameraPipeline::onNewSample), this);
+    // Frames are taken on the sink's input pad and go no further: the sink
+    // never holds (or queues) a decoder picture.
+    gst::PadPtr sink_input(gst_element_get_static_pad(sink.get(), "sink"));
+    if (sink_input) {
+      gst_pad_add_probe(sink_input.get(), GST_PAD_PROBE_TYPE_BUFFER, &CameraPipeline::onDecodedBuffer, this, nullptr);
+    }
   }
   gst::PadPtr sink_pad(gst_element_get_static_pad(borrowed, "sink"));
   if (!sink_pad || gst_pad_link(pad, sink_pad.get()) != GST_PAD_LINK_OK) {
@@ -133,12 +140,6 @@ void CameraPipeline::linkVideoPad(GstPad* pad) {
   gst_element_sync_state_with_parent(borrowed);
   info_.codec = codec;
   linked_ = true;
-}
-
-GstFlowReturn CameraPipeline::onNewSample(GstElement* sink, gpointer self) {
-  gst::SamplePtr sample(gst_app_sink_pull_sample(GST_APP_SINK(sink)));
-  if (sample) static_cast<CameraPipeline*>(self)->mailbox_->postFrame(std::move(sample));
-  return GST_FLOW_OK;
 }
 
 GstPadProbeReturn CameraPipeline::onEncodedBuffer(GstPad*, GstPadProbeInfo* info, gpointer self) {
@@ -157,6 +158,30 @@ GstPadProbeReturn CameraPipeline::onEncodedBuffer(GstPad*, GstPadProbeInfo* info
     pipeline->mailbox_->postFirstEncodedFrame();
   }
   return GST_PAD_PROBE_OK;
+}
+
+// A decoded frame: dropped if it comes sooner than the analysis rate allows,
+// else scaled here, on the streaming thread (0.1 ms a 720p frame), into the
+// mailbox's free slot. Either way the decoder's picture is released when this
+// returns: nothing downstream holds a full-size picture, and the decoder's
+// pool stays at what decoding needs.
+GstPadProbeReturn CameraPipeline::onDecodedBuffer(GstPad* pad, GstPadProbeInfo* info, gpointer self) {
+  auto* pipeline = static_cast<CameraPipeline*>(self);
+  GstBuffer* buffer = GST_PAD_PROBE_INFO_BUFFER(info);
+  const GstClockTime pts = GST_BUFFER_PTS(buffer);
+  if (!pipeline->rate_ceiling_.take(GST_CLOCK_TIME_IS_VALID(pts) ? std::optional<std::uint64_t>(pts) : std::nullopt)) {
+    return GST_PAD_PROBE_DROP;
+  }
+  const gst::CapsPtr caps(gst_pad_get_current_caps(pad));
+  const FrameView view(buffer, caps.get());
+  if (!view.ok()) {
+    pipeline->mailbox_->postFailure({FailureKind::Other, "the pipeline's sink takes a format the node cannot read "
+                                                         "(BGR, GRAY8 or I420)"});
+    return GST_PAD_PROBE_DROP;  // the worker stops the stream on the failure
+  }
+  pipeline->scaler_.scale(view, pipeline->mailbox_->frameToFill());
+  pipeline->mailbox_->postFrame();
+  return GST_PAD_PROBE_DROP;
 }
 
 GstBusSyncReply CameraPipeline::onBusMessage(GstBus*, GstMessage* message, gpointer self) {

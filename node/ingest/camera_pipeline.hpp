@@ -2,7 +2,9 @@
 // rendered template. Created to connect, destroyed to disconnect; its
 // destructor stops every streaming thread before anything it shares goes.
 // Threads: GStreamer calls the static callbacks on its streaming threads; they
-// only count, post to the Mailbox and return.
+// only count, scale a decoded picture into the Mailbox, post and return.
+// The template's [output] ends in an element named "sink"; decoded frames are
+// taken on its input pad and dropped there.
 #pragma once
 
 #include <atomic>
@@ -12,9 +14,11 @@
 #include <string>
 
 #include "config/config.hpp"
+#include "ingest/frame_scaler.hpp"
 #include "ingest/gst_ptr.hpp"
 #include "ingest/mailbox.hpp"
 #include "ingest/pipeline_template.hpp"
+#include "ingest/rate_ceiling.hpp"
 #include "ingest/stream_counters.hpp"
 
 namespace villagecam::ingest {
@@ -25,12 +29,18 @@ struct StreamInfo {
   int height = 0;
 };
 
+// What reaches the mailbox of the decoded frames.
+struct FrameOutput {
+  cv::Size size;        // scaled to this size; {0, 0}: the camera's own
+  double max_fps = 0;   // at most this many a second (RateCeiling); 0: every one
+};
+
 class CameraPipeline {
  public:
   // Throws std::runtime_error if the template does not build.
   CameraPipeline(const RenderedPipeline& rendered, const config::RtspUrl& url,
                  const std::optional<config::Credentials>& credentials, std::shared_ptr<Mailbox> mailbox,
-                 std::shared_ptr<StreamCounters> counters);
+                 std::shared_ptr<StreamCounters> counters, FrameOutput output);
   ~CameraPipeline();
   CameraPipeline(const CameraPipeline&) = delete;
   CameraPipeline& operator=(const CameraPipeline&) = delete;
@@ -40,8 +50,8 @@ class CameraPipeline {
 
  private:
   static void onPadAdded(GstElement* src, GstPad* pad, gpointer self);
-  static GstFlowReturn onNewSample(GstElement* sink, gpointer self);
   static GstPadProbeReturn onEncodedBuffer(GstPad* pad, GstPadProbeInfo* info, gpointer self);
+  static GstPadProbeReturn onDecodedBuffer(GstPad* pad, GstPadProbeInfo* info, gpointer self);
   static GstBusSyncReply onBusMessage(GstBus* bus, GstMessage* message, gpointer self);
 
   void linkVideoPad(GstPad* pad);
@@ -50,6 +60,8 @@ class CameraPipeline {
   const RenderedPipeline rendered_;
   std::shared_ptr<Mailbox> mailbox_;
   std::shared_ptr<StreamCounters> counters_;
+  FrameScaler scaler_;         // used on the sink's streaming thread only
+  RateCeiling rate_ceiling_;   // likewise
   gst::ElementPtr pipeline_;
   gst::BusPtr bus_;
   GstElement* source_ = nullptr;  // borrowed: owned by pipeline_

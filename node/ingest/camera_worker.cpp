@@ -64,7 +64,9 @@ CameraHealth CameraWorker::health() const {
 void CameraWorker::startStream(SteadyTime now) {
   counters_->frames_since_key = 0;
   try {
-    pipeline_ = std::make_unique<CameraPipeline>(rendered_, camera_.url, camera_.credentials, mailbox_, counters_);
+    pipeline_ = std::make_unique<CameraPipeline>(rendered_, camera_.url, camera_.credentials, mailbox_, counters_,
+                                                 FrameOutput{{camera_.analysis.width, camera_.analysis.height},
+                                                             camera_.analysis.fps});
   } catch (const std::exception& e) {
     supervisor_.streamStarted(now);
     supervisor_.streamFailed(now, FailureKind::Other, e.what());
@@ -112,7 +114,7 @@ void CameraWorker::run() {
     }
     if (batch.frame) {
       ++frames_decoded_;
-      if (frame_handler_) frame_handler_(*batch.frame);
+      if (frame_handler_) frame_handler_(AnalysisFrame(mailbox_->latestFrame(), grey_buffer_, colour_buffer_));
     }
     for (auto failure : batch.failures) {
       if (!supervisor_.streaming()) break;

@@ -13,6 +13,7 @@
 #include <thread>
 
 #include "config/config.hpp"
+#include "ingest/analysis_frame.hpp"
 #include "ingest/camera_health.hpp"
 #include "ingest/camera_pipeline.hpp"
 #include "ingest/camera_supervisor.hpp"
@@ -27,8 +28,9 @@ SupervisorPolicy policyFrom(const config::IngestConfig& ingest);
 
 class CameraWorker {
  public:
-  // Called on the worker's thread for every decoded frame it takes.
-  using FrameHandler = std::function<void(const GstSample&)>;
+  // Called on the worker's thread for every decoded frame it takes, at the
+  // camera's analysis size. The frame is valid during the call only.
+  using FrameHandler = std::function<void(const AnalysisFrame&)>;
   // Called on the worker's thread when the camera's state changes.
   using StateHandler = std::function<void(const CameraHealth&)>;
 
@@ -67,6 +69,7 @@ class CameraWorker {
   RateMeter rates_;
   std::uint64_t frames_seen_ = 0;
   std::uint64_t frames_decoded_ = 0;
+  cv::Mat grey_buffer_, colour_buffer_;  // for AnalysisFrame, reused
   SteadyTime last_frame_{};
 
   FrameHandler frame_handler_;

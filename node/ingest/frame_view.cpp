@@ -5,8 +5,10 @@
 namespace villagecam::ingest {
 
 FrameView::FrameView(const GstSample& sample)
-    : mapped_(gst_sample_get_buffer(const_cast<GstSample*>(&sample))) {
-  GstCaps* caps = gst_sample_get_caps(const_cast<GstSample*>(&sample));
+    : FrameView(gst_sample_get_buffer(const_cast<GstSample*>(&sample)),
+                gst_sample_get_caps(const_cast<GstSample*>(&sample))) {}
+
+FrameView::FrameView(GstBuffer* buffer, const GstCaps* caps) : mapped_(buffer) {
   GstVideoInfo info;
   if (!mapped_.ok() || !caps || !gst_video_info_from_caps(&info, caps)) return;
   Layout layout = Layout::None;

@@ -17,6 +17,8 @@ class FrameView {
 
   // Supports BGR, GRAY8 and I420 samples; ok() is false for anything else.
   explicit FrameView(const GstSample& sample);
+  // The same for a buffer and the caps it travels with.
+  FrameView(GstBuffer* buffer, const GstCaps* caps);
   FrameView(const FrameView&) = delete;
   FrameView& operator=(const FrameView&) = delete;
 

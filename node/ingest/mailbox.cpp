@@ -12,12 +12,12 @@ void Mailbox::postFailure(StreamFailure failure) {
   ready_.notify_one();
 }
 
-void Mailbox::postFrame(gst::SamplePtr sample) {
-  gst::SamplePtr replaced;  // released outside the lock
+void Mailbox::postFrame() {
   {
     std::lock_guard lock(mutex_);
-    if (frame_) ++frames_dropped_;
-    replaced = std::exchange(frame_, std::move(sample));
+    if (fresh_) ++frames_dropped_;
+    std::swap(writer_, shared_);
+    fresh_ = true;
   }
   ready_.notify_one();
 }
@@ -44,18 +44,21 @@ Mailbox::Batch Mailbox::waitUntil(SteadyTime deadline) {
   Batch batch;
   batch.failures = std::move(failures_);
   failures_.clear();
-  batch.frame = std::move(frame_);
+  if (std::exchange(fresh_, false)) {
+    std::swap(reader_, shared_);
+    batch.frame = true;
+  }
   batch.first_frame = std::exchange(first_frame_, false);
   woken_ = false;
   return batch;
 }
 
 void Mailbox::clear() {
-  gst::SamplePtr dropped;
   std::lock_guard lock(mutex_);
   failures_.clear();
-  dropped = std::move(frame_);
+  fresh_ = false;
   first_frame_ = false;
+  slots_[reader_].data.release();  // no stale picture for the next stream's readers; the buffers are kept otherwise
 }
 
 std::uint64_t Mailbox::framesDropped() const {

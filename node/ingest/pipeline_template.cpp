@@ -91,7 +91,7 @@ PipelineTemplate parseTemplate(const std::string& text, const std::string& name)
   if (tmpl.output.empty()) throw TemplateError(name + ": missing [output] section");
   if (tmpl.decoders.empty()) throw TemplateError(name + ": no codec section such as [h264]");
   if (tmpl.output.find("name=sink") == std::string::npos) {
-    throw TemplateError(name + ": [output] must end in an appsink named \"sink\"");
+    throw TemplateError(name + ": [output] must end in a sink named \"sink\"");
   }
   for (const auto& [codec, body] : tmpl.decoders) {
     if (body.find("name=parse") == std::string::npos) {

@@ -234,7 +234,7 @@ TEST(CameraWorker, AWorkerHungInItsFrameHandlerStopsItsHeartbeatAndOnlyItsOwn) {
   CameraWorker hung(cam, fastIngest(),
                     render(loadTemplate(testing::pipelinesSourceDir(), "software"), templateVars(cam, fastIngest())),
                     clock);
-  hung.onFrame([&](const GstSample&) {
+  hung.onFrame([&](const AnalysisFrame&) {
     if (first.exchange(false)) entered.set_value();
     released.wait();  // hangs the worker's thread, as a bug in analysis could
   });

@@ -236,7 +236,7 @@ TEST_F(BaselineRefresh, CleanViewsRefreshTheBaselineAfterTheInterval) {
   std::vector<analysis::StoredBaseline> saved;
   auto m = monitor(saved);
   const SteadyTime t0{};
-  for (int i = 0; i < 60; ++i) m.onFrame(frames_[i], t0 + std::chrono::seconds(10 * i), kT0 + 55min + std::chrono::seconds(10 * i));
+  for (int i = 0; i < 60; ++i) m.onFrame(ingest::AnalysisFrame(frames_[i]), t0 + std::chrono::seconds(10 * i), kT0 + 55min + std::chrono::seconds(10 * i));
   ASSERT_EQ(saved.size(), 1u);  // samples from 1 h on, 10 s apart: 5 by 1 h 40 s; the next refresh is due 1 h later
   EXPECT_EQ(saved[0].frames, 5);
   EXPECT_GE(saved[0].taken_at, kT0 + 1h);
@@ -254,7 +254,7 @@ TEST_F(BaselineRefresh, ATamperedViewIsNeverLearned) {
     cv::Mat f = frames_[i].clone();
     const int w = f.cols * 78 / 100, h = f.rows * 78 / 100;
     if (i % 4 != 3) cv::rectangle(f, {0, 0, w, h}, cv::Scalar(40, 45, 50), cv::FILLED);
-    m.onFrame(f, t0 + std::chrono::seconds(10 * i), kT0 + 1h + std::chrono::seconds(10 * i));
+    m.onFrame(ingest::AnalysisFrame(f), t0 + std::chrono::seconds(10 * i), kT0 + 1h + std::chrono::seconds(10 * i));
   }
   EXPECT_TRUE(saved.empty());
   EXPECT_EQ(m.state().baseline_taken_at, kT0);
@@ -266,8 +266,8 @@ TEST_F(BaselineRefresh, ARestoredTamperIsRaisedAtOnceAndClearsOnlyAfterClearAfte
   const SteadyTime t0{};
   m.restore({analysis::ViewIssue::Blank}, t0);
   EXPECT_EQ(app::viewStateName(m.state()), std::string("tampered"));
-  EXPECT_FALSE(m.onFrame(frames_[0], t0 + 1s, kT0));  // clean, but not yet for clear_after (10 s)
-  EXPECT_TRUE(m.onFrame(frames_[1], t0 + 12s, kT0));
+  EXPECT_FALSE(m.onFrame(ingest::AnalysisFrame(frames_[0]), t0 + 1s, kT0));  // clean, but not yet for clear_after (10 s)
+  EXPECT_TRUE(m.onFrame(ingest::AnalysisFrame(frames_[1]), t0 + 12s, kT0));
   EXPECT_EQ(app::viewStateName(m.state()), std::string("ok"));
 }
 
@@ -276,7 +276,7 @@ TEST_F(BaselineRefresh, ARaisedTamperKeepsAJpegOfTheViewFromWhenItWasRaised) {
   auto m = monitor(saved);
   const SteadyTime t0{};
   cv::Mat black(360, 640, CV_8UC3, cv::Scalar(0, 0, 0));
-  for (int i = 0; i <= 6; ++i) m.onFrame(black, t0 + std::chrono::seconds(i), kT0 + std::chrono::seconds(i));
+  for (int i = 0; i <= 6; ++i) m.onFrame(ingest::AnalysisFrame(black), t0 + std::chrono::seconds(i), kT0 + std::chrono::seconds(i));
   const auto s = m.state();
   ASSERT_EQ(s.raised, std::vector<analysis::ViewIssue>{analysis::ViewIssue::Blank});
   ASSERT_TRUE(s.snapshot);

@@ -3,6 +3,8 @@
 // size as the same BGR picture OpenCV's own area resize gives.
 #include "ingest/frame_scaler.hpp"
 
+#include "ingest/analysis_frame.hpp"
+
 #include <gst/gst.h>
 #include <gst/video/video.h>
 #include <gtest/gtest.h>
@@ -73,7 +75,12 @@ TEST(FrameScaler, AnI420PictureComesOutAtTheAnalysisSizeAsTheSameBgrPicture) {
     EXPECT_EQ(view.size(), source);
 
     FrameScaler scaler({640, 360});
-    const cv::Mat& out = scaler.analysisFrame(view);
+    ScaledFrame scaled;
+    scaler.scale(view, scaled);
+    EXPECT_TRUE(scaled.i420) << "I420 travels as I420: half the bytes of BGR";
+    cv::Mat grey_buffer, colour_buffer;
+    const AnalysisFrame frame(scaled, grey_buffer, colour_buffer);
+    const cv::Mat& out = frame.colour();
     ASSERT_EQ(out.size(), cv::Size(640, 360));
     ASSERT_EQ(out.type(), CV_8UC3);
     cv::Mat expected;
@@ -82,8 +89,20 @@ TEST(FrameScaler, AnI420PictureComesOutAtTheAnalysisSizeAsTheSameBgrPicture) {
     EXPECT_LT(meanAbsDifference(out, expected), 4.0) << source;
 
     // Its buffers are reused from the second frame on.
-    const uchar* first = out.data;
-    EXPECT_EQ(scaler.analysisFrame(view).data, first);
+    // The grey picture the analysers read is the luma plane itself.
+    cv::Mat expected_grey;
+    cv::cvtColor(expected, expected_grey, cv::COLOR_BGR2GRAY);
+    ASSERT_EQ(frame.grey().size(), cv::Size(640, 360));
+    EXPECT_EQ(frame.grey().data, scaled.data.data) << "no copy";
+    EXPECT_LT(cv::norm(frame.grey(), expected_grey, cv::NORM_L1) / expected_grey.total(), 20.0)
+        << "luma is video range (16..235), close to the BGR picture's grey";
+
+    // Its buffers are reused from the second frame on.
+    const uchar* first = scaled.data.data;
+    const uchar* first_bgr = out.data;
+    scaler.scale(view, scaled);
+    EXPECT_EQ(scaled.data.data, first);
+    EXPECT_EQ(AnalysisFrame(scaled, grey_buffer, colour_buffer).colour().data, first_bgr);
   }
 }
 
@@ -92,8 +111,12 @@ TEST(FrameScaler, KeepsTheFramesOwnSizeWhenAskedTo) {
   const auto sample = i420Sample(bgr);
   FrameView view(*sample);
   FrameScaler own;  // the probe's snapshot: the camera's own resolution
-  EXPECT_EQ(own.analysisFrame(view).size(), cv::Size(640, 360));
-  EXPECT_LT(meanAbsDifference(own.analysisFrame(view), bgr), 4.0);
+  ScaledFrame scaled;
+  own.scale(view, scaled);
+  cv::Mat grey_buffer, colour_buffer;
+  const AnalysisFrame frame(scaled, grey_buffer, colour_buffer);
+  EXPECT_EQ(frame.colour().size(), cv::Size(640, 360));
+  EXPECT_LT(meanAbsDifference(frame.colour(), bgr), 4.0);
 }
 
 }  // namespace

@@ -1,9 +1,9 @@
-#include <gst/app/gstappsink.h>
 #include <gst/gst.h>
 #include <gtest/gtest.h>
 
 #include <filesystem>
 
+#include "ingest/analysis_frame.hpp"
 #include "ingest/frame_scaler.hpp"
 #include "ingest/frame_view.hpp"
 #include "ingest/gst_ptr.hpp"
@@ -128,25 +128,46 @@ TEST_P(SoftwareChain, DecodesToTheAnalysisSize) {
   gst::ElementPtr pipeline = gst::adoptFloating(gst_parse_launch(description.c_str(), &raw));
   gst::ErrorPtr error(raw);
   ASSERT_TRUE(pipeline && !error) << (error ? error->message : "") << " in " << description;
-  g_object_set(gst::ElementPtr(gst_bin_get_by_name(GST_BIN(pipeline.get()), "sink")).get(), "max-buffers", 0, "drop",
-               FALSE, "sync", FALSE, nullptr);
+  // As the node does: frames are taken on the sink's input pad.
+  struct Seen {
+    FrameScaler scaler{{320, 180}};
+    ScaledFrame scaled;
+    cv::Mat grey_buffer, colour_buffer;
+    int frames = 0;
+    std::vector<std::string> problems;
+  } seen;
   gst::ElementPtr sink(gst_bin_get_by_name(GST_BIN(pipeline.get()), "sink"));
+  ASSERT_TRUE(sink);
+  gst::PadPtr input(gst_element_get_static_pad(sink.get(), "sink"));
+  gst_pad_add_probe(
+      input.get(), GST_PAD_PROBE_TYPE_BUFFER,
+      [](GstPad* pad, GstPadProbeInfo* info, gpointer data) {
+        auto& s = *static_cast<Seen*>(data);
+        const gst::CapsPtr caps(gst_pad_get_current_caps(pad));
+        const FrameView view(GST_PAD_PROBE_INFO_BUFFER(info), caps.get());
+        if (!view.ok() || view.layout() != FrameView::Layout::I420 || view.size() != cv::Size(640, 360)) {
+          s.problems.push_back("not the decoder's 640x360 I420 picture");
+          return GST_PAD_PROBE_DROP;
+        }
+        s.scaler.scale(view, s.scaled);
+        const AnalysisFrame frame(s.scaled, s.grey_buffer, s.colour_buffer);
+        if (frame.grey().size() != cv::Size(320, 180) || frame.colour().size() != cv::Size(320, 180) ||
+            frame.colour().channels() != 3) {
+          s.problems.push_back("not at the analysis size");
+        }
+        ++s.frames;
+        return GST_PAD_PROBE_DROP;
+      },
+      &seen, nullptr);
   ASSERT_NE(gst_element_set_state(pipeline.get(), GST_STATE_PLAYING), GST_STATE_CHANGE_FAILURE);
-  int frames = 0;
-  FrameScaler scaler({320, 180});
-  while (gst::SamplePtr sample{gst_app_sink_try_pull_sample(GST_APP_SINK(sink.get()), 10 * GST_SECOND)}) {
-    FrameView view(*sample);
-    ASSERT_TRUE(view.ok());
-    EXPECT_EQ(view.layout(), FrameView::Layout::I420);
-    EXPECT_EQ(view.size(), cv::Size(640, 360));
-    const cv::Mat& frame = scaler.analysisFrame(view);
-    EXPECT_EQ(frame.cols, 320);
-    EXPECT_EQ(frame.rows, 180);
-    EXPECT_EQ(frame.channels(), 3);
-    ++frames;
-  }
+  gst::BusPtr bus(gst_element_get_bus(pipeline.get()));
+  gst::MessagePtr done(gst_bus_timed_pop_filtered(bus.get(), 20 * GST_SECOND,
+                                                  static_cast<GstMessageType>(GST_MESSAGE_EOS | GST_MESSAGE_ERROR)));
   gst_element_set_state(pipeline.get(), GST_STATE_NULL);
-  EXPECT_GE(frames, 25);
+  ASSERT_TRUE(done) << "no end of stream in 20 s";
+  EXPECT_EQ(GST_MESSAGE_TYPE(done.get()), GST_MESSAGE_EOS);
+  EXPECT_TRUE(seen.problems.empty()) << seen.problems.front();
+  EXPECT_GE(seen.frames, 25);
 }
 
 INSTANTIATE_TEST_SUITE_P(Codecs, SoftwareChain, ::testing::Values("h264", "h265"));

@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include <filesystem>
+#include <set>
 #include <thread>
 
 #include "app/liveness.hpp"
@@ -18,24 +19,39 @@ namespace {
 
 using namespace std::chrono_literals;
 
-gst::SamplePtr makeSample() {
-  gst::ensureInitialised();
-  GstBuffer* buffer = gst_buffer_new_allocate(nullptr, 16, nullptr);
-  gst::SamplePtr sample(gst_sample_new(buffer, nullptr, nullptr, nullptr));
-  gst_buffer_unref(buffer);
-  return sample;
-}
-
 TEST(Mailbox, LatestFrameWinsAndDropsAreCounted) {
   ingest::Mailbox box;
-  auto first = makeSample();
-  auto second = makeSample();
-  GstSample* second_raw = second.get();
-  box.postFrame(std::move(first));
-  box.postFrame(std::move(second));
+  box.frameToFill().data = cv::Mat(4, 4, CV_8UC1, cv::Scalar(1));
+  box.postFrame();
+  box.frameToFill().data = cv::Mat(4, 4, CV_8UC1, cv::Scalar(2));
+  box.postFrame();
   auto batch = box.waitUntil(std::chrono::steady_clock::now());
-  EXPECT_EQ(batch.frame.get(), second_raw);
+  ASSERT_TRUE(batch.frame);
+  EXPECT_EQ(box.latestFrame().data.at<uchar>(0, 0), 2);
   EXPECT_EQ(box.framesDropped(), 1u);
+  EXPECT_FALSE(box.waitUntil(std::chrono::steady_clock::now()).frame) << "nothing new";
+  EXPECT_EQ(box.latestFrame().data.at<uchar>(0, 0), 2) << "the taken frame stays until the next one";
+}
+
+// The three slots keep their buffers: once they have their size, frames go
+// through without allocating, and the writer never writes into the slot the
+// reader holds.
+TEST(Mailbox, FramesReuseThreeBuffersAndNeverTheOneBeingRead) {
+  ingest::Mailbox box;
+  std::set<const uchar*> buffers;
+  for (int i = 0; i < 50; ++i) {
+    cv::Mat& slot = box.frameToFill().data;
+    slot.create(8, 8, CV_8UC1);
+    slot.setTo(i);
+    buffers.insert(slot.data);
+    box.postFrame();
+    if (i % 3 == 0) {
+      ASSERT_TRUE(box.waitUntil(std::chrono::steady_clock::now()).frame);
+      EXPECT_EQ(box.latestFrame().data.at<uchar>(0, 0), i);
+      EXPECT_NE(box.frameToFill().data.data, box.latestFrame().data.data);
+    }
+  }
+  EXPECT_EQ(buffers.size(), 3u);
 }
 
 TEST(Mailbox, WaitEndsWhenSomethingIsPostedFromAnotherThread) {
