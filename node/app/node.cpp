@@ -75,19 +75,18 @@ Node::~Node() { stop(); }
 
 ingest::RenderedPipeline Node::renderStream(const ingest::PipelineTemplate& tmpl, const config::CameraConfig& camera,
                                const config::IngestConfig& ingest) {
-  // Frames come at the higher of the analysis and the detection rate.
-  config::CameraConfig streamed = camera;
-  if (camera.detection.enabled()) streamed.analysis.fps = std::max(camera.analysis.fps, camera.detection.fps);
-  return ingest::forMode(ingest::render(tmpl, ingest::templateVars(streamed, ingest)), camera.analysis.mode);
+  return ingest::forMode(ingest::render(tmpl, ingest::templateVars(camera, ingest)), camera.analysis.mode);
 }
 
 // What, if it changes, needs the camera's stream restarted: the pipeline,
-// where and how it connects, and the supervisor's timing.
+// the rate frames are taken at, where and how it connects, and the
+// supervisor's timing.
 std::string Node::streamKey(const config::CameraConfig& c, const ingest::RenderedPipeline& rendered,
                             const config::IngestConfig& in) {
   std::string pipeline = rendered.source + "\n" + rendered.output;
   for (const auto& [codec, chain] : rendered.decoders) pipeline += "\n" + codec + ": " + chain;
-  return fmt::format("{}\n{}\n{}\n{}:{}\n{}\n{} {} {} {} {} {}", pipeline, c.name, c.url.withoutCredentials(),
+  return fmt::format("{}\n{}\n{}\n{}\n{}:{}\n{}\n{} {} {} {} {} {}", pipeline, config::streamedFps(c), c.name,
+                     c.url.withoutCredentials(),
                      c.credentials ? c.credentials->username : "", c.credentials ? c.credentials->password : "",
                      c.detection.enabled(), in.connect_timeout.count(), in.stall_timeout.count(),
                      in.backoff_initial.count(), in.backoff_max.count(), in.unauthorized_retry.count(), in.latency_ms);

@@ -88,6 +88,12 @@ struct CameraConfig {
   bool enabled = true;
 };
 
+// Frames a second the camera's stream hands to analysis: the higher of the
+// analysis rate (view checks) and the detection rate, when it detects.
+inline double streamedFps(const CameraConfig& c) {
+  return c.detection.enabled() && c.detection.fps > c.analysis.fps ? c.detection.fps : c.analysis.fps;
+}
+
 struct IngestConfig {
   std::string pipeline = "software";     // template name under pipelines_dir
   std::filesystem::path pipelines_dir;   // empty: the installed or source default

@@ -66,7 +66,7 @@ void CameraWorker::startStream(SteadyTime now) {
   try {
     pipeline_ = std::make_unique<CameraPipeline>(rendered_, camera_.url, camera_.credentials, mailbox_, counters_,
                                                  FrameOutput{{camera_.analysis.width, camera_.analysis.height},
-                                                             camera_.analysis.fps});
+                                                             config::streamedFps(camera_)});
   } catch (const std::exception& e) {
     supervisor_.streamStarted(now);
     supervisor_.streamFailed(now, FailureKind::Other, e.what());

@@ -144,7 +144,7 @@ std::string protocolsFor(config::Transport transport) {
 TemplateVars templateVars(const config::CameraConfig& camera, const config::IngestConfig& ingest) {
   // The analysis rate as a fraction: 2 -> 2/1, 0.5 -> 1/2, 2.5 -> 5/2.
   const long denominator = 1000;
-  const long numerator = std::lround(camera.analysis.fps * denominator);
+  const long numerator = std::lround(config::streamedFps(camera) * denominator);
   const long g = std::gcd(numerator, denominator);
   const auto tcp_timeout_us = static_cast<long long>(ingest.connect_timeout.count() * 1e6);
   return {

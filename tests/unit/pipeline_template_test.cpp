@@ -70,6 +70,20 @@ TEST(PipelineTemplate, VarsForACamera) {
   EXPECT_EQ(v.at("tcp_timeout_us"), "10000000");
 }
 
+// A camera that detects streams at its detection rate when that is higher:
+// the template's rate and the node's own ceiling (CameraWorker) both use it.
+TEST(PipelineTemplate, ADetectingCameraStreamsAtTheHigherOfItsTwoRates) {
+  config::CameraConfig cam;
+  cam.analysis = {config::AnalysisMode::Full, 2, 640, 360};
+  EXPECT_EQ(config::streamedFps(cam), 2);
+  cam.detection.zones.emplace_back();
+  cam.detection.fps = 5;
+  EXPECT_EQ(config::streamedFps(cam), 5);
+  EXPECT_EQ(templateVars(cam, config::IngestConfig{}).at("fps_n"), "5");
+  cam.analysis.fps = 8;
+  EXPECT_EQ(config::streamedFps(cam), 8);
+}
+
 // Every shipped template parses and renders; the software one must also run.
 class ShippedTemplates : public ::testing::TestWithParam<std::string> {};
 
