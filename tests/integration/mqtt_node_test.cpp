@@ -387,6 +387,59 @@ TEST_F(MqttNode, AReloadKeepsUnchangedCamerasStreamingRetunesZonesAndRejectsABad
   EXPECT_TRUE(valid) << report;
 }
 
+// Issue 7: switching a camera's analysis mode is a config change that
+// restarts that camera's stream alone. After the switch to health the camera
+// still counts every frame it receives but decodes none; the other camera
+// streams on with no reconnect.
+TEST_F(MqttNode, ASwitchOfAnalysisModeRestartsOnlyThatCamera) {
+  Mosquitto broker;
+  TestCameras cams({CameraSpec{.name = "gate"}, CameraSpec{.name = "square"}});
+  auto camera = [&](const std::string& id, const std::string& mode) {
+    return "  - {id: " + id + ", rtsp_url: \"" + cams.url(id) + "\", analysis: {mode: " + mode + "}}\n";
+  };
+  const auto config = writeConfig(brokerYaml(broker), camera("gate", "keyframes") + camera("square", "keyframes"));
+  const std::string v1 = [&] { std::ifstream in(config); return std::string(std::istreambuf_iterator<char>(in), {}); }();
+  MqttSubscriber county(broker.uri(), "villagecam/n1/cameras/+/status");
+  auto node = runNode(config);
+  auto status = [&](const std::string& id, std::function<bool(const nlohmann::json&)> ok) {
+    return county.waitUntil(has("villagecam/n1/cameras/" + id + "/status", json(std::move(ok))), 20s);
+  };
+  ASSERT_TRUE(status("gate", [](const nlohmann::json& j) { return j["frames"]["decoded"].get<long>() > 0; }))
+      << node->output();
+  ASSERT_TRUE(status("square", [](const nlohmann::json& j) { return j["frames"]["decoded"].get<long>() > 0; }));
+  auto latest = [&](const std::string& id) {
+    const auto ms = county.on("villagecam/n1/cameras/" + id + "/status");
+    return nlohmann::json::parse(ms.back().payload);
+  };
+  const auto square_before = latest("square");
+
+  std::string v2 = v1;
+  v2.replace(v2.find("mode: keyframes"), std::string("mode: keyframes").size(), "mode: health");  // gate's
+  std::ofstream(config, std::ios::trunc) << v2;
+  node->signal(SIGHUP);
+  ASSERT_TRUE(node->waitForSubstring("restarted: gate;", 10s)) << node->output();
+  EXPECT_NE(node->output().find("added: none; restarted: gate; removed: none"), std::string::npos) << node->output();
+
+  // gate, restarted in health mode: frames keep arriving (30 is 3 s of them),
+  // none is decoded. Before the switch every status counted decoded key frames.
+  ASSERT_TRUE(status("gate", [](const nlohmann::json& j) {
+    return j["state"] == "online" && j["frames"]["received"].get<long>() >= 30 && j["frames"]["decoded"] == 0;
+  })) << node->output();
+  // square went on all along.
+  ASSERT_TRUE(status("square", [&](const nlohmann::json& j) {
+    return j["frames"]["received"].get<long>() > square_before["frames"]["received"].get<long>() + 20;
+  }));
+  const auto square_after = latest("square");
+  EXPECT_EQ(square_after["reconnects"], square_before["reconnects"]);
+  // "since" is wall time derived from a steady clock: equal within a few milliseconds.
+  const auto since_before = fromRfc3339(square_before["since"].get<std::string>());
+  const auto since_after = fromRfc3339(square_after["since"].get<std::string>());
+  ASSERT_TRUE(since_before && since_after);
+  EXPECT_LT(std::chrono::abs(*since_after - *since_before), 100ms) << "online all along";
+  node->signal(SIGTERM);
+  ASSERT_TRUE(node->wait(5s));
+}
+
 TEST_F(MqttNode, TheLastWillSaysOfflineWhenTheNodeIsKilled) {
   Mosquitto broker;
   MqttSubscriber county(broker.uri(), "villagecam/n1/state");
