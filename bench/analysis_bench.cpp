@@ -15,7 +15,7 @@
 #include "analysis/motion.hpp"
 #include "analysis/view_quality.hpp"
 #include "analysis/zones.hpp"
-#include "ingest/analysis_frame.hpp"
+#include "analysis/analysis_frame.hpp"
 #include "ingest/frame_scaler.hpp"
 #include "ingest/gst_ptr.hpp"
 
@@ -127,12 +127,12 @@ void BM_FrameScaler(benchmark::State& state) {
   gst_caps_unref(caps);
   gst_buffer_unref(buffer);
   villagecam::ingest::FrameScaler scaler({640, 360});
-  villagecam::ingest::ScaledFrame scaled;
+  villagecam::analysis::ScaledFrame scaled;
   cv::Mat grey, colour;
   for (auto _ : state) {
     villagecam::ingest::FrameView view(*sample);
     scaler.scale(view, scaled);
-    benchmark::DoNotOptimize(villagecam::ingest::AnalysisFrame(scaled, grey, colour).grey().data);
+    benchmark::DoNotOptimize(villagecam::analysis::AnalysisFrame(scaled, grey, colour).grey().data);
   }
 }
 

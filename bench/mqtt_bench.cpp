@@ -21,7 +21,7 @@
 #include "events/alert.hpp"
 #include "mosquitto.hpp"
 #include "mqtt/outbox.hpp"
-#include "mqtt/payloads.hpp"
+#include "contract/payloads.hpp"
 #include "mqtt/publisher.hpp"
 #include "mqtt_subscriber.hpp"
 #include "util/logging.hpp"
@@ -42,7 +42,7 @@ std::string payload(long i, double sent_us) {
   a.reason_code = "refused";
   a.detail = fmt::format("{:.0f}", sent_us);  // the bench's clock, read back by the subscriber
   a.message = events::renderMessage(a, config::Language::ZhCN);
-  return villagecam::mqtt::alertJson(a, "bench", config::Language::ZhCN).dump();
+  return villagecam::contract::alertJson(a, "bench", config::Language::ZhCN).dump();
 }
 
 struct Result {
@@ -130,7 +130,7 @@ int main(int argc, char** argv) {
     if (a == "--rate") rate = std::stod(argv[i + 1]);
     if (a == "--burst-count") burst_count = std::stol(argv[i + 1]);
   }
-  setupLogging(config::LogLevel::Warn);
+  setupLogging(LogLevel::Warn);
   testing::Mosquitto broker;
   const std::string topic = "villagecam/bench/alerts";
   Receiver rx(broker.uri(), topic);

@@ -1,29 +1,19 @@
 #include "app/daemon.hpp"
 
-#include <signal.h>
-
-#include <cerrno>
-#include <ctime>
 #include <opencv2/core/utility.hpp>
 
-#include "app/http_endpoint.hpp"
-#include "app/liveness.hpp"
 #include "app/node.hpp"
-#include "app/systemd_notify.hpp"
 #include "config/config_loader.hpp"
+#include "service/http_endpoint.hpp"
+#include "service/liveness.hpp"
+#include "service/signals.hpp"
+#include "service/systemd_notify.hpp"
 #include "util/logging.hpp"
 
 namespace villagecam::app {
 namespace {
 
-sigset_t terminationSignals() {
-  sigset_t set;
-  sigemptyset(&set);
-  sigaddset(&set, SIGINT);
-  sigaddset(&set, SIGTERM);
-  sigaddset(&set, SIGHUP);
-  return set;
-}
+namespace systemd = service::systemd;
 
 // SIGHUP: the config file again. A config with problems is rejected with
 // every problem logged, and the running one stays.
@@ -47,11 +37,6 @@ void reload(Node& node, const std::filesystem::path& file) {
 
 }  // namespace
 
-void blockTerminationSignals() {
-  const sigset_t set = terminationSignals();
-  pthread_sigmask(SIG_BLOCK, &set, nullptr);
-}
-
 int runDaemon(const config::Config& config) {
   auto log = logger("node");
   // Each camera's analysis runs on its own worker thread; OpenCV's own pool
@@ -67,9 +52,9 @@ int runDaemon(const config::Config& config) {
     return 1;
   }
   node->start();
-  std::unique_ptr<HttpEndpoint> http;
+  std::unique_ptr<service::HttpEndpoint> http;
   if (config.http.enabled) {
-    http = std::make_unique<HttpEndpoint>(config.http, *node);
+    http = std::make_unique<service::HttpEndpoint>(config.http, *node);
     try {
       const int port = http->start();
       log->info("HTTP endpoint on http://{}:{} (/healthz, /metrics, /status)", config.http.host, port);
@@ -87,23 +72,21 @@ int runDaemon(const config::Config& config) {
   const Duration max_age = watchdog ? *watchdog / 2 : Duration::zero();
   if (watchdog) log->info("systemd watchdog every {:.0f} s", toSeconds(*watchdog));
   std::vector<std::string> reported_stale;
-  const sigset_t set = terminationSignals();
-  const timespec tick{1, 0};
   int rounds = 0;
   while (true) {
-    siginfo_t info{};
-    const int sig = sigtimedwait(&set, &info, &tick);
-    if (sig == SIGINT || sig == SIGTERM) {
-      log->info("{} received; stopping", sig == SIGINT ? "SIGINT" : "SIGTERM");
+    const char* name = "";
+    const auto sig = service::waitForSignal(std::chrono::seconds(1), &name);
+    if (sig == service::Signal::Stop) {
+      log->info("{} received; stopping", name);
       break;
     }
-    if (sig == SIGHUP) {
+    if (sig == service::Signal::Reload) {
       systemd::reloading();
       reload(*node, config.source_file);
       systemd::ready(node->summary());
     }
     if (watchdog) {
-      const auto stale = staleHeartbeats(node->heartbeats(), std::chrono::steady_clock::now(), max_age);
+      const auto stale = service::staleHeartbeats(node->heartbeats(), std::chrono::steady_clock::now(), max_age);
       if (stale.empty()) {
         systemd::watchdogPing();
       } else if (stale != reported_stale) {

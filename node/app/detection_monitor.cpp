@@ -2,11 +2,10 @@
 
 #include <opencv2/imgproc.hpp>
 
+#include "util/duration.hpp"
 
 namespace villagecam::app {
 namespace {
-
-Duration toDuration(config::Seconds s) { return std::chrono::duration_cast<Duration>(s); }
 
 analysis::Polygon polygonFrom(const config::Polygon& p) {
   analysis::Polygon out;
@@ -80,7 +79,7 @@ bool DetectionMonitor::admit(SteadyTime now) {
   return true;
 }
 
-std::vector<DetectionEvent> DetectionMonitor::onFrame(const ingest::AnalysisFrame& frame, SteadyTime now,
+std::vector<DetectionEvent> DetectionMonitor::onFrame(const analysis::AnalysisFrame& frame, SteadyTime now,
                                                       WallTime wall) {
   std::vector<DetectionEvent> events;
   std::lock_guard run(run_mutex_);

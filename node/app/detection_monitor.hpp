@@ -46,7 +46,7 @@ class DetectionMonitor {
   DetectionMonitor(const config::DetectionConfig& config, int jpeg_quality);
 
   // A decoded frame; analysed if the detection interval has passed.
-  std::vector<DetectionEvent> onFrame(const ingest::AnalysisFrame& frame, SteadyTime now, WallTime wall);
+  std::vector<DetectionEvent> onFrame(const analysis::AnalysisFrame& frame, SteadyTime now, WallTime wall);
   // Zones, masks and thresholds from a reloaded config, without losing the
   // background model or the state of zones that are still there.
   void reconfigure(const config::DetectionConfig& config);

@@ -14,8 +14,8 @@
 #include <nlohmann/json.hpp>
 
 #include "ingest/pipeline_template.hpp"
-#include "mqtt/payloads.hpp"
-#include "mqtt/topics.hpp"
+#include "contract/payloads.hpp"
+#include "contract/topics.hpp"
 #include "util/atomic_file.hpp"
 #include "events/camera_alerts.hpp"
 #include "events/coverage_alerts.hpp"
@@ -37,10 +37,10 @@ void prepareStateDir(const std::filesystem::path& dir) {
   }
 }
 
-health::Presence presenceOf(ingest::CameraState state) {
+health::Presence presenceOf(health::CameraState state) {
   switch (state) {
-    case ingest::CameraState::Online: return health::Presence::Up;
-    case ingest::CameraState::Connecting: return health::Presence::Unknown;  // not yet known since start
+    case health::CameraState::Online: return health::Presence::Up;
+    case health::CameraState::Connecting: return health::Presence::Unknown;  // not yet known since start
     default: return health::Presence::Down;
   }
 }
@@ -96,7 +96,7 @@ void Node::addCamera(const config::CameraConfig& camera, ingest::RenderedPipelin
   stream_keys_[camera.id] = streamKey(camera, rendered, config_.ingest);
   auto worker_ptr = std::make_unique<ingest::CameraWorker>(camera, config_.ingest, std::move(rendered), clock_);
   ingest::CameraWorker* worker = worker_ptr.get();
-  worker->onStateChange([this](const ingest::CameraHealth& h) { onCameraChanged(h); });
+  worker->onStateChange([this](const health::CameraHealth& h) { onCameraChanged(h); });
 
   const auto baselines_dir = config_.state_dir / "baselines";
   ViewBaselines baselines;
@@ -128,7 +128,7 @@ void Node::addCamera(const config::CameraConfig& camera, ingest::RenderedPipelin
     detector = std::make_unique<DetectionMonitor>(camera.detection, config_.snapshots.jpeg_quality);
   }
   // On the camera's worker thread, never a GStreamer one.
-  worker->onFrame([this, worker, m = monitor.get(), d = detector.get()](const ingest::AnalysisFrame& frame) {
+  worker->onFrame([this, worker, m = monitor.get(), d = detector.get()](const analysis::AnalysisFrame& frame) {
     if (d) {
       for (auto& e : d->onFrame(frame, clock_.steady(), clock_.wall())) {
         post(DetectionNote{worker->camera().id, worker->camera().name, std::move(e)});
@@ -311,7 +311,7 @@ void Node::start() {
              publisher_ ? fmt::format("; MQTT prefix {}", config_.mqtt.topic_prefix) : std::string("; MQTT off"));
 }
 
-void Node::onCameraChanged(const ingest::CameraHealth& health) { post(health); }
+void Node::onCameraChanged(const health::CameraHealth& health) { post(health); }
 
 void Node::post(Change change) {
   {
@@ -335,7 +335,7 @@ void Node::run() {
     }
     const WallTime now = clock_.wall();
     for (const auto& c : changes) {
-      if (const auto* h = std::get_if<ingest::CameraHealth>(&c)) {
+      if (const auto* h = std::get_if<health::CameraHealth>(&c)) {
         handleChange(*h, now);
       } else if (const auto* d = std::get_if<DetectionNote>(&c)) {
         handleDetection(*d, now);
@@ -351,8 +351,8 @@ void Node::run() {
   }
 }
 
-void Node::handleChange(const ingest::CameraHealth& h, WallTime now) {
-  if (h.state != ingest::CameraState::Connecting) {  // not yet known: neither opens nor ends an alert
+void Node::handleChange(const health::CameraHealth& h, WallTime now) {
+  if (h.state != health::CameraState::Connecting) {  // not yet known: neither opens nor ends an alert
     raise(alerts_.set(events::cameraSubject(h.id),
                       events::cameraHealthAlert({h.id, h.name, h.state, h.failure, h.reason}), now));
   }
@@ -364,18 +364,18 @@ void Node::handleChange(const ingest::CameraHealth& h, WallTime now) {
   }
 }
 
-void Node::updateView(const ingest::CameraHealth& h, WallTime now) {
+void Node::updateView(const health::CameraHealth& h, WallTime now) {
   const auto it = views_.find(h.id);
   if (it == views_.end()) return;
   const ViewState view = it->second->state();
   std::vector<std::string> issues;
   for (auto i : view.raised) issues.push_back(analysis::toString(i));
   auto wanted = events::viewTamperedAlert(h.id, h.name, issues);
-  std::optional<mqtt::Snapshot> shot;
+  std::optional<contract::Snapshot> shot;
   if (wanted && view.snapshot && !alerts_.open(events::viewSubject(h.id))) {
-    shot = mqtt::Snapshot{view.snapshot->id, h.id, view.snapshot->taken_at, "view_tampered",
+    shot = contract::Snapshot{view.snapshot->id, h.id, view.snapshot->taken_at, "view_tampered",
                           view.snapshot->width, view.snapshot->height, view.snapshot->jpeg};
-    wanted->snapshot = events::SnapshotRef{shot->id, mqtt::topics::cameraSnapshot(config_.mqtt.topic_prefix, h.id),
+    wanted->snapshot = events::SnapshotRef{shot->id, contract::topics::cameraSnapshot(config_.mqtt.topic_prefix, h.id),
                                            shot->taken_at};
   }
   const auto alerts = alerts_.set(events::viewSubject(h.id), std::move(wanted), now);
@@ -383,7 +383,7 @@ void Node::updateView(const ingest::CameraHealth& h, WallTime now) {
   raise(alerts);
 }
 
-void Node::keepSnapshot(const mqtt::Snapshot& shot) {
+void Node::keepSnapshot(const contract::Snapshot& shot) {
   try {
     snapshots_.save(shot);
   } catch (const std::exception& e) {
@@ -410,12 +410,12 @@ void Node::handleDetection(const DetectionNote& note, WallTime now) {
       wanted.suppressed = e.suppressed;
       wanted.reason_code = e.kind == config::ZoneKind::Motion ? "motion" : (e.person ? "person" : "object");
       wanted.detail = fmt::format("{} object(s) in zone {}", objects.size(), e.zone_id);
-      std::optional<mqtt::Snapshot> shot;
+      std::optional<contract::Snapshot> shot;
       if (e.snapshot) {
-        shot = mqtt::Snapshot{e.snapshot->id, note.camera_id, e.snapshot->taken_at, events::toString(wanted.type),
+        shot = contract::Snapshot{e.snapshot->id, note.camera_id, e.snapshot->taken_at, events::toString(wanted.type),
                               e.snapshot->width, e.snapshot->height, e.snapshot->jpeg};
         wanted.snapshot = events::SnapshotRef{
-            shot->id, mqtt::topics::cameraSnapshot(config_.mqtt.topic_prefix, note.camera_id), shot->taken_at};
+            shot->id, contract::topics::cameraSnapshot(config_.mqtt.topic_prefix, note.camera_id), shot->taken_at};
       }
       const auto alerts = alerts_.set(subject, std::move(wanted), now);
       if (shot && !alerts.empty()) keepSnapshot(*shot);
@@ -433,7 +433,7 @@ void Node::handleDetection(const DetectionNote& note, WallTime now) {
 
 void Node::updateCoverage(WallTime now) {
   std::map<std::string, health::CameraFacts> facts;
-  for (const auto& c : config_.cameras) facts[c.id] = {c.id, c.name, false, ingest::CameraState::Offline, "", false, {}};
+  for (const auto& c : config_.cameras) facts[c.id] = {c.id, c.name, false, health::CameraState::Offline, "", false, {}};
   for (const auto& w : workers_) {
     const auto h = w->health();
     auto& f = facts[h.id];
@@ -461,7 +461,7 @@ void Node::updateCoverage(WallTime now) {
 // Published on every camera change (state or view), and with the statuses
 // every status_interval (the minutes move on).
 void Node::publishCoverage(WallTime now) {
-  mqtt::CoverageSummary summary;
+  contract::CoverageSummary summary;
   summary.node_id = config_.node.id;
   summary.now = now;
   {
@@ -470,32 +470,32 @@ void Node::publishCoverage(WallTime now) {
   }
   const auto today = std::chrono::duration_cast<std::chrono::seconds>(now - startOfLocalDay(now));
   for (const auto& area : config_.areas) {
-    mqtt::UncoveredMinutes m{coverage_history_.window(area.id, today).down_s / 60.0,
+    contract::UncoveredMinutes m{coverage_history_.window(area.id, today).down_s / 60.0,
                              coverage_history_.stats(area.id).last_7d.down_s / 60.0};
     summary.uncovered[area.id] = m;
     summary.uncovered_total.today += m.today;
     summary.uncovered_total.last_7d += m.last_7d;
   }
-  publisher_->setRetained(mqtt::topics::coverage(config_.mqtt.topic_prefix), mqtt::coverageJson(summary).dump());
+  publisher_->setRetained(contract::topics::coverage(config_.mqtt.topic_prefix), contract::coverageJson(summary).dump());
 }
 
-void Node::publishSnapshot(const mqtt::Snapshot& shot) {
-  publisher_->setRetained(mqtt::topics::cameraSnapshot(config_.mqtt.topic_prefix, shot.camera_id),
-                          mqtt::snapshotJson(shot, config_.node.id).dump());
+void Node::publishSnapshot(const contract::Snapshot& shot) {
+  publisher_->setRetained(contract::topics::cameraSnapshot(config_.mqtt.topic_prefix, shot.camera_id),
+                          contract::snapshotJson(shot, config_.node.id).dump());
 }
 
 void Node::raise(const std::vector<events::Alert>& alerts) {
   if (alerts.empty()) return;
   for (const auto& a : alerts) {
     log_->info("alert {} {} {}: {}", events::toString(a.phase), events::toString(a.type), a.camera_id, a.message);
-    if (outbox_) outbox_->push(mqtt::alertJson(a, config_.node.id, config_.alerts.language).dump());
+    if (outbox_) outbox_->push(contract::alertJson(a, config_.node.id, config_.alerts.language).dump());
   }
   saveOpenAlerts();
   if (publisher_) publisher_->wake();
 }
 
 void Node::tick(WallTime now) {
-  std::vector<ingest::CameraHealth> healths;
+  std::vector<health::CameraHealth> healths;
   for (const auto& w : workers_) {
     healths.push_back(w->health());
     uptime_.account(healths.back().id, last_tick_, now, presenceOf(healths.back().state));
@@ -524,19 +524,19 @@ void Node::tick(WallTime now) {
   }
 }
 
-void Node::publishCameraStatus(const ingest::CameraHealth& h, WallTime now) {
-  std::optional<mqtt::DetectionReport> detection;
+void Node::publishCameraStatus(const health::CameraHealth& h, WallTime now) {
+  std::optional<contract::DetectionReport> detection;
   if (const auto it = detectors_.find(h.id); it != detectors_.end()) {
     const auto s = it->second->stats();
-    detection = mqtt::DetectionReport{s.frames, s.events, s.suppressed, s.global_changes};
+    detection = contract::DetectionReport{s.frames, s.events, s.suppressed, s.global_changes};
   }
   publisher_->setRetained(
-      mqtt::topics::cameraStatus(config_.mqtt.topic_prefix, h.id),
-      mqtt::cameraStatusJson(h, uptime_.stats(h.id), viewReport(h.id), config_.node.id, now, detection).dump());
+      contract::topics::cameraStatus(config_.mqtt.topic_prefix, h.id),
+      contract::cameraStatusJson(h, uptime_.stats(h.id), viewReport(h.id), config_.node.id, now, detection).dump());
 }
 
-mqtt::ViewReport Node::viewReport(const std::string& camera) const {
-  mqtt::ViewReport r;
+contract::ViewReport Node::viewReport(const std::string& camera) const {
+  contract::ViewReport r;
   const auto it = views_.find(camera);
   if (it == views_.end()) return r;
   const ViewState s = it->second->state();
@@ -547,16 +547,16 @@ mqtt::ViewReport Node::viewReport(const std::string& camera) const {
 }
 
 void Node::publishNodeStatus(WallTime now) {
-  std::vector<ingest::CameraHealth> healths;
+  std::vector<health::CameraHealth> healths;
   for (const auto& w : workers_) healths.push_back(w->health());
-  mqtt::NodeStatus s;
+  contract::NodeStatus s;
   s.node_id = config_.node.id;
   s.region = config_.node.region;
   s.village = config_.node.village;
   s.version = VILLAGECAM_VERSION;
   s.started_at = started_at_;
   s.now = now;
-  s.cameras_by_state = mqtt::countByState(healths);
+  s.cameras_by_state = contract::countByState(healths);
   s.cameras_disabled = static_cast<int>(config_.cameras.size() - workers_.size());
   s.outbox_depth = outbox_->depth();
   s.outbox_bytes = outbox_->bytes();
@@ -567,7 +567,7 @@ void Node::publishNodeStatus(WallTime now) {
     s.areas_total = static_cast<int>(coverage_.areas.size());
     s.areas_covered = coverage_.count(health::AreaState::Covered);
   }
-  publisher_->setRetained(mqtt::topics::status(config_.mqtt.topic_prefix), mqtt::nodeStatusJson(s).dump());
+  publisher_->setRetained(contract::topics::status(config_.mqtt.topic_prefix), contract::nodeStatusJson(s).dump());
 }
 
 void Node::loadOpenAlerts() {
@@ -576,7 +576,7 @@ void Node::loadOpenAlerts() {
     const auto text = readFileIfExists(file);
     if (!text) return;
     std::vector<events::Alert> open;
-    for (const auto& j : nlohmann::json::parse(*text)) open.push_back(mqtt::alertFromJson(j));
+    for (const auto& j : nlohmann::json::parse(*text)) open.push_back(contract::alertFromJson(j));
     alerts_.restore(open);
     // An alert whose camera or area left the config ends now.
     std::set<std::string> subjects;
@@ -610,7 +610,7 @@ void Node::loadOpenAlerts() {
 
 void Node::saveOpenAlerts() {
   nlohmann::json list = nlohmann::json::array();
-  for (const auto& a : alerts_.openAlerts()) list.push_back(mqtt::alertJson(a, config_.node.id, config_.alerts.language));
+  for (const auto& a : alerts_.openAlerts()) list.push_back(contract::alertJson(a, config_.node.id, config_.alerts.language));
   try {
     writeFileAtomically(config_.state_dir / "open_alerts.json", list.dump());
   } catch (const std::exception& e) {
@@ -632,8 +632,8 @@ void Node::clearRemovedCameras(WallTime) {
   for (const auto& w : workers_) now.insert(w->camera().id);
   for (const auto& id : before) {
     if (now.count(id)) continue;
-    publisher_->clearRetained(mqtt::topics::cameraStatus(config_.mqtt.topic_prefix, id));
-    publisher_->clearRetained(mqtt::topics::cameraSnapshot(config_.mqtt.topic_prefix, id));
+    publisher_->clearRetained(contract::topics::cameraStatus(config_.mqtt.topic_prefix, id));
+    publisher_->clearRetained(contract::topics::cameraSnapshot(config_.mqtt.topic_prefix, id));
     log_->info("camera {} left the config: clearing its retained topics", id);
   }
   try {
@@ -663,26 +663,38 @@ void Node::stop() {
   log_->info("node stopped");
 }
 
-NodeMetrics Node::metrics() const {
-  NodeMetrics m;
+service::NodeReport Node::report() const {
+  service::NodeReport m;
   m.node_id = config_.node.id;
   m.version = VILLAGECAM_VERSION;
   m.started_at = started_at_;
-  m.cameras = status();
+  {
+    std::lock_guard lock(cameras_mutex_);
+    for (const auto& w : workers_) {
+      auto health = w->health();
+      const auto id = health.id;
+      std::optional<contract::DetectionReport> detection;
+      if (const auto it = detectors_.find(id); it != detectors_.end()) {
+        const auto st = it->second->stats();
+        detection = contract::DetectionReport{st.frames, st.events, st.suppressed, st.global_changes};
+      }
+      m.cameras.push_back({std::move(health), uptime_.stats(id), viewReport(id), detection});
+    }
+  }
   m.coverage = coverage();
   m.mqtt_enabled = publisher_ != nullptr;
   if (publisher_) {
-    const auto s = publisher_->stats();
-    m.mqtt_connected = s.connected;
-    m.alerts_sent = s.alerts_sent;
+    const auto st = publisher_->stats();
+    m.mqtt_connected = st.connected;
+    m.alerts_sent = st.alerts_sent;
     m.outbox_depth = outbox_->depth();
     m.outbox_dropped = outbox_->dropped();
   }
   return m;
 }
 
-std::vector<Heartbeat> Node::heartbeats() const {
-  std::vector<Heartbeat> out{{"event loop", SteadyTime(Duration(event_loop_beat_.load()))}};
+std::vector<service::Heartbeat> Node::heartbeats() const {
+  std::vector<service::Heartbeat> out{{"event loop", SteadyTime(Duration(event_loop_beat_.load()))}};
   std::lock_guard lock(cameras_mutex_);
   for (const auto& w : workers_) out.push_back({"camera " + w->camera().id, w->lastLoop()});
   return out;
@@ -694,7 +706,7 @@ std::string Node::summary() const {
     std::lock_guard lock(cameras_mutex_);
     for (const auto& w : workers_) {
       ++total;
-      online += w->health().state == ingest::CameraState::Online;
+      online += w->health().state == health::CameraState::Online;
     }
   }
   std::string out = fmt::format("{}/{} cameras online", online, total);
@@ -713,30 +725,16 @@ health::CoverageReport Node::coverage() const {
   return coverage_;
 }
 
-std::vector<CameraStatus> Node::status() const {
-  std::lock_guard lock(cameras_mutex_);
-  std::vector<CameraStatus> out;
-  for (const auto& w : workers_) {
-    auto health = w->health();
-    auto uptime = uptime_.stats(health.id);
-    const auto view = views_.count(health.id) ? views_.at(health.id)->state() : ViewState{};
-    std::optional<DetectionStats> detection;
-    if (const auto it = detectors_.find(health.id); it != detectors_.end()) detection = it->second->stats();
-    out.push_back({std::move(health), uptime, view, detection});
-  }
-  return out;
-}
-
-void Node::logSummary(const std::vector<ingest::CameraHealth>& healths, WallTime now) const {
+void Node::logSummary(const std::vector<health::CameraHealth>& healths, WallTime now) const {
   size_t online = 0;
   std::string trouble;
   for (const auto& h : healths) {
-    if (h.state == ingest::CameraState::Online) {
+    if (h.state == health::CameraState::Online) {
       ++online;
       continue;
     }
     const auto minutes = std::chrono::duration_cast<std::chrono::minutes>(now - h.since).count();
-    trouble += fmt::format("; {} {} for {} min ({})", h.id, ingest::toString(h.state), minutes, h.reason);
+    trouble += fmt::format("; {} {} for {} min ({})", h.id, health::toString(h.state), minutes, h.reason);
   }
   if (trouble.empty()) {
     log_->info("all {} camera(s) online", healths.size());

@@ -24,48 +24,27 @@
 #include "app/view_monitor.hpp"
 #include "config/config.hpp"
 #include "app/detection_monitor.hpp"
-#include "app/liveness.hpp"
 #include "app/snapshot_store.hpp"
 #include "events/alert_book.hpp"
 #include "health/coverage.hpp"
 #include "health/uptime_store.hpp"
-#include "ingest/camera_health.hpp"
+#include "health/camera_health.hpp"
 #include "ingest/camera_worker.hpp"
 #include "ingest/pipeline_template.hpp"
 #include "mqtt/outbox.hpp"
-#include "mqtt/payloads.hpp"
+#include "contract/payloads.hpp"
 #include "mqtt/publisher.hpp"
+#include "service/node_report.hpp"
 #include "util/clock.hpp"
 
 namespace villagecam::app {
 
-struct CameraStatus {
-  ingest::CameraHealth health;
-  health::UptimeStats uptime;
-  ViewState view;
-  std::optional<DetectionStats> detection;  // cameras with zones
-};
-
-// What /metrics and /status show, gathered at once.
-struct NodeMetrics {
-  std::string node_id;
-  std::string version;
-  WallTime started_at{};
-  std::vector<CameraStatus> cameras;
-  health::CoverageReport coverage;
-  bool mqtt_enabled = false;
-  bool mqtt_connected = false;
-  std::size_t outbox_depth = 0;
-  std::uint64_t outbox_dropped = 0;
-  std::uint64_t alerts_sent = 0;
-};
-
-class Node {
+class Node : public service::NodeView {
  public:
   // Throws std::runtime_error (naming the path) if the state directory or a
   // pipeline template cannot be used.
   Node(config::Config config, const Clock& clock);
-  ~Node();
+  ~Node() override;
   Node(const Node&) = delete;
   Node& operator=(const Node&) = delete;
 
@@ -82,10 +61,9 @@ class Node {
   // std::runtime_error (a pipeline template) with nothing applied.
   std::string reload(config::Config next);
 
-  std::vector<CameraStatus> status() const;
-  NodeMetrics metrics() const;
-  // The event loop's and every camera worker's last round.
-  std::vector<Heartbeat> heartbeats() const;
+  // service::NodeView: what /metrics, /status and the watchdog see.
+  service::NodeReport report() const override;
+  std::vector<service::Heartbeat> heartbeats() const override;
   // One line for people: cameras online, coverage, outbox (systemd's STATUS=).
   std::string summary() const;
   health::CoverageReport coverage() const;
@@ -105,9 +83,9 @@ class Node {
   struct ReloadTask {
     std::shared_ptr<std::packaged_task<std::string()>> task;
   };
-  using Change = std::variant<ingest::CameraHealth, DetectionNote, ReloadTask>;
+  using Change = std::variant<health::CameraHealth, DetectionNote, ReloadTask>;
 
-  void onCameraChanged(const ingest::CameraHealth& health);  // camera threads
+  void onCameraChanged(const health::CameraHealth& health);  // camera threads
   void post(Change change);                                  // camera threads
   void run();                                                // the event thread
   void addCamera(const config::CameraConfig& camera, ingest::RenderedPipeline rendered);
@@ -119,21 +97,21 @@ class Node {
   static std::string streamKey(const config::CameraConfig& camera, const ingest::RenderedPipeline& rendered,
                                const config::IngestConfig& ingest);
   void tick(WallTime now);
-  void handleChange(const ingest::CameraHealth& health, WallTime now);
+  void handleChange(const health::CameraHealth& health, WallTime now);
   void raise(const std::vector<events::Alert>& alerts);
-  void updateView(const ingest::CameraHealth& health, WallTime now);
+  void updateView(const health::CameraHealth& health, WallTime now);
   void handleDetection(const DetectionNote& note, WallTime now);
-  void keepSnapshot(const mqtt::Snapshot& snapshot);
+  void keepSnapshot(const contract::Snapshot& snapshot);
   void updateCoverage(WallTime now);
   void publishCoverage(WallTime now);
-  void publishSnapshot(const mqtt::Snapshot& snapshot);
-  void publishCameraStatus(const ingest::CameraHealth& health, WallTime now);
-  mqtt::ViewReport viewReport(const std::string& camera) const;
+  void publishSnapshot(const contract::Snapshot& snapshot);
+  void publishCameraStatus(const health::CameraHealth& health, WallTime now);
+  contract::ViewReport viewReport(const std::string& camera) const;
   void publishNodeStatus(WallTime now);
   void loadOpenAlerts();
   void saveOpenAlerts();
   void clearRemovedCameras(WallTime now);
-  void logSummary(const std::vector<ingest::CameraHealth>& healths, WallTime now) const;
+  void logSummary(const std::vector<health::CameraHealth>& healths, WallTime now) const;
 
   config::Config config_;
   const Clock& clock_;
@@ -171,6 +149,6 @@ class Node {
 // Prepares the state directory (creates it, checks it is writable).
 void prepareStateDir(const std::filesystem::path& dir);
 
-health::Presence presenceOf(ingest::CameraState state);
+health::Presence presenceOf(health::CameraState state);
 
 }  // namespace villagecam::app

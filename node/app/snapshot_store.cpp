@@ -36,7 +36,7 @@ std::vector<Entry> list(const fs::path& dir) {
 
 }  // namespace
 
-void SnapshotStore::save(const mqtt::Snapshot& s) {
+void SnapshotStore::save(const contract::Snapshot& s) {
   const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(s.taken_at.time_since_epoch()).count();
   const fs::path dir = dir_ / s.camera_id;
   fs::create_directories(dir);
@@ -61,14 +61,14 @@ std::size_t SnapshotStore::bytes() const {
   return total;
 }
 
-std::optional<mqtt::Snapshot> SnapshotStore::latest(const std::string& camera) const {
+std::optional<contract::Snapshot> SnapshotStore::latest(const std::string& camera) const {
   auto entries = list(dir_ / camera);
   if (entries.empty()) return std::nullopt;
   const auto& e = entries.back();
   std::smatch m;
   const std::string name = e.path.filename().string();
   std::regex_match(name, m, kName);
-  mqtt::Snapshot s;
+  contract::Snapshot s;
   s.id = m[3];
   s.reason = m[2];
   s.camera_id = camera;

@@ -7,7 +7,7 @@
 #include <optional>
 #include <string>
 
-#include "mqtt/payloads.hpp"
+#include "contract/payloads.hpp"
 
 namespace villagecam::app {
 
@@ -17,9 +17,9 @@ class SnapshotStore {
 
   // Writes atomically, then removes the oldest files beyond max_bytes.
   // Throws std::runtime_error naming the file (e.g. a full disk).
-  void save(const mqtt::Snapshot& snapshot);
+  void save(const contract::Snapshot& snapshot);
   // The newest snapshot of a camera, if any.
-  std::optional<mqtt::Snapshot> latest(const std::string& camera) const;
+  std::optional<contract::Snapshot> latest(const std::string& camera) const;
   std::size_t bytes() const;
 
  private:

@@ -3,11 +3,10 @@
 #include <opencv2/imgcodecs.hpp>
 
 #include "events/alert.hpp"
+#include "util/duration.hpp"
 
 namespace villagecam::app {
 namespace {
-
-Duration toDuration(config::Seconds s) { return std::chrono::duration_cast<Duration>(s); }
 
 analysis::ViewThresholds thresholdsFrom(const config::ViewQualityConfig& c) {
   analysis::ViewThresholds t;
@@ -53,7 +52,7 @@ void ViewMonitor::restore(const std::vector<analysis::ViewIssue>& raised, Steady
   state_.raised = tracker_.raised();
 }
 
-bool ViewMonitor::onFrame(const ingest::AnalysisFrame& frame, SteadyTime now, WallTime wall) {
+bool ViewMonitor::onFrame(const analysis::AnalysisFrame& frame, SteadyTime now, WallTime wall) {
   // A quarter interval of slack: frames arriving at the check rate itself,
   // a little early, must not slip to every other frame.
   if (!current_ || now + interval_ / 4 < next_check_) return false;

@@ -16,7 +16,7 @@
 #include "analysis/view_quality.hpp"
 #include "analysis/view_tracker.hpp"
 #include "config/config.hpp"
-#include "ingest/analysis_frame.hpp"
+#include "analysis/analysis_frame.hpp"
 #include "util/clock.hpp"
 
 namespace villagecam::app {
@@ -69,7 +69,7 @@ class ViewMonitor {
   // only after clear_after without them.
   void restore(const std::vector<analysis::ViewIssue>& raised, SteadyTime now);
   // A decoded frame (BGR or grey). Returns true when the raised issues changed.
-  bool onFrame(const ingest::AnalysisFrame& frame, SteadyTime now, WallTime wall);
+  bool onFrame(const analysis::AnalysisFrame& frame, SteadyTime now, WallTime wall);
   ViewState state() const;
 
  private:

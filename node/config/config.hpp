@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "config/rtsp_url.hpp"
+#include "util/log_level.hpp"
 #include "util/weekly_schedule.hpp"
 
 namespace villagecam::config {
@@ -16,14 +17,13 @@ namespace villagecam::config {
 using Seconds = std::chrono::duration<double>;
 
 enum class Transport { Auto, Tcp, Udp };
-enum class LogLevel { Trace, Debug, Info, Warn, Error };
 
 const char* toString(Transport t);
-const char* toString(LogLevel l);
 
 struct Credentials {
   std::string username;
   std::string password;  // secret: never logged, never published
+  bool operator==(const Credentials&) const = default;
 };
 
 // How much of a camera's stream is decoded (docs/performance.md):
@@ -39,6 +39,7 @@ struct AnalysisConfig {
   double fps = 2.0;  // frames per second handed to analysis
   int width = 640;
   int height = 360;
+  bool operator==(const AnalysisConfig&) const = default;
 };
 
 // A polygon in normalised coordinates: x and y from 0 to 1 of the picture.
@@ -104,6 +105,7 @@ struct IngestConfig {
   Seconds unauthorized_retry{120};
   int latency_ms = 200;
   int decoder_threads = 1;
+  bool operator==(const IngestConfig&) const = default;
 };
 
 struct NodeIdentity {
@@ -111,10 +113,12 @@ struct NodeIdentity {
   std::string region;
   std::string village;
   std::string timezone;  // IANA name, e.g. Asia/Shanghai; empty: the system's
+  bool operator==(const NodeIdentity&) const = default;
 };
 
 struct LoggingConfig {
   LogLevel level = LogLevel::Info;
+  bool operator==(const LoggingConfig&) const = default;
 };
 
 enum class MqttVersion { V3_1_1, V5 };
@@ -126,6 +130,7 @@ struct TlsConfig {
   std::optional<std::filesystem::path> cert_file;  // client certificate (with key_file)
   std::optional<std::filesystem::path> key_file;
   bool verify_hostname = true;
+  bool operator==(const TlsConfig&) const = default;
 };
 
 struct MqttConfig {
@@ -145,10 +150,12 @@ struct MqttConfig {
   Seconds status_interval{60};
   std::size_t outbox_max_alerts = 10000;
   std::size_t outbox_max_bytes = 16u << 20;
+  bool operator==(const MqttConfig&) const = default;
 };
 
 struct AlertsConfig {
   Language language = Language::ZhCN;
+  bool operator==(const AlertsConfig&) const = default;
 };
 
 struct ViewQualityConfig {
@@ -165,6 +172,7 @@ struct ViewQualityConfig {
   double defocus_ratio = 0.35;       // sharpness below this share of the baseline's
   double occluded_share = 0.5;       // more than this share of textured cells lost
   double shift_fraction = 0.05;      // moved more than this share of the frame
+  bool operator==(const ViewQualityConfig&) const = default;
 };
 
 // The local HTTP endpoint: /healthz, /metrics, /status.
@@ -172,11 +180,13 @@ struct HttpConfig {
   bool enabled = true;
   std::string host = "127.0.0.1";  // keep it on loopback unless a firewall guards the box
   int port = 9810;                 // 0: any free port (logged)
+  bool operator==(const HttpConfig&) const = default;
 };
 
 struct SnapshotsConfig {
   int jpeg_quality = 80;                 // 10 to 100
   std::size_t max_bytes = 64u << 20;     // kept under <state_dir>/snapshots, oldest removed first
+  bool operator==(const SnapshotsConfig&) const = default;
 };
 
 enum class AreaKind { Entrance, Square, Road, Bridge, RiverBank, School, Market, Other };
@@ -189,6 +199,7 @@ struct AreaConfig {
   AreaKind kind = AreaKind::Other;
   double weight = 1.0;               // its share of the coverage ratio
   std::vector<std::string> cameras;  // ids of configured cameras, at least one
+  bool operator==(const AreaConfig&) const = default;
 };
 
 struct Config {

@@ -698,11 +698,6 @@ const char* toString(AreaKind k) { return kAreaKinds[static_cast<size_t>(k)].c_s
 
 const char* toString(Language l) { return l == Language::En ? "en" : "zh-CN"; }
 
-const char* toString(LogLevel l) {
-  static const char* names[] = {"trace", "debug", "info", "warn", "error"};
-  return names[static_cast<int>(l)];
-}
-
 Config parseConfig(std::string_view yaml, const std::string& file_label, const fs::path& base_dir) {
   ConfigParser parser(file_label, base_dir);
   return parser.parse(yaml);

@@ -5,9 +5,9 @@ namespace villagecam::events {
 std::optional<Alert> cameraHealthAlert(const CameraCondition& c) {
   Alert a;
   switch (c.state) {
-    case ingest::CameraState::Offline: a.type = AlertType::CameraOffline; break;
-    case ingest::CameraState::Stalled: a.type = AlertType::CameraStalled; break;
-    case ingest::CameraState::Unauthorized: a.type = AlertType::CameraUnauthorized; break;
+    case health::CameraState::Offline: a.type = AlertType::CameraOffline; break;
+    case health::CameraState::Stalled: a.type = AlertType::CameraStalled; break;
+    case health::CameraState::Unauthorized: a.type = AlertType::CameraUnauthorized; break;
     default: return std::nullopt;
   }
   a.camera_id = c.camera_id;

@@ -6,14 +6,14 @@
 #include <string>
 
 #include "events/alert.hpp"
-#include "ingest/camera_state.hpp"
+#include "health/camera_state.hpp"
 
 namespace villagecam::events {
 
 struct CameraCondition {
   std::string camera_id;
   std::string camera_name;
-  ingest::CameraState state = ingest::CameraState::Connecting;
+  health::CameraState state = health::CameraState::Connecting;
   std::string reason_code;  // the last failure's kind, e.g. "refused"
   std::string reason;       // plain words
 };

@@ -26,14 +26,14 @@ CameraWatch judgeCamera(const CameraFacts& c) {
     return w;
   }
   switch (c.state) {
-    case ingest::CameraState::Connecting:
+    case health::CameraState::Connecting:
       w.watching = Watch::Unknown;
       w.code = "connecting";
       return w;
-    case ingest::CameraState::Offline: w.code = "offline"; return w;
-    case ingest::CameraState::Stalled: w.code = "stalled"; return w;
-    case ingest::CameraState::Unauthorized: w.code = "unauthorized"; return w;
-    case ingest::CameraState::Online: break;
+    case health::CameraState::Offline: w.code = "offline"; return w;
+    case health::CameraState::Stalled: w.code = "stalled"; return w;
+    case health::CameraState::Unauthorized: w.code = "unauthorized"; return w;
+    case health::CameraState::Online: break;
   }
   if (!c.view_issues.empty()) {
     w.code = "view_tampered";

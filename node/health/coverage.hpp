@@ -10,7 +10,7 @@
 #include <vector>
 
 #include "config/config.hpp"
-#include "ingest/camera_state.hpp"
+#include "health/camera_state.hpp"
 
 namespace villagecam::health {
 
@@ -22,7 +22,7 @@ struct CameraFacts {
   std::string id;
   std::string name;
   bool enabled = true;
-  ingest::CameraState state = ingest::CameraState::Connecting;
+  health::CameraState state = health::CameraState::Connecting;
   std::string reason;                    // plain words for the state
   bool has_baseline = false;             // without one the view is not checked
   std::vector<std::string> view_issues;  // raised (after hysteresis)

@@ -4,6 +4,9 @@
 #include <stdexcept>
 
 #include "ingest/error_classifier.hpp"
+#include "ingest/frame_scaler.hpp"
+#include "ingest/gst_ptr.hpp"
+#include "ingest/rate_ceiling.hpp"
 
 namespace villagecam::ingest {
 namespace {
@@ -33,7 +36,56 @@ gst::ElementPtr parseLaunch(const std::string& description, bool as_bin) {
 
 }  // namespace
 
+class CameraPipeline::Impl {
+ public:
+  Impl(const RenderedPipeline& rendered, const config::RtspUrl& url,
+       const std::optional<config::Credentials>& credentials, std::shared_ptr<Mailbox> mailbox,
+       std::shared_ptr<StreamCounters> counters, FrameOutput output);
+  ~Impl();
+  Impl(const Impl&) = delete;
+  Impl& operator=(const Impl&) = delete;
+
+  void play();
+  StreamInfo info() const;
+
+ private:
+  static void onPadAdded(GstElement* src, GstPad* pad, gpointer self);
+  static GstPadProbeReturn onEncodedBuffer(GstPad* pad, GstPadProbeInfo* info, gpointer self);
+  static GstPadProbeReturn onDecodedBuffer(GstPad* pad, GstPadProbeInfo* info, gpointer self);
+  static GstBusSyncReply onBusMessage(GstBus* bus, GstMessage* message, gpointer self);
+
+  void linkVideoPad(GstPad* pad);
+  void handleBusMessage(GstMessage* message);
+
+  const RenderedPipeline rendered_;
+  std::shared_ptr<Mailbox> mailbox_;
+  std::shared_ptr<StreamCounters> counters_;
+  FrameScaler scaler_;         // used on the sink's streaming thread only
+  RateCeiling rate_ceiling_;   // likewise
+  gst::ElementPtr pipeline_;
+  gst::BusPtr bus_;
+  GstElement* source_ = nullptr;  // borrowed: owned by pipeline_
+
+  mutable std::mutex info_mutex_;  // guards info_ and linked_
+  StreamInfo info_;
+  gst::PadPtr parse_src_;
+  bool linked_ = false;
+  std::atomic<bool> first_frame_posted_{false};
+};
+
 CameraPipeline::CameraPipeline(const RenderedPipeline& rendered, const config::RtspUrl& url,
+                               const std::optional<config::Credentials>& credentials,
+                               std::shared_ptr<Mailbox> mailbox, std::shared_ptr<StreamCounters> counters,
+                               FrameOutput output)
+    : impl_(std::make_unique<Impl>(rendered, url, credentials, std::move(mailbox), std::move(counters), output)) {}
+
+CameraPipeline::~CameraPipeline() = default;
+
+void CameraPipeline::play() { impl_->play(); }
+
+StreamInfo CameraPipeline::info() const { return impl_->info(); }
+
+CameraPipeline::Impl::Impl(const RenderedPipeline& rendered, const config::RtspUrl& url,
                                const std::optional<config::Credentials>& credentials,
                                std::shared_ptr<Mailbox> mailbox, std::shared_ptr<StreamCounters> counters,
                                FrameOutput output)
@@ -54,26 +106,26 @@ CameraPipeline::CameraPipeline(const RenderedPipeline& rendered, const config::R
                  nullptr);
   }
   gst_bin_add(GST_BIN(pipeline_.get()), source.get());  // the bin takes a reference of its own
-  g_signal_connect(source_, "pad-added", G_CALLBACK(&CameraPipeline::onPadAdded), this);
+  g_signal_connect(source_, "pad-added", G_CALLBACK(&CameraPipeline::Impl::onPadAdded), this);
 
   bus_.reset(gst_element_get_bus(pipeline_.get()));
-  gst_bus_set_sync_handler(bus_.get(), &CameraPipeline::onBusMessage, this, nullptr);
+  gst_bus_set_sync_handler(bus_.get(), &CameraPipeline::Impl::onBusMessage, this, nullptr);
 }
 
-CameraPipeline::~CameraPipeline() {
+CameraPipeline::Impl::~Impl() {
   // NULL joins every streaming thread; after it no callback can run.
   gst_element_set_state(pipeline_.get(), GST_STATE_NULL);
   g_signal_handlers_disconnect_by_data(source_, this);
   gst_bus_set_sync_handler(bus_.get(), nullptr, nullptr, nullptr);
 }
 
-void CameraPipeline::play() {
+void CameraPipeline::Impl::play() {
   if (gst_element_set_state(pipeline_.get(), GST_STATE_PLAYING) == GST_STATE_CHANGE_FAILURE) {
-    mailbox_->postFailure({FailureKind::Other, "pipeline refused to start"});
+    mailbox_->postFailure({health::FailureKind::Other, "pipeline refused to start"});
   }
 }
 
-StreamInfo CameraPipeline::info() const {
+StreamInfo CameraPipeline::Impl::info() const {
   std::lock_guard lock(info_mutex_);
   StreamInfo out = info_;
   if (parse_src_ && out.width == 0) {
@@ -87,11 +139,11 @@ StreamInfo CameraPipeline::info() const {
   return out;
 }
 
-void CameraPipeline::onPadAdded(GstElement*, GstPad* pad, gpointer self) {
-  static_cast<CameraPipeline*>(self)->linkVideoPad(pad);
+void CameraPipeline::Impl::onPadAdded(GstElement*, GstPad* pad, gpointer self) {
+  static_cast<CameraPipeline::Impl*>(self)->linkVideoPad(pad);
 }
 
-void CameraPipeline::linkVideoPad(GstPad* pad) {
+void CameraPipeline::Impl::linkVideoPad(GstPad* pad) {
   gst::CapsPtr caps(gst_pad_get_current_caps(pad));
   if (!caps) caps.reset(gst_pad_query_caps(pad, nullptr));
   if (!caps || gst_caps_get_size(caps.get()) == 0) return;
@@ -105,14 +157,14 @@ void CameraPipeline::linkVideoPad(GstPad* pad) {
   if (linked_) return;  // the first video stream is the one we watch
   const auto chain = rendered_.chainFor(codec);
   if (!chain) {
-    mailbox_->postFailure({FailureKind::UnsupportedCodec, "unsupported codec '" + codec + "'"});
+    mailbox_->postFailure({health::FailureKind::UnsupportedCodec, "unsupported codec '" + codec + "'"});
     return;
   }
   gst::ElementPtr bin;
   try {
     bin = parseLaunch(*chain, /*as_bin=*/true);
   } catch (const std::exception& e) {
-    mailbox_->postFailure({FailureKind::Other, e.what()});
+    mailbox_->postFailure({health::FailureKind::Other, e.what()});
     return;
   }
   GstElement* borrowed = bin.get();  // stays alive as a child of the pipeline
@@ -121,7 +173,7 @@ void CameraPipeline::linkVideoPad(GstPad* pad) {
   gst::ElementPtr parse(gst_bin_get_by_name(GST_BIN(borrowed), "parse"));
   if (parse) {
     parse_src_.reset(gst_element_get_static_pad(parse.get(), "src"));
-    gst_pad_add_probe(parse_src_.get(), GST_PAD_PROBE_TYPE_BUFFER, &CameraPipeline::onEncodedBuffer, this, nullptr);
+    gst_pad_add_probe(parse_src_.get(), GST_PAD_PROBE_TYPE_BUFFER, &CameraPipeline::Impl::onEncodedBuffer, this, nullptr);
   }
   gst::ElementPtr sink(gst_bin_get_by_name(GST_BIN(borrowed), "sink"));
   if (sink) {
@@ -129,12 +181,12 @@ void CameraPipeline::linkVideoPad(GstPad* pad) {
     // never holds (or queues) a decoder picture.
     gst::PadPtr sink_input(gst_element_get_static_pad(sink.get(), "sink"));
     if (sink_input) {
-      gst_pad_add_probe(sink_input.get(), GST_PAD_PROBE_TYPE_BUFFER, &CameraPipeline::onDecodedBuffer, this, nullptr);
+      gst_pad_add_probe(sink_input.get(), GST_PAD_PROBE_TYPE_BUFFER, &CameraPipeline::Impl::onDecodedBuffer, this, nullptr);
     }
   }
   gst::PadPtr sink_pad(gst_element_get_static_pad(borrowed, "sink"));
   if (!sink_pad || gst_pad_link(pad, sink_pad.get()) != GST_PAD_LINK_OK) {
-    mailbox_->postFailure({FailureKind::Other, "cannot link the " + codec + " stream to its decoder"});
+    mailbox_->postFailure({health::FailureKind::Other, "cannot link the " + codec + " stream to its decoder"});
     return;
   }
   gst_element_sync_state_with_parent(borrowed);
@@ -142,9 +194,9 @@ void CameraPipeline::linkVideoPad(GstPad* pad) {
   linked_ = true;
 }
 
-GstPadProbeReturn CameraPipeline::onEncodedBuffer(GstPad*, GstPadProbeInfo* info, gpointer self) {
+GstPadProbeReturn CameraPipeline::Impl::onEncodedBuffer(GstPad*, GstPadProbeInfo* info, gpointer self) {
   GstBuffer* buffer = GST_PAD_PROBE_INFO_BUFFER(info);
-  auto* pipeline = static_cast<CameraPipeline*>(self);
+  auto* pipeline = static_cast<CameraPipeline::Impl*>(self);
   auto& c = *pipeline->counters_;
   c.frames.fetch_add(1, std::memory_order_relaxed);
   c.bytes.fetch_add(gst_buffer_get_size(buffer), std::memory_order_relaxed);
@@ -165,8 +217,8 @@ GstPadProbeReturn CameraPipeline::onEncodedBuffer(GstPad*, GstPadProbeInfo* info
 // mailbox's free slot. Either way the decoder's picture is released when this
 // returns: nothing downstream holds a full-size picture, and the decoder's
 // pool stays at what decoding needs.
-GstPadProbeReturn CameraPipeline::onDecodedBuffer(GstPad* pad, GstPadProbeInfo* info, gpointer self) {
-  auto* pipeline = static_cast<CameraPipeline*>(self);
+GstPadProbeReturn CameraPipeline::Impl::onDecodedBuffer(GstPad* pad, GstPadProbeInfo* info, gpointer self) {
+  auto* pipeline = static_cast<CameraPipeline::Impl*>(self);
   GstBuffer* buffer = GST_PAD_PROBE_INFO_BUFFER(info);
   const GstClockTime pts = GST_BUFFER_PTS(buffer);
   if (!pipeline->rate_ceiling_.take(GST_CLOCK_TIME_IS_VALID(pts) ? std::optional<std::uint64_t>(pts) : std::nullopt)) {
@@ -175,7 +227,7 @@ GstPadProbeReturn CameraPipeline::onDecodedBuffer(GstPad* pad, GstPadProbeInfo* 
   const gst::CapsPtr caps(gst_pad_get_current_caps(pad));
   const FrameView view(buffer, caps.get());
   if (!view.ok()) {
-    pipeline->mailbox_->postFailure({FailureKind::Other, "the pipeline's sink takes a format the node cannot read "
+    pipeline->mailbox_->postFailure({health::FailureKind::Other, "the pipeline's sink takes a format the node cannot read "
                                                          "(BGR, GRAY8 or I420)"});
     return GST_PAD_PROBE_DROP;  // the worker stops the stream on the failure
   }
@@ -184,15 +236,15 @@ GstPadProbeReturn CameraPipeline::onDecodedBuffer(GstPad* pad, GstPadProbeInfo* 
   return GST_PAD_PROBE_DROP;
 }
 
-GstBusSyncReply CameraPipeline::onBusMessage(GstBus*, GstMessage* message, gpointer self) {
-  static_cast<CameraPipeline*>(self)->handleBusMessage(message);
+GstBusSyncReply CameraPipeline::Impl::onBusMessage(GstBus*, GstMessage* message, gpointer self) {
+  static_cast<CameraPipeline::Impl*>(self)->handleBusMessage(message);
   // Nothing piles up on the bus: we take what we need here and drop the
   // message, which (GstBusSyncHandler's contract) means we unref it.
   gst_message_unref(message);
   return GST_BUS_DROP;
 }
 
-void CameraPipeline::handleBusMessage(GstMessage* message) {
+void CameraPipeline::Impl::handleBusMessage(GstMessage* message) {
   switch (GST_MESSAGE_TYPE(message)) {
     case GST_MESSAGE_ERROR: {
       GError* raw = nullptr;
@@ -204,7 +256,7 @@ void CameraPipeline::handleBusMessage(GstMessage* message) {
       break;
     }
     case GST_MESSAGE_EOS:
-      mailbox_->postFailure({FailureKind::StreamEnded, "camera ended the stream"});
+      mailbox_->postFailure({health::FailureKind::StreamEnded, "camera ended the stream"});
       break;
     default:
       break;

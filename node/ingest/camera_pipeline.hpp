@@ -1,7 +1,7 @@
 // One streaming attempt of one camera: a GStreamer pipeline built from the
 // rendered template. Created to connect, destroyed to disconnect; its
 // destructor stops every streaming thread before anything it shares goes.
-// Threads: GStreamer calls the static callbacks on its streaming threads; they
+// Threads: GStreamer calls the callbacks (in the .cpp) on its streaming threads; they
 // only count, scale a decoded picture into the Mailbox, post and return.
 // The template's [output] ends in an element named "sink"; decoded frames are
 // taken on its input pad and dropped there.
@@ -14,11 +14,9 @@
 #include <string>
 
 #include "config/config.hpp"
-#include "ingest/frame_scaler.hpp"
-#include "ingest/gst_ptr.hpp"
+#include "analysis/analysis_frame.hpp"
 #include "ingest/mailbox.hpp"
 #include "ingest/pipeline_template.hpp"
-#include "ingest/rate_ceiling.hpp"
 #include "ingest/stream_counters.hpp"
 
 namespace villagecam::ingest {
@@ -49,28 +47,8 @@ class CameraPipeline {
   StreamInfo info() const;
 
  private:
-  static void onPadAdded(GstElement* src, GstPad* pad, gpointer self);
-  static GstPadProbeReturn onEncodedBuffer(GstPad* pad, GstPadProbeInfo* info, gpointer self);
-  static GstPadProbeReturn onDecodedBuffer(GstPad* pad, GstPadProbeInfo* info, gpointer self);
-  static GstBusSyncReply onBusMessage(GstBus* bus, GstMessage* message, gpointer self);
-
-  void linkVideoPad(GstPad* pad);
-  void handleBusMessage(GstMessage* message);
-
-  const RenderedPipeline rendered_;
-  std::shared_ptr<Mailbox> mailbox_;
-  std::shared_ptr<StreamCounters> counters_;
-  FrameScaler scaler_;         // used on the sink's streaming thread only
-  RateCeiling rate_ceiling_;   // likewise
-  gst::ElementPtr pipeline_;
-  gst::BusPtr bus_;
-  GstElement* source_ = nullptr;  // borrowed: owned by pipeline_
-
-  mutable std::mutex info_mutex_;  // guards info_ and linked_
-  StreamInfo info_;
-  gst::PadPtr parse_src_;
-  bool linked_ = false;
-  std::atomic<bool> first_frame_posted_{false};
+  class Impl;  // the GStreamer side, in the .cpp: no GStreamer header leaks from here
+  std::unique_ptr<Impl> impl_;
 };
 
 }  // namespace villagecam::ingest

@@ -7,39 +7,13 @@
 
 namespace villagecam::ingest {
 
-const char* toString(CameraState s) {
-  switch (s) {
-    case CameraState::Connecting: return "connecting";
-    case CameraState::Online: return "online";
-    case CameraState::Stalled: return "stalled";
-    case CameraState::Offline: return "offline";
-    case CameraState::Unauthorized: return "unauthorized";
-  }
-  return "unknown";
-}
-
-const char* toString(FailureKind k) {
-  switch (k) {
-    case FailureKind::Unauthorized: return "unauthorized";
-    case FailureKind::NotFound: return "not_found";
-    case FailureKind::Refused: return "refused";
-    case FailureKind::Unreachable: return "unreachable";
-    case FailureKind::Timeout: return "timeout";
-    case FailureKind::StreamEnded: return "stream_ended";
-    case FailureKind::UnsupportedCodec: return "unsupported_codec";
-    case FailureKind::Stalled: return "stalled";
-    case FailureKind::Other: return "other";
-  }
-  return "other";
-}
-
 CameraSupervisor::CameraSupervisor(SupervisorPolicy policy, SteadyTime now, std::uint64_t seed)
     : policy_(policy), rng_(seed) {
-  state_ = {CameraState::Connecting, now, "starting"};
+  state_ = {health::CameraState::Connecting, now, "starting"};
   retry_at_ = now;
 }
 
-void CameraSupervisor::enter(CameraState s, SteadyTime now, std::string reason) {
+void CameraSupervisor::enter(health::CameraState s, SteadyTime now, std::string reason) {
   if (state_.state != s) state_.since = now;
   state_.state = s;
   state_.reason = std::move(reason);
@@ -57,19 +31,19 @@ CameraSupervisor::Action CameraSupervisor::poll(SteadyTime now) {
   if (!streaming_) return now >= retry_at_ ? Action::StartStream : Action::None;
   if (!frame_this_stream_) {
     if (now - stream_started_ >= policy_.connect_timeout) {
-      streamFailed(now, FailureKind::Timeout,
+      streamFailed(now, health::FailureKind::Timeout,
                    "no video within " + std::to_string(std::lround(toSeconds(policy_.connect_timeout))) + " s");
       return Action::StopStream;
     }
     return Action::None;
   }
-  if (state_.state == CameraState::Online && now - state_.since >= policy_.stable_after) {
+  if (state_.state == health::CameraState::Online && now - state_.since >= policy_.stable_after) {
     failures_in_row_ = 0;
   }
   if (now - last_frame_ >= policy_.stall_timeout) {
     const auto quiet = std::lround(toSeconds(now - last_frame_));
-    enter(CameraState::Stalled, now, "no frame for " + std::to_string(quiet) + " s");
-    last_failure_ = FailureKind::Stalled;
+    enter(health::CameraState::Stalled, now, "no frame for " + std::to_string(quiet) + " s");
+    last_failure_ = health::FailureKind::Stalled;
     streaming_ = false;
     retry_at_ = now;  // a stall is retried at once; a failing retry then backs off
     ++failures_in_row_;
@@ -89,29 +63,29 @@ void CameraSupervisor::frameArrived(SteadyTime now) {
   if (!streaming_) return;  // a late frame from a stream already given up
   last_frame_ = now;
   frame_this_stream_ = true;
-  if (state_.state != CameraState::Online) enter(CameraState::Online, now, "receiving video");
+  if (state_.state != health::CameraState::Online) enter(health::CameraState::Online, now, "receiving video");
 }
 
-void CameraSupervisor::streamFailed(SteadyTime now, FailureKind kind, const std::string& reason) {
+void CameraSupervisor::streamFailed(SteadyTime now, health::FailureKind kind, const std::string& reason) {
   if (!streaming_) return;  // already handled (e.g. an error after a stall stop)
   streaming_ = false;
   last_failure_ = kind;
-  if (kind == FailureKind::Unauthorized) {
-    enter(CameraState::Unauthorized, now, reason);
+  if (kind == health::FailureKind::Unauthorized) {
+    enter(health::CameraState::Unauthorized, now, reason);
     retry_at_ = now + policy_.unauthorized_retry;
     return;
   }
   const Duration delay = backoffDelay();
   ++failures_in_row_;
   retry_at_ = now + delay;
-  enter(CameraState::Offline, now, reason);
+  enter(health::CameraState::Offline, now, reason);
 }
 
 SteadyTime CameraSupervisor::nextDeadline() const {
   if (!streaming_) return retry_at_;
   if (!frame_this_stream_) return stream_started_ + policy_.connect_timeout;
   SteadyTime next = last_frame_ + policy_.stall_timeout;
-  if (state_.state == CameraState::Online && failures_in_row_ > 0) {
+  if (state_.state == health::CameraState::Online && failures_in_row_ > 0) {
     next = std::min(next, state_.since + policy_.stable_after);
   }
   return next;

@@ -8,7 +8,7 @@
 #include <random>
 #include <string>
 
-#include "ingest/camera_state.hpp"
+#include "health/camera_state.hpp"
 #include "util/clock.hpp"
 
 namespace villagecam::ingest {
@@ -36,25 +36,25 @@ class CameraSupervisor {
   void streamStarted(SteadyTime now);
   void frameArrived(SteadyTime now);
   // The stream failed; the worker tears it down. Schedules the next attempt.
-  void streamFailed(SteadyTime now, FailureKind kind, const std::string& reason);
+  void streamFailed(SteadyTime now, health::FailureKind kind, const std::string& reason);
 
   // When poll() may next have something to do.
   SteadyTime nextDeadline() const;
 
-  const StateInfo& state() const { return state_; }
+  const health::StateInfo& state() const { return state_; }
   bool streaming() const { return streaming_; }
   std::uint64_t attempts() const { return attempts_; }
   std::uint64_t reconnects() const { return attempts_ > 0 ? attempts_ - 1 : 0; }
   std::optional<SteadyTime> nextAttemptAt() const;
-  FailureKind lastFailure() const { return last_failure_; }
+  health::FailureKind lastFailure() const { return last_failure_; }
 
  private:
-  void enter(CameraState s, SteadyTime now, std::string reason);
+  void enter(health::CameraState s, SteadyTime now, std::string reason);
   Duration backoffDelay();
 
   SupervisorPolicy policy_;
   std::mt19937_64 rng_;
-  StateInfo state_;
+  health::StateInfo state_;
   bool streaming_ = false;
   SteadyTime stream_started_{};
   SteadyTime last_frame_{};
@@ -62,7 +62,7 @@ class CameraSupervisor {
   SteadyTime retry_at_{};
   std::uint64_t attempts_ = 0;
   int failures_in_row_ = 0;
-  FailureKind last_failure_ = FailureKind::Other;
+  health::FailureKind last_failure_ = health::FailureKind::Other;
 };
 
 }  // namespace villagecam::ingest

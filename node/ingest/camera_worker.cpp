@@ -5,13 +5,12 @@
 
 #include <fmt/format.h>
 
-#include "ingest/tcp_diagnosis.hpp"
+#include "ingest/stream_failure.hpp"
 #include "util/logging.hpp"
+#include "util/duration.hpp"
 
 namespace villagecam::ingest {
 namespace {
-
-Duration toDuration(config::Seconds s) { return std::chrono::duration_cast<Duration>(s); }
 
 // How often the worker refreshes its measured rates when nothing happens.
 constexpr Duration kHealthPeriod = std::chrono::milliseconds(500);
@@ -56,7 +55,7 @@ void CameraWorker::stop() {
   if (thread_.joinable()) thread_.join();
 }
 
-CameraHealth CameraWorker::health() const {
+health::CameraHealth CameraWorker::health() const {
   std::lock_guard lock(health_mutex_);
   return health_;
 }
@@ -69,7 +68,7 @@ void CameraWorker::startStream(SteadyTime now) {
                                                              config::streamedFps(camera_)});
   } catch (const std::exception& e) {
     supervisor_.streamStarted(now);
-    supervisor_.streamFailed(now, FailureKind::Other, e.what());
+    supervisor_.streamFailed(now, health::FailureKind::Other, e.what());
     log_->error("{}", e.what());
     return;
   }
@@ -85,7 +84,7 @@ void CameraWorker::stopStream() {
 }
 
 void CameraWorker::run() {
-  StateInfo reported = supervisor_.state();
+  health::StateInfo reported = supervisor_.state();
   while (!stopping_) {
     SteadyTime now = clock_.steady();
     last_loop_ = now.time_since_epoch().count();
@@ -114,7 +113,7 @@ void CameraWorker::run() {
     }
     if (batch.frame) {
       ++frames_decoded_;
-      if (frame_handler_) frame_handler_(AnalysisFrame(mailbox_->latestFrame(), grey_buffer_, colour_buffer_));
+      if (frame_handler_) frame_handler_(analysis::AnalysisFrame(mailbox_->latestFrame(), grey_buffer_, colour_buffer_));
     }
     for (auto failure : batch.failures) {
       if (!supervisor_.streaming()) break;
@@ -124,14 +123,14 @@ void CameraWorker::run() {
     }
 
     refreshHealth(now);
-    const StateInfo& state = supervisor_.state();
+    const health::StateInfo& state = supervisor_.state();
     if (state.state != reported.state || state.reason != reported.reason) {
       const auto next = supervisor_.nextAttemptAt();
       const std::string retry =
           next ? fmt::format("; retrying in {:.1f} s", toSeconds(*next - clock_.steady())) : std::string();
       if (state.state == reported.state) {
         log_->debug("{}: {}{}", toString(state.state), state.reason, retry);
-      } else if (state.state == CameraState::Online) {
+      } else if (state.state == health::CameraState::Online) {
         log_->info("{} -> {}: {}", toString(reported.state), toString(state.state), state.reason);
       } else {
         log_->warn("{} -> {}: {}{}", toString(reported.state), toString(state.state), state.reason, retry);
@@ -151,14 +150,14 @@ void CameraWorker::refreshHealth(SteadyTime now) {
   auto toWall = [&](SteadyTime t) {
     return wall_now - std::chrono::duration_cast<WallTime::duration>(now - t);
   };
-  const StateInfo& state = supervisor_.state();
+  const health::StateInfo& state = supervisor_.state();
 
   std::lock_guard lock(health_mutex_);
   health_.state = state.state;
   health_.since = toWall(state.since);
   health_.reason = state.reason;
-  health_.failure = supervisor_.attempts() > 0 && state.state != CameraState::Online &&
-                            state.state != CameraState::Connecting
+  health_.failure = supervisor_.attempts() > 0 && state.state != health::CameraState::Online &&
+                            state.state != health::CameraState::Connecting
                         ? toString(supervisor_.lastFailure())
                         : "";
   if (!info.codec.empty()) health_.codec = info.codec;
@@ -166,7 +165,7 @@ void CameraWorker::refreshHealth(SteadyTime now) {
     health_.width = info.width;
     health_.height = info.height;
   }
-  const bool online = state.state == CameraState::Online;
+  const bool online = state.state == health::CameraState::Online;
   health_.fps = online ? rates_.framesPerSecond() : 0.0;
   health_.bitrate_kbps = online ? rates_.bitsPerSecond() / 1000.0 : 0.0;
   const auto gop = counters_->last_gop_frames.load(std::memory_order_relaxed);

@@ -13,8 +13,8 @@
 #include <thread>
 
 #include "config/config.hpp"
-#include "ingest/analysis_frame.hpp"
-#include "ingest/camera_health.hpp"
+#include "analysis/analysis_frame.hpp"
+#include "health/camera_health.hpp"
 #include "ingest/camera_pipeline.hpp"
 #include "ingest/camera_supervisor.hpp"
 #include "ingest/mailbox.hpp"
@@ -30,9 +30,9 @@ class CameraWorker {
  public:
   // Called on the worker's thread for every decoded frame it takes, at the
   // camera's analysis size. The frame is valid during the call only.
-  using FrameHandler = std::function<void(const AnalysisFrame&)>;
+  using FrameHandler = std::function<void(const analysis::AnalysisFrame&)>;
   // Called on the worker's thread when the camera's state changes.
-  using StateHandler = std::function<void(const CameraHealth&)>;
+  using StateHandler = std::function<void(const health::CameraHealth&)>;
 
   CameraWorker(config::CameraConfig camera, const config::IngestConfig& ingest, RenderedPipeline rendered,
                const Clock& clock);
@@ -48,7 +48,7 @@ class CameraWorker {
   void stop();
 
   const config::CameraConfig& camera() const { return camera_; }
-  CameraHealth health() const;
+  health::CameraHealth health() const;
   // When the worker's loop last went round (for the service watchdog).
   SteadyTime lastLoop() const { return SteadyTime(Duration(last_loop_.load())); }
 
@@ -69,14 +69,14 @@ class CameraWorker {
   RateMeter rates_;
   std::uint64_t frames_seen_ = 0;
   std::uint64_t frames_decoded_ = 0;
-  cv::Mat grey_buffer_, colour_buffer_;  // for AnalysisFrame, reused
+  cv::Mat grey_buffer_, colour_buffer_;  // for analysis::AnalysisFrame, reused
   SteadyTime last_frame_{};
 
   FrameHandler frame_handler_;
   StateHandler state_handler_;
 
   mutable std::mutex health_mutex_;
-  CameraHealth health_;
+  health::CameraHealth health_;
 
   std::atomic<bool> stopping_{false};
   std::atomic<Duration::rep> last_loop_{0};

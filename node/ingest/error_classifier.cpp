@@ -26,36 +26,36 @@ StreamFailure classifyError(const GError* error, const std::string& debug) {
   if (error && error->domain == GST_RESOURCE_ERROR) {
     switch (error->code) {
       case GST_RESOURCE_ERROR_NOT_AUTHORIZED:
-        return {FailureKind::Unauthorized, "camera refused the credentials (401 Unauthorized)"};
+        return {health::FailureKind::Unauthorized, "camera refused the credentials (401 Unauthorized)"};
       case GST_RESOURCE_ERROR_NOT_FOUND:
-        return {FailureKind::NotFound, "camera has no stream at this path (404 Not Found)"};
+        return {health::FailureKind::NotFound, "camera has no stream at this path (404 Not Found)"};
       default: break;
     }
   }
   if (contains(all, "401") || contains(all, "unauthorized")) {
-    return {FailureKind::Unauthorized, "camera refused the credentials (401 Unauthorized)"};
+    return {health::FailureKind::Unauthorized, "camera refused the credentials (401 Unauthorized)"};
   }
   if (contains(all, "404") || contains(all, "not found")) {
-    return {FailureKind::NotFound, "camera has no stream at this path (404 Not Found)"};
+    return {health::FailureKind::NotFound, "camera has no stream at this path (404 Not Found)"};
   }
-  if (contains(all, "connection refused")) return {FailureKind::Refused, "connection refused"};
+  if (contains(all, "connection refused")) return {health::FailureKind::Refused, "connection refused"};
   if (contains(all, "could not resolve") || contains(all, "name or service not known") ||
       contains(all, "resolving")) {
-    return {FailureKind::Unreachable, "camera host name not resolved"};
+    return {health::FailureKind::Unreachable, "camera host name not resolved"};
   }
   if (contains(all, "no route") || contains(all, "unreachable")) {
-    return {FailureKind::Unreachable, "camera address unreachable"};
+    return {health::FailureKind::Unreachable, "camera address unreachable"};
   }
   if (contains(all, "timeout") || contains(all, "timed out")) {
-    return {FailureKind::Timeout, "camera did not answer in time"};
+    return {health::FailureKind::Timeout, "camera did not answer in time"};
   }
   if (contains(all, "failed to connect") || contains(all, "could not connect")) {
-    return {FailureKind::Refused, kCouldNotConnect};
+    return {health::FailureKind::Refused, kCouldNotConnect};
   }
   if (contains(all, "parse error") || contains(all, "could not receive message")) {
-    return {FailureKind::Other, "camera's answer is not valid RTSP (" + detail + ")"};
+    return {health::FailureKind::Other, "camera's answer is not valid RTSP (" + detail + ")"};
   }
-  return {FailureKind::Other, detail};
+  return {health::FailureKind::Other, detail};
 }
 
 }  // namespace villagecam::ingest

@@ -5,13 +5,9 @@
 
 #include <string>
 
-#include "ingest/mailbox.hpp"
+#include "ingest/stream_failure.hpp"
 
 namespace villagecam::ingest {
-
-// The reason given when GStreamer does not say why a connection failed; the
-// worker and the probe then ask diagnoseTcp().
-inline constexpr const char* kCouldNotConnect = "could not connect to the camera";
 
 // debug is GStreamer's debug string (may be empty). The reason never holds a
 // password: URLs in it are redacted.

@@ -16,7 +16,7 @@ void fit(const cv::Mat& from, cv::Mat& to) {
 
 }  // namespace
 
-void FrameScaler::scale(const FrameView& frame, ScaledFrame& out) const {
+void FrameScaler::scale(const FrameView& frame, analysis::ScaledFrame& out) const {
   const cv::Size size = target_.area() > 0 ? target_ : cv::Size(frame.size().width & ~1, frame.size().height & ~1);
   out.i420 = frame.layout() == FrameView::Layout::I420;
   if (!out.i420) {

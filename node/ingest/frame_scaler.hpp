@@ -12,17 +12,10 @@
 
 #include <opencv2/core.hpp>
 
+#include "analysis/analysis_frame.hpp"
 #include "ingest/frame_view.hpp"
 
 namespace villagecam::ingest {
-
-// A frame at the analysis size on its way from the streaming thread to the
-// camera's worker.
-struct ScaledFrame {
-  cv::Mat data;       // I420, planes packed (height * 3 / 2 rows), or BGR, or grey
-  bool i420 = false;
-  bool empty() const { return data.empty(); }
-};
 
 class FrameScaler {
  public:
@@ -33,7 +26,7 @@ class FrameScaler {
   // Writes the frame at the target size into `out`: I420 stays I420, BGR
   // and grey stay as they are. `out` keeps its buffer when it already has
   // the right size and type.
-  void scale(const FrameView& frame, ScaledFrame& out) const;
+  void scale(const FrameView& frame, analysis::ScaledFrame& out) const;
 
  private:
   cv::Size target_;

@@ -18,16 +18,11 @@
 #include <string>
 #include <vector>
 
-#include "ingest/camera_state.hpp"
-#include "ingest/frame_scaler.hpp"
+#include "ingest/stream_failure.hpp"
+#include "analysis/analysis_frame.hpp"
 #include "util/clock.hpp"
 
 namespace villagecam::ingest {
-
-struct StreamFailure {
-  FailureKind kind;
-  std::string reason;
-};
 
 class Mailbox {
  public:
@@ -39,7 +34,7 @@ class Mailbox {
 
   void postFailure(StreamFailure failure);
   // Streaming thread only: the slot to write the next frame into, then post it.
-  ScaledFrame& frameToFill() { return slots_[writer_]; }
+  analysis::ScaledFrame& frameToFill() { return slots_[writer_]; }
   void postFrame();
   void postFirstEncodedFrame();
   void wake();
@@ -49,7 +44,7 @@ class Mailbox {
   Batch waitUntil(SteadyTime deadline);
   // Worker only: the newest frame taken by waitUntil (empty before the first).
   // Valid until the next waitUntil or clear(); clone it to keep it longer.
-  const ScaledFrame& latestFrame() const { return slots_[reader_]; }
+  const analysis::ScaledFrame& latestFrame() const { return slots_[reader_]; }
   // Drops what a stream that is gone left behind.
   void clear();
 
@@ -61,7 +56,7 @@ class Mailbox {
   mutable std::mutex mutex_;
   std::condition_variable ready_;
   std::vector<StreamFailure> failures_;
-  ScaledFrame slots_[3];
+  analysis::ScaledFrame slots_[3];
   int writer_ = 0;  // owned by the streaming thread
   int shared_ = 1;  // guarded by mutex_
   int reader_ = 2;  // owned by the worker

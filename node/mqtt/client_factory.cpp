@@ -4,10 +4,9 @@
 
 #include <regex>
 
-#include "config/rtsp_url.hpp"
-#include "ingest/tcp_diagnosis.hpp"
-#include "mqtt/payloads.hpp"
-#include "mqtt/topics.hpp"
+#include "net/tcp_check.hpp"
+#include "contract/payloads.hpp"
+#include "contract/topics.hpp"
 
 namespace villagecam::mqtt {
 
@@ -52,7 +51,7 @@ std::unique_ptr<::mqtt::async_client> makeClient(const config::MqttConfig& cfg, 
   if (!cfg.username.empty()) opts.set_user_name(cfg.username);
   if (cfg.password) opts.set_password(*cfg.password);
   if (with_will) {
-    opts.set_will(::mqtt::will_options(topics::state(cfg.topic_prefix), std::string(kStateOffline), 1, true));
+    opts.set_will(::mqtt::will_options(contract::topics::state(cfg.topic_prefix), std::string(contract::kStateOffline), 1, true));
   }
   bool any_tls = cfg.tls.has_value();
   for (const auto& b : cfg.brokers) any_tls |= b.rfind("ssl://", 0) == 0 || b.rfind("mqtts://", 0) == 0 || b.rfind("wss://", 0) == 0;
@@ -92,16 +91,13 @@ std::string describeConnectFailure(const config::MqttConfig& cfg, int return_cod
   std::string words;
   for (const auto& broker : cfg.brokers) {
     const auto [host, port] = brokerHostPort(broker);
-    config::RtspUrl as_url;
-    as_url.host = host;
-    as_url.port = port;
-    const auto why = ingest::diagnoseTcp(as_url, std::chrono::seconds(2));
+    const auto why = net::checkTcp(host, port, std::chrono::seconds(2), "broker");
     std::string what;
     if (!why) {
       what = "TCP connects but the MQTT connection failed (wrong port, TLS on a plain listener, or the reverse)";
-    } else if (why->kind == ingest::FailureKind::Unreachable && why->reason.find("not resolved") != std::string::npos) {
+    } else if (why->kind == net::TcpFailureKind::Unresolved) {
       what = "name not resolved: " + why->reason;
-    } else if (why->kind == ingest::FailureKind::Refused) {
+    } else if (why->kind == net::TcpFailureKind::Refused) {
       what = "connection refused: " + why->reason;
     } else {
       what = why->reason;

@@ -2,17 +2,12 @@
 
 #include <fmt/format.h>
 
-#include "mqtt/payloads.hpp"
-#include "mqtt/topics.hpp"
+#include "contract/payloads.hpp"
+#include "contract/topics.hpp"
 #include "util/logging.hpp"
+#include "util/duration.hpp"
 
 namespace villagecam::mqtt {
-namespace {
-
-Duration toDuration(config::Seconds s) { return std::chrono::duration_cast<Duration>(s); }
-
-}  // namespace
-
 void Publisher::Listener::on_success(const ::mqtt::token& tok) {
   if (for_connect_) {
     owner_.post({EventKind::Connected});
@@ -92,7 +87,7 @@ void Publisher::stop(Duration flush) {
   try {
     if (client_->is_connected()) {
       // The will is for vanishing; a clean stop says "offline" itself.
-      auto tok = client_->publish(topics::state(config_.topic_prefix), std::string(kStateOffline), 1, true);
+      auto tok = client_->publish(contract::topics::state(config_.topic_prefix), std::string(contract::kStateOffline), 1, true);
       tok->wait_for(std::chrono::duration_cast<std::chrono::milliseconds>(flush));
       client_->disconnect(std::chrono::duration_cast<std::chrono::milliseconds>(flush))
           ->wait_for(std::chrono::duration_cast<std::chrono::milliseconds>(flush));
@@ -152,7 +147,7 @@ void Publisher::handle(const Event& e) {
       connection_changed_.notify_all();
       log_->info("connected to {} as {}", client_->get_server_uri(), config_.client_id);
       try {
-        client_->publish(topics::state(config_.topic_prefix), std::string(kStateOnline), 1, true);
+        client_->publish(contract::topics::state(config_.topic_prefix), std::string(contract::kStateOnline), 1, true);
       } catch (const ::mqtt::exception& ex) {
         dropConnection(ex.what());
       }
@@ -236,7 +231,7 @@ void Publisher::publishRetained() {
 void Publisher::sendAlerts() {
   if (in_flight_.size() >= kWindow) return;
   const auto entries = outbox_->peek(last_sent_seq_, kWindow - in_flight_.size());
-  const std::string topic = topics::alerts(config_.topic_prefix);
+  const std::string topic = contract::topics::alerts(config_.topic_prefix);
   for (const auto& entry : entries) {
     try {
       auto msg = ::mqtt::make_message(topic, entry.payload, 1, false);

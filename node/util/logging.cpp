@@ -14,13 +14,13 @@ std::mutex g_mutex;
 std::vector<spdlog::sink_ptr> g_sinks;
 spdlog::level::level_enum g_level = spdlog::level::info;
 
-spdlog::level::level_enum toSpd(config::LogLevel level) {
+spdlog::level::level_enum toSpd(LogLevel level) {
   switch (level) {
-    case config::LogLevel::Trace: return spdlog::level::trace;
-    case config::LogLevel::Debug: return spdlog::level::debug;
-    case config::LogLevel::Info: return spdlog::level::info;
-    case config::LogLevel::Warn: return spdlog::level::warn;
-    case config::LogLevel::Error: return spdlog::level::err;
+    case LogLevel::Trace: return spdlog::level::trace;
+    case LogLevel::Debug: return spdlog::level::debug;
+    case LogLevel::Info: return spdlog::level::info;
+    case LogLevel::Warn: return spdlog::level::warn;
+    case LogLevel::Error: return spdlog::level::err;
   }
   return spdlog::level::info;
 }
@@ -40,14 +40,14 @@ void ensureSinksLocked() {
 
 }  // namespace
 
-void setupLogging(config::LogLevel level) {
+void setupLogging(LogLevel level) {
   std::lock_guard lock(g_mutex);
   ensureSinksLocked();
   g_level = toSpd(level);
   spdlog::set_level(g_level);
 }
 
-void setLogLevel(config::LogLevel level) {
+void setLogLevel(LogLevel level) {
   std::lock_guard lock(g_mutex);
   g_level = toSpd(level);
   spdlog::apply_all([](const std::shared_ptr<spdlog::logger>& l) { l->set_level(g_level); });
@@ -61,6 +61,11 @@ std::shared_ptr<spdlog::logger> logger(const std::string& name) {
   created->set_level(g_level);
   spdlog::register_logger(created);
   return created;
+}
+
+const char* toString(LogLevel l) {
+  static const char* names[] = {"trace", "debug", "info", "warn", "error"};
+  return names[static_cast<int>(l)];
 }
 
 std::shared_ptr<spdlog::logger> cameraLogger(const std::string& camera_id) { return logger("cam." + camera_id); }

@@ -7,13 +7,13 @@
 #include <memory>
 #include <string>
 
-#include "config/config.hpp"
+#include "util/log_level.hpp"
 
 namespace villagecam {
 
 // Sets up the sinks once for the process; call before any logger is made.
-void setupLogging(config::LogLevel level);
-void setLogLevel(config::LogLevel level);
+void setupLogging(LogLevel level);
+void setLogLevel(LogLevel level);
 
 // The logger named `name`, created on first use with the process's sinks.
 std::shared_ptr<spdlog::logger> logger(const std::string& name);

@@ -9,7 +9,7 @@
 #include <filesystem>
 #include <mutex>
 
-#include "app/liveness.hpp"
+#include "service/liveness.hpp"
 #include "ingest/camera_worker.hpp"
 #include "ingest/pipeline_template.hpp"
 #include "mosquitto.hpp"
@@ -55,7 +55,7 @@ class WatchedWorker {
                 forMode(render(loadTemplate(testing::pipelinesSourceDir(), "software"), templateVars(camera, ingest)),
                         camera.analysis.mode),
                 clock_) {
-    worker_.onStateChange([this](const CameraHealth& h) {
+    worker_.onStateChange([this](const health::CameraHealth& h) {
       {
         std::lock_guard lock(mutex_);
         history_.push_back(h.state);
@@ -68,7 +68,7 @@ class WatchedWorker {
 
   // Waits until the worker enters `state` (after `from` changes); returns how
   // long it took, or nullopt on timeout.
-  std::optional<Clock::duration> waitFor(CameraState state, Clock::duration timeout) {
+  std::optional<Clock::duration> waitFor(health::CameraState state, Clock::duration timeout) {
     const auto start = Clock::now();
     std::unique_lock lock(mutex_);
     const bool ok = changed_.wait_until(lock, start + timeout, [&] {
@@ -89,7 +89,7 @@ class WatchedWorker {
   CameraWorker worker_;
   std::mutex mutex_;
   std::condition_variable changed_;
-  std::vector<CameraState> history_;
+  std::vector<health::CameraState> history_;
   std::vector<std::string> reasons_;
   size_t seen_ = 0;
 };
@@ -100,13 +100,13 @@ TEST(CameraWorker, H264AndH265CamerasComeOnlineWithMeasuredHealth) {
   TestCameras cams({{.name = "gate"}, {.name = "square", .codec = "h265"}});
   WatchedWorker gate(cameraAt("gate", cams.url("gate")));
   WatchedWorker square(cameraAt("square", cams.url("square")));
-  ASSERT_TRUE(gate.waitFor(CameraState::Online, 15s)) << gate.lastReason();
-  ASSERT_TRUE(square.waitFor(CameraState::Online, 15s)) << square.lastReason();
+  ASSERT_TRUE(gate.waitFor(health::CameraState::Online, 15s)) << gate.lastReason();
+  ASSERT_TRUE(square.waitFor(health::CameraState::Online, 15s)) << square.lastReason();
   // Let the rate meter see a few seconds of stream (observation, not sync).
   std::this_thread::sleep_for(3s);
   for (auto* w : {&gate, &square}) {
     const auto h = w->worker().health();
-    EXPECT_EQ(h.state, CameraState::Online);
+    EXPECT_EQ(h.state, health::CameraState::Online);
     EXPECT_EQ(h.width, 640);
     EXPECT_EQ(h.height, 360);
     EXPECT_NEAR(h.fps, 10.0, 2.0);
@@ -123,15 +123,15 @@ TEST(CameraWorker, KilledServerGoesOfflineWithinTheStallTimeoutAndComesBack) {
   TestCameras cams({{.name = "bridge"}});
   const auto ingest = fastIngest();
   WatchedWorker bridge(cameraAt("bridge", cams.url("bridge")), ingest);
-  ASSERT_TRUE(bridge.waitFor(CameraState::Online, 15s)) << bridge.lastReason();
+  ASSERT_TRUE(bridge.waitFor(health::CameraState::Online, 15s)) << bridge.lastReason();
 
   cams.kill();
-  const auto to_offline = bridge.waitFor(CameraState::Offline, 30s);
+  const auto to_offline = bridge.waitFor(health::CameraState::Offline, 30s);
   ASSERT_TRUE(to_offline) << bridge.lastReason();
   EXPECT_LE(seconds(*to_offline), ingest.stall_timeout.count() + 1.0);
 
   cams.restart();  // same ports
-  const auto to_online = bridge.waitFor(CameraState::Online, 30s);
+  const auto to_online = bridge.waitFor(health::CameraState::Online, 30s);
   ASSERT_TRUE(to_online) << bridge.lastReason();
   EXPECT_LE(seconds(*to_online), ingest.backoff_max.count() + 3.0);
   EXPECT_GE(bridge.worker().health().reconnects, 1u);
@@ -141,26 +141,26 @@ TEST(CameraWorker, AFrozenStreamIsStalledThenRecovers) {
   TestCameras cams({{.name = "river"}});
   const auto ingest = fastIngest();
   WatchedWorker river(cameraAt("river", cams.url("river")), ingest);
-  ASSERT_TRUE(river.waitFor(CameraState::Online, 15s)) << river.lastReason();
+  ASSERT_TRUE(river.waitFor(health::CameraState::Online, 15s)) << river.lastReason();
   cams.freeze("river");
-  const auto to_stalled = river.waitFor(CameraState::Stalled, 15s);
+  const auto to_stalled = river.waitFor(health::CameraState::Stalled, 15s);
   ASSERT_TRUE(to_stalled) << river.lastReason();
   EXPECT_LE(seconds(*to_stalled), ingest.stall_timeout.count() + 1.0);
   cams.thaw("river");
-  ASSERT_TRUE(river.waitFor(CameraState::Online, 20s)) << river.lastReason();
+  ASSERT_TRUE(river.waitFor(health::CameraState::Online, 20s)) << river.lastReason();
 }
 
 TEST(CameraWorker, StoppedCameraIsOfflineWhileTheOtherStaysOnline) {
   TestCameras cams({{.name = "a"}, {.name = "b"}});
   WatchedWorker a(cameraAt("a", cams.url("a")));
   WatchedWorker b(cameraAt("b", cams.url("b")));
-  ASSERT_TRUE(a.waitFor(CameraState::Online, 15s));
-  ASSERT_TRUE(b.waitFor(CameraState::Online, 15s));
+  ASSERT_TRUE(a.waitFor(health::CameraState::Online, 15s));
+  ASSERT_TRUE(b.waitFor(health::CameraState::Online, 15s));
   cams.stop("a");
-  ASSERT_TRUE(a.waitFor(CameraState::Offline, 10s)) << a.lastReason();
-  EXPECT_EQ(b.worker().health().state, CameraState::Online);
+  ASSERT_TRUE(a.waitFor(health::CameraState::Offline, 10s)) << a.lastReason();
+  EXPECT_EQ(b.worker().health().state, health::CameraState::Online);
   cams.start("a");
-  ASSERT_TRUE(a.waitFor(CameraState::Online, 15s)) << a.lastReason();
+  ASSERT_TRUE(a.waitFor(health::CameraState::Online, 15s)) << a.lastReason();
 }
 
 TEST(CameraWorker, WrongPasswordIsUnauthorizedWithoutAReconnectStorm) {
@@ -168,11 +168,11 @@ TEST(CameraWorker, WrongPasswordIsUnauthorizedWithoutAReconnectStorm) {
   auto camera = cameraAt("school", cams.url("school"));
   camera.credentials = config::Credentials{"admin", "wrong-pw-123"};
   WatchedWorker school(camera);
-  ASSERT_TRUE(school.waitFor(CameraState::Unauthorized, 15s)) << school.lastReason();
+  ASSERT_TRUE(school.waitFor(health::CameraState::Unauthorized, 15s)) << school.lastReason();
   EXPECT_NE(school.lastReason().find("401"), std::string::npos) << school.lastReason();
   // Watch for a while: with unauthorized_retry at 60 s nothing may reconnect.
   std::this_thread::sleep_for(4s);
-  EXPECT_EQ(school.worker().health().state, CameraState::Unauthorized);
+  EXPECT_EQ(school.worker().health().state, health::CameraState::Unauthorized);
   EXPECT_EQ(school.worker().health().reconnects, 0u);
   EXPECT_LE(cams.connections()["auth"], 2);  // one attempt: the challenge and the refused answer
 }
@@ -182,7 +182,7 @@ TEST(CameraWorker, RightPasswordGetsVideo) {
   auto camera = cameraAt("school", cams.url("school"));
   camera.credentials = config::Credentials{"admin", "p@ss:word"};
   WatchedWorker school(camera);
-  ASSERT_TRUE(school.waitFor(CameraState::Online, 15s)) << school.lastReason();
+  ASSERT_TRUE(school.waitFor(health::CameraState::Online, 15s)) << school.lastReason();
   EXPECT_EQ(school.worker().health().url.find("p@ss"), std::string::npos);
 }
 
@@ -194,20 +194,20 @@ TEST(CameraWorker, HangingAndGarbageCamerasDoNotDelayTheOthers) {
   WatchedWorker garbage(cameraAt("garbage", "rtsp://127.0.0.1:" + std::to_string(cams.garbagePort()) + "/x"), ingest);
   WatchedWorker a(cameraAt("a", cams.url("a")), ingest);
   WatchedWorker b(cameraAt("b", cams.url("b")), ingest);
-  ASSERT_TRUE(a.waitFor(CameraState::Online, 10s));
-  ASSERT_TRUE(b.waitFor(CameraState::Online, 10s));
+  ASSERT_TRUE(a.waitFor(health::CameraState::Online, 10s));
+  ASSERT_TRUE(b.waitFor(health::CameraState::Online, 10s));
   // Both good cameras were up before the hanging one could even time out.
   EXPECT_LT(seconds(Clock::now() - start), ingest.connect_timeout.count());
-  EXPECT_EQ(hang.worker().health().state, CameraState::Connecting);
-  ASSERT_TRUE(garbage.waitFor(CameraState::Offline, 10s));
-  ASSERT_TRUE(hang.waitFor(CameraState::Offline, 10s));
+  EXPECT_EQ(hang.worker().health().state, health::CameraState::Connecting);
+  ASSERT_TRUE(garbage.waitFor(health::CameraState::Offline, 10s));
+  ASSERT_TRUE(hang.waitFor(health::CameraState::Offline, 10s));
   EXPECT_NE(hang.lastReason().find("no video within 4 s"), std::string::npos) << hang.lastReason();
 }
 
 TEST(CameraWorker, UnknownPathAndRefusedPortSayWhy) {
   TestCameras cams({{.name = "a"}});
   WatchedWorker missing(cameraAt("missing", cams.url("nope")));
-  ASSERT_TRUE(missing.waitFor(CameraState::Offline, 10s));
+  ASSERT_TRUE(missing.waitFor(health::CameraState::Offline, 10s));
   EXPECT_NE(missing.lastReason().find("404"), std::string::npos) << missing.lastReason();
 }
 
@@ -215,7 +215,7 @@ TEST(CameraWorker, StopsWithinTwoSecondsWhateverTheCamerasAreDoing) {
   TestCameras cams({{.name = "a"}}, /*hang_port=*/true);
   auto hang = std::make_unique<WatchedWorker>(cameraAt("hang", "rtsp://127.0.0.1:" + std::to_string(cams.hangPort()) + "/x"));
   auto a = std::make_unique<WatchedWorker>(cameraAt("a", cams.url("a")));
-  ASSERT_TRUE(a->waitFor(CameraState::Online, 10s));
+  ASSERT_TRUE(a->waitFor(health::CameraState::Online, 10s));
   const auto start = Clock::now();
   hang->worker().stop();
   a->worker().stop();
@@ -234,7 +234,7 @@ TEST(CameraWorker, AWorkerHungInItsFrameHandlerStopsItsHeartbeatAndOnlyItsOwn) {
   CameraWorker hung(cam, fastIngest(),
                     render(loadTemplate(testing::pipelinesSourceDir(), "software"), templateVars(cam, fastIngest())),
                     clock);
-  hung.onFrame([&](const AnalysisFrame&) {
+  hung.onFrame([&](const analysis::AnalysisFrame&) {
     if (first.exchange(false)) entered.set_value();
     released.wait();  // hangs the worker's thread, as a bug in analysis could
   });
@@ -243,7 +243,7 @@ TEST(CameraWorker, AWorkerHungInItsFrameHandlerStopsItsHeartbeatAndOnlyItsOwn) {
   ASSERT_EQ(entered.get_future().wait_for(20s), std::future_status::ready);
   const auto hung_at = Clock::now();
   while (Clock::now() < hung_at + 2500ms) std::this_thread::sleep_for(100ms);  // observation: time passes
-  const auto stale = app::staleHeartbeats({{"camera a", hung.lastLoop()}, {"camera b", healthy.worker().lastLoop()}},
+  const auto stale = service::staleHeartbeats({{"camera a", hung.lastLoop()}, {"camera b", healthy.worker().lastLoop()}},
                                           Clock::now(), 2s);
   EXPECT_EQ(stale, std::vector<std::string>{"camera a"});
   release.set_value();
@@ -260,10 +260,10 @@ TEST(CameraWorker, KeyframesModeDecodesOnlyKeyFramesAndHealthModeNothing) {
   auto health = cameraAt("health", cams.url("health"));
   health.analysis.mode = config::AnalysisMode::Health;
   WatchedWorker k(key), h(health);
-  ASSERT_TRUE(k.waitFor(CameraState::Online, 20s));
-  ASSERT_TRUE(h.waitFor(CameraState::Online, 20s));
+  ASSERT_TRUE(k.waitFor(health::CameraState::Online, 20s));
+  ASSERT_TRUE(h.waitFor(health::CameraState::Online, 20s));
   // Observe until both have received more than two GOPs (45 frames at 10 fps).
-  CameraHealth kh, hh;
+  health::CameraHealth kh, hh;
   for (const auto deadline = Clock::now() + 15s; Clock::now() < deadline; std::this_thread::sleep_for(50ms)) {
     kh = k.worker().health();
     hh = h.worker().health();
@@ -275,7 +275,7 @@ TEST(CameraWorker, KeyframesModeDecodesOnlyKeyFramesAndHealthModeNothing) {
   EXPECT_EQ(hh.frames_decoded, 0u);
   EXPECT_GT(hh.frames_received, 45u);
   EXPECT_GT(hh.keyframe_interval_s, 1.5);
-  EXPECT_EQ(hh.state, CameraState::Online);
+  EXPECT_EQ(hh.state, health::CameraState::Online);
 }
 
 // The test camera server's file cameras, through which bench/node_bench
@@ -291,8 +291,8 @@ TEST(CameraWorker, AFileCameraLoopsItsClipAtItsOwnRate) {
   ASSERT_EQ(code, 0) << out;
   TestCameras cams({CameraSpec{.name = "clip", .file = clip.string()}});
   WatchedWorker w(cameraAt("clip", cams.url("clip")));
-  ASSERT_TRUE(w.waitFor(CameraState::Online, 20s));
-  CameraHealth h;
+  ASSERT_TRUE(w.waitFor(health::CameraState::Online, 20s));
+  health::CameraHealth h;
   // Past the end of the clip: it loops.
   for (const auto deadline = Clock::now() + 15s; Clock::now() < deadline; std::this_thread::sleep_for(50ms)) {
     h = w.worker().health();

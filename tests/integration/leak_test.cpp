@@ -89,8 +89,8 @@ class Flapping : public ::testing::Test {
   struct Watch {
     std::mutex mutex;
     std::condition_variable changed;
-    CameraState state = CameraState::Connecting;
-    bool waitFor(CameraState s, std::chrono::seconds timeout) {
+    health::CameraState state = health::CameraState::Connecting;
+    bool waitFor(health::CameraState s, std::chrono::seconds timeout) {
       std::unique_lock lock(mutex);
       return changed.wait_for(lock, timeout, [&] { return state == s; });
     }
@@ -111,7 +111,7 @@ class Flapping : public ::testing::Test {
     auto worker = std::make_unique<CameraWorker>(
         cam, ingest, render(loadTemplate(testing::pipelinesSourceDir(), "software"), templateVars(cam, ingest)),
         clock_);
-    worker->onStateChange([&watch](const CameraHealth& h) {
+    worker->onStateChange([&watch](const health::CameraHealth& h) {
       {
         std::lock_guard lock(watch.mutex);
         watch.state = h.state;
@@ -132,7 +132,7 @@ TEST_F(Flapping, ManyReconnectsLeaveNoThreadsDescriptorsOrGstObjects) {
     // Warm-up: plugins load, types register and caches fill once per process.
     Watch watch;
     auto worker = makeWorker(cams.url("flap"), watch);
-    ASSERT_TRUE(watch.waitFor(CameraState::Online, 20s));
+    ASSERT_TRUE(watch.waitFor(health::CameraState::Online, 20s));
     worker->stop();
   }
   const size_t threads_before = countEntries("/proc/self/task");
@@ -142,20 +142,20 @@ TEST_F(Flapping, ManyReconnectsLeaveNoThreadsDescriptorsOrGstObjects) {
   {
     Watch watch;
     auto worker = makeWorker(cams.url("flap"), watch);
-    ASSERT_TRUE(watch.waitFor(CameraState::Online, 20s));
+    ASSERT_TRUE(watch.waitFor(health::CameraState::Online, 20s));
     for (int i = 0; i < cycles; ++i) {
       if (i % 4 == 3) {
         cams.kill();  // the whole server dies, sockets and all
       } else {
         cams.stop("flap");
       }
-      ASSERT_TRUE(watch.waitFor(CameraState::Offline, 20s)) << "cycle " << i;
+      ASSERT_TRUE(watch.waitFor(health::CameraState::Offline, 20s)) << "cycle " << i;
       if (i % 4 == 3) {
         cams.restart();
       } else {
         cams.start("flap");
       }
-      ASSERT_TRUE(watch.waitFor(CameraState::Online, 20s)) << "cycle " << i;
+      ASSERT_TRUE(watch.waitFor(health::CameraState::Online, 20s)) << "cycle " << i;
     }
     EXPECT_GE(worker->health().reconnects, static_cast<std::uint64_t>(cycles));
     worker->stop();

@@ -14,7 +14,7 @@
 
 #include "events/alert.hpp"
 #include "mqtt/outbox.hpp"
-#include "mqtt/payloads.hpp"
+#include "contract/payloads.hpp"
 #include "mqtt/publisher.hpp"
 #include "util/logging.hpp"
 
@@ -37,7 +37,7 @@ int main(int argc, char** argv) {
       return 2;
     }
   }
-  setupLogging(config::LogLevel::Warn);
+  setupLogging(LogLevel::Warn);
   config::MqttConfig cfg;
   cfg.enabled = true;
   cfg.brokers = {broker};
@@ -63,7 +63,7 @@ int main(int argc, char** argv) {
     a.reason_code = "refused";
     a.detail = "simulated";
     a.message = events::renderMessage(a, config::Language::En);
-    outbox->push(villagecam::mqtt::alertJson(a, "sim", config::Language::En).dump());
+    outbox->push(villagecam::contract::alertJson(a, "sim", config::Language::En).dump());
     publisher.wake();
     if (rate > 0) std::this_thread::sleep_until(start + std::chrono::duration<double>(i / rate));
   }

@@ -9,8 +9,8 @@
 #include "events/camera_alerts.hpp"
 #include "events/coverage_alerts.hpp"
 #include "mqtt/outbox.hpp"
-#include "mqtt/payloads.hpp"
-#include "mqtt/topics.hpp"
+#include "contract/payloads.hpp"
+#include "contract/topics.hpp"
 #include "util/time_format.hpp"
 
 namespace villagecam {
@@ -19,7 +19,7 @@ namespace {
 using namespace std::chrono_literals;
 using events::AlertPhase;
 using events::AlertType;
-using ingest::CameraState;
+using health::CameraState;
 
 const WallTime kT0 = WallTime(std::chrono::hours(24 * 365 * 56)) + 123ms;
 
@@ -104,30 +104,30 @@ TEST(Payloads, AnAlertRoundTripsThroughJson) {
   t.update(cond(CameraState::Online), kT0);
   t.update(cond(CameraState::Offline), kT0 + 1s);
   const auto end = t.update(cond(CameraState::Online), kT0 + 2500ms)[0];
-  const auto j = mqtt::alertJson(end, "n1", config::Language::En);
+  const auto j = contract::alertJson(end, "n1", config::Language::En);
   EXPECT_EQ(j["schema"], "villagecam.alert/1");
   EXPECT_EQ(j["phase"], "end");
   EXPECT_EQ(j["duration_s"], 1.5);
   EXPECT_EQ(j["area"], nullptr);
-  const auto back = mqtt::alertFromJson(j);
+  const auto back = contract::alertFromJson(j);
   EXPECT_EQ(back.id, end.id);
   EXPECT_EQ(back.started_at, end.started_at);
   EXPECT_EQ(back.ended_at, end.ended_at);
 }
 
 TEST(Payloads, CameraStatusNeverCarriesAPassword) {
-  ingest::CameraHealth h;
+  health::CameraHealth h;
   h.id = "gate";
   h.url = config::parseRtspUrl("rtsp://admin:123456@10.0.0.7/ch1").url->redacted();
-  const auto j = mqtt::cameraStatusJson(h, {}, {}, "n1", kT0).dump();
+  const auto j = contract::cameraStatusJson(h, {}, {}, "n1", kT0).dump();
   EXPECT_EQ(j.find("123456"), std::string::npos);
   EXPECT_NE(j.find("rtsp://admin:***@10.0.0.7/ch1"), std::string::npos);
 }
 
 TEST(Topics, AreBuiltFromThePrefix) {
-  EXPECT_EQ(mqtt::topics::state("villagecam/n1"), "villagecam/n1/state");
-  EXPECT_EQ(mqtt::topics::cameraStatus("villagecam/n1", "gate"), "villagecam/n1/cameras/gate/status");
-  EXPECT_EQ(mqtt::topics::alerts("county/x"), "county/x/alerts");
+  EXPECT_EQ(contract::topics::state("villagecam/n1"), "villagecam/n1/state");
+  EXPECT_EQ(contract::topics::cameraStatus("villagecam/n1", "gate"), "villagecam/n1/cameras/gate/status");
+  EXPECT_EQ(contract::topics::alerts("county/x"), "county/x/alerts");
 }
 
 class OutboxTest : public ::testing::Test {

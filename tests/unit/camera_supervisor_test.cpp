@@ -36,13 +36,13 @@ class Supervisor : public ::testing::Test {
 };
 
 TEST_F(Supervisor, StartsConnectingAndGoesOnlineOnTheFirstFrame) {
-  EXPECT_EQ(sup.state().state, CameraState::Connecting);
+  EXPECT_EQ(sup.state().state, health::CameraState::Connecting);
   EXPECT_EQ(sup.poll(now), Action::StartStream);
   sup.streamStarted(now);
   EXPECT_EQ(sup.poll(now), Action::None);
   at(300ms);
   sup.frameArrived(now);
-  EXPECT_EQ(sup.state().state, CameraState::Online);
+  EXPECT_EQ(sup.state().state, health::CameraState::Online);
   EXPECT_EQ(sup.state().since, now);
   EXPECT_EQ(sup.reconnects(), 0u);
 }
@@ -54,8 +54,8 @@ TEST_F(Supervisor, NoFrameWithinTheConnectTimeoutIsAFailure) {
   EXPECT_EQ(sup.poll(now), Action::None);
   at(10s);
   EXPECT_EQ(sup.poll(now), Action::StopStream);
-  EXPECT_EQ(sup.state().state, CameraState::Offline);
-  EXPECT_EQ(sup.lastFailure(), FailureKind::Timeout);
+  EXPECT_EQ(sup.state().state, health::CameraState::Offline);
+  EXPECT_EQ(sup.lastFailure(), health::FailureKind::Timeout);
   EXPECT_NE(sup.state().reason.find("no video within 10 s"), std::string::npos) << sup.state().reason;
 }
 
@@ -68,7 +68,7 @@ TEST_F(Supervisor, StallIsDetectedAtTheStallTimeoutAndRetriedAtOnce) {
   EXPECT_EQ(sup.nextDeadline(), t0 + 9s);
   at(9s);
   EXPECT_EQ(sup.poll(now), Action::StopStream);
-  EXPECT_EQ(sup.state().state, CameraState::Stalled);
+  EXPECT_EQ(sup.state().state, health::CameraState::Stalled);
   EXPECT_EQ(sup.poll(now), Action::StartStream);  // no backoff for the first retry
 }
 
@@ -77,7 +77,7 @@ TEST_F(Supervisor, BackoffGrowsExponentiallyWithJitterUpToTheCap) {
   std::vector<double> delays;
   for (int i = 0; i < 10; ++i) {
     sup.streamStarted(now);
-    sup.streamFailed(now, FailureKind::Refused, "connection refused");
+    sup.streamFailed(now, health::FailureKind::Refused, "connection refused");
     const auto next = sup.nextAttemptAt();
     ASSERT_TRUE(next);
     delays.push_back(toSeconds(*next - now));
@@ -90,7 +90,7 @@ TEST_F(Supervisor, BackoffGrowsExponentiallyWithJitterUpToTheCap) {
     EXPECT_LE(delays[i], expected_base[i] + 1e-6) << i;
     EXPECT_GE(delays[i], expected_base[i] * 0.8 - 1e-6) << i;
   }
-  EXPECT_EQ(sup.state().state, CameraState::Offline);
+  EXPECT_EQ(sup.state().state, health::CameraState::Offline);
   EXPECT_EQ(sup.reconnects(), 9u);
 }
 
@@ -99,7 +99,7 @@ TEST_F(Supervisor, JitterSpreadsCamerasThatFailTogether) {
   for (auto* s : {&a, &b}) {
     s->poll(t0);
     s->streamStarted(t0);
-    s->streamFailed(t0, FailureKind::Refused, "x");
+    s->streamFailed(t0, health::FailureKind::Refused, "x");
   }
   EXPECT_NE(*a.nextAttemptAt(), *b.nextAttemptAt());
 }
@@ -107,8 +107,8 @@ TEST_F(Supervisor, JitterSpreadsCamerasThatFailTogether) {
 TEST_F(Supervisor, UnauthorizedRetriesOnlyRarely) {
   sup.poll(now);
   sup.streamStarted(now);
-  sup.streamFailed(now, FailureKind::Unauthorized, "401");
-  EXPECT_EQ(sup.state().state, CameraState::Unauthorized);
+  sup.streamFailed(now, health::FailureKind::Unauthorized, "401");
+  EXPECT_EQ(sup.state().state, health::CameraState::Unauthorized);
   EXPECT_EQ(*sup.nextAttemptAt(), now + 120s);
   at(119s);
   EXPECT_EQ(sup.poll(now), Action::None);
@@ -120,7 +120,7 @@ TEST_F(Supervisor, BackoffResetsOnceOnlineLongEnough) {
   sup.poll(now);
   for (int i = 0; i < 5; ++i) {  // five failures: the next delay would be ~16-30 s
     sup.streamStarted(now);
-    sup.streamFailed(now, FailureKind::Refused, "x");
+    sup.streamFailed(now, health::FailureKind::Refused, "x");
     now = *sup.nextAttemptAt();
     sup.poll(now);
   }
@@ -132,27 +132,27 @@ TEST_F(Supervisor, BackoffResetsOnceOnlineLongEnough) {
     sup.frameArrived(now);
     sup.poll(now);
   }
-  sup.streamFailed(now, FailureKind::StreamEnded, "eos");
+  sup.streamFailed(now, health::FailureKind::StreamEnded, "eos");
   EXPECT_LE(toSeconds(*sup.nextAttemptAt() - now), 1.0 + 1e-9);
 }
 
 TEST_F(Supervisor, ALateFrameAfterGivingUpChangesNothing) {
   sup.poll(now);
   sup.streamStarted(now);
-  sup.streamFailed(now, FailureKind::Refused, "x");
+  sup.streamFailed(now, health::FailureKind::Refused, "x");
   sup.frameArrived(now);
-  EXPECT_EQ(sup.state().state, CameraState::Offline);
+  EXPECT_EQ(sup.state().state, health::CameraState::Offline);
 }
 
 TEST_F(Supervisor, SinceStaysPutWhileTheStateDoesNotChange) {
   sup.poll(now);
   sup.streamStarted(now);
-  sup.streamFailed(now, FailureKind::Refused, "x");
+  sup.streamFailed(now, health::FailureKind::Refused, "x");
   const SteadyTime offline_since = sup.state().since;
   now = *sup.nextAttemptAt();
   sup.poll(now);
   sup.streamStarted(now);
-  sup.streamFailed(now, FailureKind::Refused, "x");
+  sup.streamFailed(now, health::FailureKind::Refused, "x");
   EXPECT_EQ(sup.state().since, offline_since);
 }
 

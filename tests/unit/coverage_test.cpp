@@ -15,7 +15,7 @@
 #include "events/alert_book.hpp"
 #include "events/coverage_alerts.hpp"
 #include "health/coverage.hpp"
-#include "mqtt/payloads.hpp"
+#include "contract/payloads.hpp"
 #include "util/time_format.hpp"
 
 namespace villagecam {
@@ -23,7 +23,7 @@ namespace {
 
 using namespace std::chrono_literals;
 using health::AreaState;
-using ingest::CameraState;
+using health::CameraState;
 
 const WallTime kT0 = WallTime(std::chrono::hours(24 * 365 * 56));
 
@@ -129,12 +129,12 @@ TEST(ViewAlerts, TheAlertPayloadCarriesAreaCausesAndSnapshotAndRoundTrips) {
   auto wanted = events::viewTamperedAlert("gate", "East gate", {"blank"});
   wanted->snapshot = events::SnapshotRef{"5b0b3c9e-1d2f-4a7b-9c3d-0e1f2a3b4c5d", "villagecam/n1/cameras/gate/snapshot", kT0};
   const auto a = book.set(events::viewSubject("gate"), wanted, kT0)[0];
-  const auto j = mqtt::alertJson(a, "n1", config::Language::En);
+  const auto j = contract::alertJson(a, "n1", config::Language::En);
   EXPECT_EQ(j["type"], "view_tampered");
   EXPECT_EQ(j["issues"], nlohmann::json::array({"blank"}));
   EXPECT_EQ(j["snapshot"]["topic"], "villagecam/n1/cameras/gate/snapshot");
   EXPECT_EQ(j["area"], nullptr);
-  const auto back = mqtt::alertFromJson(j);
+  const auto back = contract::alertFromJson(j);
   EXPECT_EQ(events::subjectOf(back), events::viewSubject("gate"));
   EXPECT_EQ(back.snapshot->id, wanted->snapshot->id);
 
@@ -142,18 +142,18 @@ TEST(ViewAlerts, TheAlertPayloadCarriesAreaCausesAndSnapshotAndRoundTrips) {
   cams["river"] = cam("river", CameraState::Offline);
   const auto area = health::assessCoverage(village(), cams).areas[1];
   const auto lost = book.set(events::areaSubject("river"), events::coverageAlert(area), kT0)[0];
-  const auto k = mqtt::alertJson(lost, "n1", config::Language::En);
+  const auto k = contract::alertJson(lost, "n1", config::Language::En);
   EXPECT_EQ(k["camera"], nullptr);
   EXPECT_EQ(k["area"]["kind"], "river_bank");
   EXPECT_EQ(k["causes"][0]["code"], "offline");
-  EXPECT_EQ(mqtt::alertFromJson(k).causes, lost.causes);
+  EXPECT_EQ(contract::alertFromJson(k).causes, lost.causes);
 }
 
 TEST(CoveragePayload, HasTheRatioTheAreasAndTheUncoveredMinutes) {
   auto cams = allOnline();
   cams["river"] = cam("river", CameraState::Offline);
-  mqtt::CoverageSummary s{"n1", health::assessCoverage(village(), cams), {{"river", {12.5, 40}}}, {12.5, 40}, kT0};
-  const auto j = mqtt::coverageJson(s);
+  contract::CoverageSummary s{"n1", health::assessCoverage(village(), cams), {{"river", {12.5, 40}}}, {12.5, 40}, kT0};
+  const auto j = contract::coverageJson(s);
   EXPECT_EQ(j["schema"], "villagecam.coverage/1");
   EXPECT_DOUBLE_EQ(j["ratio"].get<double>(), 0.75);
   EXPECT_EQ(j["areas_uncovered"], 1);
@@ -167,7 +167,7 @@ TEST(Snapshots, PayloadIsBase64JpegAndTheStoreKeepsTheLatestWithinItsBound) {
   std::filesystem::remove_all(dir);
   std::size_t one = 0;
   for (int i = 0; i < 5; ++i) {
-    mqtt::Snapshot s{"5b0b3c9e-1d2f-4a7b-9c3d-0e1f2a3b4c5" + std::to_string(i), "gate", kT0 + std::chrono::seconds(i),
+    contract::Snapshot s{"5b0b3c9e-1d2f-4a7b-9c3d-0e1f2a3b4c5" + std::to_string(i), "gate", kT0 + std::chrono::seconds(i),
                      "view_tampered", 0, 0, ""};
     cv::Mat img(36, 64, CV_8UC3, cv::Scalar(40 * i, 0, 0));
     cv::randu(img, 0, 255);  // the same size of JPEG each time, near enough
@@ -185,7 +185,7 @@ TEST(Snapshots, PayloadIsBase64JpegAndTheStoreKeepsTheLatestWithinItsBound) {
   EXPECT_EQ(latest->id, "5b0b3c9e-1d2f-4a7b-9c3d-0e1f2a3b4c54");
   EXPECT_EQ(latest->width, 64);
   EXPECT_EQ(latest->taken_at, kT0 + 4s);
-  const auto j = mqtt::snapshotJson(*latest, "n1");
+  const auto j = contract::snapshotJson(*latest, "n1");
   EXPECT_EQ(j["content_type"], "image/jpeg");
   EXPECT_EQ(j["jpeg_base64"].get<std::string>().substr(0, 4), "/9j/");  // FF D8 FF: a JPEG
   EXPECT_FALSE(store.latest("square"));
@@ -193,11 +193,11 @@ TEST(Snapshots, PayloadIsBase64JpegAndTheStoreKeepsTheLatestWithinItsBound) {
 }
 
 TEST(Snapshots, Base64MatchesTheStandardVectors) {
-  mqtt::Snapshot s;
+  contract::Snapshot s;
   for (const auto& [in, out] : std::vector<std::pair<std::string, std::string>>{
            {"", ""}, {"f", "Zg=="}, {"fo", "Zm8="}, {"foo", "Zm9v"}, {"foobar", "Zm9vYmFy"}}) {
     s.jpeg = in;
-    EXPECT_EQ(mqtt::snapshotJson(s, "n1")["jpeg_base64"], out);
+    EXPECT_EQ(contract::snapshotJson(s, "n1")["jpeg_base64"], out);
   }
 }
 
@@ -236,7 +236,7 @@ TEST_F(BaselineRefresh, CleanViewsRefreshTheBaselineAfterTheInterval) {
   std::vector<analysis::StoredBaseline> saved;
   auto m = monitor(saved);
   const SteadyTime t0{};
-  for (int i = 0; i < 60; ++i) m.onFrame(ingest::AnalysisFrame(frames_[i]), t0 + std::chrono::seconds(10 * i), kT0 + 55min + std::chrono::seconds(10 * i));
+  for (int i = 0; i < 60; ++i) m.onFrame(analysis::AnalysisFrame(frames_[i]), t0 + std::chrono::seconds(10 * i), kT0 + 55min + std::chrono::seconds(10 * i));
   ASSERT_EQ(saved.size(), 1u);  // samples from 1 h on, 10 s apart: 5 by 1 h 40 s; the next refresh is due 1 h later
   EXPECT_EQ(saved[0].frames, 5);
   EXPECT_GE(saved[0].taken_at, kT0 + 1h);
@@ -254,7 +254,7 @@ TEST_F(BaselineRefresh, ATamperedViewIsNeverLearned) {
     cv::Mat f = frames_[i].clone();
     const int w = f.cols * 78 / 100, h = f.rows * 78 / 100;
     if (i % 4 != 3) cv::rectangle(f, {0, 0, w, h}, cv::Scalar(40, 45, 50), cv::FILLED);
-    m.onFrame(ingest::AnalysisFrame(f), t0 + std::chrono::seconds(10 * i), kT0 + 1h + std::chrono::seconds(10 * i));
+    m.onFrame(analysis::AnalysisFrame(f), t0 + std::chrono::seconds(10 * i), kT0 + 1h + std::chrono::seconds(10 * i));
   }
   EXPECT_TRUE(saved.empty());
   EXPECT_EQ(m.state().baseline_taken_at, kT0);
@@ -266,8 +266,8 @@ TEST_F(BaselineRefresh, ARestoredTamperIsRaisedAtOnceAndClearsOnlyAfterClearAfte
   const SteadyTime t0{};
   m.restore({analysis::ViewIssue::Blank}, t0);
   EXPECT_EQ(app::viewStateName(m.state()), std::string("tampered"));
-  EXPECT_FALSE(m.onFrame(ingest::AnalysisFrame(frames_[0]), t0 + 1s, kT0));  // clean, but not yet for clear_after (10 s)
-  EXPECT_TRUE(m.onFrame(ingest::AnalysisFrame(frames_[1]), t0 + 12s, kT0));
+  EXPECT_FALSE(m.onFrame(analysis::AnalysisFrame(frames_[0]), t0 + 1s, kT0));  // clean, but not yet for clear_after (10 s)
+  EXPECT_TRUE(m.onFrame(analysis::AnalysisFrame(frames_[1]), t0 + 12s, kT0));
   EXPECT_EQ(app::viewStateName(m.state()), std::string("ok"));
 }
 
@@ -276,7 +276,7 @@ TEST_F(BaselineRefresh, ARaisedTamperKeepsAJpegOfTheViewFromWhenItWasRaised) {
   auto m = monitor(saved);
   const SteadyTime t0{};
   cv::Mat black(360, 640, CV_8UC3, cv::Scalar(0, 0, 0));
-  for (int i = 0; i <= 6; ++i) m.onFrame(ingest::AnalysisFrame(black), t0 + std::chrono::seconds(i), kT0 + std::chrono::seconds(i));
+  for (int i = 0; i <= 6; ++i) m.onFrame(analysis::AnalysisFrame(black), t0 + std::chrono::seconds(i), kT0 + std::chrono::seconds(i));
   const auto s = m.state();
   ASSERT_EQ(s.raised, std::vector<analysis::ViewIssue>{analysis::ViewIssue::Blank});
   ASSERT_TRUE(s.snapshot);

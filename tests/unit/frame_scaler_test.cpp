@@ -3,7 +3,7 @@
 // size as the same BGR picture OpenCV's own area resize gives.
 #include "ingest/frame_scaler.hpp"
 
-#include "ingest/analysis_frame.hpp"
+#include "analysis/analysis_frame.hpp"
 
 #include <gst/gst.h>
 #include <gst/video/video.h>
@@ -75,11 +75,11 @@ TEST(FrameScaler, AnI420PictureComesOutAtTheAnalysisSizeAsTheSameBgrPicture) {
     EXPECT_EQ(view.size(), source);
 
     FrameScaler scaler({640, 360});
-    ScaledFrame scaled;
+    analysis::ScaledFrame scaled;
     scaler.scale(view, scaled);
     EXPECT_TRUE(scaled.i420) << "I420 travels as I420: half the bytes of BGR";
     cv::Mat grey_buffer, colour_buffer;
-    const AnalysisFrame frame(scaled, grey_buffer, colour_buffer);
+    const analysis::AnalysisFrame frame(scaled, grey_buffer, colour_buffer);
     const cv::Mat& out = frame.colour();
     ASSERT_EQ(out.size(), cv::Size(640, 360));
     ASSERT_EQ(out.type(), CV_8UC3);
@@ -102,7 +102,7 @@ TEST(FrameScaler, AnI420PictureComesOutAtTheAnalysisSizeAsTheSameBgrPicture) {
     const uchar* first_bgr = out.data;
     scaler.scale(view, scaled);
     EXPECT_EQ(scaled.data.data, first);
-    EXPECT_EQ(AnalysisFrame(scaled, grey_buffer, colour_buffer).colour().data, first_bgr);
+    EXPECT_EQ(analysis::AnalysisFrame(scaled, grey_buffer, colour_buffer).colour().data, first_bgr);
   }
 }
 
@@ -111,10 +111,10 @@ TEST(FrameScaler, KeepsTheFramesOwnSizeWhenAskedTo) {
   const auto sample = i420Sample(bgr);
   FrameView view(*sample);
   FrameScaler own;  // the probe's snapshot: the camera's own resolution
-  ScaledFrame scaled;
+  analysis::ScaledFrame scaled;
   own.scale(view, scaled);
   cv::Mat grey_buffer, colour_buffer;
-  const AnalysisFrame frame(scaled, grey_buffer, colour_buffer);
+  const analysis::AnalysisFrame frame(scaled, grey_buffer, colour_buffer);
   EXPECT_EQ(frame.colour().size(), cv::Size(640, 360));
   EXPECT_LT(meanAbsDifference(frame.colour(), bgr), 4.0);
 }

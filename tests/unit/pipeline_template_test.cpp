@@ -3,7 +3,7 @@
 
 #include <filesystem>
 
-#include "ingest/analysis_frame.hpp"
+#include "analysis/analysis_frame.hpp"
 #include "ingest/frame_scaler.hpp"
 #include "ingest/frame_view.hpp"
 #include "ingest/gst_ptr.hpp"
@@ -145,7 +145,7 @@ TEST_P(SoftwareChain, DecodesToTheAnalysisSize) {
   // As the node does: frames are taken on the sink's input pad.
   struct Seen {
     FrameScaler scaler{{320, 180}};
-    ScaledFrame scaled;
+    analysis::ScaledFrame scaled;
     cv::Mat grey_buffer, colour_buffer;
     int frames = 0;
     std::vector<std::string> problems;
@@ -164,7 +164,7 @@ TEST_P(SoftwareChain, DecodesToTheAnalysisSize) {
           return GST_PAD_PROBE_DROP;
         }
         s.scaler.scale(view, s.scaled);
-        const AnalysisFrame frame(s.scaled, s.grey_buffer, s.colour_buffer);
+        const analysis::AnalysisFrame frame(s.scaled, s.grey_buffer, s.colour_buffer);
         if (frame.grey().size() != cv::Size(320, 180) || frame.colour().size() != cv::Size(320, 180) ||
             frame.colour().channels() != 3) {
           s.problems.push_back("not at the analysis size");

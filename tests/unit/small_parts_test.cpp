@@ -7,7 +7,7 @@
 #include <set>
 #include <thread>
 
-#include "app/liveness.hpp"
+#include "service/liveness.hpp"
 #include "ingest/error_classifier.hpp"
 #include "ingest/gst_ptr.hpp"
 #include "ingest/mailbox.hpp"
@@ -56,11 +56,11 @@ TEST(Mailbox, FramesReuseThreeBuffersAndNeverTheOneBeingRead) {
 
 TEST(Mailbox, WaitEndsWhenSomethingIsPostedFromAnotherThread) {
   ingest::Mailbox box;
-  std::thread poster([&] { box.postFailure({ingest::FailureKind::StreamEnded, "eos"}); });
+  std::thread poster([&] { box.postFailure({health::FailureKind::StreamEnded, "eos"}); });
   auto batch = box.waitUntil(std::chrono::steady_clock::now() + 30s);
   poster.join();
   ASSERT_EQ(batch.failures.size(), 1u);
-  EXPECT_EQ(batch.failures[0].kind, ingest::FailureKind::StreamEnded);
+  EXPECT_EQ(batch.failures[0].kind, health::FailureKind::StreamEnded);
 }
 
 TEST(RateMeter, MeasuresOverItsWindow) {
@@ -73,15 +73,15 @@ TEST(RateMeter, MeasuresOverItsWindow) {
 
 TEST(ErrorClassifier, NamesTheCommonRtspFailures) {
   GError* e401 = g_error_new_literal(GST_RESOURCE_ERROR, GST_RESOURCE_ERROR_NOT_AUTHORIZED, "Unauthorized");
-  EXPECT_EQ(ingest::classifyError(e401, "").kind, ingest::FailureKind::Unauthorized);
+  EXPECT_EQ(ingest::classifyError(e401, "").kind, health::FailureKind::Unauthorized);
   g_error_free(e401);
   GError* e404 = g_error_new_literal(GST_RESOURCE_ERROR, GST_RESOURCE_ERROR_NOT_FOUND, "Not found");
-  EXPECT_EQ(ingest::classifyError(e404, "").kind, ingest::FailureKind::NotFound);
+  EXPECT_EQ(ingest::classifyError(e404, "").kind, health::FailureKind::NotFound);
   g_error_free(e404);
   GError* open = g_error_new_literal(GST_RESOURCE_ERROR, GST_RESOURCE_ERROR_OPEN_READ_WRITE,
                                      "Could not open resource for reading and writing.");
   const auto f = ingest::classifyError(open, "gstrtspsrc.c(8336): Failed to connect. (Generic error)");
-  EXPECT_EQ(f.kind, ingest::FailureKind::Refused);
+  EXPECT_EQ(f.kind, health::FailureKind::Refused);
   EXPECT_EQ(f.reason, ingest::kCouldNotConnect);
   g_error_free(open);
   GError* leak = g_error_new_literal(GST_RESOURCE_ERROR, GST_RESOURCE_ERROR_FAILED,
@@ -124,10 +124,10 @@ TEST_F(AtomicFile, AFailedWriteNamesThePathAndKeepsTheOldFile) {
 
 TEST(Liveness, OnlyHeartbeatsOlderThanTheLimitAreStale) {
   const SteadyTime now{std::chrono::seconds(100)};
-  const std::vector<app::Heartbeat> beats{
+  const std::vector<service::Heartbeat> beats{
       {"event loop", now - 1s}, {"camera gate", now - 16s}, {"camera river", now - 15s}, {"camera school", now}};
-  EXPECT_EQ(app::staleHeartbeats(beats, now, 15s), std::vector<std::string>{"camera gate"});
-  EXPECT_TRUE(app::staleHeartbeats(beats, now, 20s).empty());
+  EXPECT_EQ(service::staleHeartbeats(beats, now, 15s), std::vector<std::string>{"camera gate"});
+  EXPECT_TRUE(service::staleHeartbeats(beats, now, 20s).empty());
 }
 
 }  // namespace

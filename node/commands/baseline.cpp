@@ -1,0 +1,89 @@
+#include "commands/baseline.hpp"
+
+#include <fmt/format.h>
+
+#include <iostream>
+
+#include "commands/exit_codes.hpp"
+
+#include <algorithm>
+
+#include "analysis/baseline_store.hpp"
+#include "analysis/view_quality.hpp"
+#include "analysis/analysis_frame.hpp"
+#include "ingest/camera_pipeline.hpp"
+#include "ingest/pipeline_template.hpp"
+#include "ingest/stream_failure.hpp"
+
+namespace villagecam::commands {
+
+BaselineResult takeBaseline(const config::Config& config, const config::CameraConfig& camera, int frames,
+                            double seconds) {
+  using namespace std::chrono;
+  BaselineResult result;
+  result.camera = camera.id;
+  config::CameraConfig cam = camera;
+  // Frames at the analysis size, at the rate that spreads `frames` over `seconds`.
+  cam.analysis.width = analysis::kAnalysisWidth;
+  cam.analysis.height = analysis::kAnalysisHeight;
+  cam.analysis.fps = std::clamp(frames / seconds, 0.1, 30.0);
+  try {
+    const auto tmpl = ingest::loadTemplate(ingest::pipelinesDir(config.ingest.pipelines_dir), config.ingest.pipeline);
+    const auto rendered = ingest::render(tmpl, ingest::templateVars(cam, config.ingest));
+    auto mailbox = std::make_shared<ingest::Mailbox>();
+    auto counters = std::make_shared<ingest::StreamCounters>();
+    ingest::CameraPipeline pipeline(rendered, cam.url, cam.credentials, mailbox, counters,
+                                    ingest::FrameOutput{{cam.analysis.width, cam.analysis.height}, cam.analysis.fps});
+    pipeline.play();
+    std::vector<cv::Mat> collected;
+    const auto deadline = steady_clock::now() + duration_cast<steady_clock::duration>(
+                                                    duration<double>(seconds * 2 + config.ingest.connect_timeout.count()));
+    while (static_cast<int>(collected.size()) < frames && steady_clock::now() < deadline) {
+      auto batch = mailbox->waitUntil(deadline);
+      if (!batch.failures.empty()) {
+        result.error = ingest::explainFailure(batch.failures.front(), cam.url, std::chrono::seconds(2)).reason;
+        return result;
+      }
+      cv::Mat grey, colour;  // grey: what the running node judges views on
+      if (batch.frame) collected.push_back(analysis::AnalysisFrame(mailbox->latestFrame(), grey, colour).grey().clone());
+    }
+    if (static_cast<int>(collected.size()) < frames) {
+      result.error = "only " + std::to_string(collected.size()) + " of " + std::to_string(frames) +
+                     " frames arrived in time";
+      return result;
+    }
+    analysis::StoredBaseline stored{analysis::makeBaseline(collected), system_clock::now(), frames};
+    analysis::saveBaseline(config.state_dir / "baselines", cam.id, stored);
+    result.ok = true;
+    result.frames = frames;
+    result.sharpness = stored.baseline.measures.sharpness;
+  } catch (const std::exception& e) {
+    result.error = e.what();
+  }
+  return result;
+}
+
+int baseline(const std::string& path, const std::string& only, int frames, double seconds) {
+  const auto cfg = loadOrReport(path);
+  if (!cfg) return kExitBadConfig;
+  int failed = 0, done = 0;
+  for (const auto& cam : cfg->cameras) {
+    if (!only.empty() && cam.id != only) continue;
+    ++done;
+    const auto r = takeBaseline(*cfg, cam, frames, seconds);
+    if (r.ok) {
+      std::cout << fmt::format("{}: baseline saved ({} frames, sharpness {:.0f}) in {}\n", cam.id, r.frames,
+                               r.sharpness, (cfg->state_dir / "baselines").string());
+    } else {
+      std::cerr << fmt::format("{}: FAILED: {}\n", cam.id, r.error);
+      ++failed;
+    }
+  }
+  if (done == 0) {
+    std::cerr << fmt::format("{}: no camera '{}' in the config\n", path, only);
+    return kExitBadConfig;
+  }
+  return failed ? kExitFailure : kExitOk;
+}
+
+}  // namespace villagecam::commands

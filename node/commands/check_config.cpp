@@ -1,0 +1,28 @@
+#include "commands/check_config.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <iostream>
+
+#include "commands/exit_codes.hpp"
+
+namespace villagecam::commands {
+
+int checkConfig(const std::string& path) {
+  const auto cfg = loadOrReport(path);
+  if (!cfg) return kExitBadConfig;
+  size_t enabled = 0;
+  for (const auto& c : cfg->cameras) enabled += c.enabled ? 1 : 0;
+  std::cout << fmt::format("{}: OK: node '{}', {} camera(s), {} enabled, {} area(s)\n", path, cfg->node.id,
+                           cfg->cameras.size(), enabled, cfg->areas.size());
+  // Not errors, but an installer wants to know: cameras that watch no area.
+  for (const auto& c : cfg->cameras) {
+    bool used = false;
+    for (const auto& a : cfg->areas) used = used || std::find(a.cameras.begin(), a.cameras.end(), c.id) != a.cameras.end();
+    if (!used && !cfg->areas.empty()) std::cout << fmt::format("note: camera '{}' is in no area\n", c.id);
+  }
+  return kExitOk;
+}
+
+}  // namespace villagecam::commands

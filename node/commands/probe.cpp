@@ -1,0 +1,184 @@
+#include "commands/probe.hpp"
+
+#include <iostream>
+
+#include "commands/exit_codes.hpp"
+
+#include <fmt/format.h>
+
+#include <nlohmann/json.hpp>
+#include <opencv2/imgcodecs.hpp>
+
+#include "analysis/analysis_frame.hpp"
+#include "ingest/camera_pipeline.hpp"
+#include "ingest/stream_failure.hpp"
+#include "ingest/pipeline_template.hpp"
+
+namespace villagecam::commands {
+namespace {
+
+using namespace std::chrono;
+
+// The probe decodes at the camera's own size, for a full-size snapshot.
+constexpr const char* kProbeOutput =
+    "videoconvert ! video/x-raw,format=I420 ! fakesink name=sink sync=false async=false enable-last-sample=false";
+
+std::string failureText(health::FailureKind kind, const std::string& reason, double timeout_s) {
+  switch (kind) {
+    case health::FailureKind::Timeout:
+      return fmt::format("timed out: no video within {:.0f} s (camera slow, hanging, or not an RTSP server)",
+                         timeout_s);
+    default:
+      return reason;
+  }
+}
+
+}  // namespace
+
+ProbeResult probeCamera(const ProbeOptions& options) {
+  ProbeResult result;
+  result.url = options.url.redacted();
+  config::CameraConfig camera;
+  camera.id = "probe";
+  camera.transport = options.transport;
+  config::IngestConfig ingest;
+  ingest.connect_timeout = config::Seconds(options.timeout_s);
+  ingest::RenderedPipeline rendered;
+  try {
+    const auto tmpl = ingest::loadTemplate(ingest::pipelinesDir(options.pipelines_dir), options.pipeline);
+    rendered = ingest::render(tmpl, ingest::templateVars(camera, ingest));
+  } catch (const std::exception& e) {
+    result.error = e.what();
+    return result;
+  }
+  rendered.output = kProbeOutput;
+
+  auto mailbox = std::make_shared<ingest::Mailbox>();
+  auto counters = std::make_shared<ingest::StreamCounters>();
+  const auto started = steady_clock::now();
+  const auto first_deadline = started + duration_cast<steady_clock::duration>(duration<double>(options.timeout_s));
+  std::optional<steady_clock::time_point> first_frame_at;
+  std::uint64_t frames_at_first = 0, bytes_at_first = 0;
+  std::optional<ingest::StreamInfo> info;
+  try {
+    // Frames at the camera's own size: the installer's snapshot shows all of it.
+    ingest::CameraPipeline pipeline(rendered, options.url, options.credentials, mailbox, counters,
+                                    ingest::FrameOutput{{}, 2.0});  // the rate comes from the encoded frames
+    pipeline.play();
+    while (true) {
+      const auto deadline = first_frame_at
+          ? *first_frame_at + duration_cast<steady_clock::duration>(duration<double>(options.measure_s))
+          : first_deadline;
+      auto batch = mailbox->waitUntil(deadline);
+      if (!batch.failures.empty()) {
+        const auto f = ingest::explainFailure(batch.failures.front(), options.url, std::chrono::seconds(2));
+        result.failure = f.kind;
+        result.error = failureText(f.kind, f.reason, options.timeout_s);
+        return result;
+      }
+      if (batch.frame) {
+        if (!first_frame_at) {
+          first_frame_at = steady_clock::now();
+          frames_at_first = counters->frames;
+          bytes_at_first = counters->bytes;
+          result.time_to_first_frame_s = duration<double>(*first_frame_at - started).count();
+        }
+      }
+      const auto now = steady_clock::now();
+      if (!first_frame_at && now >= first_deadline) {
+        result.failure = health::FailureKind::Timeout;
+        result.error = failureText(result.failure, "", options.timeout_s);
+        return result;
+      }
+      if (first_frame_at && now >= deadline) break;
+    }
+    info = pipeline.info();
+    const double elapsed = duration<double>(steady_clock::now() - *first_frame_at).count();
+    if (elapsed > 0) {
+      result.fps = static_cast<double>(counters->frames - frames_at_first) / elapsed;
+      result.bitrate_kbps = 8.0 * static_cast<double>(counters->bytes - bytes_at_first) / elapsed / 1000.0;
+    }
+  } catch (const std::exception& e) {
+    result.error = e.what();
+    return result;
+  }
+  result.ok = true;
+  result.codec = info->codec;
+  result.width = info->width;
+  result.height = info->height;
+  const auto gop = counters->last_gop_frames.load();
+  if (gop > 0 && result.fps > 0) result.keyframe_interval_s = static_cast<double>(gop) / result.fps;
+  // The newest frame the probe took stays in the mailbox until another comes.
+  cv::Mat grey, colour;
+  if (options.snapshot && !mailbox->latestFrame().empty()) {
+    const analysis::AnalysisFrame frame(mailbox->latestFrame(), grey, colour);
+    if (!cv::imwrite(options.snapshot->string(), frame.colour())) {
+      result.ok = false;
+      result.error = "video is fine but the snapshot could not be written to '" + options.snapshot->string() + "'";
+      return result;
+    }
+    result.snapshot = options.snapshot->string();
+  }
+  return result;
+}
+
+std::string formatProbeText(const ProbeResult& r) {
+  if (!r.ok) return fmt::format("{}: FAILED: {}\n", r.url, r.error);
+  std::string out = fmt::format("{}: OK\n", r.url);
+  out += fmt::format("  codec               {}\n", r.codec);
+  out += fmt::format("  resolution          {}x{}\n", r.width, r.height);
+  out += fmt::format("  frame rate          {:.1f} fps\n", r.fps);
+  out += fmt::format("  bitrate             {:.0f} kbit/s\n", r.bitrate_kbps);
+  out += r.keyframe_interval_s > 0 ? fmt::format("  key-frame interval  {:.2f} s\n", r.keyframe_interval_s)
+                                   : std::string("  key-frame interval  not seen within the measurement\n");
+  out += fmt::format("  first frame after   {:.2f} s\n", r.time_to_first_frame_s);
+  if (!r.snapshot.empty()) out += fmt::format("  snapshot            {}\n", r.snapshot);
+  return out;
+}
+
+nlohmann::json probeToJson(const ProbeResult& r) {
+  nlohmann::json j{{"ok", r.ok}, {"url", r.url}};
+  if (!r.ok) {
+    j["failure"] = health::toString(r.failure);
+    j["error"] = r.error;
+    return j;
+  }
+  j["codec"] = r.codec;
+  j["width"] = r.width;
+  j["height"] = r.height;
+  j["fps"] = r.fps;
+  j["bitrate_kbps"] = r.bitrate_kbps;
+  j["keyframe_interval_s"] = r.keyframe_interval_s > 0 ? nlohmann::json(r.keyframe_interval_s) : nlohmann::json();
+  j["time_to_first_frame_s"] = r.time_to_first_frame_s;
+  if (!r.snapshot.empty()) j["snapshot"] = r.snapshot;
+  return j;
+}
+
+int probe(const std::string& url_text, const std::optional<std::string>& snapshot, bool json, double timeout,
+          const std::string& transport, const std::string& pipelines_dir) {
+  const auto parsed = config::parseRtspUrl(url_text);
+  if (!parsed.url) {
+    std::cerr << fmt::format("probe: malformed RTSP URL '{}': {}\n", config::redactUrlsIn(url_text), parsed.error);
+    return kExitBadConfig;
+  }
+  ProbeOptions options;
+  options.url = *parsed.url;
+  if (!parsed.url->username.empty() || !parsed.url->password.empty()) {
+    options.credentials = config::Credentials{parsed.url->username, parsed.url->password};
+  }
+  options.transport = transport == "tcp" ? config::Transport::Tcp
+                      : transport == "udp" ? config::Transport::Udp
+                                           : config::Transport::Auto;
+  options.timeout_s = timeout;
+  options.pipelines_dir = pipelines_dir;
+  if (snapshot) options.snapshot = *snapshot;
+  const auto result = probeCamera(options);
+  if (json) {
+    std::cout << probeToJson(result).dump(2) << '\n';
+  } else {
+    (result.ok ? std::cout : std::cerr) << formatProbeText(result);
+  }
+  return result.ok ? kExitOk : kExitFailure;
+}
+
+}  // namespace villagecam::commands

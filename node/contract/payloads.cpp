@@ -1,0 +1,251 @@
+#include "contract/payloads.hpp"
+
+#include <openssl/evp.h>
+
+#include "util/time_format.hpp"
+
+namespace villagecam::contract {
+namespace {
+
+using nlohmann::json;
+
+json optionalTime(const std::optional<WallTime>& t) { return t ? json(toRfc3339(*t)) : json(nullptr); }
+
+json window(const health::UptimeWindow& w) {
+  const auto r = w.ratio();
+  return {{"ratio", r ? json(*r) : json(nullptr)}, {"up_s", w.up_s}, {"down_s", w.down_s}, {"unknown_s", w.unknown_s}};
+}
+
+// Base64 through OpenSSL (already linked for MQTT over TLS).
+std::string base64Encode(const std::string& bytes) {
+  std::string out(4 * ((bytes.size() + 2) / 3) + 1, '\0');
+  const int n = EVP_EncodeBlock(reinterpret_cast<unsigned char*>(out.data()),
+                                reinterpret_cast<const unsigned char*>(bytes.data()), static_cast<int>(bytes.size()));
+  out.resize(static_cast<size_t>(n));
+  return out;
+}
+
+// Measured values rounded for people and for stable payloads.
+double round2(double v) { return std::round(v * 100.0) / 100.0; }
+
+}  // namespace
+
+json alertJson(const events::Alert& a, const std::string& node_id, config::Language language) {
+  json objects = json::array();
+  for (const auto& o : a.objects) {
+    objects.push_back({{"x", std::round(o.x * 1000) / 1000}, {"y", std::round(o.y * 1000) / 1000},
+                       {"w", std::round(o.w * 1000) / 1000}, {"h", std::round(o.h * 1000) / 1000}});
+  }
+  json causes = json::array();
+  for (const auto& c : a.causes) {
+    causes.push_back({{"camera", c.camera_id}, {"name", c.camera_name}, {"code", c.code}, {"detail", c.detail}});
+  }
+  json j{
+      {"schema", kAlertSchema},
+      {"id", a.id},
+      {"node", node_id},
+      {"type", events::toString(a.type)},
+      {"severity", events::toString(a.severity)},
+      {"phase", events::toString(a.phase)},
+      {"camera", a.camera_id.empty() ? json(nullptr) : json{{"id", a.camera_id}, {"name", a.camera_name}}},
+      {"area", a.area_id.empty() ? json(nullptr) : json{{"id", a.area_id}, {"name", a.area_name}, {"kind", a.area_kind}}},
+      {"zone", a.zone_id.empty() ? json(nullptr)
+                                 : json{{"id", a.zone_id}, {"name", a.zone_name},
+                                        {"kind", a.type == events::AlertType::Motion ? "motion" : "intrusion"}}},
+      {"objects", objects},
+      {"person", a.person ? json(*a.person) : json(nullptr)},
+      {"suppressed", a.suppressed},
+      {"issues", a.issues},
+      {"causes", causes},
+      {"snapshot", a.snapshot ? json{{"id", a.snapshot->id},
+                                     {"topic", a.snapshot->topic},
+                                     {"taken_at", toRfc3339(a.snapshot->taken_at)}}
+                              : json(nullptr)},
+      {"started_at", toRfc3339(a.started_at)},
+      {"ended_at", optionalTime(a.ended_at)},
+      {"updated_at", optionalTime(a.updated_at)},
+      {"duration_s", a.durationSeconds() ? json(round2(*a.durationSeconds())) : json(nullptr)},
+      {"reason", a.reason_code},
+      {"detail", a.detail},
+      {"message", a.message},
+      {"language", config::toString(language)},
+  };
+  return j;
+}
+
+events::Alert alertFromJson(const json& j) {
+  events::Alert a;
+  a.id = j.at("id").get<std::string>();
+  a.type = events::alertTypeFrom(j.at("type").get<std::string>()).value_or(events::AlertType::CameraOffline);
+  const auto severity = j.at("severity").get<std::string>();
+  a.severity = severity == "critical" ? events::Severity::Critical
+               : severity == "info"   ? events::Severity::Info
+                                      : events::Severity::Warning;
+  const auto phase = j.at("phase").get<std::string>();
+  a.phase = phase == "end" ? events::AlertPhase::End : phase == "update" ? events::AlertPhase::Update : events::AlertPhase::Start;
+  if (const auto& c = j.at("camera"); !c.is_null()) {
+    a.camera_id = c.at("id").get<std::string>();
+    a.camera_name = c.at("name").get<std::string>();
+  }
+  if (const auto& area = j.at("area"); !area.is_null()) {
+    a.area_id = area.at("id").get<std::string>();
+    a.area_name = area.at("name").get<std::string>();
+    a.area_kind = area.at("kind").get<std::string>();
+  }
+  a.issues = j.value("issues", std::vector<std::string>{});
+  for (const auto& c : j.value("causes", json::array())) {
+    a.causes.push_back({c.at("camera").get<std::string>(), c.at("name").get<std::string>(),
+                        c.at("code").get<std::string>(), c.at("detail").get<std::string>()});
+  }
+  if (const auto it = j.find("snapshot"); it != j.end() && !it->is_null()) {
+    a.snapshot = events::SnapshotRef{it->at("id").get<std::string>(), it->at("topic").get<std::string>(),
+                                     fromRfc3339(it->at("taken_at").get<std::string>()).value_or(WallTime{})};
+  }
+  a.started_at = fromRfc3339(j.at("started_at").get<std::string>()).value_or(WallTime{});
+  if (!j.at("ended_at").is_null()) a.ended_at = fromRfc3339(j.at("ended_at").get<std::string>());
+  if (const auto it = j.find("updated_at"); it != j.end() && !it->is_null()) a.updated_at = fromRfc3339(it->get<std::string>());
+  if (const auto it = j.find("zone"); it != j.end() && !it->is_null()) {
+    a.zone_id = it->at("id").get<std::string>();
+    a.zone_name = it->at("name").get<std::string>();
+  }
+  for (const auto& o : j.value("objects", json::array())) {
+    a.objects.push_back({o.at("x").get<double>(), o.at("y").get<double>(), o.at("w").get<double>(), o.at("h").get<double>()});
+  }
+  if (const auto it = j.find("person"); it != j.end() && !it->is_null()) a.person = it->get<bool>();
+  a.suppressed = j.value("suppressed", std::uint64_t{0});
+  a.reason_code = j.at("reason").get<std::string>();
+  a.detail = j.at("detail").get<std::string>();
+  a.message = j.at("message").get<std::string>();
+  return a;
+}
+
+json cameraStatusJson(const health::CameraHealth& h, const health::UptimeStats& uptime, const ViewReport& view,
+                      const std::string& node_id, WallTime now, const std::optional<DetectionReport>& detection) {
+  const bool known = !h.codec.empty();
+  return {
+      {"schema", kCameraStatusSchema},
+      {"node", node_id},
+      {"camera", h.id},
+      {"name", h.name},
+      {"url", h.url},
+      {"state", health::toString(h.state)},
+      {"since", toRfc3339(h.since)},
+      {"reason", h.reason},
+      {"failure", h.state == health::CameraState::Online || h.failure.empty() ? json(nullptr) : json(h.failure)},
+      {"stream",
+       {{"codec", known ? json(h.codec) : json(nullptr)},
+        {"width", h.width > 0 ? json(h.width) : json(nullptr)},
+        {"height", h.height > 0 ? json(h.height) : json(nullptr)},
+        {"fps", round2(h.fps)},
+        {"bitrate_kbps", round2(h.bitrate_kbps)},
+        {"keyframe_interval_s", h.keyframe_interval_s > 0 ? json(round2(h.keyframe_interval_s)) : json(nullptr)}}},
+      {"last_frame_at", optionalTime(h.last_frame)},
+      {"reconnects", h.reconnects},
+      {"frames", {{"received", h.frames_received}, {"decoded", h.frames_decoded}, {"dropped", h.frames_dropped}}},
+      {"uptime", {{"1h", window(uptime.last_1h)}, {"24h", window(uptime.last_24h)}, {"7d", window(uptime.last_7d)}}},
+      {"view", {{"state", view.state}, {"issues", view.issues}, {"baseline_at", optionalTime(view.baseline_at)}}},
+      {"detection", detection ? json{{"frames", detection->frames},
+                                     {"events", detection->events},
+                                     {"suppressed", detection->suppressed},
+                                     {"global_changes", detection->global_changes}}
+                              : json(nullptr)},
+      {"updated_at", toRfc3339(now)},
+  };
+}
+
+json nodeStatusJson(const NodeStatus& s) {
+  json cameras = json::object();
+  int total = 0;
+  for (const auto& [state, count] : s.cameras_by_state) {
+    cameras[state] = count;
+    total += count;
+  }
+  cameras["total"] = total;
+  cameras["disabled"] = s.cameras_disabled;
+  return {
+      {"schema", kNodeStatusSchema},
+      {"node", s.node_id},
+      {"region", s.region},
+      {"village", s.village},
+      {"version", s.version},
+      {"started_at", toRfc3339(s.started_at)},
+      {"uptime_s", std::llround(std::chrono::duration<double>(s.now - s.started_at).count())},
+      {"cameras", cameras},
+      {"outbox", {{"depth", s.outbox_depth}, {"bytes", s.outbox_bytes}, {"dropped", s.outbox_dropped}}},
+      {"coverage",
+       {{"ratio", s.coverage_ratio ? json(std::round(*s.coverage_ratio * 10000.0) / 10000.0) : json(nullptr)},
+        {"areas", s.areas_total},
+        {"covered", s.areas_covered}}},
+      {"updated_at", toRfc3339(s.now)},
+  };
+}
+
+namespace {
+
+json minutes(const UncoveredMinutes& m) { return {{"today", round2(m.today)}, {"7d", round2(m.last_7d)}}; }
+
+}  // namespace
+
+json coverageJson(const CoverageSummary& c) {
+  json areas = json::array();
+  for (const auto& a : c.report.areas) {
+    json cameras = json::array();
+    for (const auto& w : a.cameras) {
+      cameras.push_back({{"id", w.id},
+                         {"name", w.name},
+                         {"watching", health::toString(w.watching)},
+                         {"code", w.code},
+                         {"detail", w.detail}});
+    }
+    const auto it = c.uncovered.find(a.id);
+    areas.push_back({{"id", a.id},
+                     {"name", a.name},
+                     {"kind", config::toString(a.kind)},
+                     {"weight", a.weight},
+                     {"state", health::toString(a.state)},
+                     {"verified", a.verified},
+                     {"watching", a.watching()},
+                     {"cameras", cameras},
+                     {"uncovered_minutes", minutes(it == c.uncovered.end() ? UncoveredMinutes{} : it->second)}});
+  }
+  const auto ratio = c.report.ratio();
+  return {
+      {"schema", kCoverageSchema},
+      {"node", c.node_id},
+      {"ratio", ratio ? json(std::round(*ratio * 10000.0) / 10000.0) : json(nullptr)},
+      {"areas_total", c.report.areas.size()},
+      {"areas_covered", c.report.count(health::AreaState::Covered)},
+      {"areas_uncovered", c.report.count(health::AreaState::Uncovered)},
+      {"areas_unknown", c.report.count(health::AreaState::Unknown)},
+      {"uncovered_minutes", minutes(c.uncovered_total)},
+      {"areas", areas},
+      {"updated_at", toRfc3339(c.now)},
+  };
+}
+
+json snapshotJson(const Snapshot& s, const std::string& node_id) {
+  return {
+      {"schema", kSnapshotSchema},
+      {"id", s.id},
+      {"node", node_id},
+      {"camera", s.camera_id},
+      {"taken_at", toRfc3339(s.taken_at)},
+      {"reason", s.reason},
+      {"content_type", "image/jpeg"},
+      {"width", s.width},
+      {"height", s.height},
+      {"jpeg_base64", base64Encode(s.jpeg)},
+  };
+}
+
+std::map<std::string, int> countByState(const std::vector<health::CameraHealth>& cameras) {
+  std::map<std::string, int> out;
+  for (auto s : {health::CameraState::Connecting, health::CameraState::Online, health::CameraState::Stalled,
+                 health::CameraState::Offline, health::CameraState::Unauthorized}) {
+    out[health::toString(s)] = 0;
+  }
+  for (const auto& c : cameras) ++out[health::toString(c.state)];
+  return out;
+}
+
+}  // namespace villagecam::contract

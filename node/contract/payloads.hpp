@@ -1,0 +1,99 @@
+// The JSON payloads of the MQTT contract (docs/mqtt.md, docs/schema/*.json).
+// Pure functions from plain structs to JSON; every payload names its schema.
+#pragma once
+
+#include <nlohmann/json.hpp>
+
+#include <map>
+#include <string>
+#include <vector>
+
+#include "events/alert.hpp"
+#include "health/coverage.hpp"
+#include "health/uptime_ledger.hpp"
+#include "health/camera_health.hpp"
+
+namespace villagecam::contract {
+
+inline constexpr const char* kAlertSchema = "villagecam.alert/1";
+inline constexpr const char* kCameraStatusSchema = "villagecam.camera-status/1";
+inline constexpr const char* kNodeStatusSchema = "villagecam.node-status/1";
+inline constexpr const char* kCoverageSchema = "villagecam.coverage/1";
+inline constexpr const char* kSnapshotSchema = "villagecam.snapshot/1";
+
+inline constexpr const char* kStateOnline = "online";
+inline constexpr const char* kStateOffline = "offline";
+
+struct NodeStatus {
+  std::string node_id;
+  std::string region;
+  std::string village;
+  std::string version;
+  WallTime started_at{};
+  WallTime now{};
+  std::map<std::string, int> cameras_by_state;  // every state named, zeros included
+  int cameras_disabled = 0;
+  std::size_t outbox_depth = 0;
+  std::size_t outbox_bytes = 0;
+  std::uint64_t outbox_dropped = 0;
+  std::optional<double> coverage_ratio;  // nullopt: no area configured or none known yet
+  int areas_total = 0;
+  int areas_covered = 0;
+};
+
+// Uncovered time of an area (or all of them), in minutes.
+struct UncoveredMinutes {
+  double today = 0;    // since local midnight in the node's time zone
+  double last_7d = 0;
+};
+
+struct CoverageSummary {
+  std::string node_id;
+  health::CoverageReport report;
+  std::map<std::string, UncoveredMinutes> uncovered;  // by area id
+  UncoveredMinutes uncovered_total;
+  WallTime now{};
+};
+
+nlohmann::json coverageJson(const CoverageSummary& coverage);
+
+// A JPEG of a camera's view, retained on <prefix>/cameras/<camera>/snapshot.
+struct Snapshot {
+  std::string id;  // referenced from alerts
+  std::string camera_id;
+  WallTime taken_at{};
+  std::string reason;  // why it was taken, e.g. view_tampered
+  int width = 0;
+  int height = 0;
+  std::string jpeg;  // the bytes
+};
+
+nlohmann::json snapshotJson(const Snapshot& snapshot, const std::string& node_id);
+
+nlohmann::json alertJson(const events::Alert& alert, const std::string& node_id, config::Language language);
+events::Alert alertFromJson(const nlohmann::json& j);  // for the outbox and tests
+
+// The camera's view quality: "unknown" (no baseline yet), "ok" or "tampered".
+struct ViewReport {
+  std::string state = "unknown";
+  std::vector<std::string> issues;  // blank, frozen, defocus, occluded, shifted
+  std::optional<WallTime> baseline_at;
+};
+
+// Motion and zone detection on a camera with zones, since the node started.
+struct DetectionReport {
+  std::uint64_t frames = 0;
+  std::uint64_t events = 0;
+  std::uint64_t suppressed = 0;
+  std::uint64_t global_changes = 0;
+};
+
+nlohmann::json cameraStatusJson(const health::CameraHealth& health, const health::UptimeStats& uptime,
+                                const ViewReport& view, const std::string& node_id, WallTime now,
+                                const std::optional<DetectionReport>& detection = std::nullopt);
+nlohmann::json nodeStatusJson(const NodeStatus& status);
+
+// Counts by state with every state present.
+std::map<std::string, int> countByState(const std::vector<health::CameraHealth>& cameras);
+
+}  // namespace villagecam::contract

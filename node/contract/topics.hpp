@@ -1,0 +1,22 @@
+// Every MQTT topic the node uses, built in one place (docs/mqtt.md).
+#pragma once
+
+#include <string>
+
+namespace villagecam::contract::topics {
+
+inline std::string state(const std::string& prefix) { return prefix + "/state"; }
+inline std::string status(const std::string& prefix) { return prefix + "/status"; }
+inline std::string alerts(const std::string& prefix) { return prefix + "/alerts"; }
+inline std::string cameraStatus(const std::string& prefix, const std::string& camera) {
+  return prefix + "/cameras/" + camera + "/status";
+}
+inline std::string cameraSnapshot(const std::string& prefix, const std::string& camera) {
+  return prefix + "/cameras/" + camera + "/snapshot";
+}
+inline std::string coverage(const std::string& prefix) { return prefix + "/coverage"; }
+inline std::string mqttTest(const std::string& prefix, const std::string& token) {
+  return prefix + "/mqtt-test/" + token;
+}
+
+}  // namespace villagecam::contract::topics

@@ -1,0 +1,49 @@
+// What the node's local endpoints (/metrics, /status, /healthz) and the
+// systemd watchdog see of a running node, as plain values. The node (app)
+// implements NodeView; the service plumbing only reads it, so it does not
+// depend on the orchestrator that sits above it.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "contract/payloads.hpp"
+#include "health/camera_health.hpp"
+#include "health/coverage.hpp"
+#include "health/uptime_ledger.hpp"
+#include "service/liveness.hpp"
+#include "util/clock.hpp"
+
+namespace villagecam::service {
+
+struct CameraReport {
+  health::CameraHealth health;
+  health::UptimeStats uptime;
+  contract::ViewReport view;
+  std::optional<contract::DetectionReport> detection;  // cameras with zones
+};
+
+struct NodeReport {
+  std::string node_id;
+  std::string version;
+  WallTime started_at{};
+  std::vector<CameraReport> cameras;
+  health::CoverageReport coverage;
+  bool mqtt_enabled = false;
+  bool mqtt_connected = false;
+  std::size_t outbox_depth = 0;
+  std::uint64_t outbox_dropped = 0;
+  std::uint64_t alerts_sent = 0;
+};
+
+// Called from the HTTP thread and the daemon's loop: must be thread-safe.
+class NodeView {
+ public:
+  virtual ~NodeView() = default;
+  virtual NodeReport report() const = 0;
+  // The event loop's and every camera worker's last round.
+  virtual std::vector<Heartbeat> heartbeats() const = 0;
+};
+
+}  // namespace villagecam::service
