@@ -1,38 +1,43 @@
-// The running node: one CameraWorker per enabled camera (with a ViewMonitor
-// judging its view), and one event thread that turns their changes into
-// uptime, coverage, alerts (through the durable outbox) and retained
-// statuses and snapshots (through the MQTT publisher).
+// The running node: wires one CameraUnit per enabled camera to one event
+// thread, which turns what the cameras post into uptime, coverage, alerts
+// (through the durable outbox) and retained statuses and snapshots (through
+// the StatusReporter). The decisions are elsewhere and pure: what a reload
+// does (ReloadPlan), which alert a camera, view, zone or area calls for
+// (events/), coverage (health/).
 //
-// Threads: camera workers only hand their state changes over (onCameraChanged:
-// a short lock and a notify); the event thread does all the rest, so no disk
-// or network I/O ever runs on a camera's thread.
+// Threads (docs/architecture.md):
+// - a camera's worker thread only posts CameraMessages (a short lock on
+//   mutex_ and a notify); it never touches the node's state, disk or network;
+// - the event thread takes them in order and does everything else, reload
+//   included; it alone changes cameras_ (under cameras_mutex_);
+// - the HTTP thread and the daemon's loop read report(), heartbeats() and
+//   summary(): they copy under cameras_mutex_, then read the stores, each
+//   under its own lock.
+// Lock order: cameras_mutex_ before a camera's own leaf locks (its worker's
+// health, its detector's counters); coverage_mutex_, mutex_ and the stores'
+// locks are leaves, never held while taking another.
 #pragma once
-
-#include <spdlog/logger.h>
 
 #include <atomic>
 #include <condition_variable>
 #include <deque>
+#include <future>
 #include <map>
 #include <memory>
 #include <mutex>
-#include <future>
 #include <thread>
 #include <variant>
 #include <vector>
 
-#include "app/view_monitor.hpp"
+#include "app/camera_messages.hpp"
+#include "app/camera_unit.hpp"
+#include "app/alert_desk.hpp"
+#include "app/status_reporter.hpp"
 #include "config/config.hpp"
-#include "app/detection_monitor.hpp"
-#include "app/snapshot_store.hpp"
-#include "events/alert_book.hpp"
 #include "health/coverage.hpp"
 #include "health/uptime_store.hpp"
-#include "health/camera_health.hpp"
-#include "ingest/camera_worker.hpp"
 #include "ingest/pipeline_template.hpp"
 #include "mqtt/outbox.hpp"
-#include "contract/payloads.hpp"
 #include "mqtt/publisher.hpp"
 #include "service/node_report.hpp"
 #include "util/clock.hpp"
@@ -49,86 +54,68 @@ class Node : public service::NodeView {
   Node& operator=(const Node&) = delete;
 
   void start();
-  // Stops every camera (in parallel), saves the ledger, says "offline" on
+  // Stops every camera (in parallel), saves the ledgers, says "offline" on
   // MQTT and flushes what it can. Idempotent.
   void stop();
 
-  // Applies a new, already validated config (SIGHUP): unchanged cameras keep
-  // streaming, changed ones restart, removed ones stop (their alerts end and
-  // their retained topics are cleared), new ones start; zones, masks and
-  // detection thresholds change without restarting the stream. Runs on the
-  // event thread and waits for it. Returns a one-line summary; throws
-  // std::runtime_error (a pipeline template) with nothing applied.
+  // Applies a new, already validated config (SIGHUP) as planReload() says;
+  // runs on the event thread and waits for it. Returns a one-line summary;
+  // throws std::runtime_error (a pipeline template) with nothing applied.
   std::string reload(config::Config next);
 
   // service::NodeView: what /metrics, /status and the watchdog see.
   service::NodeReport report() const override;
   std::vector<service::Heartbeat> heartbeats() const override;
-  // One line for people: cameras online, coverage, outbox (systemd's STATUS=).
+  // One line for people (systemd's STATUS=).
   std::string summary() const;
   health::CoverageReport coverage() const;
   const config::Config& config() const { return config_; }
 
  private:
-  // How often the log gets a one-line summary of all cameras.
-  static constexpr Duration kSummaryPeriod = std::chrono::minutes(15);
+  static constexpr Duration kSummaryPeriod = std::chrono::minutes(15);  // the log's summary of all cameras
   static constexpr Duration kTickPeriod = std::chrono::seconds(1);
 
-  // What camera threads hand over to the event thread.
-  struct DetectionNote {
-    std::string camera_id;
-    std::string camera_name;
-    DetectionEvent event;
+  struct Camera {
+    std::unique_ptr<CameraUnit> unit;
+    ViewState view;  // as the last ViewChanged said
   };
   struct ReloadTask {
     std::shared_ptr<std::packaged_task<std::string()>> task;
   };
-  using Change = std::variant<health::CameraHealth, DetectionNote, ReloadTask>;
+  using Message = std::variant<CameraMessage, ReloadTask>;
 
-  void onCameraChanged(const health::CameraHealth& health);  // camera threads
-  void post(Change change);                                  // camera threads
-  void run();                                                // the event thread
+  void post(Message message);  // any thread
+  void run();                  // the event thread, from here down
+  void handle(const HealthChanged& m, WallTime now);
+  void handle(const ViewChanged& m, WallTime now);
+  void handle(const ZoneEventNote& m, WallTime now);
+  void handle(const BaselineRefreshed& m, WallTime now);
   void addCamera(const config::CameraConfig& camera, ingest::RenderedPipeline rendered);
   void removeCamera(const std::string& id);
-  void restoreFromOpenAlerts(const std::string& camera_id);
+  Camera* find(const std::string& id);
   std::string applyReload(config::Config next);
-  static ingest::RenderedPipeline renderStream(const ingest::PipelineTemplate& tmpl, const config::CameraConfig& camera,
-                                  const config::IngestConfig& ingest);
-  static std::string streamKey(const config::CameraConfig& camera, const ingest::RenderedPipeline& rendered,
-                               const config::IngestConfig& ingest);
   void tick(WallTime now);
-  void handleChange(const health::CameraHealth& health, WallTime now);
-  void raise(const std::vector<events::Alert>& alerts);
-  void updateView(const health::CameraHealth& health, WallTime now);
-  void handleDetection(const DetectionNote& note, WallTime now);
-  void keepSnapshot(const contract::Snapshot& snapshot);
   void updateCoverage(WallTime now);
+  void publishCamera(const health::CameraHealth& health, WallTime now);
+  void publishNode(WallTime now);
   void publishCoverage(WallTime now);
-  void publishSnapshot(const contract::Snapshot& snapshot);
-  void publishCameraStatus(const health::CameraHealth& health, WallTime now);
-  contract::ViewReport viewReport(const std::string& camera) const;
-  void publishNodeStatus(WallTime now);
+  void clearRemovedCameras();
   void loadOpenAlerts();
-  void saveOpenAlerts();
-  void clearRemovedCameras(WallTime now);
-  void logSummary(const std::vector<health::CameraHealth>& healths, WallTime now) const;
+  std::vector<health::CameraHealth> healths() const;
 
   config::Config config_;
   const Clock& clock_;
   std::shared_ptr<spdlog::logger> log_;
   health::UptimeStore uptime_;
   health::UptimeStore coverage_history_;  // by area: up = covered
-  events::AlertBook alerts_;
-  SnapshotStore snapshots_;
-  std::shared_ptr<mqtt::Outbox> outbox_;         // only with MQTT
-  std::unique_ptr<mqtt::Publisher> publisher_;   // only with MQTT
-  // Changed only on the event thread (and before start); status() reads
-  // them from other threads under cameras_mutex_.
-  mutable std::mutex cameras_mutex_;
-  std::vector<std::unique_ptr<ingest::CameraWorker>> workers_;
-  std::map<std::string, std::string> stream_keys_;  // by camera id: see streamKey
-  std::map<std::string, std::unique_ptr<ViewMonitor>> views_;  // by camera id; used by its worker's thread
-  std::map<std::string, std::unique_ptr<DetectionMonitor>> detectors_;  // cameras with zones; same
+  std::shared_ptr<mqtt::Outbox> outbox_;        // only with MQTT
+  std::unique_ptr<mqtt::Publisher> publisher_;  // only with MQTT
+  std::unique_ptr<StatusReporter> reporter_;    // only with MQTT
+  std::unique_ptr<AlertDesk> alerts_;
+  CameraUnit::Options unit_options_;
+
+  mutable std::mutex cameras_mutex_;  // guards cameras_ against readers on other threads
+  std::vector<Camera> cameras_;       // changed on the event thread only (and before start)
   WallTime started_at_{};
   WallTime last_tick_{};
   SteadyTime next_summary_{};
@@ -137,9 +124,9 @@ class Node : public service::NodeView {
   mutable std::mutex coverage_mutex_;  // guards coverage_ (read by coverage())
   health::CoverageReport coverage_;
 
-  std::mutex mutex_;  // guards changes_ and stopping_
-  std::condition_variable changed_;
-  std::deque<Change> changes_;
+  std::mutex mutex_;  // guards messages_ and stopping_
+  std::condition_variable posted_;
+  std::deque<Message> messages_;
   bool stopping_ = false;
   std::thread thread_;
   std::atomic<Duration::rep> event_loop_beat_{0};
@@ -148,7 +135,5 @@ class Node : public service::NodeView {
 
 // Prepares the state directory (creates it, checks it is writable).
 void prepareStateDir(const std::filesystem::path& dir);
-
-health::Presence presenceOf(health::CameraState state);
 
 }  // namespace villagecam::app

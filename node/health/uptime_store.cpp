@@ -5,6 +5,24 @@
 
 namespace villagecam::health {
 
+Presence presenceOf(CameraState state) {
+  switch (state) {
+    case CameraState::Online: return Presence::Up;
+    case CameraState::Connecting: return Presence::Unknown;
+    default: return Presence::Down;
+  }
+}
+
+Presence presenceOf(AreaState state) {
+  switch (state) {
+    case AreaState::Covered: return Presence::Up;
+    case AreaState::Uncovered: return Presence::Down;
+    case AreaState::Unknown: return Presence::Unknown;
+  }
+  return Presence::Unknown;
+}
+
+
 UptimeStore::UptimeStore(std::filesystem::path state_dir, const Clock& clock, std::string file_name, std::string what,
                          std::string subjects)
     : state_dir_(std::move(state_dir)),

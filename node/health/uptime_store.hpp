@@ -11,12 +11,20 @@
 #include <mutex>
 #include <string>
 
+#include "health/camera_state.hpp"
+#include "health/coverage.hpp"
 #include "health/uptime_ledger.hpp"
 #include "util/clock.hpp"
 
 namespace villagecam::health {
 
 enum class Presence { Up, Down, Unknown };
+
+// What a camera's state means for its uptime: online is up, connecting (not
+// yet known since the start) unknown, any other state down. Pure.
+Presence presenceOf(CameraState state);
+// An area's: covered is up, uncovered down, unknown unknown. Pure.
+Presence presenceOf(AreaState state);
 
 class UptimeStore {
  public:

@@ -1,0 +1,102 @@
+#include "app/camera_unit.hpp"
+
+#include <fmt/format.h>
+
+#include "util/logging.hpp"
+
+namespace villagecam::app {
+
+ViewBaselines loadBaselinesFor(const config::CameraConfig& camera, const std::filesystem::path& baselines_dir) {
+  const auto log = cameraLogger(camera.id);
+  if (camera.analysis.mode == config::AnalysisMode::Health) {
+    log->info("analysis mode health: nothing is decoded, its view is not checked");
+    return {};
+  }
+  ViewBaselines baselines;
+  try {
+    baselines = loadViewBaselines(baselines_dir, camera.id);
+  } catch (const std::exception& e) {
+    log->error("{}; view checks are off until a new baseline is taken", e.what());
+    return {};
+  }
+  if (!baselines.commissioning) {
+    log->warn("no view baseline yet (villagecam-node baseline); its view is not checked and its areas count as "
+              "covered while it is online");
+  }
+  return baselines;
+}
+
+CameraUnit::CameraUnit(const config::CameraConfig& camera, const config::IngestConfig& ingest,
+                       ingest::RenderedPipeline rendered, ViewBaselines baselines, const Options& options,
+                       const Clock& clock, Post post)
+    : clock_(clock), post_(std::move(post)), stream_key_(streamKey(camera, rendered, ingest)) {
+  // The refreshed baseline is stored by the event thread: it arrives there
+  // as a message, like everything else the camera says.
+  auto save = [this, id = camera.id](const analysis::StoredBaseline& b) { post_(BaselineRefreshed{id, b}); };
+  view_ = std::make_unique<ViewMonitor>(std::move(baselines), options.view, save);
+  if (camera.detection.enabled()) detector_ = std::make_unique<DetectionMonitor>(camera.detection, options.jpeg_quality);
+  worker_ = std::make_unique<ingest::CameraWorker>(camera, ingest, std::move(rendered), clock);
+  worker_->onStateChange([this](const health::CameraHealth& h) { post_(HealthChanged{h}); });
+  worker_->onFrame([this](const analysis::AnalysisFrame& frame) { onFrame(frame); });
+}
+
+CameraUnit::~CameraUnit() { stop(); }
+
+std::string CameraUnit::streamKey(const config::CameraConfig& c, const ingest::RenderedPipeline& rendered,
+                                  const config::IngestConfig& in) {
+  std::string pipeline = rendered.source + "\n" + rendered.output;
+  for (const auto& [codec, chain] : rendered.decoders) pipeline += "\n" + codec + ": " + chain;
+  return fmt::format("{}\n{}\n{}\n{}\n{}:{}\n{}\n{} {} {} {} {} {}", pipeline, config::streamedFps(c), c.name,
+                     c.url.withoutCredentials(), c.credentials ? c.credentials->username : "",
+                     c.credentials ? c.credentials->password : "", c.detection.enabled(), in.connect_timeout.count(),
+                     in.stall_timeout.count(), in.backoff_initial.count(), in.backoff_max.count(),
+                     in.unauthorized_retry.count(), in.latency_ms);
+}
+
+void CameraUnit::restore(const std::vector<events::Alert>& open, SteadyTime now) {
+  for (const auto& a : open) {
+    if (a.camera_id != id()) continue;
+    if (a.type == events::AlertType::ViewTampered) {
+      std::vector<analysis::ViewIssue> issues;
+      for (const auto& name : a.issues) {
+        if (auto i = analysis::viewIssueFrom(name)) issues.push_back(*i);
+      }
+      view_->restore(issues, now);
+    }
+    if ((a.type == events::AlertType::Motion || a.type == events::AlertType::Intrusion) && detector_) {
+      detector_->restoreOpen(a.zone_id, now);
+    }
+  }
+}
+
+ViewState CameraUnit::initialView() const { return view_->state(); }
+
+void CameraUnit::start() {
+  started_ = true;
+  worker_->start();
+}
+
+void CameraUnit::stop() {
+  if (worker_) worker_->stop();
+}
+
+std::optional<DetectionStats> CameraUnit::detectionStats() const {
+  if (!detector_) return std::nullopt;
+  return detector_->stats();
+}
+
+void CameraUnit::retune(const config::DetectionConfig& detection) {
+  if (detector_) detector_->reconfigure(detection);
+}
+
+// On the worker's thread, never a GStreamer one.
+void CameraUnit::onFrame(const analysis::AnalysisFrame& frame) {
+  if (detector_) {
+    for (auto& e : detector_->onFrame(frame, clock_.steady(), clock_.wall())) {
+      post_(ZoneEventNote{id(), camera().name, std::move(e)});
+    }
+  }
+  if (view_->onFrame(frame, clock_.steady(), clock_.wall())) post_(ViewChanged{id(), view_->state()});
+}
+
+}  // namespace villagecam::app

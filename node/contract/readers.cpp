@@ -1,0 +1,303 @@
+#include "contract/readers.hpp"
+
+#include <openssl/evp.h>
+
+#include <fmt/format.h>
+
+#include "util/time_format.hpp"
+
+namespace villagecam::contract {
+namespace {
+
+using nlohmann::json;
+
+// A view of one JSON value that knows where it is, so that every error names
+// the payload kind and the path.
+class Field {
+ public:
+  Field(const json& value, const char* kind, std::string path) : v_(value), kind_(kind), path_(std::move(path)) {}
+
+  [[noreturn]] void fail(const std::string& what) const {
+    throw PayloadError(fmt::format("{}: {}: {}", kind_, path_.empty() ? "/" : path_, what));
+  }
+  Field at(const char* key) const {
+    if (!v_.is_object()) fail("expected an object, got " + v_.dump());
+    const auto it = v_.find(key);
+    if (it == v_.end()) fail(fmt::format("missing key '{}'", key));
+    return {*it, kind_, path_ + "/" + key};
+  }
+  std::optional<Field> find(const char* key) const {  // absent or null: nullopt
+    if (!v_.is_object()) fail("expected an object, got " + v_.dump());
+    const auto it = v_.find(key);
+    if (it == v_.end() || it->is_null()) return std::nullopt;
+    return Field{*it, kind_, path_ + "/" + key};
+  }
+  bool null() const { return v_.is_null(); }
+  std::string text() const {
+    if (!v_.is_string()) fail("expected a string, got " + v_.dump());
+    return v_.get<std::string>();
+  }
+  double number() const {
+    if (!v_.is_number()) fail("expected a number, got " + v_.dump());
+    return v_.get<double>();
+  }
+  std::uint64_t count() const {
+    if (!v_.is_number_integer() || v_.get<long long>() < 0) fail("expected a count, got " + v_.dump());
+    return v_.get<std::uint64_t>();
+  }
+  int integer() const {
+    if (!v_.is_number_integer()) fail("expected an integer, got " + v_.dump());
+    return v_.get<int>();
+  }
+  bool boolean() const {
+    if (!v_.is_boolean()) fail("expected true or false, got " + v_.dump());
+    return v_.get<bool>();
+  }
+  WallTime time() const {
+    const auto t = fromRfc3339(text());
+    if (!t) fail("expected an RFC 3339 time, got " + v_.dump());
+    return *t;
+  }
+  std::vector<Field> items() const {
+    if (!v_.is_array()) fail("expected an array, got " + v_.dump());
+    std::vector<Field> out;
+    for (std::size_t i = 0; i < v_.size(); ++i) out.emplace_back(v_[i], kind_, path_ + "/" + std::to_string(i));
+    return out;
+  }
+  std::vector<std::string> texts() const {
+    std::vector<std::string> out;
+    for (const auto& f : items()) out.push_back(f.text());
+    return out;
+  }
+  const json& raw() const { return v_; }
+
+ private:
+  const json& v_;
+  const char* kind_;
+  std::string path_;
+};
+
+// The enum value whose name (toString) is the field's text.
+template <class Enum, std::size_t N>
+Enum named(const Field& f, const Enum (&values)[N]) {
+  const auto name = f.text();
+  std::string known;
+  for (auto v : values) {
+    if (name == toString(v)) return v;
+    known += std::string(known.empty() ? "" : ", ") + toString(v);
+  }
+  f.fail(fmt::format("unknown value '{}' (expected one of {})", name, known));
+}
+
+using health::toString;
+using config::toString;
+using events::toString;
+
+constexpr health::CameraState kCameraStates[] = {health::CameraState::Connecting, health::CameraState::Online,
+                                                 health::CameraState::Stalled, health::CameraState::Offline,
+                                                 health::CameraState::Unauthorized};
+constexpr health::Watch kWatches[] = {health::Watch::Yes, health::Watch::No, health::Watch::Unknown};
+constexpr health::AreaState kAreaStates[] = {health::AreaState::Covered, health::AreaState::Uncovered,
+                                             health::AreaState::Unknown};
+constexpr config::AreaKind kAreaKinds[] = {config::AreaKind::Entrance, config::AreaKind::Square,
+                                           config::AreaKind::Road,     config::AreaKind::Bridge,
+                                           config::AreaKind::RiverBank, config::AreaKind::School,
+                                           config::AreaKind::Market,   config::AreaKind::Other};
+constexpr events::AlertType kAlertTypes[] = {
+    events::AlertType::CameraOffline, events::AlertType::CameraStalled, events::AlertType::CameraUnauthorized,
+    events::AlertType::ViewTampered,  events::AlertType::CoverageLost,  events::AlertType::Motion,
+    events::AlertType::Intrusion};
+constexpr events::AlertPhase kPhases[] = {events::AlertPhase::Start, events::AlertPhase::Update,
+                                          events::AlertPhase::End};
+constexpr events::Severity kSeverities[] = {events::Severity::Info, events::Severity::Warning,
+                                            events::Severity::Critical};
+
+Field root(const json& j, const char* kind, const char* schema) {
+  Field f(j, kind, "");
+  const auto name = f.at("schema").text();
+  if (!readsSchema(name, schema)) {
+    f.at("schema").fail(fmt::format("'{}' is not a version this reader knows (it reads {}/1 and its minor versions)",
+                                    name, schema));
+  }
+  return f;
+}
+
+std::optional<WallTime> optionalTime(const Field& f, const char* key) {
+  if (auto v = f.find(key)) return v->time();
+  return std::nullopt;
+}
+
+health::UptimeWindow window(const Field& f) {
+  return {f.at("up_s").number(), f.at("down_s").number(), f.at("unknown_s").number()};
+}
+
+contract::UncoveredMinutes minutes(const Field& f) { return {f.at("today").number(), f.at("7d").number()}; }
+
+std::string base64Decode(const Field& f) {
+  const auto text = f.text();
+  if (text.size() % 4 != 0) f.fail("not base64 (its length is not a multiple of 4)");
+  std::string out(text.size() / 4 * 3, '\0');
+  const int n = EVP_DecodeBlock(reinterpret_cast<unsigned char*>(out.data()),
+                                reinterpret_cast<const unsigned char*>(text.data()), static_cast<int>(text.size()));
+  if (n < 0) f.fail("not base64");
+  std::size_t size = static_cast<std::size_t>(n);
+  // EVP_DecodeBlock counts the padding as bytes.
+  if (!text.empty() && text.back() == '=') --size;
+  if (text.size() > 1 && text[text.size() - 2] == '=') --size;
+  out.resize(size);
+  return out;
+}
+
+}  // namespace
+
+bool readsSchema(const std::string& schema, const char* expected) {
+  const std::string major = std::string(expected) + "/1";
+  return schema == major || schema.rfind(major + ".", 0) == 0;
+}
+
+json parsePayload(const std::string& text, const char* kind) {
+  try {
+    return json::parse(text);
+  } catch (const json::parse_error& e) {
+    throw PayloadError(fmt::format("{}: not JSON ({})", kind, e.what()));
+  }
+}
+
+events::Alert readAlert(const json& j) {
+  const Field f = root(j, "alert", "villagecam.alert");
+  // The field by field checks first, so an error names its path.
+  named(f.at("type"), kAlertTypes);
+  named(f.at("phase"), kPhases);
+  named(f.at("severity"), kSeverities);
+  f.at("id").text();
+  f.at("started_at").time();
+  optionalTime(f, "ended_at");
+  optionalTime(f, "updated_at");
+  for (const char* key : {"camera", "area", "zone", "snapshot"}) {
+    if (auto v = f.find(key)) v->at("id").text();
+  }
+  if (auto s = f.find("snapshot")) s->at("taken_at").time();
+  f.at("issues").texts();
+  for (const auto& c : f.at("causes").items()) c.at("camera").text();
+  for (const auto& o : f.at("objects").items()) {
+    for (const char* k : {"x", "y", "w", "h"}) o.at(k).number();
+  }
+  if (auto p = f.find("person")) p->boolean();
+  f.at("suppressed").count();
+  for (const char* key : {"reason", "detail", "message"}) f.at(key).text();
+  try {
+    return alertFromJson(j);
+  } catch (const std::exception& e) {
+    f.fail(e.what());
+  }
+}
+
+CameraStatusMessage readCameraStatus(const json& j) {
+  const Field f = root(j, "camera-status", "villagecam.camera-status");
+  CameraStatusMessage m;
+  m.node_id = f.at("node").text();
+  auto& h = m.health;
+  h.id = f.at("camera").text();
+  h.name = f.at("name").text();
+  h.url = f.at("url").text();
+  h.state = named(f.at("state"), kCameraStates);
+  h.since = f.at("since").time();
+  h.reason = f.at("reason").text();
+  if (auto v = f.find("failure")) h.failure = v->text();
+  const Field stream = f.at("stream");
+  if (auto v = stream.find("codec")) h.codec = v->text();
+  if (auto v = stream.find("width")) h.width = v->integer();
+  if (auto v = stream.find("height")) h.height = v->integer();
+  h.fps = stream.at("fps").number();
+  h.bitrate_kbps = stream.at("bitrate_kbps").number();
+  if (auto v = stream.find("keyframe_interval_s")) h.keyframe_interval_s = v->number();
+  h.last_frame = optionalTime(f, "last_frame_at");
+  h.reconnects = f.at("reconnects").count();
+  const Field frames = f.at("frames");
+  h.frames_received = frames.at("received").count();
+  h.frames_decoded = frames.at("decoded").count();
+  h.frames_dropped = frames.at("dropped").count();
+  const Field uptime = f.at("uptime");
+  m.uptime = {window(uptime.at("1h")), window(uptime.at("24h")), window(uptime.at("7d"))};
+  const Field view = f.at("view");
+  m.view.state = view.at("state").text();
+  if (m.view.state != "unknown" && m.view.state != "ok" && m.view.state != "tampered") {
+    view.at("state").fail("unknown view state '" + m.view.state + "'");
+  }
+  m.view.issues = view.at("issues").texts();
+  m.view.baseline_at = optionalTime(view, "baseline_at");
+  if (auto d = f.find("detection")) {
+    m.detection = DetectionReport{d->at("frames").count(), d->at("events").count(), d->at("suppressed").count(),
+                                  d->at("global_changes").count()};
+  }
+  m.updated_at = f.at("updated_at").time();
+  return m;
+}
+
+NodeStatus readNodeStatus(const json& j) {
+  const Field f = root(j, "node-status", "villagecam.node-status");
+  NodeStatus s;
+  s.node_id = f.at("node").text();
+  s.region = f.at("region").text();
+  s.village = f.at("village").text();
+  s.version = f.at("version").text();
+  s.started_at = f.at("started_at").time();
+  s.now = f.at("updated_at").time();
+  const Field cameras = f.at("cameras");
+  for (auto state : kCameraStates) s.cameras_by_state[health::toString(state)] = cameras.at(health::toString(state)).integer();
+  s.cameras_disabled = cameras.at("disabled").integer();
+  const Field outbox = f.at("outbox");
+  s.outbox_depth = outbox.at("depth").count();
+  s.outbox_bytes = outbox.at("bytes").count();
+  s.outbox_dropped = outbox.at("dropped").count();
+  const Field coverage = f.at("coverage");
+  if (auto r = coverage.find("ratio")) s.coverage_ratio = r->number();
+  s.areas_total = coverage.at("areas").integer();
+  s.areas_covered = coverage.at("covered").integer();
+  return s;
+}
+
+CoverageSummary readCoverage(const json& j) {
+  const Field f = root(j, "coverage", "villagecam.coverage");
+  CoverageSummary c;
+  c.node_id = f.at("node").text();
+  c.now = f.at("updated_at").time();
+  c.uncovered_total = minutes(f.at("uncovered_minutes"));
+  for (const auto& a : f.at("areas").items()) {
+    health::AreaCoverage area;
+    area.id = a.at("id").text();
+    area.name = a.at("name").text();
+    area.kind = named(a.at("kind"), kAreaKinds);
+    area.weight = a.at("weight").number();
+    area.state = named(a.at("state"), kAreaStates);
+    area.verified = a.at("verified").boolean();
+    for (const auto& w : a.at("cameras").items()) {
+      area.cameras.push_back({w.at("id").text(), w.at("name").text(), named(w.at("watching"), kWatches),
+                              w.at("code").text(), w.at("detail").text()});
+    }
+    c.uncovered[area.id] = minutes(a.at("uncovered_minutes"));
+    // The ratio is the areas' own: recomputed, not taken from the rounded one.
+    if (area.state != health::AreaState::Unknown) c.report.weight_known += area.weight;
+    if (area.state == health::AreaState::Covered) c.report.weight_covered += area.weight;
+    c.report.areas.push_back(std::move(area));
+  }
+  return c;
+}
+
+SnapshotMessage readSnapshot(const json& j) {
+  const Field f = root(j, "snapshot", "villagecam.snapshot");
+  if (f.at("content_type").text() != "image/jpeg") f.at("content_type").fail("expected image/jpeg");
+  SnapshotMessage m;
+  m.node_id = f.at("node").text();
+  auto& s = m.snapshot;
+  s.id = f.at("id").text();
+  s.camera_id = f.at("camera").text();
+  s.taken_at = f.at("taken_at").time();
+  s.reason = f.at("reason").text();
+  s.width = f.at("width").integer();
+  s.height = f.at("height").integer();
+  s.jpeg = base64Decode(f.at("jpeg_base64"));
+  return m;
+}
+
+}  // namespace villagecam::contract

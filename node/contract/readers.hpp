@@ -1,0 +1,57 @@
+// Readers of every payload of the MQTT contract (docs/mqtt.md,
+// docs/schema/*.json): JSON in, the same plain structs the writers take out.
+// For the county side and for tests; the node reads its own alerts back from
+// the outbox and the open-alert file through alertFromJson (payloads.hpp).
+//
+// A payload is read if its schema has the major version this code speaks
+// (`villagecam.<kind>/1`, minor versions `/1.N` included: fields a later
+// minor adds are ignored). Anything else throws PayloadError naming the
+// payload kind and the JSON path of what is wrong, e.g.
+// "camera-status: /stream/fps: expected a number, got \"fast\"".
+#pragma once
+
+#include <nlohmann/json.hpp>
+
+#include <optional>
+#include <stdexcept>
+#include <string>
+
+#include "contract/payloads.hpp"
+
+namespace villagecam::contract {
+
+class PayloadError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+struct CameraStatusMessage {
+  std::string node_id;
+  health::CameraHealth health;
+  health::UptimeStats uptime;
+  ViewReport view;
+  std::optional<DetectionReport> detection;
+  WallTime updated_at{};
+};
+
+struct SnapshotMessage {
+  std::string node_id;
+  Snapshot snapshot;  // jpeg holds the decoded bytes
+};
+
+// Throws PayloadError. readAlert also checks what alertFromJson does not:
+// the schema, every type and phase name, and the times.
+events::Alert readAlert(const nlohmann::json& j);
+CameraStatusMessage readCameraStatus(const nlohmann::json& j);
+NodeStatus readNodeStatus(const nlohmann::json& j);
+CoverageSummary readCoverage(const nlohmann::json& j);
+SnapshotMessage readSnapshot(const nlohmann::json& j);
+
+// Parses text first; a syntax error is a PayloadError too.
+nlohmann::json parsePayload(const std::string& text, const char* kind);
+
+// The payload's schema name without its version ("villagecam.alert"), and
+// whether this code reads its version.
+bool readsSchema(const std::string& schema, const char* expected);
+
+}  // namespace villagecam::contract
