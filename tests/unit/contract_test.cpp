@@ -1,0 +1,313 @@
+// The MQTT contract as a library: every payload the node writes is read back
+// by the readers into the same values and written again unchanged; every
+// payload validates against its JSON Schema (python3-jsonschema, the
+// reference the county checks with); the examples in docs/mqtt.md validate
+// and read; a bad payload is refused naming the JSON path; a later minor
+// version is read and another major refused.
+#include <gtest/gtest.h>
+
+#include <cstdlib>
+#include <fstream>
+#include <regex>
+#include <sstream>
+
+#include "contract/payloads.hpp"
+#include "contract/readers.hpp"
+#include "contract/topics.hpp"
+#include "scratch_dir.hpp"
+
+namespace villagecam {
+namespace {
+
+using nlohmann::json;
+using namespace std::chrono_literals;
+
+const WallTime kT0 = WallTime(std::chrono::milliseconds(1'795'000'000'123));
+
+events::Alert sampleAlert() {
+  events::Alert a;
+  a.id = "4c1f7f5e-0c1b-4a43-9d52-1e9e2c1f0b7a";
+  a.type = events::AlertType::Intrusion;
+  a.severity = events::severityOf(a.type);
+  a.phase = events::AlertPhase::Update;
+  a.camera_id = "school";
+  a.camera_name = "学校门口";
+  a.zone_id = "gate";
+  a.zone_name = "校门";
+  a.objects = {{0.412, 0.305, 0.081, 0.297}};
+  a.person = true;
+  a.suppressed = 3;
+  a.snapshot = events::SnapshotRef{"5f0b7c3e-1d2a-4b8c-9e6f-0a1b2c3d4e5f",
+                                   contract::topics::cameraSnapshot("villagecam/x", "school"), kT0};
+  a.started_at = kT0;
+  a.updated_at = kT0 + 30s;
+  a.reason_code = "person";
+  a.detail = "1 object(s) in zone gate";
+  a.message = events::renderMessage(a, config::Language::ZhCN);
+  return a;
+}
+
+events::Alert sampleCoverageAlert() {
+  events::Alert a;
+  a.id = "0d6e5b1a-8f3c-4d2e-a1b7-6c9d0e4f2a31";
+  a.type = events::AlertType::CoverageLost;
+  a.severity = events::severityOf(a.type);
+  a.phase = events::AlertPhase::End;
+  a.area_id = "east-entrance";
+  a.area_name = "村东入口";
+  a.area_kind = "entrance";
+  a.causes = {{"gate-east", "村口东", "view_tampered", "blank"}};
+  a.started_at = kT0;
+  a.ended_at = kT0 + 95s;
+  a.reason_code = "view_tampered";
+  a.detail = "gate-east: view_tampered (blank)";
+  a.message = events::renderMessage(a, config::Language::En);
+  return a;
+}
+
+health::CameraHealth sampleHealth() {
+  health::CameraHealth h;
+  h.id = "gate";
+  h.name = "村口";
+  h.url = "rtsp://admin:***@10.0.0.7/ch1";
+  h.state = health::CameraState::Stalled;
+  h.since = kT0;
+  h.reason = "no frames for 3 s";
+  h.failure = "stalled";
+  h.codec = "h264";
+  h.width = 1280;
+  h.height = 720;
+  h.fps = 25;
+  h.bitrate_kbps = 2048.5;
+  h.keyframe_interval_s = 2;
+  h.last_frame = kT0 - 3s;
+  h.reconnects = 2;
+  h.frames_received = 1000;
+  h.frames_decoded = 80;
+  h.frames_dropped = 1;
+  return h;
+}
+
+health::UptimeStats sampleUptime() { return {{3000, 600, 0}, {80000, 6400, 0}, {500000, 4800, 100000}}; }
+
+contract::CoverageSummary sampleCoverage() {
+  contract::CoverageSummary c;
+  c.node_id = "xinzhuang";
+  c.now = kT0;
+  health::AreaCoverage bridge{"bridge", "河堤桥头", config::AreaKind::Bridge, 2.0, health::AreaState::Covered, true,
+                              {{"bridge", "桥头", health::Watch::Yes, "ok", "watching"}}};
+  health::AreaCoverage gate{"east-entrance", "村东入口", config::AreaKind::Entrance, 1.0, health::AreaState::Uncovered,
+                            true, {{"gate-east", "村口东", health::Watch::No, "view_tampered", "blank"}}};
+  health::AreaCoverage square{"square", "广场", config::AreaKind::Square, 1.0, health::AreaState::Unknown, false,
+                              {{"square", "广场", health::Watch::Unknown, "connecting", "connecting"}}};
+  c.report.areas = {bridge, gate, square};
+  c.report.weight_covered = 2;
+  c.report.weight_known = 3;
+  c.uncovered = {{"bridge", {0, 0}}, {"east-entrance", {12.5, 60.25}}, {"square", {0, 0}}};
+  c.uncovered_total = {12.5, 60.25};
+  return c;
+}
+
+contract::NodeStatus sampleNodeStatus() {
+  contract::NodeStatus s;
+  s.node_id = "xinzhuang";
+  s.region = "Xinzhuang township";
+  s.village = "新庄村";
+  s.version = "0.1.0";
+  s.started_at = kT0;
+  s.now = kT0 + 3600s;
+  s.cameras_by_state = contract::countByState({sampleHealth()});
+  s.cameras_disabled = 1;
+  s.outbox_depth = 2;
+  s.outbox_bytes = 1800;
+  s.outbox_dropped = 0;
+  s.coverage_ratio = 2.0 / 3.0;
+  s.areas_total = 3;
+  s.areas_covered = 1;
+  return s;
+}
+
+contract::Snapshot sampleSnapshot() {
+  std::string jpeg = "\xff\xd8\xff\xe0";
+  for (int i = 0; i < 301; ++i) jpeg += static_cast<char>(i * 7);  // not a multiple of 3: padding
+  return {"5f0b7c3e-1d2a-4b8c-9e6f-0a1b2c3d4e5f", "gate", kT0, "view_tampered", 640, 360, jpeg};
+}
+
+TEST(ContractRoundTrip, AlertsReadBackToTheSameAlertAndPayload) {
+  for (const auto& a : {sampleAlert(), sampleCoverageAlert()}) {
+    const auto j = contract::alertJson(a, "xinzhuang", config::Language::ZhCN);
+    const auto back = contract::readAlert(j);
+    EXPECT_EQ(back.id, a.id);
+    EXPECT_EQ(back.type, a.type);
+    EXPECT_EQ(back.phase, a.phase);
+    EXPECT_EQ(back.objects, a.objects);
+    EXPECT_EQ(back.person, a.person);
+    EXPECT_EQ(back.causes, a.causes);
+    EXPECT_EQ(back.started_at, a.started_at);
+    EXPECT_EQ(back.ended_at, a.ended_at);
+    EXPECT_EQ(back.updated_at, a.updated_at);
+    EXPECT_EQ(contract::alertJson(back, "xinzhuang", config::Language::ZhCN), j);
+  }
+}
+
+TEST(ContractRoundTrip, CameraStatusReadsBackToTheSameHealthUptimeViewAndDetection) {
+  const contract::ViewReport view{"tampered", {"occluded", "defocus"}, kT0 - 24h};
+  const contract::DetectionReport detection{900, 4, 1, 2};
+  const auto j = contract::cameraStatusJson(sampleHealth(), sampleUptime(), view, "xinzhuang", kT0, detection);
+  const auto m = contract::readCameraStatus(j);
+  EXPECT_EQ(m.node_id, "xinzhuang");
+  EXPECT_EQ(m.health.id, "gate");
+  EXPECT_EQ(m.health.state, health::CameraState::Stalled);
+  EXPECT_EQ(m.health.frames_decoded, 80u);
+  EXPECT_EQ(m.health.last_frame, kT0 - 3s);
+  EXPECT_EQ(m.uptime.last_7d.unknown_s, 100000);
+  EXPECT_EQ(m.view.issues, view.issues);
+  ASSERT_TRUE(m.detection.has_value());
+  EXPECT_EQ(m.detection->events, 4u);
+  EXPECT_EQ(contract::cameraStatusJson(m.health, m.uptime, m.view, m.node_id, m.updated_at, m.detection), j);
+  // A camera never seen streaming: no codec, size or detection.
+  health::CameraHealth fresh;
+  fresh.id = "new";
+  fresh.since = kT0;
+  const auto k = contract::cameraStatusJson(fresh, {}, {}, "xinzhuang", kT0);
+  const auto n = contract::readCameraStatus(k);
+  EXPECT_FALSE(n.detection.has_value());
+  EXPECT_EQ(contract::cameraStatusJson(n.health, n.uptime, n.view, n.node_id, n.updated_at, n.detection), k);
+}
+
+TEST(ContractRoundTrip, NodeStatusCoverageAndSnapshotReadBackUnchanged) {
+  const auto ns = contract::nodeStatusJson(sampleNodeStatus());
+  EXPECT_EQ(contract::nodeStatusJson(contract::readNodeStatus(ns)), ns);
+  const auto cov = contract::coverageJson(sampleCoverage());
+  const auto c = contract::readCoverage(cov);
+  EXPECT_EQ(c.report.ratio(), sampleCoverage().report.ratio());
+  EXPECT_EQ(c.report.areas.at(1).cameras.at(0).watching, health::Watch::No);
+  EXPECT_EQ(contract::coverageJson(c), cov);
+  const auto shot = contract::snapshotJson(sampleSnapshot(), "xinzhuang");
+  const auto s = contract::readSnapshot(shot);
+  EXPECT_EQ(s.snapshot.jpeg, sampleSnapshot().jpeg);
+  EXPECT_EQ(contract::snapshotJson(s.snapshot, s.node_id), shot);
+}
+
+// Every payload the writers make, checked by the schemas themselves.
+TEST(ContractSchemas, EveryPayloadValidatesAgainstItsSchema) {
+  testing::ScratchDir dir("contract");
+  const std::string prefix = "villagecam/xinzhuang";
+  std::ofstream out(dir.path() / "messages.jsonl");
+  auto line = [&](const std::string& topic, const json& payload) {
+    out << json{{"topic", topic}, {"payload", payload.dump()}}.dump() << '\n';
+  };
+  line(contract::topics::alerts(prefix), contract::alertJson(sampleAlert(), "xinzhuang", config::Language::ZhCN));
+  line(contract::topics::alerts(prefix), contract::alertJson(sampleCoverageAlert(), "xinzhuang", config::Language::En));
+  line(contract::topics::cameraStatus(prefix, "gate"),
+       contract::cameraStatusJson(sampleHealth(), sampleUptime(), {"ok", {}, kT0}, "xinzhuang", kT0,
+                                  contract::DetectionReport{1, 2, 3, 4}));
+  line(contract::topics::status(prefix), contract::nodeStatusJson(sampleNodeStatus()));
+  line(contract::topics::coverage(prefix), contract::coverageJson(sampleCoverage()));
+  line(contract::topics::cameraSnapshot(prefix, "gate"), contract::snapshotJson(sampleSnapshot(), "xinzhuang"));
+  out.close();
+  const std::string cmd = "python3 " VILLAGECAM_SOURCE_DIR "/tests/support/validate_payloads.py " VILLAGECAM_SOURCE_DIR
+                          "/docs/schema " + (dir.path() / "messages.jsonl").string() + " > " +
+                          (dir.path() / "report.txt").string() + " 2>&1";
+  const int rc = std::system(cmd.c_str());
+  std::ifstream report(dir.path() / "report.txt");
+  const std::string text((std::istreambuf_iterator<char>(report)), {});
+  EXPECT_EQ(rc, 0) << text;
+  EXPECT_NE(text.find("validated 6 payloads, 0 invalid"), std::string::npos) << text;
+}
+
+std::vector<json> docExamples() {
+  std::ifstream in(VILLAGECAM_SOURCE_DIR "/docs/mqtt.md");
+  const std::string text((std::istreambuf_iterator<char>(in)), {});
+  std::vector<json> out;
+  const std::regex block("```json\\n([\\s\\S]*?)```");
+  for (std::sregex_iterator it(text.begin(), text.end(), block), end; it != end; ++it) out.push_back(json::parse((*it)[1].str()));
+  return out;
+}
+
+TEST(ContractDocs, TheExamplesInTheDocsValidateAgainstTheSchemas) {
+  const std::string cmd = "python3 " VILLAGECAM_SOURCE_DIR "/tests/support/validate_doc_examples.py " VILLAGECAM_SOURCE_DIR
+                          "/docs/mqtt.md " VILLAGECAM_SOURCE_DIR "/docs/schema";
+  EXPECT_EQ(std::system(cmd.c_str()), 0);
+}
+
+TEST(ContractDocs, TheExamplesInTheDocsReadAndWriteBackUnchanged) {
+  const auto examples = docExamples();
+  ASSERT_GE(examples.size(), 3u);
+  for (const auto& j : examples) {
+    const auto a = contract::readAlert(j);
+    const auto language = j.at("language") == "en" ? config::Language::En : config::Language::ZhCN;
+    EXPECT_EQ(contract::alertJson(a, j.at("node").get<std::string>(), language), j) << j.dump();
+  }
+}
+
+std::string readError(const std::function<void()>& read) {
+  try {
+    read();
+  } catch (const contract::PayloadError& e) {
+    return e.what();
+  }
+  return "(read)";
+}
+
+TEST(ContractReaders, ABadPayloadIsRefusedNamingTheJsonPath) {
+  const auto status = contract::cameraStatusJson(sampleHealth(), sampleUptime(), {}, "xinzhuang", kT0);
+  const auto alert = contract::alertJson(sampleAlert(), "xinzhuang", config::Language::ZhCN);
+  const auto coverage = contract::coverageJson(sampleCoverage());
+  struct Case {
+    std::function<void()> read;
+    std::string error;
+  };
+  auto with = [](json j, const json::json_pointer& at, json value) {
+    j[at] = std::move(value);
+    return j;
+  };
+  auto without = [](json j, const std::string& key) {
+    j.erase(key);
+    return j;
+  };
+  const std::vector<Case> cases = {
+      {[&] { contract::readCameraStatus(with(status, "/stream/fps"_json_pointer, "fast")); },
+       "camera-status: /stream/fps: expected a number, got \"fast\""},
+      {[&] { contract::readCameraStatus(with(status, "/state"_json_pointer, "asleep")); },
+       "camera-status: /state: unknown value 'asleep' (expected one of connecting, online, stalled, offline, "
+       "unauthorized)"},
+      {[&] { contract::readCameraStatus(without(status, "uptime")); }, "camera-status: /: missing key 'uptime'"},
+      {[&] { contract::readCameraStatus(with(status, "/since"_json_pointer, "yesterday")); },
+       "camera-status: /since: expected an RFC 3339 time, got \"yesterday\""},
+      {[&] { contract::readAlert(with(alert, "/phase"_json_pointer, "middle")); },
+       "alert: /phase: unknown value 'middle' (expected one of start, update, end)"},
+      {[&] { contract::readAlert(with(alert, "/objects/0/w"_json_pointer, nullptr)); },
+       "alert: /objects/0/w: expected a number, got null"},
+      {[&] { contract::readAlert(with(alert, "/schema"_json_pointer, "villagecam.alert/2")); },
+       "alert: /schema: 'villagecam.alert/2' is not a version this reader knows (it reads villagecam.alert/1 and "
+       "its minor versions)"},
+      {[&] { contract::readCoverage(with(coverage, "/areas/1/state"_json_pointer, "half")); },
+       "coverage: /areas/1/state: unknown value 'half' (expected one of covered, uncovered, unknown)"},
+      {[&] { contract::readSnapshot(with(contract::snapshotJson(sampleSnapshot(), "x"), "/jpeg_base64"_json_pointer, "abc")); },
+       "snapshot: /jpeg_base64: not base64 (its length is not a multiple of 4)"},
+      {[&] { contract::parsePayload("{\"schema\":", "node-status"); }, ""},
+  };
+  for (const auto& c : cases) {
+    const auto got = readError(c.read);
+    if (c.error.empty()) {
+      EXPECT_EQ(got.rfind("node-status: not JSON (", 0), 0u) << got;
+    } else {
+      EXPECT_EQ(got, c.error);
+    }
+  }
+}
+
+TEST(ContractReaders, ALaterMinorVersionIsReadAndItsNewFieldsIgnored) {
+  auto j = contract::nodeStatusJson(sampleNodeStatus());
+  j["schema"] = "villagecam.node-status/1.3";
+  j["township"] = "新庄镇";
+  EXPECT_EQ(contract::readNodeStatus(j).village, "新庄村");
+  EXPECT_TRUE(contract::readsSchema("villagecam.alert/1", "villagecam.alert"));
+  EXPECT_TRUE(contract::readsSchema("villagecam.alert/1.12", "villagecam.alert"));
+  EXPECT_FALSE(contract::readsSchema("villagecam.alert/10", "villagecam.alert"));
+  EXPECT_FALSE(contract::readsSchema("villagecam.coverage/1", "villagecam.alert"));
+}
+
+}  // namespace
+}  // namespace villagecam
