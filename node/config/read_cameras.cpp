@@ -1,0 +1,96 @@
+#include "config/sections.hpp"
+
+namespace villagecam::config {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+void readUrl(Sections& ctx, const YAML::Node& v, const std::string& path, CameraConfig& cam) {
+  auto text = ctx.reader.string(v, path);
+  if (!text) return;
+  auto parsed = parseRtspUrl(*text);
+  if (!parsed.url) {
+    ctx.reader.report(v.Mark(), path, "malformed RTSP URL '" + redactUrlsIn(*text) + "': " + parsed.error);
+    return;
+  }
+  cam.url = *parsed.url;
+  if (!cam.url.username.empty() || !cam.url.password.empty()) {
+    cam.credentials = Credentials{cam.url.username, cam.url.password};
+  }
+}
+
+void readSecretRef(Sections& ctx, const YAML::Node& v, const std::string& path,
+                   const std::map<std::string, Credentials>& secrets, CameraConfig& cam) {
+  auto name = ctx.reader.string(v, path);
+  if (!name) return;
+  if (!ctx.secrets_loaded) {
+    ctx.reader.report(v.Mark(), path, "names secret '" + *name + "' but no secrets_file is set");
+    return;
+  }
+  if (cam.credentials) {
+    ctx.reader.report(v.Mark(), path, "credentials given twice: in rtsp_url and as a secret; keep one");
+    return;
+  }
+  const auto it = secrets.find(*name);
+  if (it == secrets.end()) {
+    ctx.reader.report(v.Mark(), path, "no entry '" + *name + "' under rtsp: in the secrets file");
+    return;
+  }
+  cam.credentials = it->second;
+}
+
+}  // namespace
+
+void readCameras(Sections& ctx, const YAML::Node& list, const std::map<std::string, Credentials>& secrets,
+                 std::vector<CameraConfig>& out) {
+  std::map<std::string, YAML::Mark> first_seen;
+  for (size_t i = 0; i < list.size(); ++i) {
+    const YAML::Node n = list[i];
+    const std::string path = indexPath("cameras", i);
+    if (!ctx.reader.expectMap(n, path)) continue;
+    ctx.reader.rejectUnknownKeys(n, path, kCameraKeys);
+    CameraConfig cam;
+    cam.id = readUniqueId(ctx, n, path, "camera", first_seen).value_or("");
+    cam.name = cam.id;
+    if (auto v = n["name"]; v.IsDefined()) cam.name = ctx.reader.string(v, childPath(path, "name")).value_or(cam.id);
+    if (auto v = ctx.reader.required(n, path, "rtsp_url")) readUrl(ctx, *v, childPath(path, "rtsp_url"), cam);
+    if (auto v = n["transport"]; v.IsDefined()) {
+      if (auto t = ctx.reader.choice(v, childPath(path, "transport"), kTransports)) {
+        cam.transport = static_cast<Transport>(*t);
+      }
+    }
+    if (auto v = n["secret"]; v.IsDefined()) readSecretRef(ctx, v, childPath(path, "secret"), secrets, cam);
+    if (auto v = n["enabled"]; v.IsDefined()) cam.enabled = ctx.reader.boolean(v, childPath(path, "enabled")).value_or(true);
+    std::optional<AnalysisMode> explicit_mode;
+    if (auto v = n["analysis"]; v.IsDefined() && ctx.reader.expectMap(v, childPath(path, "analysis"))) {
+      const std::string apath = childPath(path, "analysis");
+      ctx.reader.rejectUnknownKeys(v, apath, kAnalysisKeys);
+      if (auto m = v["mode"]; m.IsDefined()) {
+        if (auto i = ctx.reader.choice(m, childPath(apath, "mode"), kAnalysisModes)) {
+          explicit_mode = static_cast<AnalysisMode>(*i);
+        }
+      }
+      if (auto f = v["fps"]; f.IsDefined()) cam.analysis.fps = ctx.reader.number(f, childPath(apath, "fps"), 0.1, 30).value_or(cam.analysis.fps);
+      if (auto w = v["width"]; w.IsDefined()) cam.analysis.width = static_cast<int>(ctx.reader.integer(w, childPath(apath, "width"), 32, 3840).value_or(cam.analysis.width));
+      if (auto h = v["height"]; h.IsDefined()) cam.analysis.height = static_cast<int>(ctx.reader.integer(h, childPath(apath, "height"), 32, 2160).value_or(cam.analysis.height));
+      if (cam.analysis.width % 2 || cam.analysis.height % 2) {
+        ctx.reader.report(v.Mark(), apath, "width and height must be even numbers of pixels");
+      }
+    }
+    if (auto v = n["detection"]; v.IsDefined() && ctx.reader.expectMap(v, childPath(path, "detection"))) {
+      readDetection(ctx, v, childPath(path, "detection"), cam.detection);
+      if (cam.detection.enabled() && explicit_mode && *explicit_mode != AnalysisMode::Full) {
+        ctx.reader.report(v.Mark(), childPath(path, "detection"),
+                       std::string("zones need every frame: set analysis.mode to full (it is ") +
+                           toString(*explicit_mode) + ")");
+      }
+    }
+    // By role: a camera with zones decodes every frame; one that only
+    // watches its area needs key frames for its view checks.
+    cam.analysis.mode = explicit_mode.value_or(cam.detection.enabled() ? AnalysisMode::Full : AnalysisMode::Keyframes);
+    out.push_back(std::move(cam));
+  }
+}
+
+}  // namespace villagecam::config

@@ -1,0 +1,58 @@
+#include "config/sections.hpp"
+
+namespace villagecam::config {
+
+namespace fs = std::filesystem;
+
+void readViewQuality(Sections& ctx, const YAML::Node& n, ViewQualityConfig& out) {
+  ctx.reader.rejectUnknownKeys(n, "view_quality", kViewQualityKeys);
+  auto dur = [&](const char* key, Seconds& out, double min_s, double max_s) {
+    if (auto v = n[key]; v.IsDefined()) {
+      if (auto d = ctx.reader.duration(v, childPath("view_quality", key), min_s, max_s)) out = *d;
+    }
+  };
+  dur("check_interval", out.check_interval, 0.2, 60);
+  dur("raise_after", out.raise_after, 0, 3600);
+  dur("clear_after", out.clear_after, 0, 3600);
+  dur("baseline_refresh", out.baseline_refresh, 0, 30 * 86400);
+  if (out.baseline_refresh.count() > 0 && out.baseline_refresh.count() < 600) {
+    ctx.reader.report(n["baseline_refresh"].Mark(), "view_quality.baseline_refresh",
+                   "must be 0 (never) or at least 10m: a baseline learns slowly");
+  }
+  auto num = [&](const char* key, double& out, double min_v, double max_v) {
+    if (auto v = n[key]; v.IsDefined()) out = ctx.reader.number(v, childPath("view_quality", key), min_v, max_v).value_or(out);
+  };
+  num("blank_contrast", out.blank_contrast, 0.5, 50);
+  num("frozen_difference", out.frozen_difference, 0.001, 5);
+  num("defocus_ratio", out.defocus_ratio, 0.05, 0.95);
+  num("occluded_share", out.occluded_share, 0.1, 1);
+  num("shift_fraction", out.shift_fraction, 0.01, 0.5);
+}
+
+void readHttp(Sections& ctx, const YAML::Node& n, HttpConfig& out) {
+  ctx.reader.rejectUnknownKeys(n, "http", kHttpKeys);
+  if (auto v = n["enabled"]; v.IsDefined()) out.enabled = ctx.reader.boolean(v, "http.enabled").value_or(true);
+  if (auto v = n["listen"]; v.IsDefined()) {
+    static const std::regex listen("([A-Za-z0-9.:-]+|\\[[0-9a-fA-F:]+\\]):([0-9]{1,5})");
+    std::smatch m;
+    const auto text = ctx.reader.string(v, "http.listen");
+    if (text && std::regex_match(*text, m, listen) && std::stoi(m[2]) <= 65535) {
+      out.host = m[1];
+      out.port = std::stoi(m[2]);
+    } else if (text) {
+      ctx.reader.report(v.Mark(), "http.listen", "expected host:port such as 127.0.0.1:9810, got '" + *text + "'");
+    }
+  }
+}
+
+void readSnapshots(Sections& ctx, const YAML::Node& n, SnapshotsConfig& out) {
+  ctx.reader.rejectUnknownKeys(n, "snapshots", kSnapshotKeys);
+  if (auto v = n["jpeg_quality"]; v.IsDefined()) {
+    out.jpeg_quality = static_cast<int>(ctx.reader.integer(v, "snapshots.jpeg_quality", 10, 100).value_or(80));
+  }
+  if (auto v = n["max_bytes"]; v.IsDefined()) {
+    out.max_bytes = ctx.reader.size(v, "snapshots.max_bytes", 1u << 20, 64ull << 30).value_or(out.max_bytes);
+  }
+}
+
+}  // namespace villagecam::config

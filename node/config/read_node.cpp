@@ -1,0 +1,40 @@
+#include "config/sections.hpp"
+
+namespace villagecam::config {
+
+namespace fs = std::filesystem;
+
+void readNode(Sections& ctx, const YAML::Node& n, NodeIdentity& node) {
+  if (!ctx.reader.expectMap(n, "node")) return;
+  ctx.reader.rejectUnknownKeys(n, "node", kNodeKeys);
+  if (auto id = ctx.reader.required(n, "node", "id")) node.id = readId(ctx, *id, "node.id").value_or("");
+  if (auto v = n["region"]; v.IsDefined()) node.region = ctx.reader.string(v, "node.region").value_or("");
+  if (auto v = n["village"]; v.IsDefined()) node.village = ctx.reader.string(v, "node.village").value_or("");
+  if (auto v = n["timezone"]; v.IsDefined()) {
+    if (auto tz = ctx.reader.string(v, "node.timezone")) {
+      static const std::regex name("[A-Za-z0-9_+-]+(/[A-Za-z0-9_+-]+)*");
+      if (!std::regex_match(*tz, name) || !fs::is_regular_file(fs::path("/usr/share/zoneinfo") / *tz)) {
+        ctx.reader.report(v.Mark(), "node.timezone",
+                       "unknown time zone '" + *tz + "' (expected a name such as Asia/Shanghai; see /usr/share/zoneinfo)");
+      } else {
+        node.timezone = *tz;
+      }
+    }
+  }
+}
+
+void readLogging(Sections& ctx, const YAML::Node& n, LoggingConfig& out) {
+  ctx.reader.rejectUnknownKeys(n, "logging", kLoggingKeys);
+  if (auto l = n["level"]; l.IsDefined()) {
+    if (auto i = ctx.reader.choice(l, "logging.level", kLevels)) out.level = static_cast<LogLevel>(*i);
+  }
+}
+
+void readAlerts(Sections& ctx, const YAML::Node& n, AlertsConfig& out) {
+  ctx.reader.rejectUnknownKeys(n, "alerts", kAlertsKeys);
+  if (auto l = n["language"]; l.IsDefined()) {
+    if (auto i = ctx.reader.choice(l, "alerts.language", kLanguages)) out.language = static_cast<Language>(*i);
+  }
+}
+
+}  // namespace villagecam::config

@@ -1,0 +1,114 @@
+#include "config/sections.hpp"
+
+#include <cerrno>
+#include <cstdlib>
+#include <cstring>
+#include <fstream>
+#include <sstream>
+
+namespace villagecam::config {
+
+namespace fs = std::filesystem;
+
+// Loads the secrets file. Its messages never quote a value.
+std::map<std::string, Credentials> loadSecrets(const fs::path& path, YamlReader& config_reader,
+                                               const YAML::Mark& declared_at) {
+  std::map<std::string, Credentials> out;
+  std::ifstream in(path);
+  if (!in) {
+    config_reader.report(declared_at, "secrets_file",
+                         "cannot read '" + path.string() + "': " + std::strerror(errno));
+    return out;
+  }
+  std::stringstream text;
+  text << in.rdbuf();
+  YamlReader reader(path.string(), /*echo_values=*/false);
+  YAML::Node root;
+  try {
+    root = YAML::Load(text.str());
+  } catch (const YAML::ParserException& e) {
+    reader.report(e.mark, "", "YAML syntax error: " + e.msg);
+  }
+  if (root.IsDefined() && !root.IsNull() && reader.expectMap(root, "")) {
+    reader.rejectUnknownKeys(root, "", {"rtsp"});
+    if (const auto rtsp = root["rtsp"]; rtsp.IsDefined() && reader.expectMap(rtsp, "rtsp")) {
+      for (const auto& entry : rtsp) {
+        const std::string name = entry.first.Scalar();
+        const std::string path_here = childPath("rtsp", name);
+        if (!reader.expectMap(entry.second, path_here)) continue;
+        reader.rejectUnknownKeys(entry.second, path_here, {"username", "password"});
+        Credentials c;
+        if (auto n = reader.required(entry.second, path_here, "username")) {
+          c.username = reader.string(*n, childPath(path_here, "username")).value_or("");
+        }
+        if (auto n = reader.required(entry.second, path_here, "password")) {
+          c.password = reader.string(*n, childPath(path_here, "password")).value_or("");
+        }
+        out.emplace(name, std::move(c));
+      }
+    }
+  }
+  for (auto& issue : reader.takeIssues()) {
+    config_reader.add(std::move(issue));
+  }
+  return out;
+}
+
+fs::path resolve(const fs::path& base_dir, const std::string& p) {
+  const fs::path path(p);
+  return path.is_absolute() ? path : base_dir / path;
+}
+
+// Files given to the service through systemd's LoadCredential= live in
+// $CREDENTIALS_DIRECTORY; a path may start with ${CREDENTIALS_DIRECTORY}.
+constexpr std::string_view kCredentialsVar = "${CREDENTIALS_DIRECTORY}";
+
+std::optional<std::string> expandCredentialsDirectory(const std::string& p) {
+  if (p.rfind(kCredentialsVar, 0) != 0) return p;
+  const char* dir = std::getenv("CREDENTIALS_DIRECTORY");
+  if (!dir || !*dir) return std::nullopt;
+  return std::string(dir) + p.substr(kCredentialsVar.size());
+}
+
+std::optional<std::string> readId(Sections& ctx, const YAML::Node& n, const std::string& path) {
+  auto id = ctx.reader.string(n, path);
+  if (id && !std::regex_match(*id, kIdPattern)) {
+    ctx.reader.report(n.Mark(), path,
+                   "'" + *id + "' is not a valid id (expected 1 to 64 of a-z, 0-9, '-' and '_', "
+                   "starting with a letter or digit)");
+    return std::nullopt;
+  }
+  return id;
+}
+
+// The required `id` of a list entry, reported if it was used before in the list.
+std::optional<std::string> readUniqueId(Sections& ctx, const YAML::Node& entry, const std::string& path, const std::string& what,
+                                        std::map<std::string, YAML::Mark>& first_seen) {
+  const auto id = ctx.reader.required(entry, path, "id");
+  if (!id) return std::nullopt;
+  auto s = readId(ctx, *id, childPath(path, "id"));
+  if (!s) return std::nullopt;
+  if (auto [it, fresh] = first_seen.emplace(*s, id->Mark()); !fresh) {
+    ctx.reader.report(id->Mark(), childPath(path, "id"),
+                   "duplicate " + what + " id '" + *s + "' (first defined at " + ctx.reader.file() + ":" +
+                       std::to_string(it->second.line + 1) + ":" + std::to_string(it->second.column + 1) + ")");
+  }
+  return s;
+}
+
+// A file's path: relative to the config's folder, or under
+// ${CREDENTIALS_DIRECTORY} (systemd's LoadCredential=).
+std::optional<fs::path> filePath(Sections& ctx, const YAML::Node& n, const std::string& path) {
+  const auto text = ctx.reader.string(n, path);
+  if (!text) return std::nullopt;
+  const auto expanded = expandCredentialsDirectory(*text);
+  if (!expanded) {
+    ctx.reader.report(n.Mark(), path,
+                   "uses ${CREDENTIALS_DIRECTORY}, which is set only when systemd starts the node with "
+                   "LoadCredential= (see systemd/villagecam-node.service)");
+    return std::nullopt;
+  }
+  return resolve(ctx.base_dir, *expanded);
+}
+
+}  // namespace villagecam::config

@@ -1,0 +1,95 @@
+// The config's sections, each read by its own function (config_loader.cpp
+// reads the top level and calls them): every one reports what is wrong
+// through the YamlReader with file:line:column and the key path, and goes on,
+// so one run lists every problem. Internal to the config layer.
+#pragma once
+
+#include <yaml-cpp/yaml.h>
+
+#include <filesystem>
+#include <map>
+#include <optional>
+#include <regex>
+#include <string>
+#include <vector>
+
+#include "config/config.hpp"
+#include "config/yaml_reader.hpp"
+
+namespace villagecam::config {
+
+// The keys each section knows and the names of its choices.
+inline const std::regex kIdPattern("[a-z0-9][a-z0-9_-]{0,63}");
+
+inline const std::vector<std::string> kTopKeys{"node",   "state_dir", "uptime_flush_interval", "secrets_file", "logging",
+                                        "ingest", "mqtt",      "alerts",                "view_quality", "snapshots",
+                                        "http",   "cameras",   "areas"};
+inline const std::vector<std::string> kHttpKeys{"enabled", "listen"};
+inline const std::vector<std::string> kViewQualityKeys{"check_interval",    "raise_after",    "clear_after",
+                                                "baseline_refresh",  "blank_contrast", "frozen_difference",
+                                                "defocus_ratio",     "occluded_share", "shift_fraction"};
+inline const std::vector<std::string> kSnapshotKeys{"jpeg_quality", "max_bytes"};
+inline const std::vector<std::string> kAreaKeys{"id", "name", "kind", "weight", "cameras"};
+inline const std::vector<std::string> kAreaKinds{"entrance", "square", "road", "bridge", "river_bank", "school", "market", "other"};
+inline const std::vector<std::string> kMqttKeys{"brokers",       "client_id",     "topic_prefix",  "protocol",
+                                         "keepalive",     "connect_timeout", "reconnect_min", "reconnect_max",
+                                         "username",      "password_file", "tls",           "status_interval",
+                                         "outbox"};
+inline const std::vector<std::string> kTlsKeys{"ca_file", "cert_file", "key_file", "verify_hostname"};
+inline const std::vector<std::string> kOutboxKeys{"max_alerts", "max_bytes"};
+inline const std::vector<std::string> kAlertsKeys{"language"};
+inline const std::vector<std::string> kProtocols{"3.1.1", "5"};
+inline const std::vector<std::string> kLanguages{"zh-CN", "en"};
+inline const std::regex kTopicPrefixPattern("[^#+\\s]+(/[^#+\\s]+)*");
+inline const std::vector<std::string> kNodeKeys{"id", "region", "village", "timezone"};
+inline const std::vector<std::string> kLoggingKeys{"level"};
+inline const std::vector<std::string> kIngestKeys{"pipeline",        "pipelines_dir",      "connect_timeout",
+                                           "stall_timeout",   "backoff_initial",    "backoff_max",
+                                           "unauthorized_retry", "latency_ms",      "decoder_threads"};
+inline const std::vector<std::string> kCameraKeys{"id",     "name",     "rtsp_url",  "transport",
+                                           "secret", "analysis", "detection", "enabled"};
+inline const std::vector<std::string> kDetectionKeys{"fps", "min_area", "masks", "zones", "rate_limit"};
+inline const std::vector<std::string> kRateLimitKeys{"alerts", "per"};
+inline const std::vector<std::string> kZoneKeys{"id",       "name",        "kind",     "polygon",    "schedule",
+                                         "min_size", "dwell",       "clear_after", "cooldown", "people_only"};
+inline const std::vector<std::string> kZoneKinds{"motion", "intrusion"};
+inline const std::vector<std::string> kScheduleKeys{"days", "from", "to"};
+inline const std::vector<std::string> kAnalysisKeys{"mode", "fps", "width", "height"};
+inline const std::vector<std::string> kAnalysisModes{"health", "keyframes", "full"};
+inline const std::vector<std::string> kTransports{"auto", "tcp", "udp"};
+inline const std::vector<std::string> kLevels{"trace", "debug", "info", "warn", "error"};
+
+
+// What the section readers share: the reader that collects the issues, the
+// folder relative paths are taken from, whether a secrets file was read.
+struct Sections {
+  YamlReader& reader;
+  std::filesystem::path base_dir;
+  bool secrets_loaded = false;
+};
+
+// Shared pieces (sections.cpp).
+std::filesystem::path resolve(const std::filesystem::path& base_dir, const std::string& p);
+std::optional<std::string> readId(Sections& ctx, const YAML::Node& n, const std::string& path);
+std::optional<std::string> readUniqueId(Sections& ctx, const YAML::Node& entry, const std::string& path,
+                                        const std::string& what, std::map<std::string, YAML::Mark>& first_seen);
+std::optional<std::filesystem::path> filePath(Sections& ctx, const YAML::Node& n, const std::string& path);
+std::map<std::string, Credentials> loadSecrets(const std::filesystem::path& path, YamlReader& config_reader,
+                                               const YAML::Mark& declared_at);
+
+// One function a section.
+void readNode(Sections& ctx, const YAML::Node& n, NodeIdentity& node);                      // read_node.cpp
+void readLogging(Sections& ctx, const YAML::Node& n, LoggingConfig& out);                   // read_node.cpp
+void readAlerts(Sections& ctx, const YAML::Node& n, AlertsConfig& out);                     // read_node.cpp
+void readIngest(Sections& ctx, const YAML::Node& n, IngestConfig& in);                      // read_ingest.cpp
+void readMqtt(Sections& ctx, const YAML::Node& n, const std::string& node_id, MqttConfig& mqtt);  // read_mqtt.cpp
+void readViewQuality(Sections& ctx, const YAML::Node& n, ViewQualityConfig& out);           // read_local.cpp
+void readHttp(Sections& ctx, const YAML::Node& n, HttpConfig& out);                         // read_local.cpp
+void readSnapshots(Sections& ctx, const YAML::Node& n, SnapshotsConfig& out);               // read_local.cpp
+void readCameras(Sections& ctx, const YAML::Node& list, const std::map<std::string, Credentials>& secrets,
+                 std::vector<CameraConfig>& out);                                           // read_cameras.cpp
+void readDetection(Sections& ctx, const YAML::Node& n, const std::string& path, DetectionConfig& d);  // read_detection.cpp
+void readAreas(Sections& ctx, const YAML::Node& list, const std::vector<CameraConfig>& cameras,
+               std::vector<AreaConfig>& out);                                               // read_areas.cpp
+
+}  // namespace villagecam::config
