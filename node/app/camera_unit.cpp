@@ -42,6 +42,15 @@ CameraUnit::CameraUnit(const config::CameraConfig& camera, const config::IngestC
 
 CameraUnit::~CameraUnit() { stop(); }
 
+ingest::PipelineTemplate CameraUnit::loadTemplate(const config::IngestConfig& ingest) {
+  return ingest::loadTemplate(ingest::pipelinesDir(ingest.pipelines_dir), ingest.pipeline);
+}
+
+ingest::RenderedPipeline CameraUnit::render(const ingest::PipelineTemplate& tmpl, const config::CameraConfig& camera,
+                                            const config::IngestConfig& ingest) {
+  return ingest::forMode(ingest::render(tmpl, ingest::templateVars(camera, ingest)), camera.analysis.mode);
+}
+
 std::string CameraUnit::streamKey(const config::CameraConfig& c, const ingest::RenderedPipeline& rendered,
                                   const config::IngestConfig& in) {
   std::string pipeline = rendered.source + "\n" + rendered.output;

@@ -51,6 +51,12 @@ class CameraUnit {
   static std::string streamKey(const config::CameraConfig& camera, const ingest::RenderedPipeline& rendered,
                                const config::IngestConfig& ingest);
 
+  // The configured pipeline template, and a camera's stream rendered from
+  // it for its analysis mode. Throw std::runtime_error naming the template.
+  static ingest::PipelineTemplate loadTemplate(const config::IngestConfig& ingest);
+  static ingest::RenderedPipeline render(const ingest::PipelineTemplate& tmpl, const config::CameraConfig& camera,
+                                         const config::IngestConfig& ingest);
+
   const config::CameraConfig& camera() const { return worker_->camera(); }
   const std::string& id() const { return worker_->camera().id; }
   const std::string& streamKey() const { return stream_key_; }

@@ -1,10 +1,6 @@
 #include "app/node.hpp"
 
-#include <unistd.h>
-
 #include <algorithm>
-#include <cerrno>
-#include <cstring>
 #include <set>
 #include <stdexcept>
 
@@ -12,7 +8,7 @@
 
 #include "app/node_summary.hpp"
 #include "app/reload_plan.hpp"
-#include "events/coverage_alerts.hpp"
+#include "util/atomic_file.hpp"
 #include "util/duration.hpp"
 #include "util/logging.hpp"
 #include "util/time_format.hpp"
@@ -22,45 +18,23 @@
 #endif
 
 namespace villagecam::app {
-namespace {
-
-ingest::RenderedPipeline renderStream(const ingest::PipelineTemplate& tmpl, const config::CameraConfig& camera,
-                                      const config::IngestConfig& ingest) {
-  return ingest::forMode(ingest::render(tmpl, ingest::templateVars(camera, ingest)), camera.analysis.mode);
-}
-
-ingest::PipelineTemplate loadTemplate(const config::IngestConfig& ingest) {
-  return ingest::loadTemplate(ingest::pipelinesDir(ingest.pipelines_dir), ingest.pipeline);
-}
-
-}  // namespace
-
-void prepareStateDir(const std::filesystem::path& dir) {
-  std::error_code ec;
-  std::filesystem::create_directories(dir, ec);
-  if (ec) throw std::runtime_error("state_dir '" + dir.string() + "': cannot create it: " + ec.message());
-  if (::access(dir.c_str(), W_OK | X_OK) != 0) {
-    throw std::runtime_error("state_dir '" + dir.string() + "': not writable: " + std::strerror(errno));
-  }
-}
 
 Node::Node(config::Config config, const Clock& clock)
     : config_(std::move(config)),
       clock_(clock),
       log_(logger("node")),
       uptime_(config_.state_dir, clock),
-      coverage_history_(config_.state_dir, clock, "coverage.json", "coverage", "area(s)"),
+      coverage_(config_.state_dir, clock, toDuration(config_.uptime_flush_interval)),
       unit_options_{{config_.view_quality, config_.snapshots.jpeg_quality}, config_.snapshots.jpeg_quality} {
-  prepareStateDir(config_.state_dir);
+  prepareWritableDir(config_.state_dir, "state_dir");
   uptime_.setFlushInterval(toDuration(config_.uptime_flush_interval));
-  coverage_history_.setFlushInterval(toDuration(config_.uptime_flush_interval));
-  const auto tmpl = loadTemplate(config_.ingest);
+  const auto tmpl = CameraUnit::loadTemplate(config_.ingest);
   for (const auto& camera : config_.cameras) {
     if (!camera.enabled) {
       log_->info("camera {} is disabled in the config", camera.id);
       continue;
     }
-    addCamera(camera, renderStream(tmpl, camera, config_.ingest));
+    addCamera(camera, CameraUnit::render(tmpl, camera, config_.ingest));
   }
   if (config_.mqtt.enabled) {
     outbox_ = std::make_shared<mqtt::Outbox>(
@@ -77,7 +51,7 @@ Node::~Node() { stop(); }
 void Node::addCamera(const config::CameraConfig& camera, ingest::RenderedPipeline rendered) {
   auto unit = std::make_unique<CameraUnit>(camera, config_.ingest, std::move(rendered),
                                            loadBaselinesFor(camera, config_.state_dir / "baselines"), unit_options_,
-                                           clock_, [this](CameraMessage m) { post(std::move(m)); });
+                                           clock_, [this](CameraMessage m) { messages_.post(std::move(m)); });
   // A camera's monitors start from what its open alerts say (after a restart
   // of the node or of the camera's stream).
   if (alerts_) unit->restore(alerts_->openAlerts(), clock_.steady());
@@ -107,7 +81,7 @@ std::string Node::reload(config::Config next) {
       [this, next = std::move(next)]() mutable { return applyReload(std::move(next)); });
   auto result = task->get_future();
   if (started_) {
-    post(ReloadTask{task});
+    messages_.post(ReloadTask{task});
   } else {
     (*task)();  // no event thread yet
   }
@@ -118,12 +92,12 @@ std::string Node::reload(config::Config next) {
 // anything changes, so a rejected reload leaves the node as it was.
 std::string Node::applyReload(config::Config next) {
   const WallTime now = clock_.wall();
-  const auto tmpl = loadTemplate(next.ingest);
+  const auto tmpl = CameraUnit::loadTemplate(next.ingest);
   std::map<std::string, ingest::RenderedPipeline> rendered;
   StreamKeys wanted, running;
   for (const auto& c : next.cameras) {
     if (!c.enabled) continue;
-    rendered[c.id] = renderStream(tmpl, c, next.ingest);
+    rendered[c.id] = CameraUnit::render(tmpl, c, next.ingest);
     wanted[c.id] = CameraUnit::streamKey(c, rendered[c.id], next.ingest);
   }
   for (const auto& c : cameras_) running[c.unit->id()] = c.unit->streamKey();
@@ -168,7 +142,7 @@ std::string Node::applyReload(config::Config next) {
 
 void Node::start() {
   uptime_.load();
-  coverage_history_.load();
+  coverage_.load();
   loadOpenAlerts();
   started_at_ = clock_.wall();
   last_tick_ = started_at_;
@@ -190,26 +164,11 @@ void Node::start() {
              publisher_ ? fmt::format("; MQTT prefix {}", config_.mqtt.topic_prefix) : std::string("; MQTT off"));
 }
 
-void Node::post(Message message) {
-  {
-    std::lock_guard lock(mutex_);
-    messages_.push_back(std::move(message));
-  }
-  posted_.notify_one();
-}
-
 void Node::run() {
   SteadyTime next_tick = clock_.steady() + kTickPeriod;
   while (true) {
     event_loop_beat_ = clock_.steady().time_since_epoch().count();
-    std::deque<Message> messages;
-    bool stopping = false;
-    {
-      std::unique_lock lock(mutex_);
-      posted_.wait_until(lock, next_tick, [this] { return stopping_ || !messages_.empty(); });
-      messages.swap(messages_);
-      stopping = stopping_;
-    }
+    auto [messages, stopping] = messages_.waitUntil(next_tick);
     const WallTime now = clock_.wall();
     for (const auto& m : messages) {
       if (const auto* task = std::get_if<ReloadTask>(&m)) {
@@ -270,36 +229,19 @@ void Node::handle(const BaselineRefreshed& m, WallTime) {
 }
 
 void Node::updateCoverage(WallTime now) {
-  std::map<std::string, health::CameraFacts> facts;
-  for (const auto& c : config_.cameras) facts[c.id] = {c.id, c.name, false, health::CameraState::Offline, "", false, {}};
-  for (const auto& c : cameras_) {
-    const auto h = c.unit->health();
-    auto& f = facts[h.id];
-    f.enabled = true;
-    f.state = h.state;
-    f.reason = h.reason;
-    f.has_baseline = c.view.has_baseline;
-    for (auto i : c.view.raised) f.view_issues.push_back(analysis::toString(i));
-  }
-  auto report = health::assessCoverage(config_.areas, facts);
-  for (const auto& area : report.areas) {
-    if (area.state == health::AreaState::Unknown) continue;  // no opinion yet: leave its alert as it is
-    alerts_->set(events::areaSubject(area.id), events::coverageAlert(area), now);
-  }
-  {
-    std::lock_guard lock(coverage_mutex_);
-    coverage_ = std::move(report);
-  }
+  std::vector<CameraSight> running;
+  for (const auto& c : cameras_) running.push_back({c.unit->health(), &c.view});
+  coverage_.assess(config_.areas, cameraFacts(config_.cameras, running), *alerts_, now);
   if (reporter_) publishCoverage(now);
 }
 
 void Node::tick(WallTime now) {
   const auto cameras = healths();
   for (const auto& h : cameras) uptime_.account(h.id, last_tick_, now, health::presenceOf(h.state));
-  for (const auto& area : coverage().areas) coverage_history_.account(area.id, last_tick_, now, health::presenceOf(area.state));
+  coverage_.account(last_tick_, now);
   last_tick_ = now;
   uptime_.flush();
-  coverage_history_.flush();
+  coverage_.flush();
   if (reporter_ && clock_.steady() >= next_status_) {
     next_status_ = clock_.steady() + toDuration(config_.mqtt.status_interval);
     for (const auto& h : cameras) publishCamera(h, now);
@@ -333,7 +275,7 @@ void Node::publishNode(WallTime now) {
 // Published on every camera change (state or view), and with the statuses
 // every status_interval (the minutes move on).
 void Node::publishCoverage(WallTime now) {
-  reporter_->coverage(coverageSummaryOf(config_.node.id, coverage(), config_.areas, coverage_history_, now));
+  reporter_->coverage(coverage_.summary(config_.node.id, config_.areas, now));
 }
 
 // Cameras that had retained topics last time but are no longer configured get
@@ -380,14 +322,10 @@ void Node::stop() {
   std::vector<std::thread> stoppers;
   for (auto& c : cameras_) stoppers.emplace_back([unit = c.unit.get()] { unit->stop(); });
   for (auto& t : stoppers) t.join();
-  {
-    std::lock_guard lock(mutex_);
-    stopping_ = true;
-  }
-  posted_.notify_one();
+  messages_.stop();
   if (thread_.joinable()) thread_.join();  // its last round accounts uptime to now
   uptime_.flush(/*force=*/true);
-  coverage_history_.flush(/*force=*/true);
+  coverage_.flush(/*force=*/true);
   if (publisher_) publisher_->stop(std::chrono::seconds(1));
   log_->info("node stopped");
 }
@@ -438,9 +376,6 @@ std::string Node::summary() const {
   return statusLine(healths(), coverage(), outbox_ ? std::optional(outbox_->depth()) : std::nullopt);
 }
 
-health::CoverageReport Node::coverage() const {
-  std::lock_guard lock(coverage_mutex_);
-  return coverage_;
-}
+health::CoverageReport Node::coverage() const { return coverage_.report(); }
 
 }  // namespace villagecam::app

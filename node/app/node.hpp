@@ -6,21 +6,20 @@
 // (events/), coverage (health/).
 //
 // Threads (docs/architecture.md):
-// - a camera's worker thread only posts CameraMessages (a short lock on
-//   mutex_ and a notify); it never touches the node's state, disk or network;
+// - a camera's worker thread only posts CameraMessages (MessageQueue: a
+//   short lock and a notify); it never touches the node's state, disk or
+//   network;
 // - the event thread takes them in order and does everything else, reload
 //   included; it alone changes cameras_ (under cameras_mutex_);
 // - the HTTP thread and the daemon's loop read report(), heartbeats() and
 //   summary(): they copy under cameras_mutex_, then read the stores, each
 //   under its own lock.
 // Lock order: cameras_mutex_ before a camera's own leaf locks (its worker's
-// health, its detector's counters); coverage_mutex_, mutex_ and the stores'
-// locks are leaves, never held while taking another.
+// health, its detector's counters); the queue's, the coverage keeper's and
+// the stores' locks are leaves, never held while taking another.
 #pragma once
 
 #include <atomic>
-#include <condition_variable>
-#include <deque>
 #include <future>
 #include <map>
 #include <memory>
@@ -31,6 +30,7 @@
 
 #include "app/camera_messages.hpp"
 #include "app/camera_unit.hpp"
+#include "app/coverage_keeper.hpp"
 #include "app/alert_desk.hpp"
 #include "app/status_reporter.hpp"
 #include "config/config.hpp"
@@ -41,6 +41,7 @@
 #include "mqtt/publisher.hpp"
 #include "service/node_report.hpp"
 #include "util/clock.hpp"
+#include "util/message_queue.hpp"
 
 namespace villagecam::app {
 
@@ -84,8 +85,7 @@ class Node : public service::NodeView {
   };
   using Message = std::variant<CameraMessage, ReloadTask>;
 
-  void post(Message message);  // any thread
-  void run();                  // the event thread, from here down
+  void run();  // the event thread, from here down
   void handle(const HealthChanged& m, WallTime now);
   void handle(const ViewChanged& m, WallTime now);
   void handle(const ZoneEventNote& m, WallTime now);
@@ -107,7 +107,7 @@ class Node : public service::NodeView {
   const Clock& clock_;
   std::shared_ptr<spdlog::logger> log_;
   health::UptimeStore uptime_;
-  health::UptimeStore coverage_history_;  // by area: up = covered
+  CoverageKeeper coverage_;
   std::shared_ptr<mqtt::Outbox> outbox_;        // only with MQTT
   std::unique_ptr<mqtt::Publisher> publisher_;  // only with MQTT
   std::unique_ptr<StatusReporter> reporter_;    // only with MQTT
@@ -121,19 +121,10 @@ class Node : public service::NodeView {
   SteadyTime next_summary_{};
   SteadyTime next_status_{};
 
-  mutable std::mutex coverage_mutex_;  // guards coverage_ (read by coverage())
-  health::CoverageReport coverage_;
-
-  std::mutex mutex_;  // guards messages_ and stopping_
-  std::condition_variable posted_;
-  std::deque<Message> messages_;
-  bool stopping_ = false;
+  MessageQueue<Message> messages_;
   std::thread thread_;
   std::atomic<Duration::rep> event_loop_beat_{0};
   bool started_ = false;
 };
-
-// Prepares the state directory (creates it, checks it is writable).
-void prepareStateDir(const std::filesystem::path& dir);
 
 }  // namespace villagecam::app

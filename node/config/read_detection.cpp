@@ -120,7 +120,7 @@ void readDetection(Sections& ctx, const YAML::Node& n, const std::string& path, 
         zone.min_size = ctx.reader.number(x, childPath(p, "min_size"), 0.0001, 1).value_or(zone.min_size);
       }
       auto dur = [&](const char* key, Seconds& out, double min_s, double max_s) {
-        if (auto x = z[key]; x.IsDefined()) out = ctx.reader.duration(x, childPath(p, key), min_s, max_s).value_or(out);
+        readDuration(ctx, z, p, key, out, min_s, max_s);
       };
       dur("dwell", zone.dwell, 0, 600);
       dur("clear_after", zone.clear_after, 0.5, 3600);

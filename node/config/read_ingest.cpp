@@ -7,9 +7,7 @@ namespace fs = std::filesystem;
 void readIngest(Sections& ctx, const YAML::Node& n, IngestConfig& in) {
   ctx.reader.rejectUnknownKeys(n, "ingest", kIngestKeys);
   auto dur = [&](const char* key, Seconds& out, double min_s, double max_s) {
-    if (auto v = n[key]; v.IsDefined()) {
-      if (auto d = ctx.reader.duration(v, childPath("ingest", key), min_s, max_s)) out = *d;
-    }
+    readDuration(ctx, n, "ingest", key, out, min_s, max_s);
   };
   if (auto v = n["pipeline"]; v.IsDefined()) {
     if (auto s = ctx.reader.string(v, "ingest.pipeline")) in.pipeline = *s;

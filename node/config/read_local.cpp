@@ -7,9 +7,7 @@ namespace fs = std::filesystem;
 void readViewQuality(Sections& ctx, const YAML::Node& n, ViewQualityConfig& out) {
   ctx.reader.rejectUnknownKeys(n, "view_quality", kViewQualityKeys);
   auto dur = [&](const char* key, Seconds& out, double min_s, double max_s) {
-    if (auto v = n[key]; v.IsDefined()) {
-      if (auto d = ctx.reader.duration(v, childPath("view_quality", key), min_s, max_s)) out = *d;
-    }
+    readDuration(ctx, n, "view_quality", key, out, min_s, max_s);
   };
   dur("check_interval", out.check_interval, 0.2, 60);
   dur("raise_after", out.raise_after, 0, 3600);

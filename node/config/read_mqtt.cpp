@@ -64,9 +64,7 @@ void readMqtt(Sections& ctx, const YAML::Node& n, const std::string& node_id, Mq
     if (auto i = ctx.reader.choice(v, "mqtt.protocol", kProtocols)) mqtt.version = static_cast<MqttVersion>(*i);
   }
   auto dur = [&](const char* key, Seconds& out, double min_s, double max_s) {
-    if (auto v = n[key]; v.IsDefined()) {
-      if (auto d = ctx.reader.duration(v, childPath("mqtt", key), min_s, max_s)) out = *d;
-    }
+    readDuration(ctx, n, "mqtt", key, out, min_s, max_s);
   };
   dur("keepalive", mqtt.keepalive, 5, 3600);
   dur("connect_timeout", mqtt.connect_timeout, 1, 120);

@@ -111,4 +111,11 @@ std::optional<fs::path> filePath(Sections& ctx, const YAML::Node& n, const std::
   return resolve(ctx.base_dir, *expanded);
 }
 
+void readDuration(Sections& ctx, const YAML::Node& section, const std::string& path, const char* key, Seconds& out,
+                  double min_s, double max_s) {
+  if (auto v = section[key]; v.IsDefined()) {
+    if (auto d = ctx.reader.duration(v, childPath(path, key), min_s, max_s)) out = *d;
+  }
+}
+
 }  // namespace villagecam::config

@@ -73,6 +73,11 @@ std::filesystem::path resolve(const std::filesystem::path& base_dir, const std::
 std::optional<std::string> readId(Sections& ctx, const YAML::Node& n, const std::string& path);
 std::optional<std::string> readUniqueId(Sections& ctx, const YAML::Node& entry, const std::string& path,
                                         const std::string& what, std::map<std::string, YAML::Mark>& first_seen);
+// section[key], when it is there, into `out` (a duration such as 30s, 5m,
+// 1h or a number of seconds, from min_s to max_s); a bad one is reported
+// and `out` is left as it was.
+void readDuration(Sections& ctx, const YAML::Node& section, const std::string& path, const char* key, Seconds& out,
+                  double min_s, double max_s);
 std::optional<std::filesystem::path> filePath(Sections& ctx, const YAML::Node& n, const std::string& path);
 std::map<std::string, Credentials> loadSecrets(const std::filesystem::path& path, YamlReader& config_reader,
                                                const YAML::Mark& declared_at);

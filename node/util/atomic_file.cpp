@@ -67,4 +67,13 @@ std::optional<std::string> readFileIfExists(const std::filesystem::path& path) {
   return text.str();
 }
 
+void prepareWritableDir(const std::filesystem::path& dir, const std::string& what) {
+  std::error_code ec;
+  std::filesystem::create_directories(dir, ec);
+  if (ec) throw std::runtime_error(what + " '" + dir.string() + "': cannot create it: " + ec.message());
+  if (::access(dir.c_str(), W_OK | X_OK) != 0) {
+    throw std::runtime_error(what + " '" + dir.string() + "': not writable: " + std::strerror(errno));
+  }
+}
+
 }  // namespace villagecam

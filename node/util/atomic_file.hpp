@@ -17,4 +17,9 @@ void writeFileAtomically(const std::filesystem::path& path, std::string_view con
 // The whole file, or nullopt if it does not exist; throws if it cannot be read.
 std::optional<std::string> readFileIfExists(const std::filesystem::path& path);
 
+// Creates the directory if needed and checks that this process may write in
+// it; throws std::runtime_error "<what> '<dir>': cannot create it: ..." or
+// "... not writable: ...".
+void prepareWritableDir(const std::filesystem::path& dir, const std::string& what);
+
 }  // namespace villagecam
