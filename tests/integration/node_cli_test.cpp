@@ -225,6 +225,31 @@ TEST_F(NodeCli, AnUnwritableStateDirIsNamed) {
   EXPECT_NE(out.find("state_dir '" + (dir_ / "state").string() + "'"), std::string::npos) << out;
 }
 
+// A reload that changes sections a running node cannot take over says which,
+// by key path, and leaves the unchanged camera streaming.
+TEST_F(NodeCli, AReloadNamesTheSectionsThatApplyOnlyAtTheNextRestart) {
+  TestCameras cams({CameraSpec{.name = "gate"}});
+  const std::string cameras = "  - id: gate\n    rtsp_url: " + cams.url("gate") + "\n";
+  const auto config = writeConfig(cameras, "http: {enabled: false}\n");
+  ChildProcess node({testing::nodeBinary(), "run", "--config", config.string()});
+  ASSERT_TRUE(node.waitForSubstring("-> online", 15s)) << node.output();
+  writeConfig(cameras, "http: {enabled: false}\nview_quality: {raise_after: 30s}\nsnapshots: {jpeg_quality: 60}\n");
+  node.signal(SIGHUP);
+  ASSERT_TRUE(node.waitForSubstring("reloaded: ", 10s)) << node.output();
+  const auto out = node.output();
+  EXPECT_NE(out.find("reload: 'view_quality' changed; that part applies at the next restart"), std::string::npos) << out;
+  EXPECT_NE(out.find("reload: 'snapshots' changed; that part applies at the next restart"), std::string::npos) << out;
+  EXPECT_NE(out.find("restarted: none; removed: none; zones retuned in place: none; applies at the next restart: "
+                     "view_quality, snapshots"),
+            std::string::npos)
+      << out;
+  std::size_t onlines = 0;  // the camera was not restarted: it came online once
+  for (auto at = out.find("-> online"); at != std::string::npos; at = out.find("-> online", at + 1)) ++onlines;
+  EXPECT_EQ(onlines, 1u) << out;
+  node.signal(SIGTERM);
+  ASSERT_TRUE(node.wait(5s));
+}
+
 // What systemd sees of the node (Type=notify): READY=1 with a status line
 // once the cameras are starting, watchdog pings while everything is alive,
 // RELOADING=1 then READY=1 around a SIGHUP, STOPPING=1 on SIGTERM.
