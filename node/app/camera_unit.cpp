@@ -80,10 +80,7 @@ void CameraUnit::restore(const std::vector<events::Alert>& open, SteadyTime now)
 
 ViewState CameraUnit::initialView() const { return view_->state(); }
 
-void CameraUnit::start() {
-  started_ = true;
-  worker_->start();
-}
+void CameraUnit::start() { worker_->start(); }
 
 void CameraUnit::stop() {
   if (worker_) worker_->stop();

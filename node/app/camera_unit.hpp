@@ -63,7 +63,7 @@ class CameraUnit {
   bool detects() const { return detector_ != nullptr; }
 
   // Before start(): the monitors take up what the camera's open alerts say
-  // (after a restart of the node or of the stream), and view() tells the
+  // (after a restart of the node or of the stream), and initialView() tells the
   // view they start from. After start() the view travels in ViewChanged.
   void restore(const std::vector<events::Alert>& open, SteadyTime now);
   ViewState initialView() const;
@@ -89,7 +89,6 @@ class CameraUnit {
   std::unique_ptr<ViewMonitor> view_;
   std::unique_ptr<DetectionMonitor> detector_;  // cameras with zones
   std::unique_ptr<ingest::CameraWorker> worker_;  // last: destroyed (stopped) first
-  bool started_ = false;
 };
 
 // The camera's stored baselines; logs (on cam.<id>) why its view will not be
