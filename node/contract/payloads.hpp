@@ -16,7 +16,7 @@
 namespace villagecam::contract {
 
 inline constexpr const char* kAlertSchema = "villagecam.alert/1";
-inline constexpr const char* kCameraStatusSchema = "villagecam.camera-status/1";
+inline constexpr const char* kCameraStatusSchema = "villagecam.camera-status/1.1";
 inline constexpr const char* kNodeStatusSchema = "villagecam.node-status/1";
 inline constexpr const char* kCoverageSchema = "villagecam.coverage/1";
 inline constexpr const char* kSnapshotSchema = "villagecam.snapshot/1";

@@ -217,6 +217,8 @@ CameraStatusMessage readCameraStatus(const json& j) {
   h.frames_received = frames.at("received").count();
   h.frames_decoded = frames.at("decoded").count();
   h.frames_dropped = frames.at("dropped").count();
+  if (auto v = frames.find("without_reference")) h.frames_without_reference = v->count();  // since 1.1
+  if (auto v = frames.find("corrupt")) h.frames_corrupt = v->count();
   const Field uptime = f.at("uptime");
   m.uptime = {window(uptime.at("1h")), window(uptime.at("24h")), window(uptime.at("7d"))};
   const Field view = f.at("view");

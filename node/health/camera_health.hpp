@@ -29,6 +29,8 @@ struct CameraHealth {
   std::uint64_t frames_received = 0;  // encoded frames, all streams so far
   std::uint64_t frames_decoded = 0;   // handed to analysis
   std::uint64_t frames_dropped = 0;   // decoded but replaced before analysis took them
+  std::uint64_t frames_without_reference = 0;  // kept from the decoder: their references were lost
+  std::uint64_t frames_corrupt = 0;            // decoded, flagged corrupt by the decoder, not analysed
   std::optional<WallTime> next_attempt;
 };
 

@@ -7,6 +7,7 @@
 #include "ingest/frame_scaler.hpp"
 #include "ingest/gst_ptr.hpp"
 #include "ingest/rate_ceiling.hpp"
+#include "ingest/reference_gate.hpp"
 
 namespace villagecam::ingest {
 namespace {
@@ -62,6 +63,8 @@ class CameraPipeline::Impl {
   std::shared_ptr<StreamCounters> counters_;
   FrameScaler scaler_;         // used on the sink's streaming thread only
   RateCeiling rate_ceiling_;   // likewise
+  ReferenceGate reference_gate_;  // used on the parser's streaming thread only
+  bool decodes_ = false;          // the chain has a decoder (not analysis mode health); set before linking
   gst::ElementPtr pipeline_;
   gst::BusPtr bus_;
   GstElement* source_ = nullptr;  // borrowed: owned by pipeline_
@@ -170,12 +173,13 @@ void CameraPipeline::Impl::linkVideoPad(GstPad* pad) {
   GstElement* borrowed = bin.get();  // stays alive as a child of the pipeline
   gst_bin_add(GST_BIN(pipeline_.get()), bin.get());
 
+  gst::ElementPtr sink(gst_bin_get_by_name(GST_BIN(borrowed), "sink"));
+  decodes_ = sink != nullptr;  // analysis mode health ends in a nameless sink after the parser
   gst::ElementPtr parse(gst_bin_get_by_name(GST_BIN(borrowed), "parse"));
   if (parse) {
     parse_src_.reset(gst_element_get_static_pad(parse.get(), "src"));
     gst_pad_add_probe(parse_src_.get(), GST_PAD_PROBE_TYPE_BUFFER, &CameraPipeline::Impl::onEncodedBuffer, this, nullptr);
   }
-  gst::ElementPtr sink(gst_bin_get_by_name(GST_BIN(borrowed), "sink"));
   if (sink) {
     // Frames are taken on the sink's input pad and go no further: the sink
     // never holds (or queues) a decoder picture.
@@ -198,16 +202,25 @@ GstPadProbeReturn CameraPipeline::Impl::onEncodedBuffer(GstPad*, GstPadProbeInfo
   GstBuffer* buffer = GST_PAD_PROBE_INFO_BUFFER(info);
   auto* pipeline = static_cast<CameraPipeline::Impl*>(self);
   auto& c = *pipeline->counters_;
+  const auto size = gst_buffer_get_size(buffer);
+  const bool key = !GST_BUFFER_FLAG_IS_SET(buffer, GST_BUFFER_FLAG_DELTA_UNIT);
   c.frames.fetch_add(1, std::memory_order_relaxed);
-  c.bytes.fetch_add(gst_buffer_get_size(buffer), std::memory_order_relaxed);
-  if (!GST_BUFFER_FLAG_IS_SET(buffer, GST_BUFFER_FLAG_DELTA_UNIT)) {
+  c.bytes.fetch_add(size, std::memory_order_relaxed);
+  if (key) {
     c.key_frames.fetch_add(1, std::memory_order_relaxed);
+    c.key_bytes.fetch_add(size, std::memory_order_relaxed);
     c.last_gop_frames.store(c.frames_since_key.exchange(1, std::memory_order_relaxed), std::memory_order_relaxed);
   } else {
+    c.delta_bytes.fetch_add(size, std::memory_order_relaxed);
     c.frames_since_key.fetch_add(1, std::memory_order_relaxed);
   }
   if (!pipeline->first_frame_posted_.exchange(true, std::memory_order_relaxed)) {
     pipeline->mailbox_->postFirstEncodedFrame();
+  }
+  const bool complete = pipeline->reference_gate_.admit(key, GST_BUFFER_FLAG_IS_SET(buffer, GST_BUFFER_FLAG_DISCONT));
+  if (!complete && pipeline->decodes_) {
+    c.without_reference.fetch_add(1, std::memory_order_relaxed);
+    return GST_PAD_PROBE_DROP;  // the decoder would smear it: no analyser, detector or baseline sees it
   }
   return GST_PAD_PROBE_OK;
 }
@@ -220,6 +233,10 @@ GstPadProbeReturn CameraPipeline::Impl::onEncodedBuffer(GstPad*, GstPadProbeInfo
 GstPadProbeReturn CameraPipeline::Impl::onDecodedBuffer(GstPad* pad, GstPadProbeInfo* info, gpointer self) {
   auto* pipeline = static_cast<CameraPipeline::Impl*>(self);
   GstBuffer* buffer = GST_PAD_PROBE_INFO_BUFFER(info);
+  if (GST_BUFFER_FLAG_IS_SET(buffer, GST_BUFFER_FLAG_CORRUPTED)) {
+    pipeline->counters_->corrupt.fetch_add(1, std::memory_order_relaxed);
+    return GST_PAD_PROBE_DROP;
+  }
   const GstClockTime pts = GST_BUFFER_PTS(buffer);
   if (!pipeline->rate_ceiling_.take(GST_CLOCK_TIME_IS_VALID(pts) ? std::optional<std::uint64_t>(pts) : std::nullopt)) {
     return GST_PAD_PROBE_DROP;

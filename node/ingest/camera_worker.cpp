@@ -175,6 +175,8 @@ void CameraWorker::refreshHealth(SteadyTime now) {
   health_.frames_received = frames_seen_;
   health_.frames_decoded = frames_decoded_;
   health_.frames_dropped = mailbox_->framesDropped();
+  health_.frames_without_reference = counters_->without_reference.load(std::memory_order_relaxed);
+  health_.frames_corrupt = counters_->corrupt.load(std::memory_order_relaxed);
   const auto next = supervisor_.nextAttemptAt();
   health_.next_attempt = next ? std::optional<WallTime>(toWall(*next)) : std::nullopt;
 }

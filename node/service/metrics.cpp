@@ -82,6 +82,12 @@ std::string renderMetrics(const NodeReport& m) {
              [](const CameraReport& c) -> Opt { return static_cast<double>(c.health.frames_decoded); });
   per_camera("villagecam_camera_frames_dropped_total", "counter", "Decoded frames dropped because analysis was busy.",
              [](const CameraReport& c) -> Opt { return static_cast<double>(c.health.frames_dropped); });
+  per_camera("villagecam_camera_frames_without_reference_total", "counter",
+             "Frames kept from the decoder because their references were lost (joined mid-GOP, packet loss).",
+             [](const CameraReport& c) -> Opt { return static_cast<double>(c.health.frames_without_reference); });
+  per_camera("villagecam_camera_frames_corrupt_total", "counter",
+             "Decoded frames the decoder flagged corrupt, dropped before analysis.",
+             [](const CameraReport& c) -> Opt { return static_cast<double>(c.health.frames_corrupt); });
   per_camera("villagecam_camera_reconnects_total", "counter", "Times the camera's stream was started again.",
              [](const CameraReport& c) -> Opt { return static_cast<double>(c.health.reconnects); });
   per_camera("villagecam_camera_frames_per_second", "gauge", "Measured frame rate of the camera's stream.",

@@ -4,11 +4,16 @@
 //   villagecam-test-cameras [--port N] [--auth-port N] --camera SPEC [--camera SPEC ...]
 //                           [--hang-port] [--garbage-port]
 //   SPEC: NAME[,codec=h264|h265|mjpeg][,user=U,password=P][,size=WxH][,fps=N][,file=PATH]
+//         [,start=midgop][,loss=PERCENT]
 //
 // A camera with file=PATH serves that H.264 or H.265 elementary stream
 // (Annex B, as codec= says), looped, at its frame rate, without encoding it
 // again: real footage, and many cameras cost the server almost nothing
 // (bench/node_bench uses it). cap, enter and leave need a synthetic camera.
+// start=midgop (file cameras): every new session starts halfway between two
+// key frames, as when a client joins a running camera; its first frames
+// cannot be decoded. loss=PERCENT: that share of RTP packets is dropped on
+// the way out (randomly, as on a lossy link), for every client.
 //
 // Cameras with a user and password are served on the auth port, the others on
 // the RTSP port. Prints one line
@@ -62,6 +67,8 @@ struct CameraSpec {
   int height = 360;
   int fps = 10;
   std::string file;  // a pre-encoded elementary stream to loop instead of encoding
+  bool mid_gop = false;  // file cameras: sessions start halfway into a GOP
+  double loss = 0;       // share of RTP packets dropped, 0..1
 };
 
 [[noreturn]] void die(const std::string& message) {
@@ -83,12 +90,16 @@ const Clip& loadClip(const CameraSpec& spec) {
   const std::string key = spec.codec + ":" + spec.file;
   if (auto it = g_clips.find(key); it != g_clips.end()) return it->second;
   const std::string parser = spec.codec == "h264" ? "h264parse" : "h265parse";
-  const std::string caps = spec.codec == "h264" ? "video/x-h264" : "video/x-h265";
+  // Length-prefixed with the parameter sets in the caps (avc / hvc1), as a
+  // camera's encoder hands them over: the payloader announces them in the SDP
+  // (sprop-parameter-sets), so a client joining between key frames can decode
+  // at once, as it can with a real camera.
+  const std::string caps = spec.codec == "h264" ? "video/x-h264,stream-format=avc" : "video/x-h265,stream-format=hvc1";
   GError* error = nullptr;
   gchar* location = g_strescape(spec.file.c_str(), nullptr);
   const std::string line = "filesrc location=\"" + std::string(location) + "\" ! " + parser +
                            " config-interval=-1 ! " + caps +
-                           ",stream-format=byte-stream,alignment=au ! appsink name=sink sync=false";
+                           ",alignment=au ! appsink name=sink sync=false";
   g_free(location);
   GstElement* pipeline = gst_parse_launch(line.c_str(), &error);
   if (!pipeline) die("cannot read " + spec.file + ": " + (error ? error->message : "?"));
@@ -123,7 +134,8 @@ const Clip& loadClip(const CameraSpec& spec) {
 // plays are not sent; a new media starts at the clip's first key frame.
 class ClipFeeder {
  public:
-  ClipFeeder(const Clip& clip, GstElement* appsrc) : clip_(clip), appsrc_(GST_ELEMENT(gst_object_ref(appsrc))) {
+  ClipFeeder(const Clip& clip, GstElement* appsrc, bool mid_gop)
+      : clip_(clip), appsrc_(GST_ELEMENT(gst_object_ref(appsrc))), start_(mid_gop ? midGop(clip) : 0) {
     gst_app_src_set_caps(GST_APP_SRC(appsrc_), clip_.caps);
     thread_ = std::thread([this] { run(); });
   }
@@ -143,7 +155,7 @@ class ClipFeeder {
   void run() {
     const auto period = std::chrono::nanoseconds(clip_.frame_duration);
     auto next = std::chrono::steady_clock::now();
-    std::size_t index = 0;
+    std::size_t index = start_;
     std::unique_lock lock(mutex_);
     while (!wake_.wait_until(lock, next, [this] { return stopping_; })) {
       next += period;
@@ -159,8 +171,20 @@ class ClipFeeder {
     }
   }
 
+  // Halfway between the clip's first two key frames (or into its only GOP).
+  static std::size_t midGop(const Clip& clip) {
+    std::vector<std::size_t> keys;
+    for (std::size_t i = 0; i < clip.units.size() && keys.size() < 2; ++i) {
+      if (!GST_BUFFER_FLAG_IS_SET(clip.units[i], GST_BUFFER_FLAG_DELTA_UNIT)) keys.push_back(i);
+    }
+    const std::size_t first = keys.empty() ? 0 : keys[0];
+    const std::size_t next = keys.size() > 1 ? keys[1] : clip.units.size();
+    return first + (next - first) / 2;
+  }
+
   const Clip& clip_;
   GstElement* appsrc_;
+  const std::size_t start_;
   std::mutex mutex_;
   std::condition_variable wake_;
   bool stopping_ = false;
@@ -215,6 +239,11 @@ CameraSpec parseSpec(const std::string& text) {
       spec.fps = std::stoi(value);
     } else if (key == "file") {
       spec.file = value;
+    } else if (key == "start" && value == "midgop") {
+      spec.mid_gop = true;
+    } else if (key == "loss") {
+      spec.loss = std::stod(value) / 100.0;
+      if (spec.loss < 0 || spec.loss >= 1) die("loss is a percentage below 100: " + value);
     } else {
       die("unknown camera option '" + key + "'");
     }
@@ -287,6 +316,38 @@ void setValves(Camera& cam) {
   }
 }
 
+// Drops a share of the RTP packets leaving a payloader, like a lossy link.
+struct PacketLoss {
+  double share;
+  std::mt19937 rng{7};
+  bool lose() { return std::uniform_real_distribution<double>(0, 1)(rng) < share; }
+};
+
+GstPadProbeReturn losePackets(GstPad*, GstPadProbeInfo* info, gpointer data) {
+  auto* loss = static_cast<PacketLoss*>(data);
+  if (GST_PAD_PROBE_INFO_TYPE(info) & GST_PAD_PROBE_TYPE_BUFFER) {
+    return loss->lose() ? GST_PAD_PROBE_DROP : GST_PAD_PROBE_OK;
+  }
+  GstBufferList* list = gst_buffer_list_make_writable(GST_PAD_PROBE_INFO_BUFFER_LIST(info));
+  GST_PAD_PROBE_INFO_DATA(info) = list;
+  for (guint i = gst_buffer_list_length(list); i-- > 0;) {
+    if (loss->lose()) gst_buffer_list_remove(list, i, 1);
+  }
+  return gst_buffer_list_length(list) == 0 ? GST_PAD_PROBE_DROP : GST_PAD_PROBE_OK;
+}
+
+void addPacketLoss(GstRTSPMedia* media, double share) {
+  GstElement* bin = gst_rtsp_media_get_element(media);
+  if (GstElement* pay = gst_bin_get_by_name(GST_BIN(bin), "pay0")) {
+    GstPad* src = gst_element_get_static_pad(pay, "src");
+    gst_pad_add_probe(src, static_cast<GstPadProbeType>(GST_PAD_PROBE_TYPE_BUFFER | GST_PAD_PROBE_TYPE_BUFFER_LIST),
+                      losePackets, new PacketLoss{share}, [](gpointer p) { delete static_cast<PacketLoss*>(p); });
+    gst_object_unref(src);
+    gst_object_unref(pay);
+  }
+  gst_object_unref(bin);
+}
+
 void onMediaUnprepared(GstRTSPMedia* media, gpointer name) {
   auto& cam = g_server.cameras[static_cast<const char*>(name)];
   std::erase(cam.media, media);
@@ -299,10 +360,11 @@ void onMediaConfigure(GstRTSPMediaFactory*, GstRTSPMedia* media, gpointer name) 
   if (!cam.spec.file.empty()) {
     GstElement* bin = gst_rtsp_media_get_element(media);
     GstElement* src = gst_bin_get_by_name(GST_BIN(bin), "src");
-    cam.feeders[media] = std::make_unique<ClipFeeder>(loadClip(cam.spec), src);
+    cam.feeders[media] = std::make_unique<ClipFeeder>(loadClip(cam.spec), src, cam.spec.mid_gop);
     gst_object_unref(src);
     gst_object_unref(bin);
   }
+  if (cam.spec.loss > 0) addPacketLoss(media, cam.spec.loss);
   g_signal_connect(media, "unprepared", G_CALLBACK(onMediaUnprepared), name);
   setValves(cam);
 }

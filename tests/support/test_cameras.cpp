@@ -29,6 +29,8 @@ void TestCameras::launch() {
     spec << c.name << ",codec=" << c.codec << ",size=" << c.width << "x" << c.height << ",fps=" << c.fps;
     if (!c.user.empty()) spec << ",user=" << c.user << ",password=" << c.password;
     if (!c.file.empty()) spec << ",file=" << c.file;
+    if (c.mid_gop) spec << ",start=midgop";
+    if (c.loss_percent > 0) spec << ",loss=" << c.loss_percent;
     argv.insert(argv.end(), {"--camera", spec.str()});
   }
   if (hang_ && !hang_port_) argv.push_back("--hang-port");

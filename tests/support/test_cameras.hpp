@@ -22,6 +22,8 @@ struct CameraSpec {
   int height = 360;
   int fps = 10;
   std::string file = "";  // an H.264/H.265 elementary stream to loop instead of a synthetic scene
+  bool mid_gop = false;   // file cameras: every session starts halfway into a GOP
+  double loss_percent = 0;  // RTP packets dropped on the way out
 };
 
 class TestCameras {
