@@ -22,7 +22,8 @@ void saveBaseline(const std::filesystem::path& dir, const std::string& camera, c
                          {"taken_at", toRfc3339(s.taken_at)},
                          {"frames", s.frames},
                          {"sharpness", s.baseline.measures.sharpness},
-                         {"cell_texture", s.baseline.measures.cell_texture}};
+                         {"cell_texture", s.baseline.measures.cell_texture},
+                         {"temporal_noise", s.baseline.temporal_noise}};
   writeFileAtomically(dir / (camera + ".json"), j.dump(2));
 }
 
@@ -38,6 +39,7 @@ std::optional<StoredBaseline> loadBaseline(const std::filesystem::path& dir, con
     s.frames = j.at("frames").get<int>();
     s.baseline.measures.sharpness = j.at("sharpness").get<double>();
     s.baseline.measures.cell_texture = j.at("cell_texture").get<std::vector<double>>();
+    s.baseline.temporal_noise = j.value("temporal_noise", -1.0);  // older baselines lack it
     if (s.baseline.measures.cell_texture.size() != static_cast<size_t>(kGrid * kGrid)) {
       throw std::runtime_error("cell_texture has the wrong size");
     }

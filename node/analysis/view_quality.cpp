@@ -84,6 +84,16 @@ ViewBaseline makeBaseline(const std::vector<cv::Mat>& frames) {
     sum += p;
   }
   b.reference = sum / static_cast<double>(std::max<size_t>(1, frames.size()));
+  std::vector<double> differences;
+  for (size_t i = 1; i < frames.size(); ++i) {
+    const cv::Mat a = rawSmallGrey(frames[i - 1]), c = rawSmallGrey(frames[i]);
+    differences.push_back(cv::norm(a, c, cv::NORM_L1) / static_cast<double>(a.total()));
+  }
+  if (!differences.empty()) {
+    std::nth_element(differences.begin(), differences.begin() + static_cast<long>(differences.size() / 2),
+                     differences.end());
+    b.temporal_noise = differences[differences.size() / 2];
+  }
   // Measures are the median over frames of each single frame (an average
   // image is blurred by motion and would flatter later frames).
   std::vector<ViewMeasures> each;

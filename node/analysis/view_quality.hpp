@@ -32,6 +32,10 @@ struct ViewMeasures {
 struct ViewBaseline {
   cv::Mat reference;               // normalised grey, kAnalysisWidth x kAnalysisHeight
   ViewMeasures measures;
+  // Median mean |difference| of consecutive frames at baseline, raw grey at
+  // analysis size: the camera's live temporal noise. Negative: not measured
+  // (a baseline stored before it was).
+  double temporal_noise = -1;
 };
 
 struct ViewThresholds {

@@ -9,7 +9,7 @@ namespace villagecam::app {
 ViewBaselines loadBaselinesFor(const config::CameraConfig& camera, const std::filesystem::path& baselines_dir) {
   const auto log = cameraLogger(camera.id);
   if (camera.analysis.mode == config::AnalysisMode::Health) {
-    log->info("analysis mode health: nothing is decoded, its view is not checked");
+    log->info("analysis mode health: nothing is decoded; only a frozen stream is seen, from its encoded frames");
     return {};
   }
   ViewBaselines baselines;
@@ -38,6 +38,9 @@ CameraUnit::CameraUnit(const config::CameraConfig& camera, const config::IngestC
   worker_ = std::make_unique<ingest::CameraWorker>(camera, ingest, std::move(rendered), clock);
   worker_->onStateChange([this](const health::CameraHealth& h) { post_(HealthChanged{h}); });
   worker_->onFrame([this](const analysis::AnalysisFrame& frame) { onFrame(frame); });
+  worker_->onStreamSample([this](const analysis::StreamSample& sample) {
+    if (view_->onStream(sample, clock_.steady())) post_(ViewChanged{id(), view_->state()});
+  });
 }
 
 CameraUnit::~CameraUnit() { stop(); }

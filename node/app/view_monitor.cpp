@@ -40,34 +40,56 @@ ViewMonitor::ViewMonitor(ViewBaselines baselines, Options options, SaveRefreshed
       save_(std::move(save)),
       interval_(toDuration(options_.config.check_interval)),
       tracker_({toDuration(options_.config.raise_after), toDuration(options_.config.clear_after)}) {
+  if (current_ && current_->baseline.temporal_noise >= 0) picture_.learnedAtBaseline(current_->baseline.temporal_noise);
   state_.has_baseline = current_.has_value();
   if (current_) state_.baseline_taken_at = current_->taken_at;
   if (commissioning_) state_.commissioned_at = commissioning_->taken_at;
 }
 
 void ViewMonitor::restore(const std::vector<analysis::ViewIssue>& raised, SteadyTime now) {
-  if (!current_ || raised.empty()) return;
+  if (raised.empty()) return;  // without a baseline only a frozen stream can have been raised
   tracker_.restore(raised, now);
   std::lock_guard lock(mutex_);
   state_.raised = tracker_.raised();
 }
 
 bool ViewMonitor::onFrame(const analysis::AnalysisFrame& frame, SteadyTime now, WallTime wall) {
+  const cv::Mat& grey = frame.grey();
+  // Every frame, not only checked ones: a frozen picture shows as consecutive
+  // frames that do not differ (key frames of it differ by their noise).
+  picture_.add(analysis::frameDifference(grey, previous_grey_), now);
+  grey.copyTo(previous_grey_);
   // A quarter interval of slack: frames arriving at the check rate itself,
   // a little early, must not slip to every other frame.
   if (!current_ || now + interval_ / 4 < next_check_) return false;
   next_check_ = now + interval_;
-  const cv::Mat& grey = frame.grey();
-  const auto verdict = analysis::assess(grey, previous_raw_, current_->baseline, thresholds_);
-  previous_raw_ = analysis::rawSmallGrey(grey).clone();
-  const bool was_ok = tracker_.ok();
-  const auto changes = tracker_.update(verdict.issues, now);
+  auto verdict = analysis::assess(grey, {}, current_->baseline, thresholds_);
+  const bool blank = verdict.has(analysis::ViewIssue::Blank);
+  if (!blank && (picture_.still(now) == true || stream_.still() == true)) {
+    verdict.issues.insert(verdict.issues.begin(), analysis::ViewIssue::Frozen);
+  }
   considerRefresh(grey, verdict, now, wall);
+  const cv::Mat& colour = frame.colour();
+  return judge(verdict.issues, now, &colour, wall);
+}
+
+bool ViewMonitor::onStream(const analysis::StreamSample& sample, SteadyTime now) {
+  stream_.add(sample);
+  if (current_ || now + interval_ / 4 < next_check_) return false;  // with a baseline the frame checks judge
+  next_check_ = now + interval_;
+  std::vector<analysis::ViewIssue> issues;
+  if (stream_.still() == true) issues.push_back(analysis::ViewIssue::Frozen);
+  return judge(issues, now, nullptr, WallTime{});
+}
+
+bool ViewMonitor::judge(std::vector<analysis::ViewIssue> issues, SteadyTime now, const cv::Mat* colour, WallTime wall) {
+  const bool was_ok = tracker_.ok();
+  const auto changes = tracker_.update(issues, now);
   std::shared_ptr<const ViewSnapshot> shot;
-  if (was_ok && !tracker_.ok()) shot = snapshot(frame.colour(), wall);  // encoded outside the lock
+  if (was_ok && !tracker_.ok() && colour) shot = snapshot(*colour, wall);  // encoded outside the lock
   std::lock_guard lock(mutex_);
   state_.raised = tracker_.raised();
-  state_.last_checked = now;
+  if (colour) state_.last_checked = now;  // a picture was checked, not only the stream
   if (tracker_.ok()) {
     state_.snapshot.reset();
   } else if (shot) {
@@ -130,8 +152,8 @@ ViewState ViewMonitor::state() const {
 }
 
 const char* viewStateName(const ViewState& s) {
-  if (!s.has_baseline) return "unknown";
-  return s.raised.empty() ? "ok" : "tampered";
+  if (!s.raised.empty()) return "tampered";  // without a baseline too: a frozen stream needs none
+  return s.has_baseline ? "ok" : "unknown";
 }
 
 }  // namespace villagecam::app

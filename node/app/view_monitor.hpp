@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "analysis/baseline_store.hpp"
+#include "analysis/stillness.hpp"
 #include "analysis/view_quality.hpp"
 #include "analysis/view_tracker.hpp"
 #include "config/config.hpp"
@@ -70,9 +71,15 @@ class ViewMonitor {
   void restore(const std::vector<analysis::ViewIssue>& raised, SteadyTime now);
   // A decoded frame (BGR or grey). Returns true when the raised issues changed.
   bool onFrame(const analysis::AnalysisFrame& frame, SteadyTime now, WallTime wall);
+  // The encoded stream's counters (every analysis mode, health included):
+  // evidence of a frozen picture. Without a baseline (nothing else can be
+  // judged) the view is judged on it alone, once every check interval.
+  // Returns true when the raised issues changed.
+  bool onStream(const analysis::StreamSample& sample, SteadyTime now);
   ViewState state() const;
 
  private:
+  bool judge(std::vector<analysis::ViewIssue> issues, SteadyTime now, const cv::Mat* colour, WallTime wall);
   void considerRefresh(const cv::Mat& grey, const analysis::ViewAssessment& verdict, SteadyTime now, WallTime wall);
   std::shared_ptr<const ViewSnapshot> snapshot(const cv::Mat& frame, WallTime wall) const;
 
@@ -83,7 +90,9 @@ class ViewMonitor {
   SaveRefreshed save_;
   Duration interval_;
   analysis::ViewTracker tracker_;
-  cv::Mat previous_raw_;
+  cv::Mat previous_grey_;  // the frame before, for the picture's stillness
+  analysis::PictureStillness picture_;
+  analysis::StreamStillness stream_;
   SteadyTime next_check_{};
   std::vector<cv::Mat> refresh_samples_;
   std::optional<SteadyTime> last_sample_;

@@ -123,6 +123,13 @@ void CameraWorker::run() {
     }
 
     refreshHealth(now);
+    if (stream_handler_ && supervisor_.state().state == health::CameraState::Online) {
+      const auto h = health();
+      stream_handler_({now, counters_->key_frames.load(std::memory_order_relaxed),
+                       counters_->frames.load(std::memory_order_relaxed),
+                       counters_->key_bytes.load(std::memory_order_relaxed),
+                       counters_->delta_bytes.load(std::memory_order_relaxed), h.width, h.height});
+    }
     const health::StateInfo& state = supervisor_.state();
     if (state.state != reported.state || state.reason != reported.reason) {
       const auto next = supervisor_.nextAttemptAt();

@@ -14,6 +14,7 @@
 
 #include "config/config.hpp"
 #include "analysis/analysis_frame.hpp"
+#include "analysis/stillness.hpp"
 #include "health/camera_health.hpp"
 #include "ingest/camera_pipeline.hpp"
 #include "ingest/camera_supervisor.hpp"
@@ -33,6 +34,9 @@ class CameraWorker {
   using FrameHandler = std::function<void(const analysis::AnalysisFrame&)>;
   // Called on the worker's thread when the camera's state changes.
   using StateHandler = std::function<void(const health::CameraHealth&)>;
+  // Called on the worker's thread about twice a second while the camera
+  // streams, with the encoded stream's counters.
+  using StreamHandler = std::function<void(const analysis::StreamSample&)>;
 
   CameraWorker(config::CameraConfig camera, const config::IngestConfig& ingest, RenderedPipeline rendered,
                const Clock& clock);
@@ -42,6 +46,7 @@ class CameraWorker {
 
   void onFrame(FrameHandler handler) { frame_handler_ = std::move(handler); }
   void onStateChange(StateHandler handler) { state_handler_ = std::move(handler); }
+  void onStreamSample(StreamHandler handler) { stream_handler_ = std::move(handler); }
 
   void start();
   // Ends the thread: tears the stream down and joins. Idempotent.
@@ -74,6 +79,7 @@ class CameraWorker {
 
   FrameHandler frame_handler_;
   StateHandler state_handler_;
+  StreamHandler stream_handler_;
 
   mutable std::mutex health_mutex_;
   health::CameraHealth health_;

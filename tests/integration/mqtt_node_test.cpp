@@ -197,6 +197,65 @@ TEST_F(CoverageNode, ACoveredLensRaisesViewTamperedAndCoverageLostWithASnapshotA
   EXPECT_TRUE(valid) << report;
 }
 
+// Issue 13: a picture that stops while the camera goes on encoding it is
+// "frozen", from the pictures in analysis mode full and from the encoded
+// stream alone in mode health; it ends when the picture moves again.
+TEST_F(CoverageNode, AFrozenPictureThatIsStillEncodedRaisesFrozenAndEndsWhenItMoves) {
+  MqttSubscriber county(broker_.uri(), "villagecam/n1/#");
+  auto node = runNode(config_);
+  ASSERT_TRUE(county.waitUntil(has("villagecam/n1/coverage", json(area("covered"))), 20s)) << node->output();
+  cams_->still("gate");
+  const auto stilled_at = std::chrono::steady_clock::now();
+  std::string id;
+  ASSERT_TRUE(county.waitUntil(has("villagecam/n1/alerts", json(alert("view_tampered", "start", &id))), 20s))
+      << node->output();
+  EXPECT_LT(std::chrono::steady_clock::now() - stilled_at, 2s + 2s + 1s);  // raise_after + 2 s, and the check interval
+  for (const auto& m : county.on("villagecam/n1/alerts")) {
+    const auto j = nlohmann::json::parse(m.payload);
+    if (j["id"] == id) {
+      EXPECT_EQ(j["issues"], nlohmann::json::array({"frozen"})) << j;
+    }
+  }
+  cams_->move("gate");
+  ASSERT_TRUE(county.waitUntil(has("villagecam/n1/alerts", json(alert("view_tampered", "end", &id))), 20s))
+      << node->output();
+  node->signal(SIGTERM);
+  ASSERT_TRUE(node->wait(5s));
+}
+
+TEST_F(MqttNode, AHealthModeCameraSeesAFrozenPictureInItsEncodedStream) {
+  Mosquitto broker;
+  TestCameras cams({CameraSpec{.name = "gate"}});
+  const auto config = writeConfig(brokerYaml(broker), "  - {id: gate, name: East gate, rtsp_url: \"" +
+                                                          cams.url("gate") + "\", analysis: {mode: health}}\n");
+  std::ofstream(config, std::ios::app) << "view_quality: {check_interval: 0.5s, raise_after: 2s, clear_after: 2s}\n";
+  MqttSubscriber county(broker.uri(), "villagecam/n1/#");
+  auto node = runNode(config);
+  ASSERT_TRUE(county.waitUntil(has("villagecam/n1/cameras/gate/status", json([](const nlohmann::json& j) {
+    return j["state"] == "online";
+  })), 20s)) << node->output();
+  // The stream's own history first: its delta frames while the picture lives.
+  // The stream is judged against its own key frames of the last 10 s: wait
+  // until the node has received 11 s of it (the camera sends 10 frames a second).
+  ASSERT_TRUE(county.waitUntil(has("villagecam/n1/cameras/gate/status", json([](const nlohmann::json& j) {
+    return j["frames"]["received"].get<int>() >= 110;
+  })), 30s)) << node->output();
+  for (const auto& m : county.on("villagecam/n1/alerts")) ADD_FAILURE() << "unexpected alert: " << m.payload;
+  cams.still("gate");
+  const auto stilled_at = std::chrono::steady_clock::now();
+  auto frozen = [](const std::string& phase) {
+    return [=](const nlohmann::json& j) {
+      return j["type"] == "view_tampered" && j["phase"] == phase && j["issues"] == nlohmann::json::array({"frozen"});
+    };
+  };
+  ASSERT_TRUE(county.waitUntil(has("villagecam/n1/alerts", json(frozen("start"))), 20s)) << node->output();
+  EXPECT_LT(std::chrono::steady_clock::now() - stilled_at, 2s + 2s + 1s);
+  cams.move("gate");
+  ASSERT_TRUE(county.waitUntil(has("villagecam/n1/alerts", json(frozen("end"))), 20s)) << node->output();
+  node->signal(SIGTERM);
+  ASSERT_TRUE(node->wait(5s));
+}
+
 // Coverage survives a restart: an area lost before stays lost (no new start,
 // no false "restored" while the camera reconnects), its alert ends under the
 // id it started with, and the uncovered minutes carry on.

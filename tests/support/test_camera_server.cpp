@@ -24,6 +24,10 @@
 //   start NAME   mount it again
 //   freeze NAME  keep sessions open but send no more video (a hung encoder)
 //   thaw NAME    send video again
+//   still NAME   the picture stops but the encoder goes on encoding it (a hung
+//                image pipeline): delta frames shrink to nothing, key frames
+//                repeat the same picture
+//   move NAME    the picture moves again
 //   cap NAME     put a lens cap on: the picture turns black
 //   uncap NAME   take it off
 //   enter NAME   an intruder appears in the lower right of the picture and
@@ -43,6 +47,7 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <atomic>
 #include <condition_variable>
 #include <cstdio>
 #include <cstring>
@@ -191,8 +196,41 @@ class ClipFeeder {
   std::thread thread_;
 };
 
+// A picture held while a synthetic camera is "still": every frame that
+// reaches the encoder is replaced by a copy of the first one held.
+struct HeldPicture {
+  std::atomic<bool> still{false};
+  std::mutex mutex;
+  GstBuffer* held = nullptr;  // guarded by mutex
+
+  void release() {
+    std::lock_guard lock(mutex);
+    if (held) gst_buffer_unref(held);
+    held = nullptr;
+  }
+};
+
+GstPadProbeReturn holdPicture(GstPad*, GstPadProbeInfo* info, gpointer data) {
+  auto* hold = static_cast<HeldPicture*>(data);
+  if (!hold->still) return GST_PAD_PROBE_OK;
+  GstBuffer* buffer = GST_PAD_PROBE_INFO_BUFFER(info);
+  std::lock_guard lock(hold->mutex);
+  if (!hold->held) {
+    hold->held = gst_buffer_copy_deep(buffer);
+    return GST_PAD_PROBE_OK;
+  }
+  GstBuffer* copy = gst_buffer_copy(hold->held);  // the same picture, this frame's times
+  GST_BUFFER_PTS(copy) = GST_BUFFER_PTS(buffer);
+  GST_BUFFER_DTS(copy) = GST_BUFFER_DTS(buffer);
+  GST_BUFFER_DURATION(copy) = GST_BUFFER_DURATION(buffer);
+  gst_buffer_unref(buffer);
+  GST_PAD_PROBE_INFO_DATA(info) = copy;
+  return GST_PAD_PROBE_OK;
+}
+
 struct Camera {
   CameraSpec spec;
+  std::unique_ptr<HeldPicture> hold = std::make_unique<HeldPicture>();
   bool frozen = false;
   bool capped = false;  // lens cap on: a black picture
   bool intruder = false;  // something moving in the lower right
@@ -270,12 +308,15 @@ std::string launchLine(const CameraSpec& s) {
       << " sink_3::ypos=" << s.height * 5 / 8 << " ! video/x-raw,format=I420,width=" << s.width
       << ",height=" << s.height << ",framerate=" << s.fps << "/1 ! videobalance name=cap ! valve name=valve drop=false ! ";
   const int gop = s.fps * 2;
+  // Constant quantiser, as most IP cameras' VBR mode: a picture that stops
+  // moving collapses the delta frames to a few bytes while key frames keep
+  // re-encoding it (the frozen-but-encoding class the node must see).
   if (s.codec == "h264") {
     out << "x264enc tune=zerolatency speed-preset=ultrafast key-int-max=" << gop
-        << " bitrate=600 ! rtph264pay name=pay0 pt=96 config-interval=-1";
+        << " pass=quant quantizer=28 ! rtph264pay name=pay0 pt=96 config-interval=-1";
   } else if (s.codec == "h265") {
     out << "x265enc tune=zerolatency speed-preset=ultrafast key-int-max=" << gop
-        << " bitrate=600 ! rtph265pay name=pay0 pt=96 config-interval=-1";
+        << " qp=28 ! rtph265pay name=pay0 pt=96 config-interval=-1";
   } else {
     out << "jpegenc quality=60 ! rtpjpegpay name=pay0 pt=26";
   }
@@ -365,6 +406,16 @@ void onMediaConfigure(GstRTSPMediaFactory*, GstRTSPMedia* media, gpointer name) 
     gst_object_unref(bin);
   }
   if (cam.spec.loss > 0) addPacketLoss(media, cam.spec.loss);
+  if (cam.spec.file.empty()) {
+    GstElement* bin = gst_rtsp_media_get_element(media);
+    if (GstElement* cap = gst_bin_get_by_name(GST_BIN(bin), "cap")) {
+      GstPad* src = gst_element_get_static_pad(cap, "src");
+      gst_pad_add_probe(src, GST_PAD_PROBE_TYPE_BUFFER, holdPicture, cam.hold.get(), nullptr);
+      gst_object_unref(src);
+      gst_object_unref(cap);
+    }
+    gst_object_unref(bin);
+  }
   g_signal_connect(media, "unprepared", G_CALLBACK(onMediaUnprepared), name);
   setValves(cam);
 }
@@ -437,6 +488,10 @@ std::string command(const std::string& line) {
   } else if (verb == "freeze" || verb == "thaw") {
     cam.frozen = verb == "freeze";
     setValves(cam);
+  } else if (verb == "still" || verb == "move") {
+    if (!cam.spec.file.empty()) return "ERR still needs a synthetic camera";
+    cam.hold->release();
+    cam.hold->still = verb == "still";
   } else if (verb == "cap" || verb == "uncap") {
     cam.capped = verb == "cap";
     setValves(cam);

@@ -42,6 +42,9 @@ class TestCameras {
   void start(const std::string& name) { command("start " + name); }
   void freeze(const std::string& name) { command("freeze " + name); }
   void thaw(const std::string& name) { command("thaw " + name); }
+  // The picture stops, the encoder goes on (a hung image pipeline).
+  void still(const std::string& name) { command("still " + name); }
+  void move(const std::string& name) { command("move " + name); }
   void cap(const std::string& name) { command("cap " + name); }
   void uncap(const std::string& name) { command("uncap " + name); }
   void enter(const std::string& name) { command("enter " + name); }  // an intruder in the lower right

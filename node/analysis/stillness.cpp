@@ -1,0 +1,84 @@
+#include "analysis/stillness.hpp"
+
+#include <opencv2/core.hpp>
+
+#include <algorithm>
+#include <vector>
+
+namespace villagecam::analysis {
+
+double frameDifference(const cv::Mat& a, const cv::Mat& b) {
+  if (a.empty() || a.size() != b.size() || a.type() != b.type()) return -1;
+  return cv::norm(a, b, cv::NORM_L1) / static_cast<double>(a.total() * a.channels());
+}
+
+void PictureStillness::learnedAtBaseline(double temporal_noise) {
+  live_reference_ = std::max(live_reference_, temporal_noise);
+}
+
+void PictureStillness::add(double difference, SteadyTime at) {
+  if (difference < 0) return;
+  samples_.emplace_back(at, difference);
+  while (!samples_.empty() && samples_.front().first < at - t_.window) samples_.pop_front();
+  // The live reference: the busiest recent window that was not still.
+  if (const auto m = median(at); m && *m >= t_.still_difference) live_reference_ = std::max(live_reference_, *m);
+}
+
+std::optional<double> PictureStillness::median(SteadyTime now) const {
+  std::vector<double> v;
+  for (const auto& [t, d] : samples_) {
+    if (t >= now - t_.window) v.push_back(d);
+  }
+  // Half a window of frames at least (at 1 frame a second or more): key frames
+  // of a frozen picture differ by their noise, one in a GOP; the median is
+  // the delta frames'.
+  if (v.size() < 5 || samples_.front().first > now - t_.window / 2) return std::nullopt;
+  std::nth_element(v.begin(), v.begin() + static_cast<long>(v.size() / 2), v.end());
+  return v[v.size() / 2];
+}
+
+std::optional<bool> PictureStillness::still(SteadyTime now) const {
+  if (live_reference_ < t_.live_difference) return std::nullopt;
+  const auto m = median(now);
+  if (!m) return std::nullopt;
+  return *m < t_.still_difference;
+}
+
+void StreamStillness::add(const StreamSample& s) {
+  if (!samples_.empty() && (s.frames < samples_.back().frames || s.at <= samples_.back().at)) samples_.clear();
+  samples_.push_back(s);
+  while (samples_.size() > 2 && samples_[1].at <= s.at - t_.key_window) samples_.pop_front();
+  if (const auto w = window(); w && w->delta_share >= t_.collapsed_delta_share) {
+    live_reference_ = std::max(live_reference_, w->delta_share);
+  }
+}
+
+std::optional<StreamStillness::Window> StreamStillness::window() const {
+  if (samples_.size() < 2) return std::nullopt;
+  const auto& a = samples_.front();
+  const auto& b = samples_.back();
+  if (b.at - a.at < t_.key_window || b.width <= 0 || b.height <= 0) return std::nullopt;
+  // The newest sample at least delta_window old: the recent delta frames.
+  auto r = samples_.rbegin();
+  while (r != samples_.rend() && r->at > b.at - t_.delta_window) ++r;
+  if (r == samples_.rend()) return std::nullopt;
+  const auto keys = b.key_frames - a.key_frames;
+  const auto recent_keys = b.key_frames - r->key_frames;
+  const auto deltas = (b.frames - r->frames) - recent_keys;
+  // Key frames must still come (a stalled stream is not a frozen picture,
+  // the supervisor judges that) and delta frames between them.
+  if (keys == 0 || deltas < 4) return std::nullopt;
+  const double key_size = static_cast<double>(b.key_bytes - a.key_bytes) / static_cast<double>(keys);
+  const double delta_size = static_cast<double>(b.delta_bytes - r->delta_bytes) / static_cast<double>(deltas);
+  if (key_size <= 0) return std::nullopt;
+  return Window{delta_size / key_size, delta_size / (static_cast<double>(b.width) * b.height)};
+}
+
+std::optional<bool> StreamStillness::still() const {
+  if (live_reference_ < t_.live_delta_share) return std::nullopt;
+  const auto w = window();
+  if (!w) return std::nullopt;
+  return w->delta_share < t_.collapsed_delta_share && w->bytes_per_pixel < t_.collapsed_bytes_per_pixel;
+}
+
+}  // namespace villagecam::analysis

@@ -1,0 +1,105 @@
+// Is the picture frozen while the stream goes on? A hung image pipeline keeps
+// the encoder running on the last picture: delta frames shrink to a few bytes
+// (every block skipped) and key frames re-encode the same picture, differing
+// only by compression noise. Two kinds of evidence, each judged against the
+// camera's own live behaviour, never a fixed level alone:
+//   - PictureStillness: consecutive decoded frames that do not differ at all,
+//     where this camera's frames normally differ (its temporal noise, measured
+//     at baseline and while running);
+//   - StreamStillness: the encoded stream, in every analysis mode (health
+//     included): delta frames collapsed against key frames that keep coming,
+//     where this camera's delta frames normally carry something.
+// A scene that is truly static and noise-free at commissioning cannot be told
+// from a frozen one, and is not judged (never a false alarm on a still view).
+// Pure: times and counters are passed in.
+#pragma once
+
+#include <cstdint>
+#include <deque>
+#include <optional>
+
+#include <opencv2/core.hpp>
+
+#include "util/clock.hpp"
+
+namespace villagecam::analysis {
+
+struct StillnessThresholds {
+  // Pictures are judged over this much recent stream (a median over it: the
+  // verdict turns about half of it after the picture stops)...
+  Duration window = std::chrono::seconds(3);
+  // ...the stream's delta frames over this much, against the key frames over
+  // `key_window` (long enough to hold one at any usual GOP).
+  Duration delta_window = std::chrono::seconds(2);
+  Duration key_window = std::chrono::seconds(10);
+  // Pictures: the median difference of consecutive frames (mean |a - b| in
+  // grey levels at analysis size) below `still_difference` is a still
+  // picture; it is judged only where this camera's frames were seen to differ
+  // by at least `live_difference` (temporal noise, motion).
+  double still_difference = 0.02;
+  double live_difference = 0.1;
+  // The stream: delta frames averaging below `collapsed_delta_share` of the
+  // key frames' size and below `collapsed_bytes_per_pixel`, judged only where
+  // delta frames were seen at `live_delta_share` or more.
+  double collapsed_delta_share = 0.004;
+  double collapsed_bytes_per_pixel = 0.0003;
+  double live_delta_share = 0.02;
+};
+
+// Mean |a - b| of two grey frames of the same size.
+double frameDifference(const cv::Mat& a, const cv::Mat& b);
+
+class PictureStillness {
+ public:
+  explicit PictureStillness(StillnessThresholds t = {}) : t_(t) {}
+  // The camera's temporal noise at baseline (median consecutive difference).
+  void learnedAtBaseline(double temporal_noise);
+  // The difference of one decoded frame to the one before it.
+  void add(double difference, SteadyTime at);
+  // True: still; false: live; nullopt: too little evidence, or a camera that
+  // has never been seen live.
+  std::optional<bool> still(SteadyTime now) const;
+  double liveReference() const { return live_reference_; }
+  void reset() { samples_.clear(); }
+
+  // The median consecutive-frame difference over the window (nullopt: too few frames).
+  std::optional<double> median(SteadyTime now) const;
+
+ private:
+  StillnessThresholds t_;
+  std::deque<std::pair<SteadyTime, double>> samples_;
+  double live_reference_ = 0;
+};
+
+// Cumulative counters of the encoded stream at one moment.
+struct StreamSample {
+  SteadyTime at{};
+  std::uint64_t key_frames = 0;
+  std::uint64_t frames = 0;  // key and delta
+  std::uint64_t key_bytes = 0;
+  std::uint64_t delta_bytes = 0;
+  int width = 0, height = 0;  // of the stream; 0: not known yet
+};
+
+class StreamStillness {
+ public:
+  explicit StreamStillness(StillnessThresholds t = {}) : t_(t) {}
+  void add(const StreamSample& s);
+  // Counters restart with a new stream: forget the old one's.
+  void reset() { samples_.clear(); }
+  std::optional<bool> still() const;
+  double liveReference() const { return live_reference_; }
+
+  struct Window {
+    double delta_share = 0, bytes_per_pixel = 0;
+  };
+  // The recent delta-frame size against the key frames' (nullopt: too little stream).
+  std::optional<Window> window() const;
+
+ private:
+  StillnessThresholds t_;
+  std::deque<StreamSample> samples_;
+  double live_reference_ = 0;
+};
+
+}  // namespace villagecam::analysis

@@ -1,0 +1,151 @@
+// Frozen pictures that the camera keeps encoding, judged against the
+// camera's own live behaviour: pictures from real footage, stream counters
+// shaped like those of a frozen and of a live H.264 camera.
+#include <gtest/gtest.h>
+
+#include <opencv2/imgproc.hpp>
+#include <opencv2/videoio.hpp>
+
+#include "analysis/stillness.hpp"
+#include "analysis/view_quality.hpp"
+
+namespace villagecam::analysis {
+namespace {
+
+using namespace std::chrono_literals;
+
+std::vector<cv::Mat> footage(const std::string& name, int count) {
+  cv::VideoCapture cap("/usr/share/doc/opencv-doc/examples/data/" + name);
+  std::vector<cv::Mat> out;
+  cv::Mat f;
+  while (static_cast<int>(out.size()) < count && cap.read(f)) {
+    cv::Mat grey;
+    cv::cvtColor(f, grey, cv::COLOR_BGR2GRAY);
+    out.push_back(rawSmallGrey(grey).clone());
+  }
+  return out;
+}
+
+// Feeds frames at `fps` from t0; returns the verdict at the end.
+std::optional<bool> feed(PictureStillness& s, const std::vector<cv::Mat>& frames, SteadyTime t0, double fps) {
+  SteadyTime t = t0;
+  for (size_t i = 1; i < frames.size(); ++i) {
+    t = t0 + std::chrono::duration_cast<Duration>(std::chrono::duration<double>(i / fps));
+    s.add(frameDifference(frames[i], frames[i - 1]), t);
+  }
+  return s.still(t);
+}
+
+TEST(PictureStillness, LiveFootageIsLiveAndAHeldPictureIsStill) {
+  for (const std::string clip : {"vtest.avi", "tree.avi"}) {
+    const auto live = footage(clip, 60);
+    ASSERT_GE(live.size(), 50u) << clip;
+    PictureStillness s;
+    const SteadyTime t0{};
+    EXPECT_EQ(feed(s, live, t0, 5), false) << clip;
+    // The picture stops: the decoder repeats it; key frames (one in ten)
+    // re-encode it with a little noise.
+    std::vector<cv::Mat> held;
+    cv::RNG rng(1);
+    for (int i = 0; i < 60; ++i) {
+      cv::Mat f = live.back().clone();
+      if (i % 10 == 0) {
+        cv::Mat noise(f.size(), CV_8SC1);
+        rng.fill(noise, cv::RNG::UNIFORM, -1, 2);
+        cv::add(f, noise, f, cv::noArray(), CV_8U);
+      }
+      held.push_back(f);
+    }
+    EXPECT_EQ(feed(s, held, t0 + 12s, 5), true) << clip;
+  }
+}
+
+TEST(PictureStillness, AViewNeverSeenLiveIsNotJudged) {
+  // A still scene without noise at commissioning cannot be told from a frozen one.
+  const auto live = footage("vtest.avi", 1);
+  std::vector<cv::Mat> still(40, live[0]);
+  PictureStillness s;
+  s.learnedAtBaseline(0.0);
+  EXPECT_EQ(feed(s, still, SteadyTime{}, 5), std::nullopt);
+}
+
+TEST(PictureStillness, TheBaselinesNoiseMakesAFrozenStartJudged) {
+  const auto live = footage("vtest.avi", 1);
+  std::vector<cv::Mat> still(40, live[0]);
+  PictureStillness s;
+  s.learnedAtBaseline(0.6);
+  EXPECT_EQ(feed(s, still, SteadyTime{}, 5), true);
+}
+
+TEST(PictureStillness, NeedsHalfAWindowOfFrames) {
+  const auto live = footage("vtest.avi", 1);
+  PictureStillness s;
+  s.learnedAtBaseline(0.6);
+  std::vector<cv::Mat> few(4, live[0]);
+  EXPECT_EQ(feed(s, few, SteadyTime{}, 5), std::nullopt);
+}
+
+TEST(StreamStillness, DeltaFramesCollapsingWhileKeyFramesGoOnIsStill) {
+  StreamStillness s;
+  StreamSample c;
+  c.width = 640;
+  c.height = 360;
+  SteadyTime t{};
+  // 10 fps, a key frame every 20: live, key 30 kB, deltas 3 kB...
+  auto run = [&](int seconds, std::uint64_t key_size, std::uint64_t delta_size) {
+    for (int i = 0; i < seconds * 10; ++i) {
+      ++c.frames;
+      if (c.frames % 20 == 1) {
+        ++c.key_frames;
+        c.key_bytes += key_size;
+      } else {
+        c.delta_bytes += delta_size;
+      }
+      t += 100ms;
+      c.at = t;
+      if (i % 5 == 0) s.add(c);
+    }
+  };
+  run(12, 30000, 3000);
+  EXPECT_EQ(s.still(), false);
+  // ...then frozen: every block skipped, 20 bytes a delta frame.
+  run(12, 29000, 20);
+  EXPECT_EQ(s.still(), true);
+  run(12, 30000, 3000);
+  EXPECT_EQ(s.still(), false);
+}
+
+TEST(StreamStillness, AStaticStreamFromTheStartIsNotJudged) {
+  StreamStillness s;
+  StreamSample c;
+  c.width = 640;
+  c.height = 360;
+  for (int i = 1; i <= 300; ++i) {
+    c.frames = i;
+    c.key_frames = 1 + i / 20;
+    c.key_bytes = c.key_frames * 30000;
+    c.delta_bytes = (c.frames - c.key_frames) * 20;
+    c.at = SteadyTime{} + i * 100ms;
+    s.add(c);
+  }
+  EXPECT_EQ(s.still(), std::nullopt);
+}
+
+TEST(StreamStillness, NoKeyFramesInTheWindowIsNoEvidence) {
+  StreamStillness s;
+  StreamSample c;
+  c.width = 640;
+  c.height = 360;
+  for (int i = 1; i <= 300; ++i) {
+    c.frames = i;
+    c.key_frames = 1;
+    c.key_bytes = 30000;
+    c.delta_bytes = i < 150 ? i * 3000 : 150 * 3000 + (i - 150) * 20;
+    c.at = SteadyTime{} + i * 100ms;
+    s.add(c);
+  }
+  EXPECT_EQ(s.still(), std::nullopt);
+}
+
+}  // namespace
+}  // namespace villagecam::analysis
