@@ -29,10 +29,11 @@ std::optional<double> PictureStillness::median(SteadyTime now) const {
   for (const auto& [t, d] : samples_) {
     if (t >= now - t_.window) v.push_back(d);
   }
-  // Half a window of frames at least (at 1 frame a second or more): key frames
-  // of a frozen picture differ by their noise, one in a GOP; the median is
-  // the delta frames'.
-  if (v.size() < 5 || samples_.front().first > now - t_.window / 2) return std::nullopt;
+  // Half a window of frames at least, three frames at least (analysis runs
+  // at 1 or 2 frames a second on small boxes): key frames of a frozen
+  // picture differ by their noise, one in a GOP; the median is the delta
+  // frames'.
+  if (v.size() < 3 || samples_.front().first > now - t_.window / 2) return std::nullopt;
   std::nth_element(v.begin(), v.begin() + static_cast<long>(v.size() / 2), v.end());
   return v[v.size() / 2];
 }

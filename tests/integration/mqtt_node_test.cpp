@@ -209,7 +209,9 @@ TEST_F(CoverageNode, AFrozenPictureThatIsStillEncodedRaisesFrozenAndEndsWhenItMo
   std::string id;
   ASSERT_TRUE(county.waitUntil(has("villagecam/n1/alerts", json(alert("view_tampered", "start", &id))), 20s))
       << node->output();
-  EXPECT_LT(std::chrono::steady_clock::now() - stilled_at, 2s + 2s + 1s);  // raise_after + 2 s, and the check interval
+  // Half the 3 s stillness window, raise_after, one check interval, and 1.5 s
+  // for a loaded machine (two test processes share two cores).
+  EXPECT_LT(std::chrono::steady_clock::now() - stilled_at, 1500ms + 2s + 500ms + 1500ms) << node->output();
   for (const auto& m : county.on("villagecam/n1/alerts")) {
     const auto j = nlohmann::json::parse(m.payload);
     if (j["id"] == id) {
@@ -249,7 +251,8 @@ TEST_F(MqttNode, AHealthModeCameraSeesAFrozenPictureInItsEncodedStream) {
     };
   };
   ASSERT_TRUE(county.waitUntil(has("villagecam/n1/alerts", json(frozen("start"))), 20s)) << node->output();
-  EXPECT_LT(std::chrono::steady_clock::now() - stilled_at, 2s + 2s + 1s);
+  // The 2 s of delta frames, raise_after, one check interval, 2 s for a loaded machine.
+  EXPECT_LT(std::chrono::steady_clock::now() - stilled_at, 2s + 2s + 500ms + 2s);
   cams.move("gate");
   ASSERT_TRUE(county.waitUntil(has("villagecam/n1/alerts", json(frozen("end"))), 20s)) << node->output();
   node->signal(SIGTERM);

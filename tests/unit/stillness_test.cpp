@@ -60,6 +60,34 @@ TEST(PictureStillness, LiveFootageIsLiveAndAHeldPictureIsStill) {
   }
 }
 
+// The analysis rate of a small box (2 frames a second, the default): once
+// most of the window's frames are held ones, every check says still, with
+// a key frame's noise in the window or not. A verdict that comes and
+// goes restarts the hysteresis and delays the alarm by many seconds.
+TEST(PictureStillness, AtTwoFramesASecondTheVerdictHoldsAtEveryCheck) {
+  const auto live = footage("vtest.avi", 30);
+  PictureStillness s;
+  const SteadyTime t0{};
+  EXPECT_EQ(feed(s, live, t0, 2), false);
+  const SteadyTime held_from = t0 + 15s;
+  cv::RNG rng(2);
+  // The decoder shows the held picture as its last key frame coded it: delta
+  // frames skip every block, each key frame re-codes it with its own noise.
+  cv::Mat previous = live.back().clone(), decoded = live.back().clone();
+  for (int i = 0; i < 20; ++i) {
+    if (i % 4 == 0) {  // a key frame every 2 s
+      cv::Mat noise(decoded.size(), CV_8SC1);
+      rng.fill(noise, cv::RNG::UNIFORM, -1, 2);
+      cv::add(live.back(), noise, decoded, cv::noArray(), CV_8U);
+    }
+    const SteadyTime t = held_from + i * 500ms;
+    s.add(frameDifference(decoded, previous), t);
+    decoded.copyTo(previous);
+    // The window's median turns once most of its frames are held ones.
+    if (t - held_from >= 2500ms) EXPECT_EQ(s.still(t), true) << "at " << (t - held_from).count() << " ns held";
+  }
+}
+
 TEST(PictureStillness, AViewNeverSeenLiveIsNotJudged) {
   // A still scene without noise at commissioning cannot be told from a frozen one.
   const auto live = footage("vtest.avi", 1);
