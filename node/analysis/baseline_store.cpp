@@ -22,6 +22,7 @@ void saveBaseline(const std::filesystem::path& dir, const std::string& camera, c
                          {"taken_at", toRfc3339(s.taken_at)},
                          {"frames", s.frames},
                          {"sharpness", s.baseline.measures.sharpness},
+                         {"grid", {s.baseline.measures.grid_columns, s.baseline.measures.grid_rows}},
                          {"cell_texture", s.baseline.measures.cell_texture},
                          {"temporal_noise", s.baseline.temporal_noise}};
   writeFileAtomically(dir / (camera + ".json"), j.dump(2));
@@ -40,8 +41,15 @@ std::optional<StoredBaseline> loadBaseline(const std::filesystem::path& dir, con
     s.baseline.measures.sharpness = j.at("sharpness").get<double>();
     s.baseline.measures.cell_texture = j.at("cell_texture").get<std::vector<double>>();
     s.baseline.temporal_noise = j.value("temporal_noise", -1.0);  // older baselines lack it
-    if (s.baseline.measures.cell_texture.size() != static_cast<size_t>(kGrid * kGrid)) {
-      throw std::runtime_error("cell_texture has the wrong size");
+    // Baselines stored before cells were finer lack "grid": 4 x 4 cells.
+    const auto grid = j.value("grid", std::vector<int>{kLegacyGrid, kLegacyGrid});
+    if (grid.size() != 2 || grid[0] < 1 || grid[1] < 1 || grid[0] > kAnalysisWidth || grid[1] > kAnalysisHeight) {
+      throw std::runtime_error("grid is not [columns, rows]");
+    }
+    s.baseline.measures.grid_columns = grid[0];
+    s.baseline.measures.grid_rows = grid[1];
+    if (s.baseline.measures.cell_texture.size() != static_cast<size_t>(grid[0] * grid[1])) {
+      throw std::runtime_error("cell_texture has the wrong size for its grid");
     }
   } catch (const std::exception& e) {
     throw std::runtime_error(json_file.string() + ": malformed baseline: " + e.what());

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <vector>
 
 namespace villagecam::analysis {
 
@@ -52,8 +53,10 @@ cv::Mat prepare(const cv::Mat& frame) {
   return out;
 }
 
-ViewMeasures measure(const cv::Mat& prepared) {
+ViewMeasures measure(const cv::Mat& prepared, int grid_columns, int grid_rows) {
   ViewMeasures m;
+  m.grid_columns = grid_columns;
+  m.grid_rows = grid_rows;
   cv::Scalar mean, stddev;
   cv::meanStdDev(prepared, mean, stddev);
   m.mean = mean[0];
@@ -66,10 +69,15 @@ ViewMeasures measure(const cv::Mat& prepared) {
   cv::Sobel(prepared, gx, CV_32F, 1, 0, 3);
   cv::Sobel(prepared, gy, CV_32F, 0, 1, 3);
   cv::magnitude(gx, gy, magnitude);
-  const int cw = prepared.cols / kGrid, ch = prepared.rows / kGrid;
-  for (int r = 0; r < kGrid; ++r) {
-    for (int c = 0; c < kGrid; ++c) {
-      m.cell_texture.push_back(cv::mean(magnitude(cv::Rect(c * cw, r * ch, cw, ch)))[0]);
+  const int cw = prepared.cols / grid_columns, ch = prepared.rows / grid_rows;
+  for (int r = 0; r < grid_rows; ++r) {
+    for (int c = 0; c < grid_columns; ++c) {
+      // The median, not the mean: a cover's edge through a cell is a strong
+      // line that would lend a half-covered cell the texture it lost.
+      const cv::Mat cell = magnitude(cv::Rect(c * cw, r * ch, cw, ch)).clone();
+      std::vector<float> v(cell.begin<float>(), cell.end<float>());
+      std::nth_element(v.begin(), v.begin() + static_cast<long>(v.size() / 2), v.end());
+      m.cell_texture.push_back(v[v.size() / 2]);
     }
   }
   return m;
@@ -105,7 +113,7 @@ ViewBaseline makeBaseline(const std::vector<cv::Mat>& frames) {
   std::vector<double> sharp;
   for (const auto& m : each) sharp.push_back(m.sharpness);
   b.measures.sharpness = median(sharp);
-  b.measures.cell_texture.resize(kGrid * kGrid);
+  b.measures.cell_texture.resize(static_cast<size_t>(kGridColumns * kGridRows));
   for (size_t cell = 0; cell < b.measures.cell_texture.size(); ++cell) {
     std::vector<double> v;
     for (const auto& m : each) v.push_back(m.cell_texture[cell]);
@@ -147,6 +155,61 @@ double textureLayoutSimilarity(const std::vector<double>& baseline, const std::v
   return saa > 0 && sbb > 0 ? sab / std::sqrt(saa * sbb) : 1.0;
 }
 
+CoverEstimate estimateCover(const ViewMeasures& baseline, const ViewMeasures& now,
+                            const std::vector<double>& now_cell_mean, const ViewThresholds& t) {
+  CoverEstimate e;
+  const size_t cells = baseline.cell_texture.size();
+  if (cells == 0 || now.cell_texture.size() != cells ||
+      static_cast<size_t>(baseline.grid_columns * baseline.grid_rows) != cells) {
+    return e;
+  }
+  auto judged = [&](size_t i) {
+    return baseline.cell_texture[i] >= t.textured_cell &&
+           (now_cell_mean.size() != cells || now_cell_mean[i] < t.saturated_cell);
+  };
+  std::vector<double> ratios;
+  for (size_t i = 0; i < cells; ++i) {
+    if (judged(i)) ratios.push_back(now.cell_texture[i] / baseline.cell_texture[i]);
+  }
+  e.judged = static_cast<int>(ratios.size());
+  if (e.judged < 4) return e;  // nothing to judge a cover on
+  const auto q = std::min(ratios.size() - 1, static_cast<size_t>(t.gain_quantile * static_cast<double>(ratios.size())));
+  std::nth_element(ratios.begin(), ratios.begin() + static_cast<long>(q), ratios.end());
+  e.view_gain = ratios[q];
+  if (e.view_gain <= 0) return e;
+  // Per cell: the covered fraction; cells not judged may join a cover's piece.
+  std::vector<double> fraction(cells, 0.0);
+  cv::Mat joinable(baseline.grid_rows, baseline.grid_columns, CV_8U, cv::Scalar(0));
+  std::vector<double> spared_base, spared_now;
+  for (size_t i = 0; i < cells; ++i) {
+    const int r = static_cast<int>(i) / baseline.grid_columns, c = static_cast<int>(i) % baseline.grid_columns;
+    if (!judged(i)) {
+      joinable.at<uchar>(r, c) = 255;
+      continue;
+    }
+    const double relative = now.cell_texture[i] / baseline.cell_texture[i] / e.view_gain;
+    fraction[i] = std::clamp((t.spared_cell_ratio - relative) / (t.spared_cell_ratio - t.covered_cell_ratio), 0.0, 1.0);
+    if (fraction[i] > 0) {
+      joinable.at<uchar>(r, c) = 255;
+    } else {
+      spared_base.push_back(baseline.cell_texture[i]);
+      spared_now.push_back(now.cell_texture[i]);
+    }
+  }
+  e.spared_layout = textureLayoutSimilarity(spared_base, spared_now);
+  cv::Mat labels;
+  const int n = cv::connectedComponents(joinable, labels, 8, CV_32S);
+  std::vector<double> covered_in(static_cast<size_t>(n), 0.0);
+  for (size_t i = 0; i < cells; ++i) {
+    const int r = static_cast<int>(i) / baseline.grid_columns, c = static_cast<int>(i) % baseline.grid_columns;
+    covered_in[static_cast<size_t>(labels.at<int>(r, c))] += fraction[i];
+  }
+  double largest = 0;
+  for (int label = 1; label < n; ++label) largest = std::max(largest, covered_in[static_cast<size_t>(label)]);
+  e.share = largest / e.judged;
+  return e;
+}
+
 ViewAssessment assess(const cv::Mat& frame, const cv::Mat& previous_raw, const ViewBaseline& baseline,
                       const ViewThresholds& t) {
   ViewAssessment a;
@@ -154,7 +217,7 @@ ViewAssessment assess(const cv::Mat& frame, const cv::Mat& previous_raw, const V
   cv::Scalar raw_mean, raw_stddev;
   cv::meanStdDev(raw, raw_mean, raw_stddev);
   const cv::Mat prepared = prepare(frame);
-  a.measures = measure(prepared);
+  a.measures = measure(prepared, baseline.measures.grid_columns, baseline.measures.grid_rows);
 
   cv::Mat raw_gx, raw_gy, raw_mag;
   cv::Sobel(raw, raw_gx, CV_32F, 1, 0, 3);
@@ -173,39 +236,42 @@ ViewAssessment assess(const cv::Mat& frame, const cv::Mat& previous_raw, const V
     if (a.frame_difference < t.frozen_difference) a.issues.push_back(ViewIssue::Frozen);
   }
 
-  // Covered: most of the cells that had texture at commissioning lost it.
-  // A cover leaves the rest of the view as it was; a blur dulls every cell.
-  int textured = 0, lost = 0, intact = 0;
-  for (size_t i = 0; i < baseline.measures.cell_texture.size(); ++i) {
-    const double base = baseline.measures.cell_texture[i];
-    if (base < 4.0) continue;  // sky, a plain wall: nothing to lose
-    ++textured;
-    const double ratio = a.measures.cell_texture[i] / base;
-    if (ratio < t.occluded_cell_ratio) ++lost;  // flat: covered, not blurred
-    if (ratio >= 0.6) ++intact;
+  // Covered: part of the view lost its texture while the rest kept it and
+  // still lines up with the baseline. A cover leaves the rest of the view as
+  // it was; a blur dulls every cell; another view lines up nowhere.
+  cv::Mat cell_means;
+  cv::resize(raw, cell_means, cv::Size(baseline.measures.grid_columns, baseline.measures.grid_rows), 0, 0,
+             cv::INTER_AREA);
+  cell_means.convertTo(cell_means, CV_64F);
+  a.cover = estimateCover(baseline.measures, a.measures, std::vector<double>(cell_means.begin<double>(), cell_means.end<double>()), t);
+  a.shift = estimateShift(baseline.reference, prepared);
+  a.layout_similarity = textureLayoutSimilarity(baseline.measures.cell_texture, a.measures.cell_texture);
+  const double moved = std::hypot(a.shift.dx / prepared.cols, a.shift.dy / prepared.rows);
+  const bool moved_clearly = a.shift.response >= t.shift_min_response && moved > t.shift_fraction;
+  const bool dulled = a.measures.sharpness < baseline.measures.sharpness * t.defocus_ratio;
+  // The spared part is the same view if its texture lines up with the
+  // baseline's or the picture still correlates with the reference.
+  const bool same_view = a.cover.spared_layout >= t.cover_min_layout || a.shift.response >= t.shift_min_response;
+  const bool occluded = a.cover.share >= t.occluded_share && same_view &&
+                        !moved_clearly && a.measures.sharpness >= baseline.measures.sharpness * t.cover_min_sharpness;
+  if (occluded) {
+    a.issues.push_back(ViewIssue::Occluded);
+    return a;
   }
-  const bool dulled_everywhere = intact == 0 && a.measures.sharpness < baseline.measures.sharpness * t.defocus_ratio;
-  const bool occluded = textured > 0 && lost > textured * t.occluded_share && !dulled_everywhere;
-  if (occluded) a.issues.push_back(ViewIssue::Occluded);
 
   // Out of focus: fine detail far below the baseline, texture still spread
   // over the view (a cover takes it away per cell instead).
-  if (!occluded && a.measures.sharpness < baseline.measures.sharpness * t.defocus_ratio) {
+  if (dulled) {
     a.issues.push_back(ViewIssue::Defocus);
+    return a;
   }
 
   // Moved or turned: the view no longer lines up with the baseline. A clear
   // correlation peak away from the origin is a move; no peak and a changed
   // texture layout is a turn to another view.
-  if (!occluded && !a.has(ViewIssue::Defocus)) {
-    a.shift = estimateShift(baseline.reference, prepared);
-    a.layout_similarity = textureLayoutSimilarity(baseline.measures.cell_texture, a.measures.cell_texture);
-    const double moved = std::hypot(a.shift.dx / prepared.cols, a.shift.dy / prepared.rows);
-    const bool moved_clearly = a.shift.response >= t.shift_min_response && moved > t.shift_fraction;
-    const bool other_view = a.shift.response < t.shift_min_response &&
-                            (a.shift.response < t.shift_min_response / 2 || a.layout_similarity < t.layout_min_similarity);
-    if (moved_clearly || other_view) a.issues.push_back(ViewIssue::Shifted);
-  }
+  const bool other_view = a.shift.response < t.shift_min_response &&
+                          (a.shift.response < t.shift_min_response / 2 || a.layout_similarity < t.layout_min_similarity);
+  if (moved_clearly || other_view) a.issues.push_back(ViewIssue::Shifted);
   return a;
 }
 

@@ -20,13 +20,21 @@ std::optional<ViewIssue> viewIssueFrom(const std::string& name);
 // All analysis happens on a small grey copy of this size.
 inline constexpr int kAnalysisWidth = 320;
 inline constexpr int kAnalysisHeight = 180;
-inline constexpr int kGrid = 4;  // the view is judged in kGrid x kGrid cells
+// The view is judged in cells of 20 x 20 pixels at analysis size: fine
+// enough that the cells a cover's edge cuts in two are a small part of any
+// cover worth raising. Baselines stored before were taken on 4 x 4 cells and
+// are still read (their covers are judged on that grid).
+inline constexpr int kGridColumns = 32;
+inline constexpr int kGridRows = 18;
+inline constexpr int kLegacyGrid = 4;
 
 struct ViewMeasures {
   double mean = 0;                 // brightness, 0..255
   double contrast = 0;             // standard deviation of brightness
   double sharpness = 0;            // variance of the Laplacian of the normalised image
-  std::vector<double> cell_texture;  // per cell: mean gradient magnitude of the normalised image
+  int grid_columns = kGridColumns;
+  int grid_rows = kGridRows;
+  std::vector<double> cell_texture;  // per cell, row by row: mean gradient magnitude of the normalised image
 };
 
 struct ViewBaseline {
@@ -43,8 +51,20 @@ struct ViewThresholds {
   double blank_texture = 1.5;         // and no texture anywhere
   double frozen_difference = 0.05;    // mean |frame - previous| below: not a live sensor
   double defocus_ratio = 0.35;        // sharpness below this share of the baseline's
-  double occluded_cell_ratio = 0.2;   // a cell lost its texture below this share of its baseline...
-  double occluded_share = 0.5;        // ...in more than this share of the textured cells
+  // Covered: a cell whose texture fell below `covered_cell_ratio` of what the
+  // rest of the view kept (the view's gain: a high quantile of every textured
+  // cell's ratio to its baseline, so light that changes everywhere cancels
+  // out and a cover up to `gain_quantile` of the view leaves the gain to the
+  // cells it spares)...
+  double covered_cell_ratio = 0.25;
+  double spared_cell_ratio = 0.75;
+  double gain_quantile = 0.85;
+  double saturated_cell = 235;        // raw mean brightness at or above: glare, not judged
+  double cover_min_sharpness = 0.1;   // fine detail below this share of the baseline's: the whole view is blurred
+  double cover_min_layout = 0.7;      // spared cells that no longer line up: another view, not a cover
+  double textured_cell = 4.0;         // cells with less texture at baseline (sky, a wall) are not judged
+  // ...over at least this share of the textured view, in one piece, is a cover.
+  double occluded_share = 1.0 / 3;
   double shift_fraction = 0.05;       // moved more than this share of the frame size
   double shift_min_response = 0.06;   // a correlation peak weaker than this is no peak at all...
   double layout_min_similarity = 0.6; // ...and with the texture layout changed too, the view is another
@@ -53,7 +73,8 @@ struct ViewThresholds {
 // The grey, analysis-size, contrast-normalised image every measure uses.
 cv::Mat prepare(const cv::Mat& frame);
 
-ViewMeasures measure(const cv::Mat& prepared);
+// Measures on a grid of columns x rows cells (the baseline's grid).
+ViewMeasures measure(const cv::Mat& prepared, int grid_columns = kGridColumns, int grid_rows = kGridRows);
 ViewBaseline makeBaseline(const std::vector<cv::Mat>& frames);
 
 struct ShiftEstimate {
@@ -63,12 +84,31 @@ struct ShiftEstimate {
 ShiftEstimate estimateShift(const cv::Mat& reference, const cv::Mat& prepared);
 double textureLayoutSimilarity(const std::vector<double>& baseline, const std::vector<double>& now);
 
+// Which share of the view a cover hides: the textured cells whose texture
+// fell far below what the rest of the view kept, in the largest connected
+// piece (cells without texture at baseline may join it: a cover over sky
+// and road is one cover). A blur dulls every cell alike and covers nothing.
+// A cell counts by how much of it is covered: 1 below `covered_cell_ratio`
+// of the view's gain, 0 above `spared_cell_ratio`, linear between (a cell a
+// cover's edge cuts in two keeps about half its texture and counts half).
+// Cells saturated now (headlights, glare) are not judged.
+struct CoverEstimate {
+  double share = 0;          // of the judged cells, 0..1
+  double view_gain = 1;      // the texture ratio the spared part of the view kept
+  double spared_layout = 1;  // how the spared cells' texture still lines up with the baseline's
+  int judged = 0;            // textured cells judged
+};
+// `now_cell_mean`: the raw brightness of each cell now (empty: none is saturated).
+CoverEstimate estimateCover(const ViewMeasures& baseline, const ViewMeasures& now,
+                            const std::vector<double>& now_cell_mean = {}, const ViewThresholds& t = {});
+
 struct ViewAssessment {
   std::vector<ViewIssue> issues;  // empty: the view is fine
   ViewMeasures measures;
   ShiftEstimate shift;
   double frame_difference = 0;  // mean |frame - previous| of the raw grey frames
   double layout_similarity = 1;  // of the per-cell texture against the baseline
+  CoverEstimate cover;
   bool has(ViewIssue i) const;
 };
 

@@ -39,7 +39,7 @@ void AlertDesk::camera(const health::CameraHealth& h, const ViewState& view, Wal
   }
   std::vector<std::string> issues;
   for (auto i : view.raised) issues.push_back(analysis::toString(i));
-  auto wanted = events::viewTamperedAlert(h.id, h.name, issues);
+  auto wanted = events::viewTamperedAlert(h.id, h.name, issues, view.covered_share);
   const auto subject = events::viewSubject(h.id);
   if (wanted && view.snapshot && !book_.open(subject)) {
     startWithSnapshot(subject, std::move(*wanted), *view.snapshot, h.id, "view_tampered", now);

@@ -60,6 +60,7 @@ contract::ViewReport viewReportOf(const ViewState& s) {
   contract::ViewReport r;
   r.state = viewStateName(s);
   for (auto i : s.raised) r.issues.push_back(analysis::toString(i));
+  r.covered_share = s.covered_share;
   r.baseline_at = s.baseline_taken_at;
   return r;
 }

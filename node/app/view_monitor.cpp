@@ -2,6 +2,8 @@
 
 #include <opencv2/imgcodecs.hpp>
 
+#include <algorithm>
+
 #include "events/alert.hpp"
 #include "util/duration.hpp"
 
@@ -68,9 +70,27 @@ bool ViewMonitor::onFrame(const analysis::AnalysisFrame& frame, SteadyTime now, 
   if (!blank && (picture_.still(now) == true || stream_.still() == true)) {
     verdict.issues.insert(verdict.issues.begin(), analysis::ViewIssue::Frozen);
   }
+  const double covered_share = steadyCoverShare(verdict);
   considerRefresh(grey, verdict, now, wall);
   const cv::Mat& colour = frame.colour();
-  return judge(verdict.issues, now, &colour, wall);
+  return judge(verdict.issues, now, &colour, wall, covered_share);
+}
+
+// A cover near the threshold reads a little above or below it from check to
+// check (people pass the part it spares): one low reading must not restart
+// the hysteresis. The median of the last five checks decides, where nothing
+// else (blank, defocus, another view) explains the view.
+double ViewMonitor::steadyCoverShare(analysis::ViewAssessment& verdict) {
+  using analysis::ViewIssue;
+  cover_shares_.push_back(verdict.cover.share);
+  while (cover_shares_.size() > 5) cover_shares_.pop_front();
+  std::vector<double> recent(cover_shares_.begin(), cover_shares_.end());
+  std::nth_element(recent.begin(), recent.begin() + static_cast<long>(recent.size() / 2), recent.end());
+  const double steady = recent[recent.size() / 2];
+  const bool explained = verdict.has(ViewIssue::Blank) || verdict.has(ViewIssue::Defocus) ||
+                         verdict.has(ViewIssue::Shifted) || verdict.has(ViewIssue::Occluded);
+  if (!explained && steady >= thresholds_.occluded_share) verdict.issues.push_back(ViewIssue::Occluded);
+  return verdict.has(ViewIssue::Occluded) ? steady : verdict.cover.share;
 }
 
 bool ViewMonitor::onStream(const analysis::StreamSample& sample, SteadyTime now) {
@@ -82,13 +102,21 @@ bool ViewMonitor::onStream(const analysis::StreamSample& sample, SteadyTime now)
   return judge(issues, now, nullptr, WallTime{});
 }
 
-bool ViewMonitor::judge(std::vector<analysis::ViewIssue> issues, SteadyTime now, const cv::Mat* colour, WallTime wall) {
+bool ViewMonitor::judge(std::vector<analysis::ViewIssue> issues, SteadyTime now, const cv::Mat* colour, WallTime wall,
+                        std::optional<double> covered_share) {
   const bool was_ok = tracker_.ok();
   const auto changes = tracker_.update(issues, now);
   std::shared_ptr<const ViewSnapshot> shot;
   if (was_ok && !tracker_.ok() && colour) shot = snapshot(*colour, wall);  // encoded outside the lock
   std::lock_guard lock(mutex_);
   state_.raised = tracker_.raised();
+  const bool occluded = std::find(state_.raised.begin(), state_.raised.end(), analysis::ViewIssue::Occluded) !=
+                        state_.raised.end();
+  if (!occluded) {
+    state_.covered_share.reset();
+  } else if (covered_share) {  // a check of the picture; a check of the stream alone keeps the last
+    state_.covered_share = covered_share;
+  }
   if (colour) state_.last_checked = now;  // a picture was checked, not only the stream
   if (tracker_.ok()) {
     state_.snapshot.reset();

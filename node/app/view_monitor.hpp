@@ -5,6 +5,7 @@
 // thread); the node reads its state from other threads.
 #pragma once
 
+#include <deque>
 #include <functional>
 #include <memory>
 #include <mutex>
@@ -39,6 +40,7 @@ struct ViewState {
   std::optional<WallTime> baseline_taken_at;      // of the baseline in use
   std::optional<WallTime> commissioned_at;        // of the one `villagecam-node baseline` took
   std::vector<analysis::ViewIssue> raised;        // after hysteresis
+  std::optional<double> covered_share;            // while occluded is raised: of the last check
   std::optional<SteadyTime> last_checked;
   std::shared_ptr<const ViewSnapshot> snapshot;   // while raised: the view when it was raised
 };
@@ -79,7 +81,9 @@ class ViewMonitor {
   ViewState state() const;
 
  private:
-  bool judge(std::vector<analysis::ViewIssue> issues, SteadyTime now, const cv::Mat* colour, WallTime wall);
+  bool judge(std::vector<analysis::ViewIssue> issues, SteadyTime now, const cv::Mat* colour, WallTime wall,
+             std::optional<double> covered_share = std::nullopt);
+  double steadyCoverShare(analysis::ViewAssessment& verdict);
   void considerRefresh(const cv::Mat& grey, const analysis::ViewAssessment& verdict, SteadyTime now, WallTime wall);
   std::shared_ptr<const ViewSnapshot> snapshot(const cv::Mat& frame, WallTime wall) const;
 
@@ -94,6 +98,7 @@ class ViewMonitor {
   analysis::PictureStillness picture_;
   analysis::StreamStillness stream_;
   SteadyTime next_check_{};
+  std::deque<double> cover_shares_;  // of the last checks, for a steady verdict near the threshold
   std::vector<cv::Mat> refresh_samples_;
   std::optional<SteadyTime> last_sample_;
 

@@ -170,7 +170,7 @@ struct ViewQualityConfig {
   double blank_contrast = 4.0;       // brightness spread below this: no content
   double frozen_difference = 0.05;   // mean change between checks below this: frozen
   double defocus_ratio = 0.35;       // sharpness below this share of the baseline's
-  double occluded_share = 0.5;       // more than this share of textured cells lost
+  double occluded_share = 1.0 / 3;   // a cover hiding this share of the textured view or more
   double shift_fraction = 0.05;      // moved more than this share of the frame
   bool operator==(const ViewQualityConfig&) const = default;
 };

@@ -56,6 +56,7 @@ json alertJson(const events::Alert& a, const std::string& node_id, config::Langu
       {"person", a.person ? json(*a.person) : json(nullptr)},
       {"suppressed", a.suppressed},
       {"issues", a.issues},
+      {"covered_share", a.covered_share ? json(round2(*a.covered_share)) : json(nullptr)},
       {"causes", causes},
       {"snapshot", a.snapshot ? json{{"id", a.snapshot->id},
                                      {"topic", a.snapshot->topic},
@@ -93,6 +94,7 @@ events::Alert alertFromJson(const json& j) {
     a.area_kind = area.at("kind").get<std::string>();
   }
   a.issues = j.value("issues", std::vector<std::string>{});
+  if (const auto it = j.find("covered_share"); it != j.end() && it->is_number()) a.covered_share = it->get<double>();
   for (const auto& c : j.value("causes", json::array())) {
     a.causes.push_back({c.at("camera").get<std::string>(), c.at("name").get<std::string>(),
                         c.at("code").get<std::string>(), c.at("detail").get<std::string>()});
@@ -148,7 +150,10 @@ json cameraStatusJson(const health::CameraHealth& h, const health::UptimeStats& 
         {"without_reference", h.frames_without_reference},
         {"corrupt", h.frames_corrupt}}},
       {"uptime", {{"1h", window(uptime.last_1h)}, {"24h", window(uptime.last_24h)}, {"7d", window(uptime.last_7d)}}},
-      {"view", {{"state", view.state}, {"issues", view.issues}, {"baseline_at", optionalTime(view.baseline_at)}}},
+      {"view", {{"state", view.state},
+                {"issues", view.issues},
+                {"covered_share", view.covered_share ? json(round2(*view.covered_share)) : json(nullptr)},
+                {"baseline_at", optionalTime(view.baseline_at)}}},
       {"detection", detection ? json{{"frames", detection->frames},
                                      {"events", detection->events},
                                      {"suppressed", detection->suppressed},

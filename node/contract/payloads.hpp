@@ -15,8 +15,8 @@
 
 namespace villagecam::contract {
 
-inline constexpr const char* kAlertSchema = "villagecam.alert/1";
-inline constexpr const char* kCameraStatusSchema = "villagecam.camera-status/1.1";
+inline constexpr const char* kAlertSchema = "villagecam.alert/1.1";
+inline constexpr const char* kCameraStatusSchema = "villagecam.camera-status/1.2";
 inline constexpr const char* kNodeStatusSchema = "villagecam.node-status/1";
 inline constexpr const char* kCoverageSchema = "villagecam.coverage/1";
 inline constexpr const char* kSnapshotSchema = "villagecam.snapshot/1";
@@ -77,6 +77,7 @@ events::Alert alertFromJson(const nlohmann::json& j);  // for the outbox and tes
 struct ViewReport {
   std::string state = "unknown";
   std::vector<std::string> issues;  // blank, frozen, defocus, occluded, shifted
+  std::optional<double> covered_share;  // while occluded: the share of the view covered, 0..1
   std::optional<WallTime> baseline_at;
 };
 

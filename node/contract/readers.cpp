@@ -178,6 +178,9 @@ events::Alert readAlert(const json& j) {
   }
   if (auto s = f.find("snapshot")) s->at("taken_at").time();
   f.at("issues").texts();
+  if (auto share = f.find("covered_share"); share && (share->number() < 0 || share->number() > 1)) {
+    share->fail("a share is between 0 and 1");
+  }
   for (const auto& c : f.at("causes").items()) c.at("camera").text();
   for (const auto& o : f.at("objects").items()) {
     for (const char* k : {"x", "y", "w", "h"}) o.at(k).number();
@@ -227,6 +230,7 @@ CameraStatusMessage readCameraStatus(const json& j) {
     view.at("state").fail("unknown view state '" + m.view.state + "'");
   }
   m.view.issues = view.at("issues").texts();
+  if (auto share = view.find("covered_share")) m.view.covered_share = share->number();
   m.view.baseline_at = optionalTime(view, "baseline_at");
   if (auto d = f.find("detection")) {
     m.detection = DetectionReport{d->at("frames").count(), d->at("events").count(), d->at("suppressed").count(),

@@ -112,7 +112,7 @@ std::string issueWords(const std::string& issue, config::Language lang) {
       {"blank", "画面无内容（黑屏或镜头被盖）", "blank (no picture: lens covered or black)"},
       {"frozen", "画面冻结", "frozen (the picture does not change)"},
       {"defocus", "画面模糊", "out of focus"},
-      {"occluded", "画面被遮挡", "occluded (a large part of the view is covered)"},
+      {"occluded", "画面被遮挡", "occluded (part of the view is covered)"},
       {"shifted", "摄像头被移动或转向", "shifted (moved or turned away)"},
   };
   for (const auto& [code, zh, en] : words) {
@@ -191,9 +191,14 @@ std::string renderMessage(const Alert& a, config::Language lang) {
     case AlertType::CameraUnauthorized:
       return zh ? fmt::format("摄像头「{}」拒绝登录：请检查用户名和密码", name)
                 : fmt::format("Camera '{}' refuses the credentials: check the user name and password", name);
-    case AlertType::ViewTampered:
-      return zh ? fmt::format("摄像头「{}」画面异常：{}", name, joinIssues(a.issues, lang))
-                : fmt::format("Camera '{}' view tampered: {}", name, joinIssues(a.issues, lang));
+    case AlertType::ViewTampered: {
+      const int covered = a.covered_share ? static_cast<int>(*a.covered_share * 100 + 0.5) : -1;
+      const std::string share = covered < 0 ? ""
+                                : zh         ? fmt::format("（约 {}% 画面被遮挡）", covered)
+                                             : fmt::format(" ({}% of the view covered)", covered);
+      return zh ? fmt::format("摄像头「{}」画面异常：{}{}", name, joinIssues(a.issues, lang), share)
+                : fmt::format("Camera '{}' view tampered: {}{}", name, joinIssues(a.issues, lang), share);
+    }
     case AlertType::Motion:
       return zh ? fmt::format("摄像头「{}」区域「{}」有移动目标", name, zone)
                 : fmt::format("Motion in zone '{}' of camera '{}'", zone, name);

@@ -54,6 +54,7 @@ struct Alert {
   std::string area_name;
   std::string area_kind;
   std::vector<std::string> issues;  // view_tampered: blank, frozen, defocus, occluded, shifted
+  std::optional<double> covered_share;  // view_tampered, occluded: the share of the view covered, 0..1
   std::vector<Cause> causes;        // coverage_lost: why each of the area's cameras is not watching
   std::optional<SnapshotRef> snapshot;
   std::string zone_id;              // motion, intrusion: the camera's zone

@@ -1,17 +1,22 @@
 #include "events/coverage_alerts.hpp"
 
+#include <algorithm>
+
 namespace villagecam::events {
 
 std::optional<Alert> viewTamperedAlert(const std::string& camera_id, const std::string& camera_name,
-                                       const std::vector<std::string>& issues) {
+                                       const std::vector<std::string>& issues,
+                                       std::optional<double> covered_share) {
   if (issues.empty()) return std::nullopt;
   Alert a;
   a.type = AlertType::ViewTampered;
   a.camera_id = camera_id;
   a.camera_name = camera_name;
   a.issues = issues;
+  if (std::find(issues.begin(), issues.end(), "occluded") != issues.end()) a.covered_share = covered_share;
   a.reason_code = issues.front();  // the kind; all of them are in issues
   for (const auto& i : issues) a.detail += (a.detail.empty() ? "view " : ", ") + i;
+  if (a.covered_share) a.detail += " (" + std::to_string(static_cast<int>(*a.covered_share * 100 + 0.5)) + "% covered)";
   return a;
 }
 

@@ -12,9 +12,11 @@
 
 namespace villagecam::events {
 
-// nullopt while no issue is raised. `issues` are the raised ones (blank, ...).
+// nullopt while no issue is raised. `issues` are the raised ones (blank, ...);
+// `covered_share` how much of the view a cover hides, while occluded.
 std::optional<Alert> viewTamperedAlert(const std::string& camera_id, const std::string& camera_name,
-                                       const std::vector<std::string>& issues);
+                                       const std::vector<std::string>& issues,
+                                       std::optional<double> covered_share = std::nullopt);
 
 // nullopt when covered. An area whose state is unknown (its cameras are still
 // connecting) has no opinion: the caller leaves its alert as it is.

@@ -105,7 +105,7 @@ TEST(Payloads, AnAlertRoundTripsThroughJson) {
   t.update(cond(CameraState::Offline), kT0 + 1s);
   const auto end = t.update(cond(CameraState::Online), kT0 + 2500ms)[0];
   const auto j = contract::alertJson(end, "n1", config::Language::En);
-  EXPECT_EQ(j["schema"], "villagecam.alert/1");
+  EXPECT_EQ(j["schema"], "villagecam.alert/1.1");
   EXPECT_EQ(j["phase"], "end");
   EXPECT_EQ(j["duration_s"], 1.5);
   EXPECT_EQ(j["area"], nullptr);
@@ -113,6 +113,21 @@ TEST(Payloads, AnAlertRoundTripsThroughJson) {
   EXPECT_EQ(back.id, end.id);
   EXPECT_EQ(back.started_at, end.started_at);
   EXPECT_EQ(back.ended_at, end.ended_at);
+}
+
+TEST(Payloads, AnOccludedViewSaysHowMuchOfItIsCovered) {
+  events::AlertBook book(config::Language::En);
+  const auto started = book.set("view/gate", events::viewTamperedAlert("gate", "East gate", {"occluded"}, 0.4166), kT0);
+  ASSERT_EQ(started.size(), 1u);
+  EXPECT_NE(started[0].message.find("42% of the view covered"), std::string::npos) << started[0].message;
+  const auto j = contract::alertJson(started[0], "n1", config::Language::En);
+  EXPECT_EQ(j["covered_share"], 0.42);
+  EXPECT_EQ(contract::alertFromJson(j).covered_share, 0.42);
+  // Other issues carry no share.
+  EXPECT_FALSE(events::viewTamperedAlert("gate", "East gate", {"defocus"}, 0.5)->covered_share.has_value());
+  events::AlertBook zh(config::Language::ZhCN);
+  EXPECT_NE(zh.set("view/gate", events::viewTamperedAlert("gate", "东门", {"occluded"}, 0.6), kT0)[0].message.find("60%"),
+            std::string::npos);
 }
 
 TEST(Payloads, CameraStatusNeverCarriesAPassword) {

@@ -151,7 +151,7 @@ TEST(ContractRoundTrip, AlertsReadBackToTheSameAlertAndPayload) {
 }
 
 TEST(ContractRoundTrip, CameraStatusReadsBackToTheSameHealthUptimeViewAndDetection) {
-  const contract::ViewReport view{"tampered", {"occluded", "defocus"}, kT0 - 24h};
+  const contract::ViewReport view{"tampered", {"occluded", "defocus"}, 0.42, kT0 - 24h};
   const contract::DetectionReport detection{900, 4, 1, 2};
   const auto j = contract::cameraStatusJson(sampleHealth(), sampleUptime(), view, "xinzhuang", kT0, detection);
   const auto m = contract::readCameraStatus(j);
@@ -162,6 +162,7 @@ TEST(ContractRoundTrip, CameraStatusReadsBackToTheSameHealthUptimeViewAndDetecti
   EXPECT_EQ(m.health.last_frame, kT0 - 3s);
   EXPECT_EQ(m.uptime.last_7d.unknown_s, 100000);
   EXPECT_EQ(m.view.issues, view.issues);
+  EXPECT_EQ(m.view.covered_share, 0.42);
   ASSERT_TRUE(m.detection.has_value());
   EXPECT_EQ(m.detection->events, 4u);
   EXPECT_EQ(contract::cameraStatusJson(m.health, m.uptime, m.view, m.node_id, m.updated_at, m.detection), j);
@@ -200,7 +201,7 @@ TEST(ContractSchemas, EveryPayloadValidatesAgainstItsSchema) {
   line(contract::topics::alerts(prefix), contract::alertJson(sampleAlert(), "xinzhuang", config::Language::ZhCN));
   line(contract::topics::alerts(prefix), contract::alertJson(sampleCoverageAlert(), "xinzhuang", config::Language::En));
   line(contract::topics::cameraStatus(prefix, "gate"),
-       contract::cameraStatusJson(sampleHealth(), sampleUptime(), {"ok", {}, kT0}, "xinzhuang", kT0,
+       contract::cameraStatusJson(sampleHealth(), sampleUptime(), {"ok", {}, std::nullopt, kT0}, "xinzhuang", kT0,
                                   contract::DetectionReport{1, 2, 3, 4}));
   line(contract::topics::status(prefix), contract::nodeStatusJson(sampleNodeStatus()));
   line(contract::topics::coverage(prefix), contract::coverageJson(sampleCoverage()));

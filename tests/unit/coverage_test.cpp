@@ -120,7 +120,7 @@ TEST(ViewAlerts, ATamperedViewNamesItsKindInBothLanguages) {
   EXPECT_EQ(a->reason_code, "occluded");
   EXPECT_EQ(events::renderMessage(*a, config::Language::ZhCN), "摄像头「East gate」画面异常：画面被遮挡，画面模糊");
   EXPECT_EQ(events::renderMessage(*a, config::Language::En),
-            "Camera 'East gate' view tampered: occluded (a large part of the view is covered), out of focus");
+            "Camera 'East gate' view tampered: occluded (part of the view is covered), out of focus");
   EXPECT_FALSE(events::viewTamperedAlert("gate", "East gate", {}));
 }
 

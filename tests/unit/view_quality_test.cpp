@@ -67,6 +67,46 @@ std::vector<Condition> conditions(const std::vector<cv::Mat>& other_scene) {
          cv::rectangle(o, cv::Rect(0, 0, w, h), cv::Scalar(40, 45, 50), cv::FILLED);
          return addNoise(o, 2, 3);
        }},
+      {"cover 40% left band (board)", "occluded",
+       [](const cv::Mat& f) {
+         cv::Mat o = f.clone();
+         cv::rectangle(o, cv::Rect(0, 0, static_cast<int>(f.cols * 0.40), f.rows), cv::Scalar(90, 95, 100), cv::FILLED);
+         return addNoise(o, 2, 4);
+       }},
+      {"cover 36% lower right (black bag)", "occluded",
+       [](const cv::Mat& f) {
+         cv::Mat o = f.clone();
+         const int w = static_cast<int>(f.cols * 0.6), h = static_cast<int>(f.rows * 0.6);
+         cv::rectangle(o, cv::Rect(f.cols - w, f.rows - h, w, h), cv::Scalar(8, 8, 10), cv::FILLED);
+         return addNoise(o, 2, 6);
+       }},
+      {"cover 45% top ellipse (hand)", "occluded",
+       [](const cv::Mat& f) {
+         // A hand close to the lens: skin-coloured, out of focus, soft-edged.
+         cv::Mat hand = f.clone(), mask(f.size(), CV_8U, cv::Scalar(0)), o = f.clone();
+         hand.setTo(cv::Scalar(120, 140, 190));
+         cv::ellipse(mask, cv::Point(f.cols / 2, 0), cv::Size(static_cast<int>(f.cols * 0.55), static_cast<int>(f.rows * 0.62)),
+                     0, 0, 360, cv::Scalar(255), cv::FILLED);
+         cv::GaussianBlur(mask, mask, cv::Size(0, 0), 3);
+         cv::Mat alpha, inv;
+         mask.convertTo(alpha, CV_32F, 1.0 / 255);
+         cv::cvtColor(alpha, alpha, cv::COLOR_GRAY2BGR);
+         cv::Mat ff, hf;
+         f.convertTo(ff, CV_32FC3);
+         hand.convertTo(hf, CV_32FC3);
+         cv::Mat mixed = ff.mul(cv::Scalar(1, 1, 1) - alpha) + hf.mul(alpha);
+         mixed.convertTo(o, CV_8UC3);
+         return addNoise(o, 2, 8);
+       }},
+      {"dark paint 65% (semi-opaque)", "occluded",
+       [](const cv::Mat& f) {
+         cv::Mat o = f.clone(), painted, veil;
+         cv::GaussianBlur(f, veil, cv::Size(0, 0), 3);
+         cv::addWeighted(veil, 0.3, cv::Mat(f.size(), f.type(), cv::Scalar(20, 20, 20)), 0.7, 0, painted);
+         const cv::Rect r(0, 0, f.cols, static_cast<int>(f.rows * 0.65));
+         painted(r).copyTo(o(r));
+         return addNoise(o, 2, 9);
+       }},
       {"shift 10%", "shifted",
        [](const cv::Mat& f) {
          cv::Mat o, m = (cv::Mat_<double>(2, 3) << 1, 0, f.cols * 0.10, 0, 1, 0);
@@ -89,6 +129,36 @@ struct Scene {
   std::string clip;
   std::vector<cv::Mat> frames;
 };
+
+// The share a cover hides is measured, not guessed: opaque covers from a
+// third to three quarters of real footage, from each side, are reported
+// within a tenth of what they hide (a cover's edge cuts cells in two).
+TEST(ViewQuality, ACoversShareOfTheViewIsMeasured) {
+  const auto frames = readClip("vtest.avi", 24, 5);
+  ASSERT_GE(frames.size(), 20u);
+  const ViewBaseline baseline = makeBaseline({frames.begin(), frames.begin() + 10});
+  for (const double share : {0.34, 0.5, 0.75}) {
+    for (int side = 0; side < 4; ++side) {
+      cv::Mat f = frames[15].clone();
+      const int w = static_cast<int>(f.cols * share), h = static_cast<int>(f.rows * share);
+      const cv::Rect cover = side == 0   ? cv::Rect(0, 0, w, f.rows)
+                             : side == 1 ? cv::Rect(f.cols - w, 0, w, f.rows)
+                             : side == 2 ? cv::Rect(0, 0, f.cols, h)
+                                         : cv::Rect(0, f.rows - h, f.cols, h);
+      cv::rectangle(f, cover, cv::Scalar(60, 60, 60), cv::FILLED);
+      const auto verdict = assess(addNoise(f, 2, 21), {}, baseline);
+      EXPECT_NEAR(verdict.cover.share, share, 0.1) << share << " from side " << side;
+      EXPECT_TRUE(verdict.has(ViewIssue::Occluded)) << share << " from side " << side << ": " << verdict.cover.share;
+    }
+  }
+  // A quarter is not a cover worth raising; a blur covers nothing.
+  cv::Mat quarter = frames[15].clone();
+  cv::rectangle(quarter, cv::Rect(0, 0, quarter.cols / 4, quarter.rows), cv::Scalar(60, 60, 60), cv::FILLED);
+  EXPECT_FALSE(assess(quarter, {}, baseline).has(ViewIssue::Occluded));
+  cv::Mat blurred;
+  cv::GaussianBlur(frames[15], blurred, cv::Size(0, 0), 5);
+  EXPECT_FALSE(assess(blurred, {}, baseline).has(ViewIssue::Occluded));
+}
 
 TEST(ViewQuality, DetectsEachTamperKindAndNothingElseOnRealFootage) {
   std::vector<Scene> scenes{{"vtest.avi (people walking)", readClip("vtest.avi", 40, 5)},

@@ -55,6 +55,11 @@ TEST(ViewTracker, IssuesAreTrackedIndependently) {
 #include <fstream>
 
 #include "analysis/baseline_store.hpp"
+#include "analysis/view_quality.hpp"
+
+#include <nlohmann/json.hpp>
+#include <opencv2/imgproc.hpp>
+#include <opencv2/videoio.hpp>
 
 namespace villagecam::analysis {
 namespace {
@@ -80,6 +85,37 @@ TEST(BaselineStore, RoundTripsAndNamesAMalformedFile) {
   } catch (const std::runtime_error& e) {
     EXPECT_NE(std::string(e.what()).find("bad.json: malformed baseline"), std::string::npos) << e.what();
   }
+  std::filesystem::remove_all(dir);
+}
+
+// A baseline stored before cells were finer (4 x 4, no "grid") still loads,
+// and a cover is judged on its grid.
+TEST(BaselineStore, ABaselineOnTheOldFourByFourGridStillJudgesCovers) {
+  const auto dir = std::filesystem::temp_directory_path() / ("vc-baseline-old-" + std::to_string(::getpid()));
+  std::filesystem::remove_all(dir);
+  cv::VideoCapture cap("/usr/share/doc/opencv-doc/examples/data/vtest.avi");
+  std::vector<cv::Mat> frames;
+  for (cv::Mat f; frames.size() < 6 && cap.read(f);) frames.push_back(f.clone());
+  ASSERT_EQ(frames.size(), 6u);
+  const auto prepared = prepare(frames[0]);
+  StoredBaseline stored{makeBaseline(frames), WallTime(std::chrono::seconds(1764398427)), 6};
+  saveBaseline(dir, "gate", stored);
+  // Rewrite it as the old format: 16 cells, no grid.
+  std::ifstream in(dir / "gate.json");
+  auto j = nlohmann::json::parse(in);
+  j.erase("grid");
+  j["cell_texture"] = measure(prepared, kLegacyGrid, kLegacyGrid).cell_texture;
+  std::ofstream(dir / "gate.json") << j.dump();
+  const auto back = loadBaseline(dir, "gate");
+  ASSERT_TRUE(back.has_value());
+  EXPECT_EQ(back->baseline.measures.grid_columns, kLegacyGrid);
+  cv::Mat covered = frames[5].clone();
+  cv::rectangle(covered, cv::Rect(0, 0, covered.cols / 2, covered.rows), cv::Scalar(30, 30, 30), cv::FILLED);
+  EXPECT_TRUE(assess(covered, {}, back->baseline).has(ViewIssue::Occluded));
+  EXPECT_TRUE(assess(frames[5], {}, back->baseline).issues.empty());
+  j["grid"] = {5, 5};  // cells that do not match the grid
+  std::ofstream(dir / "gate.json") << j.dump();
+  EXPECT_THROW(loadBaseline(dir, "gate"), std::runtime_error);
   std::filesystem::remove_all(dir);
 }
 
