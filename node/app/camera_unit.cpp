@@ -2,16 +2,13 @@
 
 #include <fmt/format.h>
 
+#include "util/duration.hpp"
 #include "util/logging.hpp"
 
 namespace villagecam::app {
 
 ViewBaselines loadBaselinesFor(const config::CameraConfig& camera, const std::filesystem::path& baselines_dir) {
   const auto log = cameraLogger(camera.id);
-  if (camera.analysis.mode == config::AnalysisMode::Health) {
-    log->info("analysis mode health: nothing is decoded; only a frozen stream is seen, from its encoded frames");
-    return {};
-  }
   ViewBaselines baselines;
   try {
     baselines = loadViewBaselines(baselines_dir, camera.id);
@@ -20,8 +17,8 @@ ViewBaselines loadBaselinesFor(const config::CameraConfig& camera, const std::fi
     return {};
   }
   if (!baselines.commissioning) {
-    log->warn("no view baseline yet (villagecam-node baseline); its view is not checked and its areas count as "
-              "covered while it is online");
+    log->warn("no view baseline yet (villagecam-node baseline): its view is not checked, and its areas count as "
+              "unverified, not covered, while it is online");
   }
   return baselines;
 }
@@ -33,13 +30,17 @@ CameraUnit::CameraUnit(const config::CameraConfig& camera, const config::IngestC
   // The refreshed baseline is stored by the event thread: it arrives there
   // as a message, like everything else the camera says.
   auto save = [this, id = camera.id](const analysis::StoredBaseline& b) { post_(BaselineRefreshed{id, b}); };
-  view_ = std::make_unique<ViewMonitor>(std::move(baselines), options.view, save);
+  auto view_options = options.view;
+  view_options.sampled = camera.analysis.mode == config::AnalysisMode::Health;
+  view_ = std::make_unique<ViewMonitor>(std::move(baselines), view_options, save);
   if (camera.detection.enabled()) detector_ = std::make_unique<DetectionMonitor>(camera.detection, options.jpeg_quality);
   worker_ = std::make_unique<ingest::CameraWorker>(camera, ingest, std::move(rendered), clock);
+  worker_->sampleKeyFramesEvery(toDuration(options.view.config.health_check_interval));
   worker_->onStateChange([this](const health::CameraHealth& h) { post_(HealthChanged{h}); });
   worker_->onFrame([this](const analysis::AnalysisFrame& frame) { onFrame(frame); });
   worker_->onStreamSample([this](const analysis::StreamSample& sample) {
     if (view_->onStream(sample, clock_.steady())) post_(ViewChanged{id(), view_->state()});
+    if (view_->takePictureRequest()) worker_->askForPicture();
   });
 }
 

@@ -37,8 +37,7 @@ class CameraUnit {
     int jpeg_quality = 80;
   };
 
-  // `baselines`: the camera's stored references (none in analysis mode health,
-  // where nothing is decoded).
+  // `baselines`: the camera's stored references.
   CameraUnit(const config::CameraConfig& camera, const config::IngestConfig& ingest, ingest::RenderedPipeline rendered,
              ViewBaselines baselines, const Options& options, const Clock& clock, Post post);
   ~CameraUnit();
@@ -74,6 +73,8 @@ class CameraUnit {
   // Thread-safe snapshots.
   health::CameraHealth health() const { return worker_->health(); }
   SteadyTime lastLoop() const { return worker_->lastLoop(); }
+  // When a check of its picture last found nothing raised (ViewState::last_passed).
+  std::optional<SteadyTime> lastViewPass() const { return view_->state().last_passed; }
   std::optional<DetectionStats> detectionStats() const;
 
   // Zones, masks and thresholds of a reloaded config, in place (the stream

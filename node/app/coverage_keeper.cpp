@@ -1,14 +1,22 @@
 #include "app/coverage_keeper.hpp"
 
+#include <algorithm>
+
 #include "app/status_reporter.hpp"
 #include "events/coverage_alerts.hpp"
 
 namespace villagecam::app {
 
 std::map<std::string, health::CameraFacts> cameraFacts(const std::vector<config::CameraConfig>& configured,
-                                                       const std::vector<CameraSight>& running) {
+                                                       const std::vector<CameraSight>& running, SteadyTime now) {
   std::map<std::string, health::CameraFacts> facts;
-  for (const auto& c : configured) facts[c.id] = {c.id, c.name, false, health::CameraState::Offline, "", false, {}};
+  for (const auto& c : configured) {
+    auto& f = facts[c.id];
+    f.id = c.id;
+    f.name = c.name;
+    f.enabled = false;  // until it is found running
+    f.state = health::CameraState::Offline;
+  }
   for (const auto& r : running) {
     auto& f = facts[r.health.id];
     f.enabled = true;
@@ -17,6 +25,8 @@ std::map<std::string, health::CameraFacts> cameraFacts(const std::vector<config:
     if (!r.view) continue;
     f.has_baseline = r.view->has_baseline;
     for (auto i : r.view->raised) f.view_issues.push_back(analysis::toString(i));
+    if (r.view->check_every > Duration::zero()) f.check_every = r.view->check_every;
+    if (r.view_passed) f.view_passed_ago = std::max(Duration::zero(), now - *r.view_passed);
   }
   return facts;
 }
@@ -28,15 +38,37 @@ CoverageKeeper::CoverageKeeper(const std::filesystem::path& state_dir, const Clo
 
 void CoverageKeeper::load() { history_.load(); }
 
-void CoverageKeeper::assess(const std::vector<config::AreaConfig>& areas,
+namespace {
+
+// What a consumer of the coverage would see change (not the ages in details).
+bool sameStates(const health::CoverageReport& a, const health::CoverageReport& b) {
+  if (a.areas.size() != b.areas.size()) return false;
+  for (std::size_t i = 0; i < a.areas.size(); ++i) {
+    const auto &x = a.areas[i], &y = b.areas[i];
+    if (x.id != y.id || x.state != y.state || x.cameras.size() != y.cameras.size()) return false;
+    for (std::size_t c = 0; c < x.cameras.size(); ++c) {
+      if (x.cameras[c].code != y.cameras[c].code || x.cameras[c].watching != y.cameras[c].watching) return false;
+    }
+  }
+  return true;
+}
+
+}  // namespace
+
+bool CoverageKeeper::assess(const std::vector<config::AreaConfig>& areas,
                             const std::map<std::string, health::CameraFacts>& facts, AlertDesk& alerts, WallTime now) {
   auto report = health::assessCoverage(areas, facts);
   for (const auto& area : report.areas) {
-    if (area.state == health::AreaState::Unknown) continue;  // no opinion yet: leave its alert as it is
+    // No opinion yet (connecting, or a check of its view to come): leave its
+    // alert as it is. An area whose cameras are back but have no baseline
+    // ends its coverage_lost: video is back and no check will ever come.
+    if (area.state == health::AreaState::Unknown || area.awaiting_check) continue;
     alerts.set(events::areaSubject(area.id), events::coverageAlert(area), now);
   }
   std::lock_guard lock(mutex_);
+  const bool changed = !sameStates(report, report_);
   report_ = std::move(report);
+  return changed;
 }
 
 void CoverageKeeper::account(WallTime from, WallTime to) {

@@ -25,13 +25,15 @@ namespace villagecam::app {
 // What coverage needs of a running camera.
 struct CameraSight {
   health::CameraHealth health;
-  const ViewState* view = nullptr;  // the event thread's copy
+  const ViewState* view = nullptr;  // the event thread's copy (raised issues as alerted)
+  // The view monitor's own, read now: checks pass without a message.
+  std::optional<SteadyTime> view_passed;
 };
 
-// The facts of every configured camera: running ones as they are, the
-// others (disabled) as not watching. Pure.
+// The facts of every configured camera at `now`: running ones as they are,
+// the others (disabled) as not watching. Pure.
 std::map<std::string, health::CameraFacts> cameraFacts(const std::vector<config::CameraConfig>& configured,
-                                                       const std::vector<CameraSight>& running);
+                                                       const std::vector<CameraSight>& running, SteadyTime now);
 
 class CoverageKeeper {
  public:
@@ -39,8 +41,10 @@ class CoverageKeeper {
 
   void load();
   // Reassesses the areas; an area that turned uncovered or covered again
-  // starts or ends its alert (an unknown one leaves its alert as it is).
-  void assess(const std::vector<config::AreaConfig>& areas, const std::map<std::string, health::CameraFacts>& facts,
+  // starts or ends its alert (an unknown one, or one awaiting a check of its
+  // view, leaves its alert as it is). True when an area's state or a
+  // camera's part in it changed.
+  bool assess(const std::vector<config::AreaConfig>& areas, const std::map<std::string, health::CameraFacts>& facts,
               AlertDesk& alerts, WallTime now);
   // Books each area's state since the last call into its history.
   void account(WallTime from, WallTime to);

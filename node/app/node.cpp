@@ -228,14 +228,19 @@ void Node::handle(const BaselineRefreshed& m, WallTime) {
   }
 }
 
-void Node::updateCoverage(WallTime now) {
+// On every camera change, published; on every tick, published only if it
+// changed (a view's check passing, or none for three check intervals, is no
+// message).
+bool Node::updateCoverage(WallTime now, bool publish_always) {
   std::vector<CameraSight> running;
-  for (const auto& c : cameras_) running.push_back({c.unit->health(), &c.view});
-  coverage_.assess(config_.areas, cameraFacts(config_.cameras, running), *alerts_, now);
-  if (reporter_) publishCoverage(now);
+  for (const auto& c : cameras_) running.push_back({c.unit->health(), &c.view, c.unit->lastViewPass()});
+  const bool changed = coverage_.assess(config_.areas, cameraFacts(config_.cameras, running, clock_.steady()), *alerts_, now);
+  if (reporter_ && (changed || publish_always)) publishCoverage(now);
+  return changed;
 }
 
 void Node::tick(WallTime now) {
+  if (updateCoverage(now, /*publish_always=*/false) && reporter_) publishNode(now);
   const auto cameras = healths();
   for (const auto& h : cameras) uptime_.account(h.id, last_tick_, now, health::presenceOf(h.state));
   coverage_.account(last_tick_, now);

@@ -95,7 +95,7 @@ class Node : public service::NodeView {
   Camera* find(const std::string& id);
   std::string applyReload(config::Config next);
   void tick(WallTime now);
-  void updateCoverage(WallTime now);
+  bool updateCoverage(WallTime now, bool publish_always = true);
   void publishCamera(const health::CameraHealth& health, WallTime now);
   void publishNode(WallTime now);
   void publishCoverage(WallTime now);

@@ -13,6 +13,9 @@ std::string statusLine(const std::vector<health::CameraHealth>& cameras, const h
     const auto ratio = report.ratio();
     out += fmt::format("; {}/{} areas covered ({})", report.count(health::AreaState::Covered), report.areas.size(),
                        ratio ? fmt::format("{:.0f}%", *ratio * 100) : std::string("not known yet"));
+    if (const int unverified = report.count(health::AreaState::Unverified)) {
+      out += fmt::format(", {} unverified", unverified);
+    }
   }
   if (outbox_depth) out += fmt::format("; {} alert(s) waiting for the broker", *outbox_depth);
   return out;

@@ -81,6 +81,8 @@ contract::NodeStatus nodeStatusOf(const NodeFacts& f, const health::CoverageRepo
   s.coverage_ratio = coverage.ratio();
   s.areas_total = static_cast<int>(coverage.areas.size());
   s.areas_covered = coverage.count(health::AreaState::Covered);
+  s.areas_unverified = coverage.count(health::AreaState::Unverified);
+  s.coverage_unverified_share = coverage.unverifiedShare();
   return s;
 }
 

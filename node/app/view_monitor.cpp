@@ -40,10 +40,12 @@ ViewMonitor::ViewMonitor(ViewBaselines baselines, Options options, SaveRefreshed
       options_(std::move(options)),
       thresholds_(thresholdsFrom(options_.config)),
       save_(std::move(save)),
-      interval_(toDuration(options_.config.check_interval)),
+      interval_(toDuration(options_.sampled ? options_.config.health_check_interval : options_.config.check_interval)),
+      stream_interval_(toDuration(options_.config.check_interval)),
       tracker_({toDuration(options_.config.raise_after), toDuration(options_.config.clear_after)}) {
   if (current_ && current_->baseline.temporal_noise >= 0) picture_.learnedAtBaseline(current_->baseline.temporal_noise);
   state_.has_baseline = current_.has_value();
+  state_.check_every = interval_;
   if (current_) state_.baseline_taken_at = current_->taken_at;
   if (commissioning_) state_.commissioned_at = commissioning_->taken_at;
 }
@@ -59,8 +61,11 @@ bool ViewMonitor::onFrame(const analysis::AnalysisFrame& frame, SteadyTime now, 
   const cv::Mat& grey = frame.grey();
   // Every frame, not only checked ones: a frozen picture shows as consecutive
   // frames that do not differ (key frames of it differ by their noise).
-  picture_.add(analysis::frameDifference(grey, previous_grey_), now);
-  grey.copyTo(previous_grey_);
+  // Sampled pictures are a while apart: only the stream tells there.
+  if (!options_.sampled) {
+    picture_.add(analysis::frameDifference(grey, previous_grey_), now);
+    grey.copyTo(previous_grey_);
+  }
   // A quarter interval of slack: frames arriving at the check rate itself,
   // a little early, must not slip to every other frame.
   if (!current_ || now + interval_ / 4 < next_check_) return false;
@@ -72,6 +77,13 @@ bool ViewMonitor::onFrame(const analysis::AnalysisFrame& frame, SteadyTime now, 
   }
   const double covered_share = steadyCoverShare(verdict);
   considerRefresh(grey, verdict, now, wall);
+  if (options_.sampled) {
+    picture_issues_.clear();
+    for (auto i : verdict.issues) {
+      if (i != analysis::ViewIssue::Frozen) picture_issues_.push_back(i);  // the stream says that, every time
+    }
+    picture_share_ = covered_share;
+  }
   const cv::Mat& colour = frame.colour();
   return judge(verdict.issues, now, &colour, wall, covered_share);
 }
@@ -95,11 +107,20 @@ double ViewMonitor::steadyCoverShare(analysis::ViewAssessment& verdict) {
 
 bool ViewMonitor::onStream(const analysis::StreamSample& sample, SteadyTime now) {
   stream_.add(sample);
-  if (current_ || now + interval_ / 4 < next_check_) return false;  // with a baseline the frame checks judge
-  next_check_ = now + interval_;
-  std::vector<analysis::ViewIssue> issues;
-  if (stream_.still() == true) issues.push_back(analysis::ViewIssue::Frozen);
-  return judge(issues, now, nullptr, WallTime{});
+  if (options_.sampled) {
+    // The stream turned still: a picture now tells a still scene from a
+    // capped or blank one, rather than a minute later.
+    const bool still = stream_.still() == true;
+    if (still && !stream_was_still_ && current_) picture_wanted_ = true;
+    stream_was_still_ = still;
+  }
+  if (current_ && !options_.sampled) return false;  // every picture is checked: those checks judge
+  if (now + stream_interval_ / 4 < next_stream_check_) return false;
+  next_stream_check_ = now + stream_interval_;
+  std::vector<analysis::ViewIssue> issues = picture_issues_;
+  const bool blank = std::find(issues.begin(), issues.end(), analysis::ViewIssue::Blank) != issues.end();
+  if (!blank && stream_.still() == true) issues.insert(issues.begin(), analysis::ViewIssue::Frozen);
+  return judge(issues, now, nullptr, WallTime{}, picture_share_);
 }
 
 bool ViewMonitor::judge(std::vector<analysis::ViewIssue> issues, SteadyTime now, const cv::Mat* colour, WallTime wall,
@@ -117,7 +138,7 @@ bool ViewMonitor::judge(std::vector<analysis::ViewIssue> issues, SteadyTime now,
   } else if (covered_share) {  // a check of the picture; a check of the stream alone keeps the last
     state_.covered_share = covered_share;
   }
-  if (colour) state_.last_checked = now;  // a picture was checked, not only the stream
+  if (colour && tracker_.ok()) state_.last_passed = now;  // a picture was checked, not only the stream
   if (tracker_.ok()) {
     state_.snapshot.reset();
   } else if (shot) {

@@ -11,6 +11,7 @@
 #include <mutex>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "analysis/baseline_store.hpp"
@@ -41,7 +42,10 @@ struct ViewState {
   std::optional<WallTime> commissioned_at;        // of the one `villagecam-node baseline` took
   std::vector<analysis::ViewIssue> raised;        // after hysteresis
   std::optional<double> covered_share;            // while occluded is raised: of the last check
-  std::optional<SteadyTime> last_checked;
+  // When a check of the picture last found nothing raised: the view is
+  // verified while that is within three check intervals (coverage).
+  std::optional<SteadyTime> last_passed;
+  Duration check_every{};                         // the cadence of picture checks
   std::shared_ptr<const ViewSnapshot> snapshot;   // while raised: the view when it was raised
 };
 
@@ -62,6 +66,10 @@ class ViewMonitor {
     int jpeg_quality = 80;
     int refresh_frames = 10;                    // a refreshed baseline averages this many clean views...
     Duration refresh_spacing = std::chrono::minutes(1);  // ...taken at least this far apart
+    // Analysis mode health: a picture arrives every health_check_interval
+    // (one key frame), and the stream is judged every check_interval in
+    // between, with what the last picture showed.
+    bool sampled = false;
   };
   // Called (on the worker thread) with a refreshed baseline to store.
   using SaveRefreshed = std::function<void(const analysis::StoredBaseline&)>;
@@ -75,10 +83,14 @@ class ViewMonitor {
   bool onFrame(const analysis::AnalysisFrame& frame, SteadyTime now, WallTime wall);
   // The encoded stream's counters (every analysis mode, health included):
   // evidence of a frozen picture. Without a baseline (nothing else can be
-  // judged) the view is judged on it alone, once every check interval.
-  // Returns true when the raised issues changed.
+  // judged) the view is judged on it alone, and when sampled on it and the
+  // last picture's issues, once every check interval. Returns true when the
+  // raised issues changed.
   bool onStream(const analysis::StreamSample& sample, SteadyTime now);
   ViewState state() const;
+  // Sampled: true once when the stream turned still, so that the camera
+  // decodes its next key frame now (the worker's thread).
+  bool takePictureRequest() { return std::exchange(picture_wanted_, false); }
 
  private:
   bool judge(std::vector<analysis::ViewIssue> issues, SteadyTime now, const cv::Mat* colour, WallTime wall,
@@ -92,12 +104,18 @@ class ViewMonitor {
   Options options_;
   analysis::ViewThresholds thresholds_;
   SaveRefreshed save_;
-  Duration interval_;
+  Duration interval_;          // of the picture checks
+  Duration stream_interval_;   // of the stream's, where they judge (no baseline, or sampled)
   analysis::ViewTracker tracker_;
   cv::Mat previous_grey_;  // the frame before, for the picture's stillness
   analysis::PictureStillness picture_;
   analysis::StreamStillness stream_;
   SteadyTime next_check_{};
+  SteadyTime next_stream_check_{};
+  std::vector<analysis::ViewIssue> picture_issues_;  // sampled: of the last picture, till the next one
+  std::optional<double> picture_share_;              // sampled: its covered share
+  bool stream_was_still_ = false;
+  bool picture_wanted_ = false;
   std::deque<double> cover_shares_;  // of the last checks, for a steady verdict near the threshold
   std::vector<cv::Mat> refresh_samples_;
   std::optional<SteadyTime> last_sample_;

@@ -160,6 +160,9 @@ struct AlertsConfig {
 
 struct ViewQualityConfig {
   Seconds check_interval{2};  // how often a camera's view is judged (10 votes in raise_after)
+  // Analysis mode health: how often one key frame is decoded to check the
+  // view (the stream itself is judged every check_interval).
+  Seconds health_check_interval{60};
   Seconds raise_after{20};    // an issue must hold this long to be raised
   Seconds clear_after{10};    // and be gone this long to be cleared
   // How often a clean view may replace the baseline (0: never). A refresh

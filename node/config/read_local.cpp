@@ -10,6 +10,7 @@ void readViewQuality(Sections& ctx, const YAML::Node& n, ViewQualityConfig& out)
     readDuration(ctx, n, "view_quality", key, out, min_s, max_s);
   };
   dur("check_interval", out.check_interval, 0.2, 60);
+  dur("health_check_interval", out.health_check_interval, 5, 3600);
   dur("raise_after", out.raise_after, 0, 3600);
   dur("clear_after", out.clear_after, 0, 3600);
   dur("baseline_refresh", out.baseline_refresh, 0, 30 * 86400);

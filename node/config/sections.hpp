@@ -25,9 +25,9 @@ inline const std::vector<std::string> kTopKeys{"node",   "state_dir", "uptime_fl
                                         "ingest", "mqtt",      "alerts",                "view_quality", "snapshots",
                                         "http",   "cameras",   "areas"};
 inline const std::vector<std::string> kHttpKeys{"enabled", "listen"};
-inline const std::vector<std::string> kViewQualityKeys{"check_interval",    "raise_after",    "clear_after",
-                                                "baseline_refresh",  "blank_contrast", "frozen_difference",
-                                                "defocus_ratio",     "occluded_share", "shift_fraction"};
+inline const std::vector<std::string> kViewQualityKeys{
+    "check_interval", "health_check_interval", "raise_after",    "clear_after",   "baseline_refresh",
+    "blank_contrast", "frozen_difference",     "defocus_ratio",  "occluded_share", "shift_fraction"};
 inline const std::vector<std::string> kSnapshotKeys{"jpeg_quality", "max_bytes"};
 inline const std::vector<std::string> kAreaKeys{"id", "name", "kind", "weight", "cameras"};
 inline const std::vector<std::string> kAreaKinds{"entrance", "square", "road", "bridge", "river_bank", "school", "market", "other"};

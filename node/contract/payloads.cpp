@@ -28,6 +28,9 @@ std::string base64Encode(const std::string& bytes) {
 // Measured values rounded for people and for stable payloads.
 double round2(double v) { return std::round(v * 100.0) / 100.0; }
 
+// A share 0..1 to four places; null while there is none.
+json share(const std::optional<double>& v) { return v ? json(std::round(*v * 10000.0) / 10000.0) : json(nullptr); }
+
 }  // namespace
 
 json alertJson(const events::Alert& a, const std::string& node_id, config::Language language) {
@@ -183,9 +186,11 @@ json nodeStatusJson(const NodeStatus& s) {
       {"cameras", cameras},
       {"outbox", {{"depth", s.outbox_depth}, {"bytes", s.outbox_bytes}, {"dropped", s.outbox_dropped}}},
       {"coverage",
-       {{"ratio", s.coverage_ratio ? json(std::round(*s.coverage_ratio * 10000.0) / 10000.0) : json(nullptr)},
+       {{"ratio", share(s.coverage_ratio)},
         {"areas", s.areas_total},
-        {"covered", s.areas_covered}}},
+        {"covered", s.areas_covered},
+        {"unverified", s.areas_unverified},
+        {"unverified_share", share(s.coverage_unverified_share)}}},
       {"updated_at", toRfc3339(s.now)},
   };
 }
@@ -214,18 +219,21 @@ json coverageJson(const CoverageSummary& c) {
                      {"weight", a.weight},
                      {"state", health::toString(a.state)},
                      {"verified", a.verified},
+                     {"unverified_reason", a.state == health::AreaState::Unverified ? json(a.unverified_reason)
+                                                                                    : json(nullptr)},
                      {"watching", a.watching()},
                      {"cameras", cameras},
                      {"uncovered_minutes", minutes(it == c.uncovered.end() ? UncoveredMinutes{} : it->second)}});
   }
-  const auto ratio = c.report.ratio();
   return {
       {"schema", kCoverageSchema},
       {"node", c.node_id},
-      {"ratio", ratio ? json(std::round(*ratio * 10000.0) / 10000.0) : json(nullptr)},
+      {"ratio", share(c.report.ratio())},
+      {"unverified_share", share(c.report.unverifiedShare())},
       {"areas_total", c.report.areas.size()},
       {"areas_covered", c.report.count(health::AreaState::Covered)},
       {"areas_uncovered", c.report.count(health::AreaState::Uncovered)},
+      {"areas_unverified", c.report.count(health::AreaState::Unverified)},
       {"areas_unknown", c.report.count(health::AreaState::Unknown)},
       {"uncovered_minutes", minutes(c.uncovered_total)},
       {"areas", areas},

@@ -17,8 +17,8 @@ namespace villagecam::contract {
 
 inline constexpr const char* kAlertSchema = "villagecam.alert/1.1";
 inline constexpr const char* kCameraStatusSchema = "villagecam.camera-status/1.2";
-inline constexpr const char* kNodeStatusSchema = "villagecam.node-status/1";
-inline constexpr const char* kCoverageSchema = "villagecam.coverage/1";
+inline constexpr const char* kNodeStatusSchema = "villagecam.node-status/1.1";
+inline constexpr const char* kCoverageSchema = "villagecam.coverage/1.1";
 inline constexpr const char* kSnapshotSchema = "villagecam.snapshot/1";
 
 inline constexpr const char* kStateOnline = "online";
@@ -39,6 +39,8 @@ struct NodeStatus {
   std::optional<double> coverage_ratio;  // nullopt: no area configured or none known yet
   int areas_total = 0;
   int areas_covered = 0;
+  int areas_unverified = 0;
+  std::optional<double> coverage_unverified_share;  // beside coverage_ratio
 };
 
 // Uncovered time of an area (or all of them), in minutes.

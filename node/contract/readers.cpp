@@ -98,7 +98,7 @@ constexpr health::CameraState kCameraStates[] = {health::CameraState::Connecting
                                                  health::CameraState::Unauthorized};
 constexpr health::Watch kWatches[] = {health::Watch::Yes, health::Watch::No, health::Watch::Unknown};
 constexpr health::AreaState kAreaStates[] = {health::AreaState::Covered, health::AreaState::Uncovered,
-                                             health::AreaState::Unknown};
+                                             health::AreaState::Unknown, health::AreaState::Unverified};
 constexpr config::AreaKind kAreaKinds[] = {config::AreaKind::Entrance, config::AreaKind::Square,
                                            config::AreaKind::Road,     config::AreaKind::Bridge,
                                            config::AreaKind::RiverBank, config::AreaKind::School,
@@ -260,6 +260,9 @@ NodeStatus readNodeStatus(const json& j) {
   if (auto r = coverage.find("ratio")) s.coverage_ratio = r->number();
   s.areas_total = coverage.at("areas").integer();
   s.areas_covered = coverage.at("covered").integer();
+  // Since 1.1; a 1.0 node counted unchecked views as covered and said nothing more.
+  if (auto u = coverage.find("unverified")) s.areas_unverified = u->integer();
+  if (auto u = coverage.find("unverified_share")) s.coverage_unverified_share = u->number();
   return s;
 }
 
@@ -277,6 +280,12 @@ CoverageSummary readCoverage(const json& j) {
     area.weight = a.at("weight").number();
     area.state = named(a.at("state"), kAreaStates);
     area.verified = a.at("verified").boolean();
+    // A 1.0 node called an area watched only through unchecked views
+    // "covered" with verified false: that is what 1.1 calls unverified.
+    if (area.state == health::AreaState::Covered && !area.verified) area.state = health::AreaState::Unverified;
+    if (area.state == health::AreaState::Unverified) {
+      if (auto r = a.find("unverified_reason")) area.unverified_reason = r->text();
+    }
     for (const auto& w : a.at("cameras").items()) {
       area.cameras.push_back({w.at("id").text(), w.at("name").text(), named(w.at("watching"), kWatches),
                               w.at("code").text(), w.at("detail").text()});
@@ -285,6 +294,7 @@ CoverageSummary readCoverage(const json& j) {
     // The ratio is the areas' own: recomputed, not taken from the rounded one.
     if (area.state != health::AreaState::Unknown) c.report.weight_known += area.weight;
     if (area.state == health::AreaState::Covered) c.report.weight_covered += area.weight;
+    if (area.state == health::AreaState::Unverified) c.report.weight_unverified += area.weight;
     c.report.areas.push_back(std::move(area));
   }
   return c;

@@ -1,6 +1,14 @@
 #include "health/coverage.hpp"
 
 namespace villagecam::health {
+namespace {
+
+std::string wordsForDuration(Duration d) {
+  const auto s = std::chrono::duration_cast<std::chrono::seconds>(d).count();
+  return s < 120 ? std::to_string(s) + " s" : std::to_string(s / 60) + " min";
+}
+
+}  // namespace
 
 const char* toString(Watch w) {
   switch (w) {
@@ -14,6 +22,7 @@ const char* toString(AreaState s) {
   switch (s) {
     case AreaState::Covered: return "covered";
     case AreaState::Uncovered: return "uncovered";
+    case AreaState::Unverified: return "unverified";
     default: return "unknown";
   }
 }
@@ -41,9 +50,23 @@ CameraWatch judgeCamera(const CameraFacts& c) {
     for (const auto& i : c.view_issues) w.detail += (w.detail.empty() ? "" : ", ") + i;
     return w;
   }
+  w.watching = Watch::Unknown;  // video, but is it a view of the area?
+  if (!c.has_baseline) {
+    w.code = "unverified";
+    w.detail = "online; no view baseline yet (villagecam-node baseline), so its view is not checked";
+    return w;
+  }
+  if (!c.view_passed_ago || *c.view_passed_ago > checkValidity(c.check_every)) {
+    w.code = "unverified";
+    w.awaiting_check = true;
+    w.detail = c.view_passed_ago
+                   ? "online; its view last passed a check " + wordsForDuration(*c.view_passed_ago) + " ago"
+                   : "online; its view is not checked yet";
+    return w;
+  }
   w.watching = Watch::Yes;
-  w.code = c.has_baseline ? "ok" : "unverified";
-  w.detail = c.has_baseline ? "online, view ok" : "online; no view baseline yet, so the view is not checked";
+  w.code = "ok";
+  w.detail = "online, view checked and ok";
   return w;
 }
 
@@ -60,6 +83,11 @@ std::optional<double> CoverageReport::ratio() const {
   return weight_covered / weight_known;
 }
 
+std::optional<double> CoverageReport::unverifiedShare() const {
+  if (weight_known <= 0) return std::nullopt;
+  return weight_unverified / weight_known;
+}
+
 int CoverageReport::count(AreaState s) const {
   int n = 0;
   for (const auto& a : areas) n += a.state == s;
@@ -70,23 +98,37 @@ CoverageReport assessCoverage(const std::vector<config::AreaConfig>& areas,
                               const std::map<std::string, CameraFacts>& cameras) {
   CoverageReport report;
   for (const auto& area : areas) {
-    AreaCoverage out{area.id, area.name, area.kind, area.weight, AreaState::Uncovered, false, {}};
-    bool any_unknown = false, any_verified = false;
+    AreaCoverage out{area.id, area.name, area.kind, area.weight, AreaState::Uncovered, true, "", false, {}};
+    bool any_unknown = false, any_unverified = false, any_watching = false;
     for (const auto& id : area.cameras) {
       const auto it = cameras.find(id);
       CameraWatch w = it == cameras.end() ? CameraWatch{id, id, Watch::Unknown, "connecting", "not known yet"}
                                           : judgeCamera(it->second);
-      if (w.watching == Watch::Yes) {
-        out.state = AreaState::Covered;
-        any_verified = any_verified || w.code == "ok";
+      any_watching = any_watching || w.watching == Watch::Yes;
+      if (w.code == "unverified") {
+        any_unverified = true;
+        out.awaiting_check = out.awaiting_check || w.awaiting_check;
+        out.unverified_reason += (out.unverified_reason.empty() ? "" : "; ") + w.id + ": " + w.detail;
+      } else {
+        any_unknown = any_unknown || w.watching == Watch::Unknown;
       }
-      any_unknown = any_unknown || w.watching == Watch::Unknown;
       out.cameras.push_back(std::move(w));
     }
-    if (out.state != AreaState::Covered && any_unknown) out.state = AreaState::Unknown;
-    out.verified = out.state != AreaState::Covered || any_verified;
+    if (any_watching) {
+      out.state = AreaState::Covered;
+    } else if (any_unverified) {
+      out.state = AreaState::Unverified;
+    } else if (any_unknown) {
+      out.state = AreaState::Unknown;
+    }
+    if (out.state != AreaState::Unverified) {
+      out.unverified_reason.clear();
+      out.awaiting_check = false;
+    }
+    out.verified = out.state != AreaState::Unverified;
     if (out.state != AreaState::Unknown) report.weight_known += area.weight;
     if (out.state == AreaState::Covered) report.weight_covered += area.weight;
+    if (out.state == AreaState::Unverified) report.weight_unverified += area.weight;
     report.areas.push_back(std::move(out));
   }
   return report;

@@ -17,6 +17,7 @@ Presence presenceOf(AreaState state) {
   switch (state) {
     case AreaState::Covered: return Presence::Up;
     case AreaState::Uncovered: return Presence::Down;
+    case AreaState::Unverified: return Presence::Down;  // not verified covered: counts against the ratio
     case AreaState::Unknown: return Presence::Unknown;
   }
   return Presence::Unknown;

@@ -7,6 +7,7 @@
 #include "ingest/frame_scaler.hpp"
 #include "ingest/gst_ptr.hpp"
 #include "ingest/rate_ceiling.hpp"
+#include "ingest/key_frame_sampler.hpp"
 #include "ingest/reference_gate.hpp"
 
 namespace villagecam::ingest {
@@ -48,6 +49,9 @@ class CameraPipeline::Impl {
 
   void play();
   StreamInfo info() const;
+  void askForPicture() {
+    if (sampler_) sampler_->askNow();
+  }
 
  private:
   static void onPadAdded(GstElement* src, GstPad* pad, gpointer self);
@@ -64,7 +68,8 @@ class CameraPipeline::Impl {
   FrameScaler scaler_;         // used on the sink's streaming thread only
   RateCeiling rate_ceiling_;   // likewise
   ReferenceGate reference_gate_;  // used on the parser's streaming thread only
-  bool decodes_ = false;          // the chain has a decoder (not analysis mode health); set before linking
+  std::unique_ptr<KeyFrameSampler> sampler_;  // analysis mode health: admit on the parser's thread
+  bool decodes_ = false;          // the chain has a decoder; set before linking
   gst::ElementPtr pipeline_;
   gst::BusPtr bus_;
   GstElement* source_ = nullptr;  // borrowed: owned by pipeline_
@@ -88,6 +93,8 @@ void CameraPipeline::play() { impl_->play(); }
 
 StreamInfo CameraPipeline::info() const { return impl_->info(); }
 
+void CameraPipeline::askForPicture() { impl_->askForPicture(); }
+
 CameraPipeline::Impl::Impl(const RenderedPipeline& rendered, const config::RtspUrl& url,
                                const std::optional<config::Credentials>& credentials,
                                std::shared_ptr<Mailbox> mailbox, std::shared_ptr<StreamCounters> counters,
@@ -96,7 +103,9 @@ CameraPipeline::Impl::Impl(const RenderedPipeline& rendered, const config::RtspU
       mailbox_(std::move(mailbox)),
       counters_(std::move(counters)),
       scaler_(output.size),
-      rate_ceiling_(output.max_fps) {
+      rate_ceiling_(output.max_fps),
+      sampler_(output.sample_every > Duration::zero() ? std::make_unique<KeyFrameSampler>(output.sample_every)
+                                                      : nullptr) {
   gst::ensureInitialised();
   pipeline_ = gst::adoptFloating(gst_pipeline_new(nullptr));
   gst::ElementPtr source = parseLaunch(rendered_.source, /*as_bin=*/false);
@@ -174,7 +183,7 @@ void CameraPipeline::Impl::linkVideoPad(GstPad* pad) {
   gst_bin_add(GST_BIN(pipeline_.get()), bin.get());
 
   gst::ElementPtr sink(gst_bin_get_by_name(GST_BIN(borrowed), "sink"));
-  decodes_ = sink != nullptr;  // analysis mode health ends in a nameless sink after the parser
+  decodes_ = sink != nullptr;  // a template may end in a nameless sink after the parser
   gst::ElementPtr parse(gst_bin_get_by_name(GST_BIN(borrowed), "parse"));
   if (parse) {
     parse_src_.reset(gst_element_get_static_pad(parse.get(), "src"));
@@ -222,6 +231,9 @@ GstPadProbeReturn CameraPipeline::Impl::onEncodedBuffer(GstPad*, GstPadProbeInfo
     c.without_reference.fetch_add(1, std::memory_order_relaxed);
     return GST_PAD_PROBE_DROP;  // the decoder would smear it: no analyser, detector or baseline sees it
   }
+  if (pipeline->sampler_ && !pipeline->sampler_->admit(key, std::chrono::steady_clock::now())) {
+    return GST_PAD_PROBE_DROP;  // health mode: no sample due
+  }
   return GST_PAD_PROBE_OK;
 }
 
@@ -233,6 +245,7 @@ GstPadProbeReturn CameraPipeline::Impl::onEncodedBuffer(GstPad*, GstPadProbeInfo
 GstPadProbeReturn CameraPipeline::Impl::onDecodedBuffer(GstPad* pad, GstPadProbeInfo* info, gpointer self) {
   auto* pipeline = static_cast<CameraPipeline::Impl*>(self);
   GstBuffer* buffer = GST_PAD_PROBE_INFO_BUFFER(info);
+  if (pipeline->sampler_) pipeline->sampler_->decoded();
   if (GST_BUFFER_FLAG_IS_SET(buffer, GST_BUFFER_FLAG_CORRUPTED)) {
     pipeline->counters_->corrupt.fetch_add(1, std::memory_order_relaxed);
     return GST_PAD_PROBE_DROP;

@@ -18,6 +18,7 @@
 #include "ingest/mailbox.hpp"
 #include "ingest/pipeline_template.hpp"
 #include "ingest/stream_counters.hpp"
+#include "util/clock.hpp"
 
 namespace villagecam::ingest {
 
@@ -31,6 +32,9 @@ struct StreamInfo {
 struct FrameOutput {
   cv::Size size;        // scaled to this size; {0, 0}: the camera's own
   double max_fps = 0;   // at most this many a second (RateCeiling); 0: every one
+  // Analysis mode health: one key frame decoded this often (KeyFrameSampler),
+  // nothing else; zero: the stream is decoded.
+  Duration sample_every{};
 };
 
 class CameraPipeline {
@@ -45,6 +49,8 @@ class CameraPipeline {
 
   void play();
   StreamInfo info() const;
+  // Analysis mode health: decode the next key frame, due or not.
+  void askForPicture();
 
  private:
   class Impl;  // the GStreamer side, in the .cpp: no GStreamer header leaks from here

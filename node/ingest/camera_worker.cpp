@@ -62,10 +62,11 @@ health::CameraHealth CameraWorker::health() const {
 
 void CameraWorker::startStream(SteadyTime now) {
   counters_->frames_since_key = 0;
+  const Duration sampled = camera_.analysis.mode == config::AnalysisMode::Health ? sample_every_ : Duration::zero();
   try {
     pipeline_ = std::make_unique<CameraPipeline>(rendered_, camera_.url, camera_.credentials, mailbox_, counters_,
                                                  FrameOutput{{camera_.analysis.width, camera_.analysis.height},
-                                                             config::streamedFps(camera_)});
+                                                             config::streamedFps(camera_), sampled});
   } catch (const std::exception& e) {
     supervisor_.streamStarted(now);
     supervisor_.streamFailed(now, health::FailureKind::Other, e.what());

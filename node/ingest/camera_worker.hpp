@@ -47,6 +47,14 @@ class CameraWorker {
   void onFrame(FrameHandler handler) { frame_handler_ = std::move(handler); }
   void onStateChange(StateHandler handler) { state_handler_ = std::move(handler); }
   void onStreamSample(StreamHandler handler) { stream_handler_ = std::move(handler); }
+  // Analysis mode health: how often one key frame is decoded (before start();
+  // default one a minute). Other modes decode the stream.
+  void sampleKeyFramesEvery(Duration every) { sample_every_ = every; }
+  // Health mode: decode the next key frame now. The worker's thread only
+  // (a frame or stream handler).
+  void askForPicture() {
+    if (pipeline_) pipeline_->askForPicture();
+  }
 
   void start();
   // Ends the thread: tears the stream down and joins. Idempotent.
@@ -76,6 +84,7 @@ class CameraWorker {
   std::uint64_t frames_decoded_ = 0;
   cv::Mat grey_buffer_, colour_buffer_;  // for analysis::AnalysisFrame, reused
   SteadyTime last_frame_{};
+  Duration sample_every_ = std::chrono::minutes(1);
 
   FrameHandler frame_handler_;
   StateHandler state_handler_;

@@ -123,13 +123,12 @@ RenderedPipeline forMode(RenderedPipeline r, config::AnalysisMode mode) {
     }
     std::string head = chain.substr(0, bang);
     while (!head.empty() && std::isspace(static_cast<unsigned char>(head.back()))) head.pop_back();
+    // Health keeps the chain: the pipeline lets one key frame through to
+    // the decoder now and then (KeyFrameSampler), at the parser's pad.
     if (mode == config::AnalysisMode::Keyframes) {
       chain = head + " ! identity drop-buffer-flags=delta-unit ! " + chain.substr(bang + 1);
-    } else {
-      chain = head;
     }
   }
-  if (mode == config::AnalysisMode::Health) r.output = "fakesink sync=false async=false";
   return r;
 }
 

@@ -55,9 +55,10 @@ PipelineTemplate loadTemplate(const std::filesystem::path& dir, const std::strin
 
 // The pipeline for an analysis mode, from one rendered for full decoding:
 // keyframes puts `identity drop-buffer-flags=delta-unit` right after the
-// element named "parse"; health ends each chain at the parser (into a
-// fakesink) and drops [output]. Throws TemplateError if a codec section has
-// no "name=parse" element followed by the decoder.
+// element named "parse"; health keeps the chain as it is (the pipeline
+// samples key frames at the parser, FrameOutput::sample_every). Throws
+// TemplateError if a codec section has no "name=parse" element followed by
+// the decoder.
 RenderedPipeline forMode(RenderedPipeline rendered, config::AnalysisMode mode);
 
 // rtspsrc's protocols value for a transport setting.

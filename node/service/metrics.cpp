@@ -120,14 +120,29 @@ std::string renderMetrics(const NodeReport& m) {
              });
   {
     Family f(out, "villagecam_coverage_ratio", "gauge",
-             "Weighted share of the areas known to be covered or not that are covered.");
+             "Weighted share of the known areas (covered, uncovered or unverified) whose coverage is verified.");
     if (auto r = m.coverage.ratio()) f.sample("", *r);
   }
   {
-    Family f(out, "villagecam_area_covered", "gauge", "1 while the area is watched by a working camera, 0 while not; absent while unknown.");
+    Family f(out, "villagecam_coverage_unverified_share", "gauge",
+             "Weighted share of the known areas watched only by cameras whose view nobody checked lately.");
+    if (auto r = m.coverage.unverifiedShare()) f.sample("", *r);
+  }
+  {
+    Family f(out, "villagecam_area_covered", "gauge",
+             "1 while a camera whose view passed its checks watches the area, 0 while not; absent while unknown.");
     for (const auto& a : m.coverage.areas) {
       if (a.state == health::AreaState::Unknown) continue;
       f.sample(label("area", a.id) + "," + label("kind", config::toString(a.kind)), a.state == health::AreaState::Covered ? 1 : 0);
+    }
+  }
+  {
+    Family f(out, "villagecam_area_unverified", "gauge",
+             "1 while the area's cameras deliver video but none has a view checked lately; absent while unknown.");
+    for (const auto& a : m.coverage.areas) {
+      if (a.state == health::AreaState::Unknown) continue;
+      f.sample(label("area", a.id) + "," + label("kind", config::toString(a.kind)),
+               a.state == health::AreaState::Unverified ? 1 : 0);
     }
   }
   if (m.mqtt_enabled) {

@@ -251,9 +251,10 @@ TEST(CameraWorker, AWorkerHungInItsFrameHandlerStopsItsHeartbeatAndOnlyItsOwn) {
 }
 
 // Analysis modes: keyframes decodes only the key frames (the test cameras
-// send one every 2 s, 20 frames), health decodes nothing; both still see every
-// frame arrive, so timing and stall detection work as in full.
-TEST(CameraWorker, KeyframesModeDecodesOnlyKeyFramesAndHealthModeNothing) {
+// send one every 2 s, 20 frames), health one key frame a minute (its first
+// at once, for the first view check); both still see every frame arrive, so
+// timing and stall detection work as in full.
+TEST(CameraWorker, KeyframesModeDecodesOnlyKeyFramesAndHealthModeOneAMinute) {
   TestCameras cams({CameraSpec{.name = "key"}, CameraSpec{.name = "health"}});
   auto key = cameraAt("key", cams.url("key"));
   key.analysis = {config::AnalysisMode::Keyframes, 30, 320, 180};
@@ -272,7 +273,8 @@ TEST(CameraWorker, KeyframesModeDecodesOnlyKeyFramesAndHealthModeNothing) {
   EXPECT_GE(kh.frames_decoded, 2u) << "key frames were decoded";
   EXPECT_LE(kh.frames_decoded * 10, kh.frames_received) << kh.frames_decoded << " of " << kh.frames_received;
   EXPECT_GT(kh.keyframe_interval_s, 1.5);
-  EXPECT_EQ(hh.frames_decoded, 0u);
+  EXPECT_GE(hh.frames_decoded, 1u) << "the first key frame is a sample";
+  EXPECT_LE(hh.frames_decoded, 2u) << "the next is a minute away (a decoder may add the frame after the key)";
   EXPECT_GT(hh.frames_received, 45u);
   EXPECT_GT(hh.keyframe_interval_s, 1.5);
   EXPECT_EQ(hh.state, health::CameraState::Online);

@@ -95,16 +95,21 @@ contract::CoverageSummary sampleCoverage() {
   c.node_id = "xinzhuang";
   c.now = kT0;
   health::AreaCoverage bridge{"bridge", "河堤桥头", config::AreaKind::Bridge, 2.0, health::AreaState::Covered, true,
-                              {{"bridge", "桥头", health::Watch::Yes, "ok", "watching"}}};
+                              "", false, {{"bridge", "桥头", health::Watch::Yes, "ok", "watching"}}};
   health::AreaCoverage gate{"east-entrance", "村东入口", config::AreaKind::Entrance, 1.0, health::AreaState::Uncovered,
-                            true, {{"gate-east", "村口东", health::Watch::No, "view_tampered", "blank"}}};
-  health::AreaCoverage square{"square", "广场", config::AreaKind::Square, 1.0, health::AreaState::Unknown, false,
-                              {{"square", "广场", health::Watch::Unknown, "connecting", "connecting"}}};
-  c.report.areas = {bridge, gate, square};
+                            true, "", false, {{"gate-east", "村口东", health::Watch::No, "view_tampered", "blank"}}};
+  health::AreaCoverage square{"square", "广场", config::AreaKind::Square, 1.0, health::AreaState::Unknown, true,
+                              "", false, {{"square", "广场", health::Watch::Unknown, "connecting", "connecting"}}};
+  health::AreaCoverage school{"school", "小学门口", config::AreaKind::School, 1.0, health::AreaState::Unverified, false,
+                              "school-gate: online; its view is not checked yet", true,
+                              {{"school-gate", "校门", health::Watch::Unknown, "unverified",
+                                "online; its view is not checked yet", true}}};
+  c.report.areas = {bridge, gate, square, school};
   c.report.weight_covered = 2;
-  c.report.weight_known = 3;
-  c.uncovered = {{"bridge", {0, 0}}, {"east-entrance", {12.5, 60.25}}, {"square", {0, 0}}};
-  c.uncovered_total = {12.5, 60.25};
+  c.report.weight_unverified = 1;
+  c.report.weight_known = 4;
+  c.uncovered = {{"bridge", {0, 0}}, {"east-entrance", {12.5, 60.25}}, {"square", {0, 0}}, {"school", {1, 1}}};
+  c.uncovered_total = {13.5, 61.25};
   return c;
 }
 
@@ -121,9 +126,11 @@ contract::NodeStatus sampleNodeStatus() {
   s.outbox_depth = 2;
   s.outbox_bytes = 1800;
   s.outbox_dropped = 0;
-  s.coverage_ratio = 2.0 / 3.0;
-  s.areas_total = 3;
+  s.coverage_ratio = 2.0 / 4.0;
+  s.areas_total = 4;
   s.areas_covered = 1;
+  s.areas_unverified = 1;
+  s.coverage_unverified_share = 1.0 / 4.0;
   return s;
 }
 
@@ -284,7 +291,7 @@ TEST(ContractReaders, ABadPayloadIsRefusedNamingTheJsonPath) {
        "alert: /schema: 'villagecam.alert/2' is not a version this reader knows (it reads villagecam.alert/1 and "
        "its minor versions)"},
       {[&] { contract::readCoverage(with(coverage, "/areas/1/state"_json_pointer, "half")); },
-       "coverage: /areas/1/state: unknown value 'half' (expected one of covered, uncovered, unknown)"},
+       "coverage: /areas/1/state: unknown value 'half' (expected one of covered, uncovered, unknown, unverified)"},
       {[&] { contract::readSnapshot(with(contract::snapshotJson(sampleSnapshot(), "x"), "/jpeg_base64"_json_pointer, "abc")); },
        "snapshot: /jpeg_base64: not base64 (its length is not a multiple of 4)"},
       {[&] { contract::parsePayload("{\"schema\":", "node-status"); }, ""},
@@ -308,6 +315,38 @@ TEST(ContractReaders, ALaterMinorVersionIsReadAndItsNewFieldsIgnored) {
   EXPECT_TRUE(contract::readsSchema("villagecam.alert/1.12", "villagecam.alert"));
   EXPECT_FALSE(contract::readsSchema("villagecam.alert/10", "villagecam.alert"));
   EXPECT_FALSE(contract::readsSchema("villagecam.coverage/1", "villagecam.alert"));
+}
+
+}  // namespace
+}  // namespace villagecam
+
+namespace villagecam {
+namespace {
+
+// Issue 13: a 1.0 node called an area watched only by unchecked views
+// "covered" with verified false; read now, that area is unverified and out
+// of the verified ratio. Its node status, without the 1.1 counts, reads too.
+TEST(ContractReaders, AnOlderCoverageCountsItsUncheckedAreasAsUnverified) {
+  auto j = contract::coverageJson(sampleCoverage());
+  j["schema"] = "villagecam.coverage/1";
+  j.erase("unverified_share");
+  j.erase("areas_unverified");
+  auto& school = j["areas"][3];
+  school.erase("unverified_reason");
+  school["state"] = "covered";
+  school["verified"] = false;
+  const auto c = contract::readCoverage(j);
+  EXPECT_EQ(c.report.areas.at(3).state, health::AreaState::Unverified);
+  EXPECT_DOUBLE_EQ(*c.report.ratio(), 2.0 / 4.0);
+  EXPECT_DOUBLE_EQ(*c.report.unverifiedShare(), 1.0 / 4.0);
+
+  auto ns = contract::nodeStatusJson(sampleNodeStatus());
+  ns["schema"] = "villagecam.node-status/1";
+  ns["coverage"].erase("unverified");
+  ns["coverage"].erase("unverified_share");
+  const auto s = contract::readNodeStatus(ns);
+  EXPECT_EQ(s.areas_unverified, 0);
+  EXPECT_FALSE(s.coverage_unverified_share);
 }
 
 }  // namespace

@@ -35,9 +35,19 @@ std::vector<config::AreaConfig> village() {
   };
 }
 
+// A camera whose view passed its check a second ago (checks every 2 s), or
+// one without a baseline.
 health::CameraFacts cam(const std::string& id, CameraState s, std::vector<std::string> issues = {},
                         bool baseline = true) {
-  return {id, id, true, s, s == CameraState::Offline ? "connection refused" : "", baseline, std::move(issues)};
+  health::CameraFacts f;
+  f.id = f.name = id;
+  f.state = s;
+  f.reason = s == CameraState::Offline ? "connection refused" : "";
+  f.has_baseline = baseline;
+  f.view_issues = std::move(issues);
+  if (baseline) f.view_passed_ago = 1s;
+  f.check_every = 2s;
+  return f;
 }
 
 std::map<std::string, health::CameraFacts> allOnline() {
@@ -77,17 +87,72 @@ TEST(Coverage, CamerasStillConnectingLeaveTheAreaUnknownAndOutOfTheRatio) {
   EXPECT_FALSE(health::assessCoverage(village(), {}).ratio().has_value());
 }
 
-TEST(Coverage, ACameraWithoutABaselineCoversButUnverifiedAndADisabledOneNever) {
+// Issue 13: a camera online without a baseline makes its area unverified,
+// not covered; the ratio counts verified coverage only and the unverified
+// share stands beside it. A disabled camera never covers.
+TEST(Coverage, ACameraWithoutABaselineLeavesItsAreaUnverifiedAndADisabledOneNeverCovers) {
   auto cams = allOnline();
   cams["river"] = cam("river", CameraState::Online, {}, /*baseline=*/false);
   cams["school"].enabled = false;
   const auto r = health::assessCoverage(village(), cams);
-  EXPECT_EQ(r.areas[1].state, AreaState::Covered);
+  EXPECT_EQ(r.areas[1].state, AreaState::Unverified);
   EXPECT_FALSE(r.areas[1].verified);
   EXPECT_EQ(r.areas[1].cameras[0].code, "unverified");
+  EXPECT_EQ(r.areas[1].cameras[0].watching, health::Watch::Unknown);
+  EXPECT_TRUE(r.areas[1].watching().empty());
+  EXPECT_NE(r.areas[1].unverified_reason.find("river: online; no view baseline yet"), std::string::npos)
+      << r.areas[1].unverified_reason;
+  EXPECT_FALSE(r.areas[1].awaiting_check) << "no check will come without a baseline";
   EXPECT_TRUE(r.areas[0].verified);
   EXPECT_EQ(r.areas[2].state, AreaState::Uncovered);
   EXPECT_EQ(r.areas[2].cameras[0].code, "disabled");
+  // Weights: entrance 2 covered, river 1 unverified, school 1 uncovered.
+  EXPECT_DOUBLE_EQ(*r.ratio(), 2.0 / 4.0);
+  EXPECT_DOUBLE_EQ(*r.unverifiedShare(), 1.0 / 4.0);
+  EXPECT_EQ(r.count(AreaState::Unverified), 1);
+}
+
+// Nothing verified, nothing covered: a node whose cameras are all online
+// with no baseline publishes 0 %, not 100 %.
+TEST(Coverage, AllOnlineAndNoViewCheckedIsNoCoverage) {
+  std::map<std::string, health::CameraFacts> cams;
+  for (const auto* id : {"gate", "square", "river", "school"}) {
+    cams[id] = cam(id, CameraState::Online, {}, /*baseline=*/false);
+  }
+  const auto r = health::assessCoverage(village(), cams);
+  EXPECT_DOUBLE_EQ(*r.ratio(), 0.0);
+  EXPECT_DOUBLE_EQ(*r.unverifiedShare(), 1.0);
+  EXPECT_EQ(r.count(AreaState::Covered), 0);
+}
+
+// A view counts as checked for three check intervals after it last passed:
+// a camera whose checks stopped (or never ran yet) is unverified and awaits
+// a check; one good camera is enough to cover the area.
+TEST(Coverage, AViewCheckCountsForThreeCheckIntervals) {
+  auto cams = allOnline();
+  cams["river"].view_passed_ago = 6s;  // 3 x 2 s: still counts
+  auto r = health::assessCoverage(village(), cams);
+  EXPECT_EQ(r.areas[1].state, AreaState::Covered);
+  cams["river"].view_passed_ago = 6500ms;
+  r = health::assessCoverage(village(), cams);
+  EXPECT_EQ(r.areas[1].state, AreaState::Unverified);
+  EXPECT_TRUE(r.areas[1].awaiting_check);
+  EXPECT_EQ(r.areas[1].cameras[0].detail, "online; its view last passed a check 6 s ago");
+  cams["river"].view_passed_ago.reset();
+  r = health::assessCoverage(village(), cams);
+  EXPECT_EQ(r.areas[1].cameras[0].detail, "online; its view is not checked yet");
+  // Health mode: checks a minute apart count for three minutes.
+  cams["river"].check_every = 60s;
+  cams["river"].view_passed_ago = 150s;
+  EXPECT_EQ(health::assessCoverage(village(), cams).areas[1].state, AreaState::Covered);
+  // The entrance has two cameras: the gate unverified, the square checked.
+  cams["gate"].view_passed_ago.reset();
+  r = health::assessCoverage(village(), cams);
+  EXPECT_EQ(r.areas[0].state, AreaState::Covered);
+  EXPECT_EQ(r.areas[0].watching(), std::vector<std::string>{"square"});
+  // An offline camera beside an unverified one: unverified, not uncovered.
+  cams["square"] = cam("square", CameraState::Offline);
+  EXPECT_EQ(health::assessCoverage(village(), cams).areas[0].state, AreaState::Unverified);
 }
 
 TEST(CoverageAlerts, LostAndRestoredIsOneAlertWithTheCausesAndTheDuration) {
@@ -154,10 +219,13 @@ TEST(CoveragePayload, HasTheRatioTheAreasAndTheUncoveredMinutes) {
   cams["river"] = cam("river", CameraState::Offline);
   contract::CoverageSummary s{"n1", health::assessCoverage(village(), cams), {{"river", {12.5, 40}}}, {12.5, 40}, kT0};
   const auto j = contract::coverageJson(s);
-  EXPECT_EQ(j["schema"], "villagecam.coverage/1");
+  EXPECT_EQ(j["schema"], "villagecam.coverage/1.1");
   EXPECT_DOUBLE_EQ(j["ratio"].get<double>(), 0.75);
+  EXPECT_DOUBLE_EQ(j["unverified_share"].get<double>(), 0.0);
   EXPECT_EQ(j["areas_uncovered"], 1);
+  EXPECT_EQ(j["areas_unverified"], 0);
   EXPECT_EQ(j["areas"][1]["state"], "uncovered");
+  EXPECT_EQ(j["areas"][1]["unverified_reason"], nullptr);
   EXPECT_EQ(j["areas"][1]["uncovered_minutes"]["today"], 12.5);
   EXPECT_EQ(j["uncovered_minutes"]["7d"], 40);
 }

@@ -99,7 +99,10 @@ TEST_P(ShippedTemplates, ParseAndRender) {
   EXPECT_NO_THROW(forMode(r, config::AnalysisMode::Health));
 }
 
-TEST(PipelineTemplate, AnalysisModesCutTheChainAtTheParser) {
+// Keyframes drops delta units after the parser; health keeps the chain (the
+// pipeline lets one key frame a while through, KeyFrameSampler) but still
+// needs the parser named.
+TEST(PipelineTemplate, KeyframesCutsTheChainAtTheParserAndHealthSamplesThere) {
   RenderedPipeline r;
   r.decoders["h264"] = "rtph264depay ! h264parse name=parse ! avdec_h264 max-threads=1";
   r.output = "videoconvert ! appsink name=sink";
@@ -109,9 +112,10 @@ TEST(PipelineTemplate, AnalysisModesCutTheChainAtTheParser) {
             "rtph264depay ! h264parse name=parse ! identity drop-buffer-flags=delta-unit !  avdec_h264 max-threads=1 ! "
             "videoconvert ! appsink name=sink");
   EXPECT_EQ(*forMode(r, config::AnalysisMode::Health).chainFor("h264"),
-            "rtph264depay ! h264parse name=parse ! fakesink sync=false async=false");
+            "rtph264depay ! h264parse name=parse ! avdec_h264 max-threads=1 ! videoconvert ! appsink name=sink");
   r.decoders["h264"] = "rtph264depay ! h264parse ! avdec_h264";
   EXPECT_THROW(forMode(r, config::AnalysisMode::Keyframes), TemplateError);
+  EXPECT_THROW(forMode(r, config::AnalysisMode::Health), TemplateError);
 }
 
 INSTANTIATE_TEST_SUITE_P(All, ShippedTemplates,
