@@ -9,6 +9,7 @@
 #include <algorithm>
 
 #include "analysis/baseline_store.hpp"
+#include "analysis/baseline_vetting.hpp"
 #include "analysis/view_quality.hpp"
 #include "analysis/analysis_frame.hpp"
 #include "ingest/camera_pipeline.hpp"
@@ -47,16 +48,29 @@ BaselineResult takeBaseline(const config::Config& config, const config::CameraCo
       cv::Mat grey, colour;  // grey: what the running node judges views on
       if (batch.frame) collected.push_back(analysis::AnalysisFrame(mailbox->latestFrame(), grey, colour).grey().clone());
     }
+    result.frames = static_cast<int>(collected.size());
+    result.kept_from_decoder = counters->without_reference.load() + counters->corrupt.load();
     if (static_cast<int>(collected.size()) < frames) {
-      result.error = "only " + std::to_string(collected.size()) + " of " + std::to_string(frames) +
-                     " frames arrived in time";
+      result.error = fmt::format("only {} of {} frames arrived in time", collected.size(), frames);
+      if (result.kept_from_decoder > 0) {
+        result.error += fmt::format(" ({} could not be decoded whole: lost packets or a damaged stream)",
+                                    result.kept_from_decoder);
+      }
       return result;
     }
-    analysis::StoredBaseline stored{analysis::makeBaseline(collected), system_clock::now(), frames};
+    analysis::ViewThresholds thresholds;
+    thresholds.blank_contrast = config.view_quality.blank_contrast;  // the one vetting uses
+    result.vetting = analysis::vetBaselineFrames(collected, thresholds);
+    if (result.vetting.refusal) {
+      result.error = "refused: " + *result.vetting.refusal + "; nothing was stored";
+      return result;
+    }
+    std::vector<cv::Mat> agreeing;
+    for (int i : result.vetting.kept) agreeing.push_back(collected[static_cast<std::size_t>(i)]);
+    analysis::StoredBaseline stored{analysis::makeBaseline(agreeing), system_clock::now(),
+                                    static_cast<int>(agreeing.size())};
     analysis::saveBaseline(config.state_dir / "baselines", cam.id, stored);
     result.ok = true;
-    result.frames = frames;
-    result.sharpness = stored.baseline.measures.sharpness;
   } catch (const std::exception& e) {
     result.error = e.what();
   }
@@ -71,12 +85,18 @@ int baseline(const std::string& path, const std::string& only, int frames, doubl
     if (!only.empty() && cam.id != only) continue;
     ++done;
     const auto r = takeBaseline(*cfg, cam, frames, seconds);
+    const auto& f = r.vetting.figures;
     if (r.ok) {
-      std::cout << fmt::format("{}: baseline saved ({} frames, sharpness {:.0f}) in {}\n", cam.id, r.frames,
-                               r.sharpness, (cfg->state_dir / "baselines").string());
+      std::cout << fmt::format("{}: baseline saved in {}: {} of {} frames agree; sharpness {:.0f}, contrast {:.1f}, "
+                               "brightness {:.0f}, temporal noise {:.2f} grey levels\n",
+                               cam.id, (cfg->state_dir / "baselines").string(), r.vetting.kept.size(), r.frames,
+                               f.sharpness, f.contrast, f.brightness, f.temporal_noise);
     } else {
       std::cerr << fmt::format("{}: FAILED: {}\n", cam.id, r.error);
       ++failed;
+    }
+    for (const auto& d : r.vetting.dropped) {
+      (r.ok ? std::cout : std::cerr) << fmt::format("{}:   frame {} left out: {}\n", cam.id, d.index + 1, d.reason);
     }
   }
   if (done == 0) {

@@ -2,9 +2,11 @@
 // commissioning and stores it in <state_dir>/baselines/.
 #pragma once
 
+#include <cstdint>
 #include <optional>
 #include <string>
 
+#include "analysis/baseline_vetting.hpp"
 #include "config/config.hpp"
 
 namespace villagecam::commands {
@@ -12,8 +14,9 @@ namespace villagecam::commands {
 struct BaselineResult {
   std::string camera;
   bool ok = false;
-  int frames = 0;
-  double sharpness = 0;
+  int frames = 0;  // collected
+  analysis::BaselineVetting vetting;  // which of them agree, and what the reference measures
+  std::uint64_t kept_from_decoder = 0;  // undecodable frames the pipeline dropped (lost references, corrupt)
   std::string error;  // plain words
 };
 

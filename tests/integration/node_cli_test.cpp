@@ -204,9 +204,26 @@ TEST_F(NodeCli, BaselineTakesTheReferenceViewOfEachCameraAndNamesFailures) {
   auto [ok_code, ok_out] = runToEnd({"baseline", "--config", config.string(), "--camera", "gate", "--frames", "5",
                                      "--seconds", "2"});
   EXPECT_EQ(ok_code, 0) << ok_out;
-  EXPECT_NE(ok_out.find("gate: baseline saved (5 frames"), std::string::npos) << ok_out;
+  // What was stored, for the installer to see: how many frames agreed and the measures.
+  EXPECT_NE(ok_out.find("gate: baseline saved in " + (dir_ / "state" / "baselines").string() +
+                        ": 5 of 5 frames agree; sharpness "),
+            std::string::npos)
+      << ok_out;
+  EXPECT_NE(ok_out.find(", contrast "), std::string::npos) << ok_out;
+  EXPECT_NE(ok_out.find(" grey levels\n"), std::string::npos) << ok_out;
   EXPECT_TRUE(fs::exists(dir_ / "state" / "baselines" / "gate.png"));
   EXPECT_TRUE(fs::exists(dir_ / "state" / "baselines" / "gate.json"));
+
+  // A capped lens is no reference: refused in plain words, the stored one kept.
+  const auto stored_at = fs::last_write_time(dir_ / "state" / "baselines" / "gate.json");
+  cams.cap("gate");
+  auto [capped_code, capped_out] = runToEnd({"baseline", "--config", config.string(), "--camera", "gate", "--frames",
+                                             "5", "--seconds", "2"});
+  EXPECT_EQ(capped_code, 1) << capped_out;
+  EXPECT_NE(capped_out.find("gate: FAILED: refused: the view is blank"), std::string::npos) << capped_out;
+  EXPECT_NE(capped_out.find("nothing was stored"), std::string::npos) << capped_out;
+  EXPECT_EQ(fs::last_write_time(dir_ / "state" / "baselines" / "gate.json"), stored_at);
+  cams.uncap("gate");
 
   auto [dead_code, dead_out] = runToEnd({"baseline", "--config", config.string(), "--camera", "dead"});
   EXPECT_EQ(dead_code, 1) << dead_out;

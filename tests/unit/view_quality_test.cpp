@@ -9,6 +9,7 @@
 #include <opencv2/videoio.hpp>
 #include <random>
 
+#include "analysis/baseline_vetting.hpp"
 #include "analysis/view_quality.hpp"
 
 namespace villagecam::analysis {
@@ -207,6 +208,106 @@ TEST(ViewQuality, DetectsEachTamperKindAndNothingElseOnRealFootage) {
                                 << (mistakes.empty() ? "" : mistakes.front()) << "\n"
                                 << (mistakes.size() > 1 ? mistakes[mistakes.size() / 2] : "") << "\n"
                                 << (mistakes.size() > 2 ? mistakes.back() : "");
+}
+
+}  // namespace
+}  // namespace villagecam::analysis
+
+// villagecam-node baseline vets its frames (issue 13): they must agree with
+// each other before they become a reference. Real footage, and the ways a
+// commissioning goes wrong.
+namespace villagecam::analysis {
+namespace {
+
+std::vector<cv::Mat> repeatWithNoise(const cv::Mat& frame, int count) {
+  std::vector<cv::Mat> out;
+  for (int i = 0; i < count; ++i) out.push_back(addNoise(frame, 2.0, 100 + i));
+  return out;
+}
+
+// A picture decoded without its references: the lower part smeared from
+// elsewhere, in the grey of missing data.
+cv::Mat smeared(const cv::Mat& f) {
+  cv::Mat out = f.clone();
+  const int top = f.rows * 2 / 5;
+  cv::Mat band = out(cv::Rect(0, top, f.cols, f.rows - top));
+  cv::Mat shifted;
+  const cv::Mat move = (cv::Mat_<double>(2, 3) << 1, 0, 40, 0, 1, -25);
+  cv::warpAffine(f(cv::Rect(0, top, f.cols, f.rows - top)), shifted, move, band.size(), cv::INTER_LINEAR,
+                 cv::BORDER_REPLICATE);
+  cv::addWeighted(shifted, 0.5, cv::Mat(band.size(), band.type(), cv::Scalar::all(128)), 0.5, 0, band);
+  return out;
+}
+
+TEST(BaselineVetting, FramesOfALiveViewAgreeEvenWithPeopleWalkingOrLeavesMoving) {
+  for (const auto& [name, frames] : {std::pair{"vtest.avi", readClip("vtest.avi", 10, 3)},
+                                     std::pair{"tree.avi", readClip("tree.avi", 10, 2)}}) {
+    ASSERT_EQ(frames.size(), 10u) << name;
+    const auto v = vetBaselineFrames(frames);
+    EXPECT_FALSE(v.refusal) << name << ": " << v.refusal.value_or("");
+    EXPECT_GE(v.kept.size(), 9u) << name;
+    EXPECT_GT(v.figures.sharpness, 0) << name;
+    EXPECT_GT(v.figures.contrast, 10) << name;
+    EXPECT_GT(v.figures.temporal_noise, 0) << name;
+  }
+}
+
+TEST(BaselineVetting, ASmearedFrameOrOneWithSomeoneAtTheLensIsLeftOut) {
+  auto frames = readClip("vtest.avi", 10, 3);
+  frames[3] = smeared(frames[3]);
+  cv::circle(frames[7], {frames[7].cols / 2, frames[7].rows / 2}, frames[7].rows * 2 / 5, cv::Scalar(30, 25, 20),
+             cv::FILLED);  // a shoulder passing close to the lens
+  const auto v = vetBaselineFrames(frames);
+  EXPECT_FALSE(v.refusal) << v.refusal.value_or("");
+  ASSERT_EQ(v.dropped.size(), 2u);
+  EXPECT_EQ(v.dropped[0].index, 3);
+  EXPECT_EQ(v.dropped[1].index, 7);
+  EXPECT_NE(v.dropped[0].reason.find("differs from the others"), std::string::npos) << v.dropped[0].reason;
+  EXPECT_EQ(v.kept, (std::vector<int>{0, 1, 2, 4, 5, 6, 8, 9}));
+}
+
+TEST(BaselineVetting, AViewThatIsNotSteadyBlankOrChangingItsExposureIsRefused) {
+  // Half the frames from another scene: the camera was turning.
+  auto turning = readClip("vtest.avi", 5, 3);
+  for (auto& f : readClip("tree.avi", 5, 2)) {
+    cv::Mat resized;
+    cv::resize(f, resized, turning.front().size());
+    turning.push_back(resized);
+  }
+  auto v = vetBaselineFrames(turning);
+  ASSERT_TRUE(v.refusal);
+  EXPECT_NE(v.refusal->find("the view is not steady: only"), std::string::npos) << *v.refusal;
+
+  // Half of them smeared: a stream that keeps losing packets.
+  auto damaged = readClip("vtest.avi", 10, 3);
+  for (std::size_t i = 0; i < damaged.size(); i += 2) damaged[i] = smeared(damaged[i]);
+  v = vetBaselineFrames(damaged);
+  ASSERT_TRUE(v.refusal) << "kept " << v.kept.size();
+  EXPECT_NE(v.refusal->find("not steady"), std::string::npos) << *v.refusal;
+
+  v = vetBaselineFrames(repeatWithNoise(cv::Mat(360, 640, CV_8UC3, cv::Scalar::all(8)), 8));
+  ASSERT_TRUE(v.refusal);
+  EXPECT_NE(v.refusal->find("the view is blank"), std::string::npos) << *v.refusal;
+
+  auto ramp = readClip("tree.avi", 10, 2);
+  for (std::size_t i = 0; i < ramp.size(); ++i) ramp[i].convertTo(ramp[i], -1, 1.0, 3.0 * static_cast<double>(i));
+  v = vetBaselineFrames(ramp);
+  ASSERT_TRUE(v.refusal);
+  EXPECT_NE(v.refusal->find("the brightness keeps changing"), std::string::npos) << *v.refusal;
+
+  v = vetBaselineFrames(readClip("vtest.avi", 2, 3));
+  ASSERT_TRUE(v.refusal);
+  EXPECT_NE(v.refusal->find("too few"), std::string::npos) << *v.refusal;
+}
+
+// A still scene: compression noise only. Nothing is dropped for differing by
+// a fraction of a grey level, and the reference's temporal noise is that noise.
+TEST(BaselineVetting, AStillSceneKeepsEveryFrameAndMeasuresItsNoise) {
+  const auto v = vetBaselineFrames(repeatWithNoise(readClip("vtest.avi", 1, 1).front(), 8));
+  EXPECT_FALSE(v.refusal) << v.refusal.value_or("");
+  EXPECT_EQ(v.kept.size(), 8u);
+  EXPECT_GT(v.figures.temporal_noise, 0.1);
+  EXPECT_LT(v.figures.temporal_noise, 2.0);
 }
 
 }  // namespace
