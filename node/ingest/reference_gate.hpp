@@ -4,7 +4,12 @@
 // unit as a discontinuity), decodes to smeared pictures until the next key
 // frame, and GStreamer's software decoders hand such pictures on unflagged.
 // So the gate drops delta units from a discontinuity to the next key frame,
-// before the decoder. Pure: the pipeline's pad probe feeds it the flags.
+// before the decoder. A key frame that itself comes after a discontinuity
+// (other than the stream's very first unit) may be missing slices of its
+// own: the largest units lose packets most often, and a key frame decoded
+// with a hole smears every frame of its GOP, so it is dropped too and the
+// gate waits for the next whole one. Pure: the pipeline's pad probe feeds it
+// the flags.
 #pragma once
 
 namespace villagecam::ingest {
@@ -13,11 +18,13 @@ class ReferenceGate {
  public:
   // One access unit, in stream order. True: pass it to the decoder.
   bool admit(bool key_frame, bool discontinuity) {
-    if (key_frame) {
-      complete_ = true;  // a key frame needs nothing before it
-      return true;
+    const bool first = !started_;
+    started_ = true;
+    if (discontinuity && !first) {
+      complete_ = false;
+      return false;  // a delta unit misses a reference; a key frame may miss part of itself
     }
-    if (discontinuity) complete_ = false;
+    if (key_frame) complete_ = true;  // a key frame needs nothing before it
     return complete_;
   }
   // True until the first key frame, and from a discontinuity to the next one.
@@ -25,6 +32,7 @@ class ReferenceGate {
 
  private:
   bool complete_ = false;  // every reference since the last key frame was passed
+  bool started_ = false;   // a unit was seen: a discontinuity from now on is a loss
 };
 
 }  // namespace villagecam::ingest

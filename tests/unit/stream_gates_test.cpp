@@ -15,13 +15,29 @@ const SteadyTime kT0 = SteadyTime(std::chrono::hours(1));
 
 TEST(ReferenceGate, DeltaUnitsPassOnlyWhenEveryReferenceSinceTheKeyFrameDid) {
   ReferenceGate gate;
-  EXPECT_FALSE(gate.admit(false, false)) << "joined mid-GOP";
+  EXPECT_FALSE(gate.admit(false, true)) << "joined mid-GOP (the first unit is always a discontinuity)";
   EXPECT_TRUE(gate.waiting());
+  EXPECT_FALSE(gate.admit(false, false));
   EXPECT_TRUE(gate.admit(true, false));
   EXPECT_TRUE(gate.admit(false, false));
   EXPECT_FALSE(gate.admit(false, true)) << "a lost packet";
   EXPECT_FALSE(gate.admit(false, false)) << "its successors miss it too";
-  EXPECT_TRUE(gate.admit(true, true)) << "a key frame needs nothing before it";
+  EXPECT_TRUE(gate.admit(true, false)) << "a key frame needs nothing before it";
+  EXPECT_TRUE(gate.admit(false, false));
+}
+
+// A key frame after a loss may itself have lost slices: it and its GOP wait
+// for the next whole key frame. The stream's first unit is a discontinuity
+// by nature, not a loss.
+TEST(ReferenceGate, AKeyFrameThatCameAfterALossIsNotTrusted) {
+  ReferenceGate first;
+  EXPECT_TRUE(first.admit(true, true)) << "a stream that starts on a key frame";
+  ReferenceGate gate;
+  EXPECT_TRUE(gate.admit(true, true));
+  EXPECT_TRUE(gate.admit(false, false));
+  EXPECT_FALSE(gate.admit(true, true)) << "packets lost in or before this key frame";
+  EXPECT_FALSE(gate.admit(false, false)) << "its GOP is smeared too";
+  EXPECT_TRUE(gate.admit(true, false));
   EXPECT_TRUE(gate.admit(false, false));
 }
 
