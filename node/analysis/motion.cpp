@@ -69,7 +69,13 @@ void MotionDetector::buildMask() {
   masked_out_ = mask_ == 0;
 }
 
-MotionResult MotionDetector::process(const cv::Mat& frame) {
+cv::Mat MotionDetector::background() const {
+  cv::Mat out;
+  if (frames_ > 0) model_->getBackgroundImage(out);
+  return out;
+}
+
+MotionResult MotionDetector::process(const cv::Mat& frame, const std::vector<cv::Rect2d>& held) {
   MotionResult r;
   if (frame.channels() == 3) {
     cv::cvtColor(frame, grey_, cv::COLOR_BGR2GRAY);
@@ -86,6 +92,19 @@ MotionResult MotionDetector::process(const cv::Mat& frame) {
   last_mean_ = mean;
   mean_level_ = mean_level_ < 0 || jump ? mean : 0.9 * mean_level_ + 0.1 * mean;
   if (mean > 1.0) small_.convertTo(small_, -1, mean_level_ / mean, 0);
+  small_.copyTo(picture_);
+  if (!held.empty() && frames_ > 0) {
+    cv::Mat ground;
+    model_->getBackgroundImage(ground);
+    const cv::Rect whole(0, 0, small_.cols, small_.rows);
+    for (const auto& h : held) {
+      const cv::Rect r = cv::Rect(static_cast<int>(h.x * small_.cols), static_cast<int>(h.y * small_.rows),
+                                  static_cast<int>(std::ceil(h.width * small_.cols)),
+                                  static_cast<int>(std::ceil(h.height * small_.rows))) &
+                         whole;
+      if (!r.empty() && ground.size() == small_.size()) ground(r).copyTo(small_(r));
+    }
+  }
 
   ++frames_;
   r.learning = frames_ <= kLearningFrames;

@@ -53,8 +53,15 @@ class MotionDetector {
  public:
   explicit MotionDetector(MotionConfig config = {});
 
-  // One frame (BGR or grey, any size).
-  MotionResult process(const cv::Mat& frame);
+  // One frame (BGR or grey, any size). `held` (normalised): regions of
+  // objects that stopped (ObjectTracker): the model is shown its own
+  // background there, so it never learns them.
+  MotionResult process(const cv::Mat& frame, const std::vector<cv::Rect2d>& held = {});
+  // The last frame as the model judged it (grey, at the analysis size,
+  // brightness normalised), before any held region was painted over.
+  const cv::Mat& picture() const { return picture_; }
+  // The model's background image, at the same size; empty before any frame.
+  cv::Mat background() const;
   // New masks and thresholds without losing the learned background (a
   // config reload); a new analysis size starts the model again.
   void reconfigure(const MotionConfig& config);
@@ -67,7 +74,7 @@ class MotionDetector {
   cv::Ptr<cv::BackgroundSubtractorMOG2> model_;
   cv::Mat mask_;            // 255 where motion counts, 0 in masked regions
   cv::Mat masked_out_;      // its inverse
-  cv::Mat grey_, small_, foreground_, cleaned_;  // reused buffers: no per-frame allocation once warm
+  cv::Mat grey_, small_, picture_, foreground_, cleaned_;  // reused buffers: no per-frame allocation once warm
   std::vector<std::vector<cv::Point>> contours_;  // likewise (OpenCV refills it)
   cv::Mat open_kernel_, close_kernel_;
   double mean_level_ = -1;  // running mean brightness the frames are normalised to

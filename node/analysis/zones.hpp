@@ -1,9 +1,9 @@
 // Zones: polygons of a camera's view where motion or an intruder matters,
 // each with an optional weekly schedule, a minimum object size and a dwell
-// time. A ZoneTracker turns per-frame blobs into events: start when an object
-// has stayed in the active zone for the dwell time, updates while it goes on,
-// end when the zone has been clear for clear_after; then a cooldown. Pure:
-// times are passed in.
+// time. A ZoneTracker turns per-frame objects (tracked: ObjectTracker) into
+// events: start when an object has stayed in the active zone for the dwell
+// time, updates while it goes on, end when the zone has been clear for
+// clear_after; then a cooldown. Pure: times are passed in.
 #pragma once
 
 #include <optional>
@@ -30,6 +30,9 @@ struct ZoneSpec {
   Duration clear_after = std::chrono::seconds(5);
   Duration cooldown = std::chrono::seconds(30);   // after an end, no new start this soon
   Duration update_every = std::chrono::seconds(30);  // an update while it goes on
+  // Before a start, a visit goes on through a gap this short (an object out
+  // of sight for a frame or two): the dwell does not start again.
+  Duration gap = std::chrono::seconds(1);
   bool people_only = false;
 };
 
@@ -109,7 +112,12 @@ std::optional<ZoneEvent> ZoneTracker::update(const std::vector<Blob>& blobs, boo
   }
   // Nothing in the zone (or the zone is off).
   if (!open_) {
+    if (occupied_since_ && active) {
+      if (!clear_since_) clear_since_ = now;
+      if (now - *clear_since_ < spec_.gap) return std::nullopt;  // out of sight a moment: the visit goes on
+    }
     occupied_since_.reset();
+    clear_since_.reset();
     counted_this_run_ = false;
     return std::nullopt;
   }

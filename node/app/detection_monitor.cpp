@@ -85,7 +85,9 @@ std::vector<DetectionEvent> DetectionMonitor::onFrame(const analysis::AnalysisFr
   std::lock_guard run(run_mutex_);
   if (zones_.empty() || now < next_) return events;
   next_ = now + interval_;
-  const auto motion = detector_.process(frame.grey());
+  const auto motion = detector_.process(frame.grey(), objects_.heldRegions());
+  objects_.update(motion.blobs, detector_.picture(), [this] { return detector_.background(); }, now);
+  const auto objects = objects_.present();
   std::uint64_t suppressed_now = 0;
   for (auto& zone : zones_) {
     const auto& spec = zone.spec();
@@ -96,7 +98,7 @@ std::vector<DetectionEvent> DetectionMonitor::onFrame(const analysis::AnalysisFr
       return *person;
     };
     const auto before = zone.suppressedByCooldown();
-    auto e = zone.update(motion.blobs, active, now, check);
+    auto e = zone.update(objects, active, now, check);
     suppressed_now += zone.suppressedByCooldown() - before;
     suppressed_since_report_ += zone.suppressedByCooldown() - before;
     if (!e) continue;

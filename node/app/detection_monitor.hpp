@@ -1,5 +1,6 @@
 // Per camera: motion and zone events at the detection rate, on the camera's
-// worker thread (never a GStreamer one). Runs the MotionDetector, one
+// worker thread (never a GStreamer one). Runs the MotionDetector, the
+// ObjectTracker over its blobs (an object that stops stays), one
 // ZoneTracker per configured zone (with its schedule, dwell, clear time and
 // cooldown), the people check for people-only zones, and a per-camera rate
 // limit against alert storms; draws the zone and the objects onto the JPEG of
@@ -15,6 +16,7 @@
 #include <vector>
 
 #include "analysis/motion.hpp"
+#include "analysis/object_tracker.hpp"
 #include "analysis/people.hpp"
 #include "analysis/zones.hpp"
 #include "app/view_monitor.hpp"
@@ -63,6 +65,7 @@ class DetectionMonitor {
   config::DetectionConfig config_;
   int jpeg_quality_;
   analysis::MotionDetector detector_;
+  analysis::ObjectTracker objects_;  // what the detector found, followed: still ones stay
   std::vector<analysis::ZoneTracker> zones_;
   std::unique_ptr<analysis::PeopleCheck> people_;  // only when a zone wants people only
   Duration interval_;
