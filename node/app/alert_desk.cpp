@@ -1,5 +1,7 @@
 #include "app/alert_desk.hpp"
 
+#include <nlohmann/json.hpp>
+
 #include "contract/topics.hpp"
 #include "events/camera_alerts.hpp"
 #include "events/coverage_alerts.hpp"
@@ -19,7 +21,32 @@ AlertDesk::AlertDesk(const config::Config& config, std::shared_ptr<mqtt::Outbox>
       snapshots_(config.state_dir / "snapshots", config.snapshots.max_bytes),
       outbox_(std::move(outbox)),
       publisher_(publisher),
-      reporter_(reporter) {}
+      reporter_(reporter) {
+  if (publisher_) publisher_->setCompanions(snapshotsBeforeAlerts(snapshots_, topic_prefix_, node_id_));
+}
+
+// The snapshot a starting alert names goes out on its own topic just before
+// the alert, each time the alert is sent (after an outage too), as long as
+// the store still keeps it. A copy of the store (a folder and a bound) and
+// no reference to the desk: the publisher's thread may outlive neither.
+mqtt::Publisher::Companions snapshotsBeforeAlerts(const SnapshotStore& store, const std::string& prefix,
+                                                  const std::string& node_id) {
+  return [store, prefix, node_id](const std::string& payload) {
+    std::vector<mqtt::Publisher::Message> out;
+    const auto alert = nlohmann::json::parse(payload, nullptr, /*allow_exceptions=*/false);
+    if (!alert.is_object() || alert.value("phase", "") != "start") return out;
+    const auto snapshot = alert.find("snapshot");
+    const auto camera = alert.find("camera");
+    if (snapshot == alert.end() || !snapshot->is_object() || camera == alert.end() || !camera->is_object()) return out;
+    try {
+      const auto shot = store.find(camera->value("id", ""), snapshot->value("id", ""));
+      if (shot) out.push_back({contract::topics::snapshot(prefix, shot->id), contract::snapshotJson(*shot, node_id).dump()});
+    } catch (const std::exception&) {
+      // unreadable: the alert goes without it, as when the bound removed it
+    }
+    return out;
+  };
+}
 
 void AlertDesk::set(const std::string& subject, std::optional<events::Alert> wanted, WallTime now) {
   raise(book_.set(subject, std::move(wanted), now));
@@ -77,7 +104,7 @@ void AlertDesk::zone(const ZoneEventNote& note, WallTime now) {
 void AlertDesk::startWithSnapshot(const std::string& subject, events::Alert wanted, const ViewSnapshot& s,
                                   const std::string& camera_id, const std::string& reason, WallTime now) {
   const contract::Snapshot shot{s.id, camera_id, s.taken_at, reason, s.width, s.height, s.jpeg};
-  wanted.snapshot = events::SnapshotRef{shot.id, contract::topics::cameraSnapshot(topic_prefix_, camera_id), shot.taken_at};
+  wanted.snapshot = events::SnapshotRef{shot.id, contract::topics::snapshot(topic_prefix_, shot.id), shot.taken_at};
   const auto alerts = book_.set(subject, std::move(wanted), now);
   if (!alerts.empty()) {
     try {

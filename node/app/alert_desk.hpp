@@ -1,8 +1,9 @@
 // Every alert the node raises goes through here: the AlertBook (one open
 // alert per subject, start / update / end with one id), the log, the durable
 // outbox, the file of open alerts (so they survive a restart) and the
-// snapshots that alerts name (kept on disk, published on the camera's
-// snapshot topic). It maps what a camera's view and zones said to the
+// snapshots that alerts name (kept on disk, published retained on the
+// camera's snapshot topic as its latest, and on a topic of their own id just
+// before the alert that names them). It maps what a camera's view and zones said to the
 // alerts of events/ (pure builders). Event thread only.
 #pragma once
 
@@ -23,6 +24,11 @@
 #include "mqtt/publisher.hpp"
 
 namespace villagecam::app {
+
+// What the publisher sends before an alert from the outbox: the snapshot a
+// starting alert names, on <prefix>/snapshots/<id>, if the store keeps it.
+mqtt::Publisher::Companions snapshotsBeforeAlerts(const SnapshotStore& store, const std::string& prefix,
+                                                  const std::string& node_id);
 
 class AlertDesk {
  public:

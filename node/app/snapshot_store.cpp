@@ -61,25 +61,43 @@ std::size_t SnapshotStore::bytes() const {
   return total;
 }
 
-std::optional<contract::Snapshot> SnapshotStore::latest(const std::string& camera) const {
-  auto entries = list(dir_ / camera);
-  if (entries.empty()) return std::nullopt;
-  const auto& e = entries.back();
+namespace {
+
+std::optional<contract::Snapshot> readEntry(const fs::path& path, const std::string& camera) {
   std::smatch m;
-  const std::string name = e.path.filename().string();
-  std::regex_match(name, m, kName);
+  const std::string name = path.filename().string();
+  if (!std::regex_match(name, m, kName)) return std::nullopt;
   contract::Snapshot s;
   s.id = m[3];
   s.reason = m[2];
   s.camera_id = camera;
   s.taken_at = WallTime(std::chrono::milliseconds(std::stoll(m[1])));
-  s.jpeg = readFileIfExists(e.path).value_or("");
+  s.jpeg = readFileIfExists(path).value_or("");
   const std::vector<uchar> bytes(s.jpeg.begin(), s.jpeg.end());
-  const cv::Mat decoded = cv::imdecode(bytes, cv::IMREAD_UNCHANGED);  // once per camera at start
+  const cv::Mat decoded = cv::imdecode(bytes, cv::IMREAD_UNCHANGED);  // its size, from the JPEG itself
   if (decoded.empty()) return std::nullopt;
   s.width = decoded.cols;
   s.height = decoded.rows;
   return s;
+}
+
+}  // namespace
+
+std::optional<contract::Snapshot> SnapshotStore::latest(const std::string& camera) const {
+  auto entries = list(dir_ / camera);
+  if (entries.empty()) return std::nullopt;
+  return readEntry(entries.back().path, camera);
+}
+
+std::optional<contract::Snapshot> SnapshotStore::find(const std::string& camera, const std::string& id) const {
+  const std::string suffix = "_" + id + ".jpg";
+  for (const auto& e : list(dir_ / camera)) {
+    const std::string name = e.path.filename().string();
+    if (name.size() > suffix.size() && name.compare(name.size() - suffix.size(), suffix.size(), suffix) == 0) {
+      return readEntry(e.path, camera);
+    }
+  }
+  return std::nullopt;
 }
 
 }  // namespace villagecam::app

@@ -20,6 +20,10 @@ class SnapshotStore {
   void save(const contract::Snapshot& snapshot);
   // The newest snapshot of a camera, if any.
   std::optional<contract::Snapshot> latest(const std::string& camera) const;
+  // One snapshot by its id, if it is still kept (the bound may have removed
+  // it). Safe to call from another thread than save()'s: a file removed
+  // meanwhile reads as gone.
+  std::optional<contract::Snapshot> find(const std::string& camera, const std::string& id) const;
   std::size_t bytes() const;
 
  private:

@@ -15,7 +15,7 @@
 
 namespace villagecam::contract {
 
-inline constexpr const char* kAlertSchema = "villagecam.alert/1.1";
+inline constexpr const char* kAlertSchema = "villagecam.alert/1.2";
 inline constexpr const char* kCameraStatusSchema = "villagecam.camera-status/1.2";
 inline constexpr const char* kNodeStatusSchema = "villagecam.node-status/1.1";
 inline constexpr const char* kCoverageSchema = "villagecam.coverage/1.1";

@@ -14,6 +14,8 @@ inline std::string cameraStatus(const std::string& prefix, const std::string& ca
 inline std::string cameraSnapshot(const std::string& prefix, const std::string& camera) {
   return prefix + "/cameras/" + camera + "/snapshot";
 }
+// One snapshot an alert names, published just before that alert (not retained).
+inline std::string snapshot(const std::string& prefix, const std::string& id) { return prefix + "/snapshots/" + id; }
 inline std::string coverage(const std::string& prefix) { return prefix + "/coverage"; }
 inline std::string mqttTest(const std::string& prefix, const std::string& token) {
   return prefix + "/mqtt-test/" + token;

@@ -234,6 +234,9 @@ void Publisher::sendAlerts() {
   const std::string topic = contract::topics::alerts(config_.topic_prefix);
   for (const auto& entry : entries) {
     try {
+      if (companions_) {
+        for (const auto& m : companions_(entry.payload)) client_->publish(m.topic, m.payload.data(), m.payload.size(), 1, false);
+      }
       auto msg = ::mqtt::make_message(topic, entry.payload, 1, false);
       client_->publish(msg, reinterpret_cast<void*>(static_cast<std::uintptr_t>(entry.seq)), delivery_listener_);
     } catch (const ::mqtt::exception& e) {

@@ -10,6 +10,7 @@
 
 #include <condition_variable>
 #include <deque>
+#include <functional>
 #include <map>
 #include <memory>
 #include <mqtt/async_client.h>
@@ -17,6 +18,7 @@
 #include <set>
 #include <string>
 #include <thread>
+#include <vector>
 
 #include "config/config.hpp"
 #include "mqtt/client_factory.hpp"
@@ -48,6 +50,15 @@ class Publisher {
   // again after every reconnect. An empty payload clears the topic.
   void setRetained(const std::string& topic, std::string payload);
   void clearRetained(const std::string& topic) { setRetained(topic, ""); }
+  // Messages that must go out just before an alert of the outbox (QoS 1, not
+  // retained): the snapshot it names. Asked on the publisher's thread each
+  // time the alert is sent (again after a reconnect). Set before start().
+  struct Message {
+    std::string topic;
+    std::string payload;
+  };
+  using Companions = std::function<std::vector<Message>(const std::string& alert_payload)>;
+  void setCompanions(Companions companions) { companions_ = std::move(companions); }
   // New alerts are in the outbox.
   void wake();
 
@@ -85,6 +96,7 @@ class Publisher {
   void dropConnection(const std::string& why);
 
   const config::MqttConfig config_;
+  Companions companions_;
   std::shared_ptr<Outbox> outbox_;
   std::shared_ptr<spdlog::logger> log_;
   TlsErrorLog tls_errors_;

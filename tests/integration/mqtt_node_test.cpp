@@ -169,10 +169,24 @@ TEST_F(CoverageNode, ACoveredLensRaisesViewTamperedAndCoverageLostWithASnapshotA
   EXPECT_EQ(lost["area"]["id"], "east-entrance");
   EXPECT_EQ(lost["causes"][0]["code"], "view_tampered");
   EXPECT_NE(lost["message"].get<std::string>().find("East entrance"), std::string::npos) << lost;
-  // The snapshot the alert refers to is the retained one on the camera's snapshot topic.
+  // The snapshot the alert names came on its own topic just before the
+  // alert, and is the camera's retained latest.
   ASSERT_TRUE(tamper["snapshot"].is_object()) << tamper;
-  EXPECT_EQ(tamper["snapshot"]["topic"], "villagecam/n1/cameras/gate/snapshot");
   const std::string snapshot_id = tamper["snapshot"]["id"];
+  EXPECT_EQ(tamper["snapshot"]["topic"], "villagecam/n1/snapshots/" + snapshot_id);
+  {
+    int snapshot_at = -1, alert_at = -1, i = 0;
+    for (const auto& m : county.messages()) {
+      if (m.topic == "villagecam/n1/snapshots/" + snapshot_id && snapshot_at < 0) snapshot_at = i;
+      if (m.topic == "villagecam/n1/alerts" && m.payload.find(tamper_id) != std::string::npos && alert_at < 0) alert_at = i;
+      ++i;
+    }
+    ASSERT_GE(snapshot_at, 0) << "the snapshot never came on its own topic";
+    EXPECT_LT(snapshot_at, alert_at) << "the snapshot comes before the alert that names it";
+    const auto own = nlohmann::json::parse(county.on("villagecam/n1/snapshots/" + snapshot_id).front().payload);
+    EXPECT_EQ(own["reason"], "view_tampered");
+    EXPECT_EQ(own["camera"], "gate");
+  }
   ASSERT_TRUE(county.waitUntil(has("villagecam/n1/cameras/gate/snapshot", json([&](const nlohmann::json& j) {
     return j["id"] == snapshot_id && j["width"] == 640 && j["reason"] == "view_tampered";
   })), 5s));

@@ -27,6 +27,8 @@ def schema_for(topic):
         return "camera-status.json"
     if len(parts) >= 3 and parts[-3] == "cameras" and parts[-1] == "snapshot":
         return "snapshot.json"
+    if len(parts) >= 2 and parts[-2] == "snapshots":
+        return "snapshot.json"  # <prefix>/snapshots/<id>, before the alert that names it
     return SCHEMA_BY_SUFFIX.get(parts[-1])
 
 

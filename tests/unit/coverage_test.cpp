@@ -10,6 +10,7 @@
 
 #include <filesystem>
 
+#include "app/alert_desk.hpp"
 #include "app/snapshot_store.hpp"
 #include "app/view_monitor.hpp"
 #include "events/alert_book.hpp"
@@ -257,6 +258,52 @@ TEST(Snapshots, PayloadIsBase64JpegAndTheStoreKeepsTheLatestWithinItsBound) {
   EXPECT_EQ(j["content_type"], "image/jpeg");
   EXPECT_EQ(j["jpeg_base64"].get<std::string>().substr(0, 4), "/9j/");  // FF D8 FF: a JPEG
   EXPECT_FALSE(store.latest("square"));
+  std::filesystem::remove_all(dir);
+}
+
+// Issue 13: the snapshot a queued alert names goes out on its own topic
+// before the alert, each time the alert is sent, while the store keeps it;
+// an update or end names it too but does not send it again.
+TEST(Snapshots, TheSnapshotAStartNamesGoesBeforeItOnItsOwnTopicWhileTheStoreKeepsIt) {
+  const auto dir = std::filesystem::temp_directory_path() / ("vc-companions-" + std::to_string(::getpid()));
+  std::filesystem::remove_all(dir);
+  auto jpegOf = [](unsigned seed) {
+    cv::Mat img(36, 64, CV_8UC3);
+    cv::theRNG().state = seed;
+    cv::randu(img, 0, 255);
+    std::vector<uchar> jpeg;
+    cv::imencode(".jpg", img, jpeg);
+    return std::string(jpeg.begin(), jpeg.end());
+  };
+  const std::string first_id = "5b0b3c9e-1d2f-4a7b-9c3d-0e1f2a3b4c50", second_id = "5b0b3c9e-1d2f-4a7b-9c3d-0e1f2a3b4c51";
+  const contract::Snapshot first{first_id, "gate", kT0, "view_tampered", 64, 36, jpegOf(1)};
+  const contract::Snapshot second{second_id, "gate", kT0 + 60s, "intrusion", 64, 36, jpegOf(2)};
+  app::SnapshotStore store(dir, first.jpeg.size() + second.jpeg.size() + 100);
+  store.save(first);
+  store.save(second);  // now the camera's latest: the first alert's snapshot is still its own
+  const auto companions = app::snapshotsBeforeAlerts(store, "villagecam/n1", "n1");
+
+  events::AlertBook book(config::Language::En);
+  auto wanted = events::viewTamperedAlert("gate", "East gate", {"blank"});
+  wanted->snapshot = events::SnapshotRef{first_id, "villagecam/n1/snapshots/" + first_id, kT0};
+  const auto start = book.set(events::viewSubject("gate"), wanted, kT0)[0];
+  const auto payload = contract::alertJson(start, "n1", config::Language::En).dump();
+  const auto out = companions(payload);
+  ASSERT_EQ(out.size(), 1u);
+  EXPECT_EQ(out[0].topic, "villagecam/n1/snapshots/" + first_id);
+  const auto shot = nlohmann::json::parse(out[0].payload);
+  EXPECT_EQ(shot["id"], first_id);
+  EXPECT_EQ(shot["reason"], "view_tampered");
+  EXPECT_EQ(shot["width"], 64);
+  EXPECT_EQ(companions(payload).size(), 1u) << "sent again with the alert (after an outage)";
+
+  const auto end = book.end(events::viewSubject("gate"), kT0 + 30s)[0];
+  EXPECT_TRUE(companions(contract::alertJson(end, "n1", config::Language::En).dump()).empty());
+  EXPECT_TRUE(companions("not json").empty());
+
+  // Past the store's bound the snapshot is gone: the alert goes without it.
+  app::SnapshotStore(dir, second.jpeg.size() + 10).save(second);
+  EXPECT_TRUE(companions(payload).empty());
   std::filesystem::remove_all(dir);
 }
 
