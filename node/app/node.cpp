@@ -10,6 +10,7 @@
 #include "app/reload_plan.hpp"
 #include "util/atomic_file.hpp"
 #include "util/duration.hpp"
+#include "util/kernel_clock.hpp"
 #include "util/logging.hpp"
 #include "util/time_format.hpp"
 
@@ -145,7 +146,12 @@ void Node::start() {
   coverage_.load();
   loadOpenAlerts();
   started_at_ = clock_.wall();
-  last_tick_ = started_at_;
+  wall_watch_.advance(clock_.steady(), started_at_);
+  clock_report_.synchronised = kernelClockSynchronised();
+  if (clock_report_.synchronised == false) {
+    log_->warn("the kernel says the wall clock is not synchronised (no NTP yet?): the node works on, and its "
+               "history is booked by the monotonic clock; a later step is logged and the time it covers left unknown");
+  }
   event_loop_beat_ = clock_.steady().time_since_epoch().count();
   next_summary_ = clock_.steady() + kSummaryPeriod;
   next_status_ = clock_.steady();
@@ -242,9 +248,19 @@ bool Node::updateCoverage(WallTime now, bool publish_always) {
 void Node::tick(WallTime now) {
   if (updateCoverage(now, /*publish_always=*/false) && reporter_) publishNode(now);
   const auto cameras = healths();
-  for (const auto& h : cameras) uptime_.account(h.id, last_tick_, now, health::presenceOf(h.state));
-  coverage_.account(last_tick_, now);
-  last_tick_ = now;
+  // Booked by the monotonic clock: a step of the wall clock (NTP setting a
+  // clock that booted wrong) leaves the time it jumps over unknown.
+  const auto span = wall_watch_.advance(clock_.steady(), now);
+  if (span.step) {
+    const double s = toSeconds(*span.step);
+    log_->warn("the wall clock stepped by {:+.1f} s; the time it jumped over is not booked (unknown)", s);
+    ++clock_report_.steps;
+    clock_report_.last_step_s = s;
+    clock_report_.last_step_at = now;
+  }
+  clock_report_.synchronised = kernelClockSynchronised();
+  for (const auto& h : cameras) uptime_.account(h.id, span.from, span.to, health::presenceOf(h.state));
+  coverage_.account(span.from, span.to);
   uptime_.flush();
   coverage_.flush();
   if (reporter_ && clock_.steady() >= next_status_) {
@@ -273,7 +289,7 @@ void Node::publishCamera(const health::CameraHealth& h, WallTime now) {
 void Node::publishNode(WallTime now) {
   NodeFacts f{config_.node, VILLAGECAM_VERSION, started_at_, now, healths(),
               static_cast<int>(config_.cameras.size() - cameras_.size()), outbox_->depth(), outbox_->bytes(),
-              outbox_->dropped()};
+              outbox_->dropped(), clock_report_};
   reporter_->node(nodeStatusOf(f, coverage()));
 }
 

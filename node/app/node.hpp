@@ -41,6 +41,7 @@
 #include "mqtt/publisher.hpp"
 #include "service/node_report.hpp"
 #include "util/clock.hpp"
+#include "util/wall_clock_watch.hpp"
 #include "util/message_queue.hpp"
 
 namespace villagecam::app {
@@ -117,7 +118,8 @@ class Node : public service::NodeView {
   mutable std::mutex cameras_mutex_;  // guards cameras_ against readers on other threads
   std::vector<Camera> cameras_;       // changed on the event thread only (and before start)
   WallTime started_at_{};
-  WallTime last_tick_{};
+  WallClockWatch wall_watch_;  // what of the wall clock may be booked: durations are monotonic
+  contract::ClockReport clock_report_;
   SteadyTime next_summary_{};
   SteadyTime next_status_{};
 

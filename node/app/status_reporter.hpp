@@ -58,6 +58,7 @@ struct NodeFacts {
   std::size_t outbox_depth = 0;
   std::size_t outbox_bytes = 0;
   std::uint64_t outbox_dropped = 0;
+  contract::ClockReport clock;
 };
 contract::NodeStatus nodeStatusOf(const NodeFacts& facts, const health::CoverageReport& coverage);
 

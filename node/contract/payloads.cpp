@@ -191,6 +191,11 @@ json nodeStatusJson(const NodeStatus& s) {
         {"covered", s.areas_covered},
         {"unverified", s.areas_unverified},
         {"unverified_share", share(s.coverage_unverified_share)}}},
+      {"clock",
+       {{"synchronised", s.clock.synchronised ? json(*s.clock.synchronised) : json(nullptr)},
+        {"steps", s.clock.steps},
+        {"last_step_s", s.clock.last_step_s ? json(round2(*s.clock.last_step_s)) : json(nullptr)},
+        {"last_step_at", optionalTime(s.clock.last_step_at)}}},
       {"updated_at", toRfc3339(s.now)},
   };
 }

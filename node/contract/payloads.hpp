@@ -17,12 +17,20 @@ namespace villagecam::contract {
 
 inline constexpr const char* kAlertSchema = "villagecam.alert/1.2";
 inline constexpr const char* kCameraStatusSchema = "villagecam.camera-status/1.2";
-inline constexpr const char* kNodeStatusSchema = "villagecam.node-status/1.1";
+inline constexpr const char* kNodeStatusSchema = "villagecam.node-status/1.2";
 inline constexpr const char* kCoverageSchema = "villagecam.coverage/1.1";
 inline constexpr const char* kSnapshotSchema = "villagecam.snapshot/1";
 
 inline constexpr const char* kStateOnline = "online";
 inline constexpr const char* kStateOffline = "offline";
+
+// The node's wall clock as the node sees it.
+struct ClockReport {
+  std::optional<bool> synchronised;     // the kernel's word (adjtimex); nullopt: not known
+  std::uint64_t steps = 0;              // wall clock steps seen since the node started
+  std::optional<double> last_step_s;    // the latest one, forward > 0
+  std::optional<WallTime> last_step_at;
+};
 
 struct NodeStatus {
   std::string node_id;
@@ -41,6 +49,7 @@ struct NodeStatus {
   int areas_covered = 0;
   int areas_unverified = 0;
   std::optional<double> coverage_unverified_share;  // beside coverage_ratio
+  ClockReport clock;
 };
 
 // Uncovered time of an area (or all of them), in minutes.

@@ -263,6 +263,12 @@ NodeStatus readNodeStatus(const json& j) {
   // Since 1.1; a 1.0 node counted unchecked views as covered and said nothing more.
   if (auto u = coverage.find("unverified")) s.areas_unverified = u->integer();
   if (auto u = coverage.find("unverified_share")) s.coverage_unverified_share = u->number();
+  if (auto c = f.find("clock")) {  // since 1.2
+    if (auto v = c->find("synchronised")) s.clock.synchronised = v->boolean();
+    s.clock.steps = c->at("steps").count();
+    if (auto v = c->find("last_step_s")) s.clock.last_step_s = v->number();
+    if (auto v = c->find("last_step_at")) s.clock.last_step_at = v->time();
+  }
   return s;
 }
 

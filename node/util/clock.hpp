@@ -31,13 +31,16 @@ class ManualClock final : public Clock {
       : wall_start_(start) {}
   SteadyTime steady() const override { return SteadyTime(offset_.load()); }
   WallTime wall() const override {
-    return wall_start_ + std::chrono::duration_cast<WallTime::duration>(offset_.load());
+    return wall_start_ + std::chrono::duration_cast<WallTime::duration>(offset_.load() + wall_step_.load());
   }
   void advance(Duration d) { offset_ = offset_.load() + d; }
+  // The wall clock alone jumps (NTP stepping a clock that booted wrong).
+  void stepWall(Duration d) { wall_step_ = wall_step_.load() + d; }
 
  private:
   WallTime wall_start_;
   std::atomic<Duration> offset_{Duration::zero()};
+  std::atomic<Duration> wall_step_{Duration::zero()};
 };
 
 template <typename D>

@@ -84,7 +84,9 @@ TEST(PictureStillness, AtTwoFramesASecondTheVerdictHoldsAtEveryCheck) {
     s.add(frameDifference(decoded, previous), t);
     decoded.copyTo(previous);
     // The window's median turns once most of its frames are held ones.
-    if (t - held_from >= 2500ms) EXPECT_EQ(s.still(t), true) << "at " << (t - held_from).count() << " ns held";
+    if (t - held_from >= 2500ms) {
+      EXPECT_EQ(s.still(t), true) << "at " << (t - held_from).count() << " ns held";
+    }
   }
 }
 

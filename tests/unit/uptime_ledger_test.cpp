@@ -1,6 +1,7 @@
 #include <gtest/gtest.h>
 
 #include "health/uptime_ledger.hpp"
+#include "util/wall_clock_watch.hpp"
 
 namespace villagecam::health {
 namespace {
@@ -83,6 +84,49 @@ TEST(UptimeLedger, RejectsAMalformedDocument) {
   EXPECT_THROW(UptimeLedger::fromJson(R"({"version":1,"bucket_seconds":60,"cameras":{"a":{"first_minute":0,"runs":[[1,60000,1]]}}})"),
                std::runtime_error);
   EXPECT_THROW(UptimeLedger::fromJson(R"({"version":2,"bucket_seconds":60,"cameras":{}})"), std::runtime_error);
+}
+
+}  // namespace
+}  // namespace villagecam::health
+
+namespace villagecam::health {
+namespace {
+
+// Issue 13: a camera up all along, ticked once a second as the node does,
+// while NTP steps the wall clock by +2 h, then by -30 min. Up time is what
+// the monotonic clock says passed; the jumped-over 2 h stay unknown, the
+// minutes the clock went back over are not booked twice, each step is told.
+TEST(WallClockWatch, AStepOfTheWallClockIsNeitherUpNorDownTime) {
+  ManualClock clock(kStart);
+  WallClockWatch watch;
+  UptimeLedger ledger;
+  std::vector<Duration> steps;
+  auto tick = [&] {
+    clock.advance(1s);
+    const auto span = watch.advance(clock.steady(), clock.wall());
+    if (span.step) steps.push_back(*span.step);
+    ledger.record("gate", span.from, span.to, true);
+  };
+  EXPECT_FALSE(watch.advance(clock.steady(), clock.wall()).step);  // the node starts
+  for (int i = 0; i < 600; ++i) tick();                              // 10 min
+  clock.stepWall(2h);
+  for (int i = 0; i < 600; ++i) tick();                              // 10 min more, 2 h later by the wall
+  ASSERT_EQ(steps.size(), 1u);
+  EXPECT_NEAR(toSeconds(steps[0]), 7200, 0.01);
+  const auto day = ledger.window("gate", clock.wall(), std::chrono::hours(24));
+  EXPECT_DOUBLE_EQ(day.up_s, 1200) << "20 minutes passed, not 2 h 20 min";
+  EXPECT_DOUBLE_EQ(day.down_s, 0);
+  const auto jumped = ledger.window("gate", kStart + 10min + 2h, std::chrono::hours(2));
+  EXPECT_NEAR(jumped.unknown_s, 7200, 1.0) << "the 2 h the clock jumped over are unknown";
+
+  clock.stepWall(-30min);
+  for (int i = 0; i < 600; ++i) tick();  // 10 min, all of them over wall time already booked
+  ASSERT_EQ(steps.size(), 2u);
+  EXPECT_NEAR(toSeconds(steps[1]), -1800, 0.01);
+  EXPECT_DOUBLE_EQ(ledger.window("gate", kStart + 3h, std::chrono::hours(24)).up_s, 1200) << "nothing booked twice";
+  // A late tick is no step.
+  clock.advance(1500ms);
+  EXPECT_FALSE(watch.advance(clock.steady(), clock.wall()).step);
 }
 
 }  // namespace
