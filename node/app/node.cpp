@@ -147,11 +147,7 @@ void Node::start() {
   loadOpenAlerts();
   started_at_ = clock_.wall();
   wall_watch_.advance(clock_.steady(), started_at_);
-  clock_report_.synchronised = kernelClockSynchronised();
-  if (clock_report_.synchronised == false) {
-    log_->warn("the kernel says the wall clock is not synchronised (no NTP yet?): the node works on, and its "
-               "history is booked by the monotonic clock; a later step is logged and the time it covers left unknown");
-  }
+  noteClockSync();
   event_loop_beat_ = clock_.steady().time_since_epoch().count();
   next_summary_ = clock_.steady() + kSummaryPeriod;
   next_status_ = clock_.steady();
@@ -245,6 +241,27 @@ bool Node::updateCoverage(WallTime now, bool publish_always) {
   return changed;
 }
 
+// What the kernel says of the wall clock decides whether minutes are booked:
+// while it is not synchronised, the minute a second falls in may be wrong by
+// hours, so history is left unknown (unless the config trusts the clock).
+void Node::noteClockSync() {
+  clock_report_.synchronised = kernelClockSynchronised();
+  const bool booking = clock_report_.synchronised != false || config_.node.trust_unsynchronised_clock;
+  if (booking == clock_report_.booking && started_logged_) return;
+  if (!booking) {
+    log_->warn("the kernel says the wall clock is not synchronised (no NTP yet?): the node works on, and uptime "
+               "and coverage minutes are left unknown until it is (node.trust_unsynchronised_clock: true books "
+               "them anyway)");
+  } else if (started_logged_) {
+    log_->info("the wall clock is synchronised: uptime and coverage minutes are booked again");
+  } else if (clock_report_.synchronised == false) {
+    log_->warn("the kernel says the wall clock is not synchronised; booking history anyway "
+               "(node.trust_unsynchronised_clock)");
+  }
+  clock_report_.booking = booking;
+  started_logged_ = true;
+}
+
 void Node::tick(WallTime now) {
   if (updateCoverage(now, /*publish_always=*/false) && reporter_) publishNode(now);
   const auto cameras = healths();
@@ -258,9 +275,11 @@ void Node::tick(WallTime now) {
     clock_report_.last_step_s = s;
     clock_report_.last_step_at = now;
   }
-  clock_report_.synchronised = kernelClockSynchronised();
-  for (const auto& h : cameras) uptime_.account(h.id, span.from, span.to, health::presenceOf(h.state));
-  coverage_.account(span.from, span.to);
+  noteClockSync();
+  if (clock_report_.booking) {
+    for (const auto& h : cameras) uptime_.account(h.id, span.from, span.to, health::presenceOf(h.state));
+    coverage_.account(span.from, span.to);
+  }
   uptime_.flush();
   coverage_.flush();
   if (reporter_ && clock_.steady() >= next_status_) {

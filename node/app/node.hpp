@@ -97,6 +97,7 @@ class Node : public service::NodeView {
   std::string applyReload(config::Config next);
   void tick(WallTime now);
   bool updateCoverage(WallTime now, bool publish_always = true);
+  void noteClockSync();
   void publishCamera(const health::CameraHealth& health, WallTime now);
   void publishNode(WallTime now);
   void publishCoverage(WallTime now);
@@ -120,6 +121,7 @@ class Node : public service::NodeView {
   WallTime started_at_{};
   WallClockWatch wall_watch_;  // what of the wall clock may be booked: durations are monotonic
   contract::ClockReport clock_report_;
+  bool started_logged_ = false;  // the clock's state was told once
   SteadyTime next_summary_{};
   SteadyTime next_status_{};
 

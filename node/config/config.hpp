@@ -113,6 +113,11 @@ struct NodeIdentity {
   std::string region;
   std::string village;
   std::string timezone;  // IANA name, e.g. Asia/Shanghai; empty: the system's
+  // While the kernel calls the wall clock unsynchronised, history (uptime,
+  // coverage minutes) is left unknown: the minutes it would be booked at may
+  // be wrong. True: book them anyway (a box whose clock is kept right by
+  // other means).
+  bool trust_unsynchronised_clock = false;
   bool operator==(const NodeIdentity&) const = default;
 };
 

@@ -10,6 +10,9 @@ void readNode(Sections& ctx, const YAML::Node& n, NodeIdentity& node) {
   if (auto id = ctx.reader.required(n, "node", "id")) node.id = readId(ctx, *id, "node.id").value_or("");
   if (auto v = n["region"]; v.IsDefined()) node.region = ctx.reader.string(v, "node.region").value_or("");
   if (auto v = n["village"]; v.IsDefined()) node.village = ctx.reader.string(v, "node.village").value_or("");
+  if (auto v = n["trust_unsynchronised_clock"]; v.IsDefined()) {
+    node.trust_unsynchronised_clock = ctx.reader.boolean(v, "node.trust_unsynchronised_clock").value_or(false);
+  }
   if (auto v = n["timezone"]; v.IsDefined()) {
     if (auto tz = ctx.reader.string(v, "node.timezone")) {
       static const std::regex name("[A-Za-z0-9_+-]+(/[A-Za-z0-9_+-]+)*");

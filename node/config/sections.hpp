@@ -41,7 +41,7 @@ inline const std::vector<std::string> kAlertsKeys{"language"};
 inline const std::vector<std::string> kProtocols{"3.1.1", "5"};
 inline const std::vector<std::string> kLanguages{"zh-CN", "en"};
 inline const std::regex kTopicPrefixPattern("[^#+\\s]+(/[^#+\\s]+)*");
-inline const std::vector<std::string> kNodeKeys{"id", "region", "village", "timezone"};
+inline const std::vector<std::string> kNodeKeys{"id", "region", "village", "timezone", "trust_unsynchronised_clock"};
 inline const std::vector<std::string> kLoggingKeys{"level"};
 inline const std::vector<std::string> kIngestKeys{"pipeline",        "pipelines_dir",      "connect_timeout",
                                            "stall_timeout",   "backoff_initial",    "backoff_max",

@@ -193,6 +193,7 @@ json nodeStatusJson(const NodeStatus& s) {
         {"unverified_share", share(s.coverage_unverified_share)}}},
       {"clock",
        {{"synchronised", s.clock.synchronised ? json(*s.clock.synchronised) : json(nullptr)},
+        {"history", s.clock.booking ? "booked" : "unknown"},
         {"steps", s.clock.steps},
         {"last_step_s", s.clock.last_step_s ? json(round2(*s.clock.last_step_s)) : json(nullptr)},
         {"last_step_at", optionalTime(s.clock.last_step_at)}}},

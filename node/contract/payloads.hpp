@@ -27,6 +27,7 @@ inline constexpr const char* kStateOffline = "offline";
 // The node's wall clock as the node sees it.
 struct ClockReport {
   std::optional<bool> synchronised;     // the kernel's word (adjtimex); nullopt: not known
+  bool booking = true;                  // false: minutes are left unknown now (unsynchronised)
   std::uint64_t steps = 0;              // wall clock steps seen since the node started
   std::optional<double> last_step_s;    // the latest one, forward > 0
   std::optional<WallTime> last_step_at;

@@ -265,6 +265,7 @@ NodeStatus readNodeStatus(const json& j) {
   if (auto u = coverage.find("unverified_share")) s.coverage_unverified_share = u->number();
   if (auto c = f.find("clock")) {  // since 1.2
     if (auto v = c->find("synchronised")) s.clock.synchronised = v->boolean();
+    s.clock.booking = c->at("history").text() == "booked";
     s.clock.steps = c->at("steps").count();
     if (auto v = c->find("last_step_s")) s.clock.last_step_s = v->number();
     if (auto v = c->find("last_step_at")) s.clock.last_step_at = v->time();

@@ -32,7 +32,7 @@ class MqttNode : public ::testing::Test {
 
   fs::path writeConfig(const std::string& mqtt_yaml, const std::string& cameras_yaml, const std::string& node = "n1") {
     const fs::path file = dir_ / ("villagecam-" + std::to_string(++configs_) + ".yaml");
-    std::ofstream(file) << "node: {id: " << node << "}\nstate_dir: " << (dir_ / "state").string()
+    std::ofstream(file) << "node: {id: " << node << ", trust_unsynchronised_clock: true}\nstate_dir: " << (dir_ / "state").string()
                         << "\nuptime_flush_interval: 1s\nalerts: {language: en}\n"
                         << "ingest: {stall_timeout: 2s, backoff_max: 2s, connect_timeout: 4s, pipelines_dir: "
                         << pipelinesSourceDir() << "}\nmqtt:\n" << mqtt_yaml << "cameras:\n" << cameras_yaml;

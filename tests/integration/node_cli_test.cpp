@@ -1,6 +1,7 @@
 // villagecam-node as installers and systemd run it: a real process against
 // real test cameras, killed and restarted.
 #include <signal.h>
+#include <sys/timex.h>
 #include <sys/wait.h>
 
 #include <gtest/gtest.h>
@@ -32,7 +33,7 @@ class NodeCli : public ::testing::Test {
 
   fs::path writeConfig(const std::string& cameras_yaml, const std::string& extra = "") {
     const fs::path file = dir_ / "villagecam.yaml";
-    std::ofstream(file) << "node: {id: test-node}\nstate_dir: " << (dir_ / "state").string()
+    std::ofstream(file) << "node: {id: test-node, trust_unsynchronised_clock: true}\nstate_dir: " << (dir_ / "state").string()
                         << "\nuptime_flush_interval: 1s\n" << extra
                         << "ingest: {stall_timeout: 2s, backoff_max: 2s, connect_timeout: 4s, pipelines_dir: "
                         << testing::pipelinesSourceDir() << "}\ncameras:\n" << cameras_yaml;
@@ -177,6 +178,41 @@ TEST_F(NodeCli, UptimeSurvivesAKill9AndARestartAndCountsTheGapAsUnknown) {
   EXPECT_GE(hour["down_s"].get<double>(), 1.5) << u.dump();
   EXPECT_LT(hour["ratio"].get<double>(), 1.0);
   EXPECT_NEAR(hour["up_s"].get<double>() + hour["down_s"].get<double>() + hour["unknown_s"].get<double>(), 3600.0, 1e-6);
+}
+
+// Issue 13: while the kernel calls the wall clock unsynchronised (adjtimex;
+// a box that booted without a battery clock or NTP), the node runs and
+// watches its cameras, but books no minute of history: they are unknown,
+// and it says so. With a synchronised clock they are booked as ever.
+TEST_F(NodeCli, WhileTheClockIsUnsynchronisedMinutesAreUnknownAndTheNodeSaysSo) {
+  TestCameras cams({CameraSpec{.name = "gate"}});
+  auto config = writeConfig("  - id: gate\n    rtsp_url: " + cams.url("gate") + "\n");
+  std::string text;
+  {
+    std::ifstream in(config);
+    text.assign(std::istreambuf_iterator<char>(in), {});
+  }
+  const std::string trust = ", trust_unsynchronised_clock: true";
+  text.erase(text.find(trust), trust.size());  // the default
+  std::ofstream(config, std::ios::trunc) << text;
+  struct timex tx {};
+  const int clock_state = ::adjtimex(&tx);
+  const bool synchronised = clock_state >= 0 && clock_state != TIME_ERROR && (tx.status & STA_UNSYNC) == 0;
+  {
+    ChildProcess node({testing::nodeBinary(), "run", "--config", config.string()});
+    ASSERT_TRUE(node.waitForSubstring("-> online", 15s)) << node.output();
+    std::this_thread::sleep_for(3s);  // observation: three ticks of booking, or of none
+    node.signal(SIGTERM);
+    ASSERT_TRUE(node.wait(5s));
+    EXPECT_EQ(node.output().find("not synchronised") != std::string::npos, !synchronised) << node.output();
+  }
+  const auto hour = uptime(config)["gate"]["1h"];
+  if (synchronised) {
+    EXPECT_GT(hour["up_s"].get<double>(), 1.0) << hour.dump();
+  } else {
+    EXPECT_DOUBLE_EQ(hour["up_s"].get<double>(), 0.0) << "an unsynchronised clock books nothing: " << hour.dump();
+    EXPECT_DOUBLE_EQ(hour["unknown_s"].get<double>(), 3600.0) << hour.dump();
+  }
 }
 
 TEST_F(NodeCli, ACorruptUptimeFileIsKeptAsideAndTheNodeRuns) {

@@ -92,7 +92,7 @@ cameras:
               "config.yaml:9:5: cameras[2].rtsp_url: unknown key 'rtsp_ulr' (did you mean 'rtsp_url'?)"}},
         Case{"unknown key far from any known one",
              "node:\n  id: v1\n  colour: red\ncameras: []\n",
-             {"config.yaml:3:3: node.colour: unknown key 'colour' (expected one of: id, region, village, timezone)"}},
+             {"config.yaml:3:3: node.colour: unknown key 'colour' (expected one of: id, region, village, timezone, trust_unsynchronised_clock)"}},
         Case{"unknown top-level key",
              "node:\n  id: v1\ncamera: []\n",
              {"config.yaml:1:1: cameras: missing required key",

@@ -131,7 +131,7 @@ contract::NodeStatus sampleNodeStatus() {
   s.areas_covered = 1;
   s.areas_unverified = 1;
   s.coverage_unverified_share = 1.0 / 4.0;
-  s.clock = {false, 1, 7200.5, kT0 + 60s};  // NTP stepped a clock that booted 2 h behind
+  s.clock = {false, false, 1, 7200.5, kT0 + 60s};  // NTP stepped a clock that booted 2 h behind
   return s;
 }
 
