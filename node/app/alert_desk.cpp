@@ -33,16 +33,16 @@ mqtt::Publisher::Companions snapshotsBeforeAlerts(const SnapshotStore& store, co
                                                   const std::string& node_id) {
   return [store, prefix, node_id](const std::string& payload) {
     std::vector<mqtt::Publisher::Message> out;
-    const auto alert = nlohmann::json::parse(payload, nullptr, /*allow_exceptions=*/false);
-    if (!alert.is_object() || alert.value("phase", "") != "start") return out;
-    const auto snapshot = alert.find("snapshot");
-    const auto camera = alert.find("camera");
-    if (snapshot == alert.end() || !snapshot->is_object() || camera == alert.end() || !camera->is_object()) return out;
     try {
+      const auto alert = nlohmann::json::parse(payload, nullptr, /*allow_exceptions=*/false);
+      if (!alert.is_object() || alert.value("phase", "") != "start") return out;
+      const auto snapshot = alert.find("snapshot");
+      const auto camera = alert.find("camera");
+      if (snapshot == alert.end() || !snapshot->is_object() || camera == alert.end() || !camera->is_object()) return out;
       const auto shot = store.find(camera->value("id", ""), snapshot->value("id", ""));
       if (shot) out.push_back({contract::topics::snapshot(prefix, shot->id), contract::snapshotJson(*shot, node_id).dump()});
     } catch (const std::exception&) {
-      // unreadable: the alert goes without it, as when the bound removed it
+      // unreadable (or a malformed entry): the alert goes without it, as when the bound removed it
     }
     return out;
   };

@@ -26,6 +26,10 @@ std::map<std::string, health::CameraFacts> cameraFacts(const std::vector<config:
     f.has_baseline = r.view->has_baseline;
     for (auto i : r.view->raised) f.view_issues.push_back(analysis::toString(i));
     if (r.view->check_every > Duration::zero()) f.check_every = r.view->check_every;
+    // In analysis mode keyframes a picture comes once per key-frame interval:
+    // a camera with a long GOP is checked that often, not every check_interval.
+    const auto gop = std::chrono::duration_cast<Duration>(std::chrono::duration<double>(r.health.keyframe_interval_s));
+    f.check_every = std::max(f.check_every, gop);
     if (r.view_passed) f.view_passed_ago = std::max(Duration::zero(), now - *r.view_passed);
   }
   return facts;

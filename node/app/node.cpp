@@ -172,6 +172,7 @@ void Node::run() {
     event_loop_beat_ = clock_.steady().time_since_epoch().count();
     auto [messages, stopping] = messages_.waitUntil(next_tick);
     const WallTime now = clock_.wall();
+    const SteadyTime steady_now = clock_.steady();  // read with the wall clock: a slow round is no step
     for (const auto& m : messages) {
       if (const auto* task = std::get_if<ReloadTask>(&m)) {
         (*task->task)();
@@ -181,7 +182,7 @@ void Node::run() {
     }
     if (clock_.steady() >= next_tick || stopping) {
       next_tick = clock_.steady() + kTickPeriod;
-      tick(now);
+      tick(now, steady_now);
     }
     if (stopping) return;
   }
@@ -248,6 +249,10 @@ void Node::noteClockSync() {
   clock_report_.synchronised = kernelClockSynchronised();
   const bool booking = clock_report_.synchronised != false || config_.node.trust_unsynchronised_clock;
   if (booking == clock_report_.booking && started_logged_) return;
+  if (!started_logged_ && !clock_report_.synchronised) {
+    log_->warn("cannot ask the kernel whether the wall clock is synchronised (adjtimex refused): booking history "
+               "by the monotonic clock, steps are still logged and left unknown");
+  }
   if (!booking) {
     log_->warn("the kernel says the wall clock is not synchronised (no NTP yet?): the node works on, and uptime "
                "and coverage minutes are left unknown until it is (node.trust_unsynchronised_clock: true books "
@@ -262,12 +267,12 @@ void Node::noteClockSync() {
   started_logged_ = true;
 }
 
-void Node::tick(WallTime now) {
+void Node::tick(WallTime now, SteadyTime steady_now) {
   if (updateCoverage(now, /*publish_always=*/false) && reporter_) publishNode(now);
   const auto cameras = healths();
   // Booked by the monotonic clock: a step of the wall clock (NTP setting a
   // clock that booted wrong) leaves the time it jumps over unknown.
-  const auto span = wall_watch_.advance(clock_.steady(), now);
+  const auto span = wall_watch_.advance(steady_now, now);
   if (span.step) {
     const double s = toSeconds(*span.step);
     log_->warn("the wall clock stepped by {:+.1f} s; the time it jumped over is not booked (unknown)", s);

@@ -95,7 +95,7 @@ class Node : public service::NodeView {
   void removeCamera(const std::string& id);
   Camera* find(const std::string& id);
   std::string applyReload(config::Config next);
-  void tick(WallTime now);
+  void tick(WallTime now, SteadyTime steady_now);
   bool updateCoverage(WallTime now, bool publish_always = true);
   void noteClockSync();
   void publishCamera(const health::CameraHealth& health, WallTime now);

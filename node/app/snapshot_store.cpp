@@ -27,8 +27,11 @@ std::vector<Entry> list(const fs::path& dir) {
   for (fs::recursive_directory_iterator it(dir, ec), end; !ec && it != end; it.increment(ec)) {
     std::smatch m;
     const std::string name = it->path().filename().string();
-    if (!it->is_regular_file() || !std::regex_match(name, m, kName)) continue;
-    out.push_back({it->path(), std::stoll(m[1]), it->file_size()});
+    std::error_code file_ec;  // a file removed meanwhile (the bound, on another thread) is skipped
+    if (!it->is_regular_file(file_ec) || !std::regex_match(name, m, kName)) continue;
+    const auto size = it->file_size(file_ec);
+    if (file_ec) continue;
+    out.push_back({it->path(), std::stoll(m[1]), size});
   }
   std::sort(out.begin(), out.end(), [](const Entry& a, const Entry& b) { return a.taken_ms < b.taken_ms; });
   return out;

@@ -68,7 +68,9 @@ bool ViewMonitor::onFrame(const analysis::AnalysisFrame& frame, SteadyTime now, 
   }
   // A quarter interval of slack: frames arriving at the check rate itself,
   // a little early, must not slip to every other frame.
-  if (!current_ || now + interval_ / 4 < next_check_) return false;
+  // Sampled pictures come when the camera's sampler lets them (on schedule,
+  // or asked for because the stream turned still): each one is checked.
+  if (!current_ || (!options_.sampled && now + interval_ / 4 < next_check_)) return false;
   next_check_ = now + interval_;
   auto verdict = analysis::assess(grey, {}, current_->baseline, thresholds_);
   const bool blank = verdict.has(analysis::ViewIssue::Blank);
