@@ -82,20 +82,34 @@ void ObjectTracker::settle(Track& t, SteadyTime now) const {
   o.still = moved <= config_.still_motion * diagonal(o.blob.box);
 }
 
-bool ObjectTracker::inVacated(const Blob& b) const {
-  for (const auto& v : vacated_) {
-    if ((v.box & b.box).area() >= 0.7 * b.box.area()) return true;
-  }
-  return false;
+// A ghost: in a place a stopped object just left, and looking like the
+// background the model holds there (the light changed while the place was
+// kept from the model), or like nothing at all. Something that looks like
+// neither is a new object: another person, or the same one turned round.
+bool ObjectTracker::ghost(const Blob& b, const cv::Mat& picture, const cv::Mat& background) const {
+  bool vacated = false;
+  for (const auto& v : vacated_) vacated = vacated || (v.box & b.box).area() >= 0.7 * b.box.area();
+  if (!vacated) return false;
+  if (background.empty() || background.size() != picture.size()) return true;
+  const cv::Rect r = pixels(b.box, picture.size());
+  const cv::Mat now = picture(r);
+  return spread(now) < config_.min_contrast / 2 || likeness(now, background(r)) >= config_.held_likeness;
 }
 
 void ObjectTracker::update(const std::vector<Blob>& all_blobs, const cv::Mat& picture,
                            const std::function<cv::Mat()>& background, SteadyTime now) {
   for (auto& v : vacated_) --v.frames_left;
   std::erase_if(vacated_, [&](const Vacated& v) { return now >= v.until && v.frames_left <= 0; });
+  cv::Mat ground;
+  bool ground_taken = false;
+  auto groundNow = [&]() -> const cv::Mat& {
+    if (!ground_taken) ground = background();
+    ground_taken = true;
+    return ground;
+  };
   std::vector<Blob> blobs;
   for (const auto& b : all_blobs) {
-    if (!inVacated(b)) blobs.push_back(b);  // the ghost of an object that left
+    if (vacated_.empty() || !ghost(b, picture, groundNow())) blobs.push_back(b);  // not the ghost of one that left
   }
   // Each blob to the nearest object it overlaps or lies close to; one
   // object may take several (a person's blob often breaks in two).
@@ -120,13 +134,6 @@ void ObjectTracker::update(const std::vector<Blob>& all_blobs, const cv::Mat& pi
       unassigned.push_back(&b);
     }
   }
-  cv::Mat ground;
-  bool ground_taken = false;
-  auto groundNow = [&]() -> const cv::Mat& {
-    if (!ground_taken) ground = background();
-    ground_taken = true;
-    return ground;
-  };
   auto lookAt = [&](const cv::Rect2d& box) { return picture(pixels(box, picture.size())).clone(); };
 
   for (std::size_t i = 0; i < tracks_.size(); ++i) {

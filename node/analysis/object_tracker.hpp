@@ -10,8 +10,8 @@
 // and no ghost stays behind when it leaves. Closer to the background: it has
 // gone. Whatever the model did learn of it before it stopped (and what the
 // light changed meanwhile) shows as a ghost where it stood, until the model
-// learns the place again: blobs that lie in a place just vacated are not
-// taken for a new object for a while. Pure apart from the pictures it is
+// learns the place again: blobs that lie in a place just vacated and look
+// like the background there are not taken for a new object for a while. Pure apart from the pictures it is
 // given.
 #pragma once
 
@@ -90,7 +90,7 @@ class ObjectTracker {
     SteadyTime until;
     int frames_left = 0;
   };
-  bool inVacated(const Blob& b) const;
+  bool ghost(const Blob& b, const cv::Mat& picture, const cv::Mat& background) const;
 
   TrackerConfig config_;
   std::vector<Track> tracks_;

@@ -32,6 +32,8 @@
 //   uncap NAME   take it off
 //   enter NAME   an intruder appears in the lower right of the picture and
 //                moves about there (a moving ball on a dark patch)
+//   stand NAME   the intruder stands still where it is (a still, textured
+//                patch in its place: the background model would learn it)
 //   leave NAME   it goes away
 //   connections  how many RTSP connections each server has accepted
 //   quit         exit (so does end of input)
@@ -234,6 +236,7 @@ struct Camera {
   bool frozen = false;
   bool capped = false;  // lens cap on: a black picture
   bool intruder = false;  // something moving in the lower right
+  bool standing = false;  // ...or standing still there
   std::vector<GstRTSPMedia*> media;  // borrowed: dropped on "unprepared"
   std::map<GstRTSPMedia*, std::unique_ptr<ClipFeeder>> feeders;  // file cameras: one per media
 };
@@ -305,7 +308,8 @@ std::string launchLine(const CameraSpec& s) {
   // baseline and motion outside any lower-right zone. The intruder (sink_3)
   // waits, invisible, in the lower right.
   out << "( compositor name=mix background=black sink_2::alpha=0.06 sink_3::alpha=0 sink_3::xpos=" << s.width * 5 / 8
-      << " sink_3::ypos=" << s.height * 5 / 8 << " ! video/x-raw,format=I420,width=" << s.width
+      << " sink_3::ypos=" << s.height * 5 / 8 << " sink_4::alpha=0 sink_4::xpos=" << s.width * 5 / 8
+      << " sink_4::ypos=" << s.height * 5 / 8 << " ! video/x-raw,format=I420,width=" << s.width
       << ",height=" << s.height << ",framerate=" << s.fps << "/1 ! videobalance name=cap ! valve name=valve drop=false ! ";
   const int gop = s.fps * 2;
   // Constant quantiser, as most IP cameras' VBR mode: a picture that stops
@@ -328,6 +332,8 @@ std::string launchLine(const CameraSpec& s) {
   out << " videotestsrc is-live=true pattern=snow ! video/x-raw,format=I420" << size << rate << " ! mix.sink_2";
   out << " videotestsrc is-live=true pattern=ball motion=sweep ! video/x-raw,format=I420,width=" << s.width / 4
       << ",height=" << s.height / 4 << rate << " ! mix.sink_3";
+  out << " videotestsrc is-live=true pattern=smpte ! video/x-raw,format=I420,width=" << s.width / 4
+      << ",height=" << s.height / 4 << rate << " ! mix.sink_4";
   out << " )";
   return out.str();
 }
@@ -348,7 +354,11 @@ void setValves(Camera& cam) {
     }
     if (GstElement* mix = gst_bin_get_by_name(GST_BIN(bin), "mix")) {
       if (GstPad* pad = gst_element_get_static_pad(mix, "sink_3")) {
-        g_object_set(pad, "alpha", cam.intruder ? 1.0 : 0.0, nullptr);
+        g_object_set(pad, "alpha", cam.intruder && !cam.standing ? 1.0 : 0.0, nullptr);
+        gst_object_unref(pad);
+      }
+      if (GstPad* pad = gst_element_get_static_pad(mix, "sink_4")) {
+        g_object_set(pad, "alpha", cam.intruder && cam.standing ? 1.0 : 0.0, nullptr);
         gst_object_unref(pad);
       }
       gst_object_unref(mix);
@@ -495,8 +505,9 @@ std::string command(const std::string& line) {
   } else if (verb == "cap" || verb == "uncap") {
     cam.capped = verb == "cap";
     setValves(cam);
-  } else if (verb == "enter" || verb == "leave") {
-    cam.intruder = verb == "enter";
+  } else if (verb == "enter" || verb == "leave" || verb == "stand") {
+    cam.intruder = verb != "leave";
+    cam.standing = verb == "stand";
     setValves(cam);
   } else {
     return "ERR unknown command '" + verb + "'";

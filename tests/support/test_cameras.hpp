@@ -49,6 +49,7 @@ class TestCameras {
   void uncap(const std::string& name) { command("uncap " + name); }
   void enter(const std::string& name) { command("enter " + name); }  // an intruder in the lower right
   void leave(const std::string& name) { command("leave " + name); }
+  void stand(const std::string& name) { command("stand " + name); }  // the intruder stands still
   // How many RTSP connections each server has accepted so far.
   std::map<std::string, int> connections();
 
