@@ -194,12 +194,5 @@ std::vector<Blob> ObjectTracker::present() const {
   return out;
 }
 
-const std::vector<TrackedObject>& ObjectTracker::objects() const {
-  view_.clear();
-  for (const auto& t : tracks_) view_.push_back(t.object);
-  return view_;
-}
-
-void ObjectTracker::reset() { tracks_.clear(); }
 
 }  // namespace villagecam::analysis

@@ -70,9 +70,6 @@ class ObjectTracker {
               SteadyTime now);
   // Confirmed objects present in this frame, largest first.
   std::vector<Blob> present() const;
-  const std::vector<TrackedObject>& objects() const;
-  // Forgets every object (the detector's model started again).
-  void reset();
 
  private:
   struct Track {
@@ -95,7 +92,6 @@ class ObjectTracker {
   TrackerConfig config_;
   std::vector<Track> tracks_;
   std::vector<Vacated> vacated_;
-  mutable std::vector<TrackedObject> view_;  // objects() of the last update
   int next_id_ = 1;
 };
 
