@@ -16,7 +16,7 @@ MqttSubscriber::MqttSubscriber(const std::string& uri, const std::string& filter
   client_->set_message_callback([this](::mqtt::const_message_ptr m) {
     {
       std::lock_guard lock(mutex_);
-      messages_.push_back({m->get_topic(), m->to_string(), m->is_retained()});
+      messages_.push_back({m->get_topic(), m->to_string(), m->is_retained(), std::chrono::system_clock::now()});
     }
     changed_.notify_all();
   });

@@ -19,6 +19,7 @@ struct ReceivedMessage {
   std::string topic;
   std::string payload;
   bool retained = false;
+  std::chrono::system_clock::time_point received_at{};
 };
 
 class MqttSubscriber {

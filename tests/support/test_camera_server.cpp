@@ -4,7 +4,7 @@
 //   villagecam-test-cameras [--port N] [--auth-port N] --camera SPEC [--camera SPEC ...]
 //                           [--hang-port] [--garbage-port]
 //   SPEC: NAME[,codec=h264|h265|mjpeg][,user=U,password=P][,size=WxH][,fps=N][,file=PATH]
-//         [,start=midgop][,loss=PERCENT]
+//         [,start=midgop][,loss=PERCENT][,idle=SECONDS]
 //
 // A camera with file=PATH serves that H.264 or H.265 elementary stream
 // (Annex B, as codec= says), looped, at its frame rate, without encoding it
@@ -14,6 +14,11 @@
 // key frames, as when a client joins a running camera; its first frames
 // cannot be decoded. loss=PERCENT: that share of RTP packets is dropped on
 // the way out (randomly, as on a lossy link), for every client.
+// idle=SECONDS (file cameras): the camera loops only the clip's first
+// SECONDS (which must end on a key frame) until told to `play`; then it plays
+// the rest once, straight on from the idle part (no jump in the picture), and
+// idles again. bench/detection_eval's cases are made that way: a normal view
+// to take a baseline and settle on, then the case.
 //
 // Cameras with a user and password are served on the auth port, the others on
 // the RTSP port. Prints one line
@@ -35,6 +40,9 @@
 //   stand NAME   the intruder stands still where it is (a still, textured
 //                patch in its place: the background model would learn it)
 //   leave NAME   it goes away
+//   play NAME    (idle= cameras) play the case after the idle part: answers
+//                "OK play NAME in S", S the seconds until its first frame is
+//                sent (the idle part's end), or ERR if nobody is watching
 //   connections  how many RTSP connections each server has accepted
 //   quit         exit (so does end of input)
 // A hang port accepts TCP connections and never answers; a garbage port
@@ -57,6 +65,8 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <optional>
+#include <cmath>
 #include <random>
 #include <sstream>
 #include <string>
@@ -76,6 +86,7 @@ struct CameraSpec {
   std::string file;  // a pre-encoded elementary stream to loop instead of encoding
   bool mid_gop = false;  // file cameras: sessions start halfway into a GOP
   double loss = 0;       // share of RTP packets dropped, 0..1
+  double idle = 0;       // file cameras: seconds looped until `play`, 0: loop the whole clip
 };
 
 [[noreturn]] void die(const std::string& message) {
@@ -141,8 +152,11 @@ const Clip& loadClip(const CameraSpec& spec) {
 // plays are not sent; a new media starts at the clip's first key frame.
 class ClipFeeder {
  public:
-  ClipFeeder(const Clip& clip, GstElement* appsrc, bool mid_gop)
-      : clip_(clip), appsrc_(GST_ELEMENT(gst_object_ref(appsrc))), start_(mid_gop ? midGop(clip) : 0) {
+  ClipFeeder(const Clip& clip, GstElement* appsrc, bool mid_gop, std::size_t idle_units)
+      : clip_(clip),
+        appsrc_(GST_ELEMENT(gst_object_ref(appsrc))),
+        start_(mid_gop ? midGop(clip) : 0),
+        idle_units_(idle_units) {
     gst_app_src_set_caps(GST_APP_SRC(appsrc_), clip_.caps);
     thread_ = std::thread([this] { run(); });
   }
@@ -158,24 +172,43 @@ class ClipFeeder {
   ClipFeeder(const ClipFeeder&) = delete;
   ClipFeeder& operator=(const ClipFeeder&) = delete;
 
+  // Idle cameras: play the rest of the clip once the idle part ends. Returns
+  // the time until the rest's first frame is sent (nullopt: not idling).
+  std::optional<std::chrono::nanoseconds> play() {
+    std::lock_guard lock(mutex_);
+    if (idle_units_ == 0 || playing_ || index_ >= idle_units_) return std::nullopt;
+    playing_ = true;
+    const auto period = std::chrono::nanoseconds(clip_.frame_duration);
+    // Frame index_ goes out at next_; the rest's first at next_ + (idle - index_) periods.
+    return next_ + period * static_cast<long>(idle_units_ - index_) - std::chrono::steady_clock::now();
+  }
+
  private:
   void run() {
     const auto period = std::chrono::nanoseconds(clip_.frame_duration);
-    auto next = std::chrono::steady_clock::now();
-    std::size_t index = start_;
     std::unique_lock lock(mutex_);
-    while (!wake_.wait_until(lock, next, [this] { return stopping_; })) {
-      next += period;
+    next_ = std::chrono::steady_clock::now();
+    index_ = start_;
+    while (!wake_.wait_until(lock, next_, [this] { return stopping_; })) {
+      next_ += period;
       GstClock* clock = gst_element_get_clock(appsrc_);
       if (!clock) continue;  // not playing yet: this frame is not seen by anyone
       const GstClockTime now = gst_clock_get_time(clock) - gst_element_get_base_time(appsrc_);
       gst_object_unref(clock);
-      GstBuffer* unit = gst_buffer_copy(clip_.units[index]);  // shares the memory, own timestamps
+      GstBuffer* unit = gst_buffer_copy(clip_.units[index_]);  // shares the memory, own timestamps
       GST_BUFFER_PTS(unit) = GST_BUFFER_DTS(unit) = now;
       GST_BUFFER_DURATION(unit) = clip_.frame_duration;
-      index = (index + 1) % clip_.units.size();
+      index_ = nextIndex();
       gst_app_src_push_buffer(GST_APP_SRC(appsrc_), unit);
     }
+  }
+
+  std::size_t nextIndex() {
+    const std::size_t next = index_ + 1;
+    if (idle_units_ > 0 && next == idle_units_ && !playing_) return 0;  // idle: loop the first part
+    if (next < clip_.units.size()) return next;
+    playing_ = false;
+    return 0;
   }
 
   // Halfway between the clip's first two key frames (or into its only GOP).
@@ -192,9 +225,13 @@ class ClipFeeder {
   const Clip& clip_;
   GstElement* appsrc_;
   const std::size_t start_;
+  const std::size_t idle_units_;  // 0: loop the whole clip
   std::mutex mutex_;
   std::condition_variable wake_;
   bool stopping_ = false;
+  bool playing_ = false;  // idle cameras: the rest of the clip is playing or asked for
+  std::size_t index_ = 0;  // the next unit to send
+  std::chrono::steady_clock::time_point next_;  // when it goes out
   std::thread thread_;
 };
 
@@ -282,6 +319,9 @@ CameraSpec parseSpec(const std::string& text) {
       spec.file = value;
     } else if (key == "start" && value == "midgop") {
       spec.mid_gop = true;
+    } else if (key == "idle") {
+      spec.idle = std::stod(value);
+      if (spec.idle <= 0) die("idle is a number of seconds above 0: " + value);
     } else if (key == "loss") {
       spec.loss = std::stod(value) / 100.0;
       if (spec.loss < 0 || spec.loss >= 1) die("loss is a percentage below 100: " + value);
@@ -291,7 +331,21 @@ CameraSpec parseSpec(const std::string& text) {
   }
   if (spec.codec != "h264" && spec.codec != "h265" && spec.codec != "mjpeg") die("unknown codec " + spec.codec);
   if (!spec.file.empty() && spec.codec == "mjpeg") die("file= takes an H.264 or H.265 elementary stream");
+  if (spec.idle > 0 && spec.file.empty()) die(spec.name + ": idle= needs a file= camera");
   return spec;
+}
+
+// The units an idle= camera loops: its first `idle` seconds, which must end
+// where a key frame starts (so the loop and the rest both start cleanly).
+std::size_t idleUnits(const CameraSpec& spec) {
+  if (spec.idle <= 0) return 0;
+  const Clip& clip = loadClip(spec);
+  const auto units = static_cast<std::size_t>(std::llround(spec.idle * GST_SECOND / clip.frame_duration));
+  if (units == 0 || units >= clip.units.size()) die(spec.name + ": idle= must be shorter than the clip");
+  if (GST_BUFFER_FLAG_IS_SET(clip.units[units], GST_BUFFER_FLAG_DELTA_UNIT)) {
+    die(spec.name + ": idle=" + std::to_string(spec.idle) + " s does not end on a key frame of " + spec.file);
+  }
+  return units;
 }
 
 std::string fileLaunchLine(const CameraSpec& s) {
@@ -411,7 +465,7 @@ void onMediaConfigure(GstRTSPMediaFactory*, GstRTSPMedia* media, gpointer name) 
   if (!cam.spec.file.empty()) {
     GstElement* bin = gst_rtsp_media_get_element(media);
     GstElement* src = gst_bin_get_by_name(GST_BIN(bin), "src");
-    cam.feeders[media] = std::make_unique<ClipFeeder>(loadClip(cam.spec), src, cam.spec.mid_gop);
+    cam.feeders[media] = std::make_unique<ClipFeeder>(loadClip(cam.spec), src, cam.spec.mid_gop, idleUnits(cam.spec));
     gst_object_unref(src);
     gst_object_unref(bin);
   }
@@ -509,6 +563,16 @@ std::string command(const std::string& line) {
     cam.intruder = verb != "leave";
     cam.standing = verb == "stand";
     setValves(cam);
+  } else if (verb == "play") {
+    if (cam.spec.idle <= 0) return "ERR play needs an idle= camera";
+    std::optional<std::chrono::nanoseconds> until;
+    for (auto& [media, feeder] : cam.feeders) {
+      if (auto t = feeder->play(); t && (!until || *t < *until)) until = t;
+    }
+    if (!until) return "ERR " + name + ": nobody is watching, or it is already playing";
+    char seconds[32];
+    std::snprintf(seconds, sizeof seconds, "%.3f", std::chrono::duration<double>(*until).count());
+    return "OK play " + name + " in " + seconds;
   } else {
     return "ERR unknown command '" + verb + "'";
   }
@@ -577,6 +641,11 @@ GstRTSPServer* newServer(int port, bool with_auth) {
   }
   gst_rtsp_server_set_auth(server, auth);
   g_object_unref(auth);
+  // The pool defaults to one thread: many clients connecting at once (a node
+  // with thirty cameras, baselines in parallel) would queue behind each other.
+  GstRTSPThreadPool* pool = gst_rtsp_server_get_thread_pool(server);
+  gst_rtsp_thread_pool_set_max_threads(pool, 16);
+  g_object_unref(pool);
   g_signal_connect(server, "client-connected", G_CALLBACK(onClientConnected),
                    with_auth ? &g_server.auth_connections : &g_server.connections);
   return server;
@@ -625,7 +694,7 @@ int main(int argc, char** argv) {
   }
   g_object_unref(auth);
   for (auto& [name, cam] : g_server.cameras) {
-    if (!cam.spec.file.empty()) loadClip(cam.spec);  // a bad file is named before READY
+    if (!cam.spec.file.empty()) idleUnits(cam.spec), loadClip(cam.spec);  // a bad file or idle= is named before READY
     mount(cam);
   }
 

@@ -31,6 +31,7 @@ void TestCameras::launch() {
     if (!c.file.empty()) spec << ",file=" << c.file;
     if (c.mid_gop) spec << ",start=midgop";
     if (c.loss_percent > 0) spec << ",loss=" << c.loss_percent;
+    if (c.idle_seconds > 0) spec << ",idle=" << c.idle_seconds;
     argv.insert(argv.end(), {"--camera", spec.str()});
   }
   if (hang_ && !hang_port_) argv.push_back("--hang-port");
@@ -72,6 +73,13 @@ std::string TestCameras::command(const std::string& line) {
   consumed_ = index + 1;
   if (reply->rfind("ERR", 0) == 0) throw std::runtime_error("test cameras: " + *reply);
   return *reply;
+}
+
+double TestCameras::play(const std::string& name) {
+  const std::string reply = command("play " + name);
+  const auto in = reply.rfind(" in ");
+  if (in == std::string::npos) throw std::runtime_error("test cameras: unexpected answer '" + reply + "'");
+  return std::stod(reply.substr(in + 4));
 }
 
 std::map<std::string, int> TestCameras::connections() {

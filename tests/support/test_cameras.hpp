@@ -24,6 +24,7 @@ struct CameraSpec {
   std::string file = "";  // an H.264/H.265 elementary stream to loop instead of a synthetic scene
   bool mid_gop = false;   // file cameras: every session starts halfway into a GOP
   double loss_percent = 0;  // RTP packets dropped on the way out
+  double idle_seconds = 0;  // file cameras: loop only the clip's first seconds until play()
 };
 
 class TestCameras {
@@ -50,6 +51,9 @@ class TestCameras {
   void enter(const std::string& name) { command("enter " + name); }  // an intruder in the lower right
   void leave(const std::string& name) { command("leave " + name); }
   void stand(const std::string& name) { command("stand " + name); }  // the intruder stands still
+  // idle_seconds cameras: play the rest of the clip once, straight on from
+  // the idle part. Returns the seconds until its first frame is sent.
+  double play(const std::string& name);
   // How many RTSP connections each server has accepted so far.
   std::map<std::string, int> connections();
 
