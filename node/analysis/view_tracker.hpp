@@ -1,7 +1,9 @@
 // Hysteresis over view-quality judgements: an issue is raised only after it
 // has held for `raise_after`, and cleared only after the view has been free
 // of it for `clear_after`, so a bus passing in front of the lens or one bad
-// frame raises nothing and a flickering tamper does not flap. Pure: times are
+// frame raises nothing and a flickering tamper does not flap. A hold counts
+// from the judgement before the change was first seen (it happened since),
+// so a check cadence of seconds adds no delay of its own. Pure: times are
 // passed in.
 #pragma once
 
@@ -43,8 +45,10 @@ class ViewTracker {
     bool raised = false;
     std::optional<SteadyTime> seen_since;    // first sighting in the current run
     std::optional<SteadyTime> absent_since;  // first frame without it, while raised
+    SteadyTime hold_from{};  // the current hold (to raise, or to clear) counts from here
   };
   ViewHysteresis h_;
+  std::optional<SteadyTime> last_update_;
   std::map<ViewIssue, State> states_;
 };
 

@@ -12,7 +12,7 @@ TEST(ViewTracker, RaisesOnlyAfterTheIssueHeldLongEnoughAndClearsAfterItsGone) {
   const SteadyTime t0{};
   EXPECT_TRUE(t.update({ViewIssue::Occluded}, t0).empty());
   EXPECT_TRUE(t.update({ViewIssue::Occluded}, t0 + 19s).empty());
-  const auto raised = t.update({ViewIssue::Occluded}, t0 + 20s);
+  const auto raised = t.update({ViewIssue::Occluded}, t0 + 20s);  // held 20 s
   ASSERT_EQ(raised.size(), 1u);
   EXPECT_TRUE(raised[0].raised);
   EXPECT_EQ(raised[0].since, t0);  // the alert starts when the cover came, not when it was confirmed
@@ -20,10 +20,33 @@ TEST(ViewTracker, RaisesOnlyAfterTheIssueHeldLongEnoughAndClearsAfterItsGone) {
   EXPECT_TRUE(t.update({}, t0 + 25s).empty());
   EXPECT_TRUE(t.update({ViewIssue::Occluded}, t0 + 30s).empty());  // back before clear_after: still the same
   EXPECT_TRUE(t.update({}, t0 + 31s).empty());
-  const auto cleared = t.update({}, t0 + 41s);
+  EXPECT_TRUE(t.update({}, t0 + 39s).empty());
+  const auto cleared = t.update({}, t0 + 40s);  // gone since after the check at 30 s: 10 s
   ASSERT_EQ(cleared.size(), 1u);
   EXPECT_FALSE(cleared[0].raised);
   EXPECT_TRUE(t.ok());
+}
+
+// Checks every 2 s, as on a key-frame camera: a cover that comes just after a
+// check is raised within raise_after of its coming, not raise_after + 2 s;
+// with the checks' jitter too.
+TEST(ViewTracker, ACheckCadenceAddsNoDelayToTheHold) {
+  ViewTracker t({20s, 10s});
+  const SteadyTime t0{};
+  auto at = [&](double s) { return t0 + std::chrono::duration_cast<Duration>(std::chrono::duration<double>(s)); };
+  std::optional<double> raised_at, cleared_at;
+  for (int k = 0; k < 40; ++k) {
+    const double now = 2.0 * k + (k % 3 == 0 ? -0.06 : 0.04);  // jitter
+    const bool covered = now > 10.1 && now < 50.1;  // on after the check at 10 s, off after the one at 50 s
+    for (const auto& c : t.update(covered ? std::vector{ViewIssue::Occluded} : std::vector<ViewIssue>{}, at(now))) {
+      (c.raised ? raised_at : cleared_at) = now;
+    }
+  }
+  ASSERT_TRUE(raised_at && cleared_at);
+  EXPECT_LE(*raised_at, 10.1 + 20.0);
+  EXPECT_GE(*raised_at, 10.1 + 20.0 - 2.5);  // seen at ten checks in a row, never at fewer
+  EXPECT_LE(*cleared_at, 50.1 + 10.0);
+  EXPECT_GE(*cleared_at, 50.1 + 10.0 - 2.5);
 }
 
 TEST(ViewTracker, ABriefObstructionRaisesNothing) {
@@ -39,13 +62,16 @@ TEST(ViewTracker, IssuesAreTrackedIndependently) {
   ViewTracker t({5s, 5s});
   const SteadyTime t0{};
   t.update({ViewIssue::Defocus}, t0);
-  t.update({ViewIssue::Defocus, ViewIssue::Frozen}, t0 + 3s);
+  t.update({ViewIssue::Defocus}, t0 + 2s);
+  t.update({ViewIssue::Defocus, ViewIssue::Frozen}, t0 + 3s);  // frozen since after the check at 2 s
   const auto at5 = t.update({ViewIssue::Defocus, ViewIssue::Frozen}, t0 + 5s);
   ASSERT_EQ(at5.size(), 1u);
   EXPECT_EQ(at5[0].issue, ViewIssue::Defocus);
-  const auto at8 = t.update({ViewIssue::Defocus, ViewIssue::Frozen}, t0 + 8s);
-  ASSERT_EQ(at8.size(), 1u);
-  EXPECT_EQ(at8[0].issue, ViewIssue::Frozen);
+  EXPECT_TRUE(t.update({ViewIssue::Defocus, ViewIssue::Frozen}, t0 + 6s).empty());
+  const auto at7 = t.update({ViewIssue::Defocus, ViewIssue::Frozen}, t0 + 7s);
+  ASSERT_EQ(at7.size(), 1u);
+  EXPECT_EQ(at7[0].issue, ViewIssue::Frozen);
+  EXPECT_EQ(at7[0].since, t0 + 3s);  // reported from when it was first seen
   EXPECT_EQ(t.raised().size(), 2u);
 }
 
