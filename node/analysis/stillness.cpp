@@ -45,6 +45,46 @@ std::optional<bool> PictureStillness::still(SteadyTime now) const {
   return *m < t_.still_difference;
 }
 
+double KeyFrameStillness::noiseFloor(const cv::Mat& a, const cv::Mat& b) {
+  if (a.empty() || a.size() != b.size() || a.type() != b.type()) return -1;
+  cv::Mat diff;
+  cv::absdiff(a, b, diff);
+  constexpr int kGrid = 8;
+  std::vector<double> blocks;
+  blocks.reserve(kGrid * kGrid);
+  for (int by = 0; by < kGrid; ++by) {
+    for (int bx = 0; bx < kGrid; ++bx) {
+      const cv::Rect r(bx * diff.cols / kGrid, by * diff.rows / kGrid, diff.cols / kGrid, diff.rows / kGrid);
+      blocks.push_back(cv::mean(diff(r))[0]);
+    }
+  }
+  std::nth_element(blocks.begin(), blocks.begin() + static_cast<long>(blocks.size() / 4), blocks.end());
+  return blocks[blocks.size() / 4];
+}
+
+std::optional<double> KeyFrameStillness::liveFloor() const {
+  if (live_.size() < t_.live_pairs) return std::nullopt;
+  std::vector<double> v(live_.begin(), live_.end());
+  std::nth_element(v.begin(), v.begin() + static_cast<long>(v.size() / 2), v.end());
+  return v[v.size() / 2];
+}
+
+void KeyFrameStillness::add(const cv::Mat& grey) {
+  const double floor = noiseFloor(previous_, grey);
+  grey.copyTo(previous_);
+  if (floor < 0) return;
+  last_ = floor;
+  if (still() == true) return;  // a still pair teaches nothing about the live view
+  live_.push_back(floor);
+  while (live_.size() > t_.remembered) live_.pop_front();
+}
+
+std::optional<bool> KeyFrameStillness::still() const {
+  const auto live = liveFloor();
+  if (!live || *live < t_.live_floor || !last_) return std::nullopt;
+  return *last_ < t_.still_share * *live;
+}
+
 void StreamStillness::add(const StreamSample& s) {
   if (!samples_.empty() && (s.frames < samples_.back().frames || s.at <= samples_.back().at)) samples_.clear();
   samples_.push_back(s);

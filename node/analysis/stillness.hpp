@@ -15,6 +15,7 @@
 #pragma once
 
 #include <cstdint>
+#include <cstddef>
 #include <deque>
 #include <optional>
 
@@ -79,6 +80,41 @@ struct StreamSample {
   std::uint64_t key_bytes = 0;
   std::uint64_t delta_bytes = 0;
   int width = 0, height = 0;  // of the stream; 0: not known yet
+};
+
+// Key frames compared each with the one before (analysis modes that decode
+// key frames only): a frozen picture's key frames re-encode the same
+// picture, so they differ by almost nothing where this camera's key frames
+// differ, live, at least by its sensor noise. The difference is measured as
+// its noise floor: the lower quartile of its mean over a grid of blocks, so
+// that people or traffic in a few blocks do not count.
+struct KeyFrameThresholds {
+  double still_share = 0.15;   // a floor below this share of the live one is still...
+  double live_floor = 0.3;     // ...judged where the live floor is at least this (grey levels)
+  std::size_t live_pairs = 3;  // and was seen over this many pairs
+  std::size_t remembered = 15;  // the live floor: the median of this many recent live pairs
+};
+
+class KeyFrameStillness {
+ public:
+  explicit KeyFrameStillness(KeyFrameThresholds t = {}) : t_(t) {}
+  // One decoded key frame (grey, any fixed size).
+  void add(const cv::Mat& grey);
+  // True: the last two key frames are still against the live ones; false:
+  // live; nullopt: too little seen, or a camera whose key frames never
+  // differed enough to tell.
+  std::optional<bool> still() const;
+  // A new stream: its first key frame has no predecessor to compare with.
+  void restart() { previous_.release(); last_.reset(); }
+  std::optional<double> liveFloor() const;
+
+  static double noiseFloor(const cv::Mat& a, const cv::Mat& b);
+
+ private:
+  KeyFrameThresholds t_;
+  cv::Mat previous_;
+  std::optional<double> last_;
+  std::deque<double> live_;
 };
 
 class StreamStillness {

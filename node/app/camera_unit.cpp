@@ -32,6 +32,7 @@ CameraUnit::CameraUnit(const config::CameraConfig& camera, const config::IngestC
   auto save = [this, id = camera.id](const analysis::StoredBaseline& b) { post_(BaselineRefreshed{id, b}); };
   auto view_options = options.view;
   view_options.sampled = camera.analysis.mode == config::AnalysisMode::Health;
+  view_options.key_frames_only = camera.analysis.mode != config::AnalysisMode::Full;
   view_ = std::make_unique<ViewMonitor>(std::move(baselines), view_options, save);
   if (camera.detection.enabled()) detector_ = std::make_unique<DetectionMonitor>(camera.detection, options.jpeg_quality);
   worker_ = std::make_unique<ingest::CameraWorker>(camera, ingest, std::move(rendered), clock);

@@ -66,6 +66,7 @@ bool ViewMonitor::onFrame(const analysis::AnalysisFrame& frame, SteadyTime now, 
     picture_.add(analysis::frameDifference(grey, previous_grey_), now);
     grey.copyTo(previous_grey_);
   }
+  if (options_.key_frames_only) keys_.add(grey);
   // A quarter interval of slack: frames arriving at the check rate itself,
   // a little early, must not slip to every other frame.
   // Sampled pictures come when the camera's sampler lets them (on schedule,
@@ -74,7 +75,7 @@ bool ViewMonitor::onFrame(const analysis::AnalysisFrame& frame, SteadyTime now, 
   next_check_ = now + interval_;
   auto verdict = analysis::assess(grey, {}, current_->baseline, thresholds_);
   const bool blank = verdict.has(analysis::ViewIssue::Blank);
-  if (!blank && (picture_.still(now) == true || stream_.still() == true)) {
+  if (!blank && (picture_.still(now) == true || stream_.still() == true || keys_.still() == true)) {
     verdict.issues.insert(verdict.issues.begin(), analysis::ViewIssue::Frozen);
   }
   const double covered_share = steadyCoverShare(verdict);
@@ -103,7 +104,10 @@ double ViewMonitor::steadyCoverShare(analysis::ViewAssessment& verdict) {
   const double steady = recent[recent.size() / 2];
   const bool explained = verdict.has(ViewIssue::Blank) || verdict.has(ViewIssue::Defocus) ||
                          verdict.has(ViewIssue::Shifted) || verdict.has(ViewIssue::Occluded);
-  if (!explained && steady >= thresholds_.occluded_share) verdict.issues.push_back(ViewIssue::Occluded);
+  // ...but a reading far below it (the cover came off) is not outvoted by
+  // the readings from before: the hysteresis's clear_after starts now.
+  const bool far_below = verdict.cover.share < thresholds_.occluded_share * 0.6;
+  if (!explained && !far_below && steady >= thresholds_.occluded_share) verdict.issues.push_back(ViewIssue::Occluded);
   return verdict.has(ViewIssue::Occluded) ? steady : verdict.cover.share;
 }
 
@@ -121,7 +125,9 @@ bool ViewMonitor::onStream(const analysis::StreamSample& sample, SteadyTime now)
   next_stream_check_ = now + stream_interval_;
   std::vector<analysis::ViewIssue> issues = picture_issues_;
   const bool blank = std::find(issues.begin(), issues.end(), analysis::ViewIssue::Blank) != issues.end();
-  if (!blank && stream_.still() == true) issues.insert(issues.begin(), analysis::ViewIssue::Frozen);
+  if (!blank && (stream_.still() == true || keys_.still() == true)) {
+    issues.insert(issues.begin(), analysis::ViewIssue::Frozen);
+  }
   return judge(issues, now, nullptr, WallTime{}, picture_share_);
 }
 

@@ -70,6 +70,9 @@ class ViewMonitor {
     // (one key frame), and the stream is judged every check_interval in
     // between, with what the last picture showed.
     bool sampled = false;
+    // Modes keyframes and health: every picture is a key frame, compared
+    // with the one before (KeyFrameStillness).
+    bool key_frames_only = false;
   };
   // Called (on the worker thread) with a refreshed baseline to store.
   using SaveRefreshed = std::function<void(const analysis::StoredBaseline&)>;
@@ -110,6 +113,7 @@ class ViewMonitor {
   cv::Mat previous_grey_;  // the frame before, for the picture's stillness
   analysis::PictureStillness picture_;
   analysis::StreamStillness stream_;
+  analysis::KeyFrameStillness keys_;
   SteadyTime next_check_{};
   SteadyTime next_stream_check_{};
   std::vector<analysis::ViewIssue> picture_issues_;  // sampled: of the last picture, till the next one

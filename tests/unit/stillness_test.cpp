@@ -3,6 +3,7 @@
 // shaped like those of a frozen and of a live H.264 camera.
 #include <gtest/gtest.h>
 
+#include <opencv2/imgcodecs.hpp>
 #include <opencv2/imgproc.hpp>
 #include <opencv2/videoio.hpp>
 
@@ -174,6 +175,94 @@ TEST(StreamStillness, NoKeyFramesInTheWindowIsNoEvidence) {
     c.at = SteadyTime{} + i * 100ms;
     s.add(c);
   }
+  EXPECT_EQ(s.still(), std::nullopt);
+}
+
+}  // namespace
+}  // namespace villagecam::analysis
+
+namespace villagecam::analysis {
+namespace {
+
+// A key frame as an encoder makes it: the picture with this frame's sensor
+// noise, then JPEG-compressed at `quality` (as a key frame is, by blocks).
+cv::Mat keyFrame(const cv::Mat& picture, double noise, unsigned seed, int quality = 75) {
+  cv::Mat n(picture.size(), CV_16S), wide, out;
+  cv::RNG rng(seed);
+  rng.fill(n, cv::RNG::NORMAL, 0, noise);
+  picture.convertTo(wide, CV_16S);
+  wide += n;
+  wide.convertTo(out, CV_8U);
+  std::vector<uchar> jpeg;
+  cv::imencode(".jpg", out, jpeg, {cv::IMWRITE_JPEG_QUALITY, quality});
+  return cv::imdecode(jpeg, cv::IMREAD_GRAYSCALE);
+}
+
+// Grey frames of the footage at the node's analysis size.
+std::vector<cv::Mat> analysisFrames(const std::string& clip, int count) {
+  cv::VideoCapture cap("/usr/share/doc/opencv-doc/examples/data/" + clip);
+  std::vector<cv::Mat> out;
+  cv::Mat f, grey;
+  while (static_cast<int>(out.size()) < count && cap.read(f)) {
+    cv::cvtColor(f, grey, cv::COLOR_BGR2GRAY);
+    cv::resize(grey, grey, {320, 180}, 0, 0, cv::INTER_AREA);
+    out.push_back(grey.clone());
+  }
+  return out;
+}
+
+std::vector<cv::Mat> keyFramesOf(const std::string& clip, int every, int count, double noise) {
+  const auto frames = analysisFrames(clip, every * count + 1);
+  std::vector<cv::Mat> keys;
+  for (int i = 0; i + every < static_cast<int>(frames.size()) && static_cast<int>(keys.size()) < count; i += every) {
+    keys.push_back(keyFrame(frames[i], noise, 100 + i));
+  }
+  return keys;
+}
+
+// The key frames of a picture that stopped: the same picture (its noise
+// frozen in) re-encoded at a quality that drifts, as a rate control does.
+TEST(KeyFrameStillness, KeyFramesOfAStoppedPictureAreStillAndLiveOnesNeverEvenInTheDark) {
+  for (const std::string clip : {"vtest.avi", "tree.avi"}) {
+    const auto live = keyFramesOf(clip, clip == "tree.avi" ? 5 : 20, 12, 2.0);  // tree.avi has 68 frames
+    ASSERT_EQ(live.size(), 12u) << clip;
+    KeyFrameStillness s;
+    for (const auto& k : live) {
+      s.add(k);
+      EXPECT_NE(s.still(), true) << clip << ": live key frames";
+    }
+    ASSERT_TRUE(s.liveFloor()) << clip;
+    // Frozen: the last live picture, noise and all, encoded again and again.
+    const cv::Mat stopped = keyFrame(analysisFrames(clip, 1)[0], 2.0, 7);
+    int still = 0;
+    for (int i = 0; i < 6; ++i) {
+      s.add(keyFrame(stopped, 0.0, 0, 75 + i % 2));
+      still += s.still() == true;
+    }
+    EXPECT_GE(still, 5) << clip << ": from the second key frame of the stopped picture on (live floor "
+                        << *s.liveFloor() << ")";
+    // The scene goes on, live again at once.
+    s.add(live[3]);
+    EXPECT_EQ(s.still(), false) << clip;
+
+    // Night: an empty scene with half the sensor noise it had by day (the
+    // live floor was learned by day) is still live, not frozen.
+    KeyFrameStillness night;
+    for (const auto& k : live) night.add(k);
+    const cv::Mat empty = analysisFrames(clip, 1)[0];
+    for (int i = 0; i < 8; ++i) {
+      night.add(keyFrame(empty, 1.0, 500 + i));
+      EXPECT_NE(night.still(), true) << clip << ": a quiet night at key frame " << i;
+    }
+  }
+}
+
+// A camera whose key frames never differ (a noiseless synthetic scene) is
+// never judged: it cannot be told from a frozen one.
+TEST(KeyFrameStillness, ACameraWithoutNoiseIsNotJudged) {
+  KeyFrameStillness s;
+  const cv::Mat flat(180, 320, CV_8U, cv::Scalar(90));
+  for (int i = 0; i < 10; ++i) s.add(flat);
   EXPECT_EQ(s.still(), std::nullopt);
 }
 
