@@ -86,9 +86,11 @@ bool ViewMonitor::onFrame(const analysis::AnalysisFrame& frame, SteadyTime now, 
       if (i != analysis::ViewIssue::Frozen) picture_issues_.push_back(i);  // the stream says that, every time
     }
     picture_share_ = covered_share;
+    frame.colour().copyTo(last_picture_);  // once a sampling interval: the snapshot if the stream raises
+    last_picture_at_ = wall;
   }
   const cv::Mat& colour = frame.colour();
-  return judge(verdict.issues, now, &colour, wall, covered_share);
+  return judge(verdict.issues, now, &colour, wall, covered_share, /*picture_checked=*/true);
 }
 
 // A cover near the threshold reads a little above or below it from check to
@@ -128,11 +130,13 @@ bool ViewMonitor::onStream(const analysis::StreamSample& sample, SteadyTime now)
   if (!blank && (stream_.still() == true || keys_.still() == true)) {
     issues.insert(issues.begin(), analysis::ViewIssue::Frozen);
   }
-  return judge(issues, now, nullptr, WallTime{}, picture_share_);
+  // The snapshot of an issue the stream raises is the last picture sampled.
+  return judge(issues, now, last_picture_.empty() ? nullptr : &last_picture_, last_picture_at_, picture_share_,
+               /*picture_checked=*/false);
 }
 
 bool ViewMonitor::judge(std::vector<analysis::ViewIssue> issues, SteadyTime now, const cv::Mat* colour, WallTime wall,
-                        std::optional<double> covered_share) {
+                        std::optional<double> covered_share, bool picture_checked) {
   const bool was_ok = tracker_.ok();
   const auto changes = tracker_.update(issues, now);
   std::shared_ptr<const ViewSnapshot> shot;
@@ -146,7 +150,7 @@ bool ViewMonitor::judge(std::vector<analysis::ViewIssue> issues, SteadyTime now,
   } else if (covered_share) {  // a check of the picture; a check of the stream alone keeps the last
     state_.covered_share = covered_share;
   }
-  if (colour && tracker_.ok()) state_.last_passed = now;  // a picture was checked, not only the stream
+  if (picture_checked && tracker_.ok()) state_.last_passed = now;  // a picture was checked, not only the stream
   if (tracker_.ok()) {
     state_.snapshot.reset();
   } else if (shot) {

@@ -96,8 +96,10 @@ class ViewMonitor {
   bool takePictureRequest() { return std::exchange(picture_wanted_, false); }
 
  private:
+  // `colour`: the picture to snapshot if an issue is raised now;
+  // `picture_checked`: this judgement checked a picture, not only the stream.
   bool judge(std::vector<analysis::ViewIssue> issues, SteadyTime now, const cv::Mat* colour, WallTime wall,
-             std::optional<double> covered_share = std::nullopt);
+             std::optional<double> covered_share, bool picture_checked);
   double steadyCoverShare(analysis::ViewAssessment& verdict);
   void considerRefresh(const cv::Mat& grey, const analysis::ViewAssessment& verdict, SteadyTime now, WallTime wall);
   std::shared_ptr<const ViewSnapshot> snapshot(const cv::Mat& frame, WallTime wall) const;
@@ -118,6 +120,8 @@ class ViewMonitor {
   SteadyTime next_stream_check_{};
   std::vector<analysis::ViewIssue> picture_issues_;  // sampled: of the last picture, till the next one
   std::optional<double> picture_share_;              // sampled: its covered share
+  cv::Mat last_picture_;                             // sampled: the last picture (colour), for a snapshot
+  WallTime last_picture_at_{};
   bool stream_was_still_ = false;
   bool picture_wanted_ = false;
   std::deque<double> cover_shares_;  // of the last checks, for a steady verdict near the threshold

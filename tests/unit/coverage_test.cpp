@@ -400,6 +400,30 @@ TEST_F(BaselineRefresh, ARaisedTamperKeepsAJpegOfTheViewFromWhenItWasRaised) {
   EXPECT_EQ(static_cast<unsigned char>(s.snapshot->jpeg[0]), 0xFF);
 }
 
+// Health mode: pictures come a minute apart, so an issue a picture showed
+// is raised at a check of the stream in between; its snapshot is that picture.
+TEST_F(BaselineRefresh, InHealthModeAnIssueRaisedBetweenPicturesKeepsTheLastPictureAsItsSnapshot) {
+  std::vector<analysis::StoredBaseline> saved;
+  config::ViewQualityConfig c;
+  c.check_interval = std::chrono::seconds(1);
+  c.raise_after = std::chrono::seconds(5);
+  app::ViewMonitor::Options o{c, 80, 5, std::chrono::seconds(10), /*sampled=*/true, /*key_frames_only=*/true};
+  app::ViewMonitor m({commissioning_, std::nullopt}, o, [&](const analysis::StoredBaseline& b) { saved.push_back(b); });
+  const SteadyTime t0{};
+  m.onFrame(analysis::AnalysisFrame(cv::Mat(360, 640, CV_8UC3, cv::Scalar(0, 0, 0))), t0, kT0);  // a capped lens
+  EXPECT_TRUE(m.state().raised.empty());
+  for (int i = 1; i <= 6; ++i) {
+    analysis::StreamSample sample{t0 + std::chrono::seconds(i), std::uint64_t(i), std::uint64_t(10 * i),
+                                  std::uint64_t(20000 * i), std::uint64_t(40000 * i), 640, 360};
+    m.onStream(sample, sample.at);
+  }
+  const auto s = m.state();
+  ASSERT_EQ(s.raised, std::vector<analysis::ViewIssue>{analysis::ViewIssue::Blank});
+  ASSERT_TRUE(s.snapshot) << "raised by a stream check, with the last picture as its snapshot";
+  EXPECT_EQ(s.snapshot->taken_at, kT0);
+  EXPECT_EQ(s.snapshot->width, 640);
+}
+
 TEST(LocalDay, StartsAtLocalMidnight) {
   useTimeZone("Asia/Shanghai");  // UTC+8, no daylight saving
   const auto t = *fromRfc3339("2026-11-29T03:30:00.000Z");  // 11:30 in Shanghai
