@@ -7,6 +7,7 @@
 #include <cmath>
 #include <fstream>
 #include <memory>
+#include <set>
 #include <stdexcept>
 
 #include "analysis/motion.hpp"
@@ -313,8 +314,14 @@ std::vector<DetectionCase> detectionCases() {
   static const Figure cat = animal({14, 9}, {40, 50, 60}), dog = animal({22, 12}, {70, 90, 110});
   std::vector<DetectionCase> cases;
   unsigned seed = 0;
+  // The cases whose first runs changed the node (the key-frame stillness,
+  // the hysteresis's cadence, a cover's clearing); every other case was
+  // written before any run and left as it came.
+  const std::set<std::string> tuned_on{"blank-cap", "frozen-path", "frozen-street", "occluded-board", "occluded-bag",
+                                       "occluded-hand"};
   auto add = [&](DetectionCase c, Recipe r) {
     r.seed = ++seed;
+    c.held_out = !tuned_on.count(c.id);
     r.start = c.event_start;
     r.end = c.event_end;
     r.scene = &sceneNamed(c.scene);

@@ -350,7 +350,7 @@ int run(const Options& o) {
   }
 
   Scores s;
-  int right = 0;
+  int right = 0, held_right = 0, held_cases = 0, tuned_right = 0, tuned_cases = 0;
   std::ostringstream lines;
   for (const auto& c : cases) {
     const auto& alerts = by_camera[c.id];
@@ -364,14 +364,18 @@ int run(const Options& o) {
     right += v.ok;
     std::string truth = c.tamper.empty() ? "no tamper" : c.tamper;
     if (c.isIntrusionCase()) truth += c.in_zone ? ", intrusion" : ", no intrusion";
-    lines << fmt::format("| {} | {} | {} | {} | {} |\n", v.ok ? "ok" : "**FAIL**", c.id, c.story, truth,
+    (c.held_out ? held_right : tuned_right) += v.ok;
+    (c.held_out ? held_cases : tuned_cases) += 1;
+    lines << fmt::format("| {} | {}{} | {} | {} | {} |\n", v.ok ? "ok" : "**FAIL**", c.id, c.held_out ? "" : " (tuned on)", c.story, truth,
                          v.line.empty() ? "nothing raised" : v.line.substr(0, v.line.size() - 2));
   }
   const double precision = s.found + s.false_intrusions ? double(s.found) / (s.found + s.false_intrusions) : 1.0;
   const double recall = s.positives ? double(s.found) / s.positives : 1.0;
   std::ostringstream report;
-  report << fmt::format("{} of {} cases right (raise_after {} s, clear_after {} s; zones: dwell {} s, clear_after {} s)\n\n",
-                        right, cases.size(), kRaiseAfter, kClearAfter, kDwell, kZoneClearAfter)
+  report << fmt::format("{} of {} cases right: {} of {} held out, {} of {} tuned on (raise_after {} s, clear_after {} s; "
+                        "zones: dwell {} s, clear_after {} s)\n\n",
+                        right, cases.size(), held_right, held_cases, tuned_right, tuned_cases, kRaiseAfter, kClearAfter,
+                        kDwell, kZoneClearAfter)
          << "| | case | what happens | truth | what the node reported |\n| --- | --- | --- | --- | --- |\n"
          << lines.str() << "\nView checks, cases by true kind and the kind first reported:\n\n" << confusionTable(s)
          << fmt::format("\nTamper: {} of {} right (kind, raised within raise_after + 2 s, cleared within clear_after "
