@@ -28,6 +28,7 @@
 #include <fstream>
 #include <iostream>
 #include <map>
+#include <optional>
 #include <nlohmann/json.hpp>
 #include <set>
 #include <sstream>
@@ -143,6 +144,7 @@ std::map<std::string, std::string> takeBaselines(const fs::path& config, const s
 struct Alert {
   std::string id, type, phase, camera;
   std::vector<std::string> issues;
+  std::optional<double> covered_share;
   double at = 0;  // seconds after the case's first frame, when it arrived
 };
 
@@ -176,7 +178,9 @@ Verdict scoreView(const DetectionCase& c, const std::vector<Alert>& alerts, Scor
     s.false_tamper += static_cast<int>(starts.size());
     if (!starts.empty()) {
       v.ok = false;
-      v.line += fmt::format("FALSE view_tampered ({}) at {:.1f} s; ", join(starts[0]->issues), starts[0]->at);
+      v.line += fmt::format("FALSE view_tampered ({}{}) at {:.1f} s; ", join(starts[0]->issues),
+                            starts[0]->covered_share ? fmt::format(", {:.0f}% covered", *starts[0]->covered_share * 100) : "",
+                            starts[0]->at);
     }
     return v;
   }
@@ -344,6 +348,7 @@ int run(const Options& o) {
     if (!j["camera"].is_object()) continue;
     Alert a{j["id"], j["type"], j["phase"], j["camera"]["id"]};
     for (const auto& i : j["issues"]) a.issues.push_back(i);
+    if (j["covered_share"].is_number()) a.covered_share = j["covered_share"].get<double>();
     if (!began.count(a.camera)) continue;
     a.at = std::chrono::duration<double>(m.received_at - began[a.camera]).count();
     by_camera[a.camera].push_back(a);
