@@ -243,21 +243,6 @@ ViewAssessment assess(const cv::Mat& frame, const cv::Mat& previous_raw, const V
   cv::resize(raw, cell_means, cv::Size(baseline.measures.grid_columns, baseline.measures.grid_rows), 0, 0,
              cv::INTER_AREA);
   cell_means.convertTo(cell_means, CV_64F);
-  // A cell whose pixels clip at white in good part (a floodlight, glare on a
-  // bright wall) has lost its texture to the light, not to a cover: it is
-  // not judged, as a saturated one is not. White is the picture's own top
-  // level: 255 in full range, 235 in the video range most decoders give.
-  double top = 0;
-  cv::minMaxLoc(raw, nullptr, &top);
-  cv::Mat clipped = cv::Mat::zeros(raw.size(), CV_8U);
-  if (top >= t.clipped_white) cv::threshold(raw, clipped, top - 3, 1.0, cv::THRESH_BINARY);
-  clipped.convertTo(clipped, CV_32F);
-  cv::resize(clipped, clipped, cell_means.size(), 0, 0, cv::INTER_AREA);
-  for (int r = 0; r < cell_means.rows; ++r) {
-    for (int c = 0; c < cell_means.cols; ++c) {
-      if (clipped.at<float>(r, c) >= t.clipped_cell_share) cell_means.at<double>(r, c) = 255;
-    }
-  }
   a.cover = estimateCover(baseline.measures, a.measures, std::vector<double>(cell_means.begin<double>(), cell_means.end<double>()), t);
   a.shift = estimateShift(baseline.reference, prepared);
   a.layout_similarity = textureLayoutSimilarity(baseline.measures.cell_texture, a.measures.cell_texture);

@@ -60,8 +60,6 @@ struct ViewThresholds {
   double spared_cell_ratio = 0.75;
   double gain_quantile = 0.85;
   double saturated_cell = 235;        // raw mean brightness at or above: glare, not judged
-  double clipped_cell_share = 0.4;    // or this share of its pixels clipped at white: not judged either
-  double clipped_white = 200;         // (clipped: within 3 levels of the picture's top, where that is this bright)
   double cover_min_sharpness = 0.1;   // fine detail below this share of the baseline's: the whole view is blurred
   double cover_min_layout = 0.7;      // spared cells that no longer line up: another view, not a cover
   double textured_cell = 4.0;         // cells with less texture at baseline (sky, a wall) are not judged
