@@ -39,6 +39,7 @@
 #include "mosquitto.hpp"
 #include "mqtt_subscriber.hpp"
 #include "test_cameras.hpp"
+#include "work_dir.hpp"
 
 namespace {
 
@@ -59,22 +60,6 @@ struct Options {
   bool strict = false;
 };
 
-class WorkDir {
- public:
-  WorkDir() : path_(fs::temp_directory_path() / ("vc-detection-eval-" + std::to_string(::getpid()))) {
-    fs::create_directories(path_);
-  }
-  ~WorkDir() {
-    std::error_code ec;
-    fs::remove_all(path_, ec);
-  }
-  WorkDir(const WorkDir&) = delete;
-  WorkDir& operator=(const WorkDir&) = delete;
-  const fs::path& path() const { return path_; }
-
- private:
-  fs::path path_;
-};
 
 std::string polygonYaml(const Polygon& p) {
   std::string out = "[";
@@ -297,7 +282,7 @@ int run(const Options& o) {
   }
   std::cout << fmt::format("{} cases, clips in {}\n", cases.size(), o.clips.string()) << std::flush;
 
-  WorkDir dir;
+  WorkDir dir("vc-detection-eval");
   Mosquitto broker;
   TestCameras cams(specs);
   const fs::path config = writeConfig(dir.path(), broker, cams, cases);

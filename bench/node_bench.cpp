@@ -40,6 +40,7 @@
 #include "mosquitto.hpp"
 #include "mqtt_subscriber.hpp"
 #include "test_cameras.hpp"
+#include "work_dir.hpp"
 
 namespace {
 
@@ -48,23 +49,6 @@ using namespace villagecam::testing;
 using namespace std::chrono_literals;
 using Clock = std::chrono::steady_clock;
 
-// A working folder for the run's configs and state, removed at the end.
-class WorkDir {
- public:
-  WorkDir() : path_(fs::temp_directory_path() / ("vc-node-bench-" + std::to_string(::getpid()))) {
-    fs::create_directories(path_);
-  }
-  ~WorkDir() {
-    std::error_code ec;
-    fs::remove_all(path_, ec);
-  }
-  WorkDir(const WorkDir&) = delete;
-  WorkDir& operator=(const WorkDir&) = delete;
-  const fs::path& path() const { return path_; }
-
- private:
-  fs::path path_;
-};
 
 struct Options {
   int cameras = 4;
@@ -439,7 +423,7 @@ int main(int argc, char** argv) {
     if (code != 0) return 1;
     const Stream h264{"720p25 H.264", "h264", o.footage / "vtest-720p25.h264"};
     const Stream h265{"1080p25 H.265", "h265", o.footage / "vtest-1080p25.h265"};
-    WorkDir dir;
+    WorkDir dir("vc-node-bench");
     std::array<char, 256> host{};
     ::gethostname(host.data(), host.size());
     fmt::print("node_bench on {} ({} cores)\n", host.data(), std::thread::hardware_concurrency());
