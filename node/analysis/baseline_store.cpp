@@ -24,6 +24,7 @@ void saveBaseline(const std::filesystem::path& dir, const std::string& camera, c
                          {"sharpness", s.baseline.measures.sharpness},
                          {"grid", {s.baseline.measures.grid_columns, s.baseline.measures.grid_rows}},
                          {"cell_texture", s.baseline.measures.cell_texture},
+                         {"cell_clipped", s.baseline.measures.cell_clipped},
                          {"temporal_noise", s.baseline.temporal_noise}};
   writeFileAtomically(dir / (camera + ".json"), j.dump(2));
 }
@@ -50,6 +51,12 @@ std::optional<StoredBaseline> loadBaseline(const std::filesystem::path& dir, con
     s.baseline.measures.grid_rows = grid[1];
     if (s.baseline.measures.cell_texture.size() != static_cast<size_t>(grid[0] * grid[1])) {
       throw std::runtime_error("cell_texture has the wrong size for its grid");
+    }
+    // Older baselines lack it: no cell is then left out as newly clipped.
+    s.baseline.measures.cell_clipped = j.value("cell_clipped", std::vector<double>{});
+    if (!s.baseline.measures.cell_clipped.empty() &&
+        s.baseline.measures.cell_clipped.size() != s.baseline.measures.cell_texture.size()) {
+      throw std::runtime_error("cell_clipped has the wrong size for its grid");
     }
   } catch (const std::exception& e) {
     throw std::runtime_error(json_file.string() + ": malformed baseline: " + e.what());

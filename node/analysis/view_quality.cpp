@@ -40,6 +40,14 @@ cv::Mat rawSmallGrey(const cv::Mat& frame) {
   return small;
 }
 
+std::vector<double> cellClipped(const cv::Mat& raw, int grid_columns, int grid_rows) {
+  cv::Mat clipped, share;
+  cv::compare(raw, kClippedLevel - 1, clipped, cv::CMP_GT);  // 255 where clipped
+  cv::resize(clipped, share, cv::Size(grid_columns, grid_rows), 0, 0, cv::INTER_AREA);
+  share.convertTo(share, CV_64F, 1.0 / 255);
+  return {share.begin<double>(), share.end<double>()};
+}
+
 cv::Mat prepare(const cv::Mat& frame) {
   // Normalise brightness and contrast so that dusk, auto-exposure and the
   // infrared switch do not read as lost texture; a blank picture stays flat
@@ -105,7 +113,10 @@ ViewBaseline makeBaseline(const std::vector<cv::Mat>& frames) {
   // Measures are the median over frames of each single frame (an average
   // image is blurred by motion and would flatter later frames).
   std::vector<ViewMeasures> each;
-  for (const auto& f : frames) each.push_back(measure(prepare(f)));
+  for (const auto& f : frames) {
+    each.push_back(measure(prepare(f)));
+    each.back().cell_clipped = cellClipped(rawSmallGrey(f), kGridColumns, kGridRows);
+  }
   auto median = [](std::vector<double> v) {
     std::nth_element(v.begin(), v.begin() + static_cast<long>(v.size() / 2), v.end());
     return v[v.size() / 2];
@@ -118,6 +129,12 @@ ViewBaseline makeBaseline(const std::vector<cv::Mat>& frames) {
     std::vector<double> v;
     for (const auto& m : each) v.push_back(m.cell_texture[cell]);
     b.measures.cell_texture[cell] = median(v);
+  }
+  b.measures.cell_clipped.resize(b.measures.cell_texture.size());
+  for (size_t cell = 0; cell < b.measures.cell_clipped.size() && !each.empty(); ++cell) {
+    std::vector<double> v;
+    for (const auto& m : each) v.push_back(m.cell_clipped[cell]);
+    b.measures.cell_clipped[cell] = median(v);
   }
   return b;
 }
@@ -163,13 +180,22 @@ CoverEstimate estimateCover(const ViewMeasures& baseline, const ViewMeasures& no
       static_cast<size_t>(baseline.grid_columns * baseline.grid_rows) != cells) {
     return e;
   }
+  const bool clipping_known = baseline.cell_clipped.size() == cells && now.cell_clipped.size() == cells;
+  // The share of a cell that clipped at white since the baseline: texture
+  // there was taken by light, and is not expected back.
+  auto clip_rise = [&](size_t i) {
+    return clipping_known ? std::max(0.0, now.cell_clipped[i] - baseline.cell_clipped[i]) : 0.0;
+  };
+  auto newly_clipped = [&](size_t i) {
+    return clipping_known && now.cell_clipped[i] >= t.glare_clipped_share && clip_rise(i) >= t.glare_clipped_rise;
+  };
   auto judged = [&](size_t i) {
     return baseline.cell_texture[i] >= t.textured_cell &&
-           (now_cell_mean.size() != cells || now_cell_mean[i] < t.saturated_cell);
+           (now_cell_mean.size() != cells || now_cell_mean[i] < t.saturated_cell) && !newly_clipped(i);
   };
   std::vector<double> ratios;
   for (size_t i = 0; i < cells; ++i) {
-    if (judged(i)) ratios.push_back(now.cell_texture[i] / baseline.cell_texture[i]);
+    if (judged(i)) ratios.push_back(now.cell_texture[i] / baseline.cell_texture[i] / std::max(0.05, 1.0 - clip_rise(i)));
   }
   e.judged = static_cast<int>(ratios.size());
   if (e.judged < 4) return e;  // nothing to judge a cover on
@@ -184,10 +210,13 @@ CoverEstimate estimateCover(const ViewMeasures& baseline, const ViewMeasures& no
   for (size_t i = 0; i < cells; ++i) {
     const int r = static_cast<int>(i) / baseline.grid_columns, c = static_cast<int>(i) % baseline.grid_columns;
     if (!judged(i)) {
-      joinable.at<uchar>(r, c) = 255;
+      // Glare is no cover: a cover's piece does not grow through it.
+      if (!newly_clipped(i)) joinable.at<uchar>(r, c) = 255;
       continue;
     }
-    const double relative = now.cell_texture[i] / baseline.cell_texture[i] / e.view_gain;
+    // What texture the cell can keep where light clipped part of it.
+    const double unclipped = std::max(0.05, 1.0 - clip_rise(i));
+    const double relative = now.cell_texture[i] / baseline.cell_texture[i] / e.view_gain / unclipped;
     fraction[i] = std::clamp((t.spared_cell_ratio - relative) / (t.spared_cell_ratio - t.covered_cell_ratio), 0.0, 1.0);
     if (fraction[i] > 0) {
       joinable.at<uchar>(r, c) = 255;
@@ -218,6 +247,7 @@ ViewAssessment assess(const cv::Mat& frame, const cv::Mat& previous_raw, const V
   cv::meanStdDev(raw, raw_mean, raw_stddev);
   const cv::Mat prepared = prepare(frame);
   a.measures = measure(prepared, baseline.measures.grid_columns, baseline.measures.grid_rows);
+  a.measures.cell_clipped = cellClipped(raw, baseline.measures.grid_columns, baseline.measures.grid_rows);
 
   cv::Mat raw_gx, raw_gy, raw_mag;
   cv::Sobel(raw, raw_gx, CV_32F, 1, 0, 3);

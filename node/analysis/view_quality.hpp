@@ -35,6 +35,9 @@ struct ViewMeasures {
   int grid_columns = kGridColumns;
   int grid_rows = kGridRows;
   std::vector<double> cell_texture;  // per cell, row by row: mean gradient magnitude of the normalised image
+  // Per cell, row by row: the share of its raw pixels at white (clipped).
+  // Empty: not measured (baselines stored before it was).
+  std::vector<double> cell_clipped;
 };
 
 struct ViewBaseline {
@@ -60,6 +63,12 @@ struct ViewThresholds {
   double spared_cell_ratio = 0.75;
   double gain_quantile = 0.85;
   double saturated_cell = 235;        // raw mean brightness at or above: glare, not judged
+  // A cell with this share of its pixels clipped at white now, and this much
+  // more than at baseline, lost its texture to light (a floodlight on a
+  // bright wall), not to a cover: not judged. Cells white at baseline (a
+  // white sign, a test chart's bar) are judged as before.
+  double glare_clipped_share = 0.4;
+  double glare_clipped_rise = 0.3;
   double cover_min_sharpness = 0.1;   // fine detail below this share of the baseline's: the whole view is blurred
   double cover_min_layout = 0.7;      // spared cells that no longer line up: another view, not a cover
   double textured_cell = 4.0;         // cells with less texture at baseline (sky, a wall) are not judged
@@ -91,7 +100,8 @@ double textureLayoutSimilarity(const std::vector<double>& baseline, const std::v
 // A cell counts by how much of it is covered: 1 below `covered_cell_ratio`
 // of the view's gain, 0 above `spared_cell_ratio`, linear between (a cell a
 // cover's edge cuts in two keeps about half its texture and counts half).
-// Cells saturated now (headlights, glare) are not judged.
+// Cells saturated now (headlights, glare) are not judged, nor cells newly
+// clipped at white (see glare_clipped_share).
 struct CoverEstimate {
   double share = 0;          // of the judged cells, 0..1
   double view_gain = 1;      // the texture ratio the spared part of the view kept
@@ -119,5 +129,12 @@ ViewAssessment assess(const cv::Mat& frame, const cv::Mat& previous_raw, const V
 
 // The grey analysis-size frame without normalisation (for frozen detection).
 cv::Mat rawSmallGrey(const cv::Mat& frame);
+
+// A raw grey level at or above this is clipped at white: 235 is white in the
+// video range decoders give, 255 in full range; 232 takes both.
+inline constexpr int kClippedLevel = 232;
+// Per cell of a columns x rows grid over `raw` (rawSmallGrey), row by row: the
+// share of its pixels clipped at white.
+std::vector<double> cellClipped(const cv::Mat& raw, int grid_columns, int grid_rows);
 
 }  // namespace villagecam::analysis

@@ -241,10 +241,13 @@ TEST_F(NodeCli, BaselineTakesTheReferenceViewOfEachCameraAndNamesFailures) {
                                      "--seconds", "2"});
   EXPECT_EQ(ok_code, 0) << ok_out;
   // What was stored, for the installer to see: how many frames agreed and the measures.
-  EXPECT_NE(ok_out.find("gate: baseline saved in " + (dir_ / "state" / "baselines").string() +
-                        ": 5 of 5 frames agree; sharpness "),
-            std::string::npos)
-      << ok_out;
+  // A loaded machine can make the test camera's first frame bare background;
+  // the vetting must then leave it out and say so.
+  const std::string saved = "gate: baseline saved in " + (dir_ / "state" / "baselines").string() + ": ";
+  const bool all_agree = ok_out.find(saved + "5 of 5 frames agree; sharpness ") != std::string::npos;
+  const bool one_left_out = ok_out.find(saved + "4 of 5 frames agree; sharpness ") != std::string::npos &&
+                            ok_out.find("gate:   frame 1 left out: differs from the others") != std::string::npos;
+  EXPECT_TRUE(all_agree || one_left_out) << ok_out;
   EXPECT_NE(ok_out.find(", contrast "), std::string::npos) << ok_out;
   EXPECT_NE(ok_out.find(" grey levels\n"), std::string::npos) << ok_out;
   EXPECT_TRUE(fs::exists(dir_ / "state" / "baselines" / "gate.png"));

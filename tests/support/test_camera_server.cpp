@@ -361,7 +361,9 @@ std::string launchLine(const CameraSpec& s) {
   // in the upper left corner: live content that view-quality checks can
   // baseline and motion outside any lower-right zone. The intruder (sink_3)
   // waits, invisible, in the lower right.
-  out << "( compositor name=mix background=black sink_2::alpha=0.06 sink_3::alpha=0 sink_3::xpos=" << s.width * 5 / 8
+  // The compositor waits 100 ms more than its sources' latency: on a loaded
+  // machine a late source otherwise leaves a frame of bare background (black).
+  out << "( compositor name=mix background=black latency=100000000 sink_2::alpha=0.06 sink_3::alpha=0 sink_3::xpos=" << s.width * 5 / 8
       << " sink_3::ypos=" << s.height * 5 / 8 << " sink_4::alpha=0 sink_4::xpos=" << s.width * 5 / 8
       << " sink_4::ypos=" << s.height * 5 / 8 << " ! video/x-raw,format=I420,width=" << s.width
       << ",height=" << s.height << ",framerate=" << s.fps << "/1 ! videobalance name=cap ! valve name=valve drop=false ! ";

@@ -59,6 +59,12 @@ std::vector<Condition> conditions(const std::vector<cv::Mat>& other_scene) {
          cv::cvtColor(g, o, cv::COLOR_GRAY2BGR);
          return o;
        }},
+      {"floodlight (x1.15 + 40, white at 235)", "none",
+       [](const cv::Mat& f) {
+         cv::Mat o;
+         f.convertTo(o, -1, 1.15, 40);
+         return cv::Mat(cv::min(o, 235));  // decoders give video range: white is 235
+       }},
       {"rain-like noise", "none", [](const cv::Mat& f) { return addNoise(f, 10, 7); }},
       {"blur (defocus)", "defocus", [](const cv::Mat& f) { cv::Mat o; cv::GaussianBlur(f, o, cv::Size(0, 0), 5); return o; }},
       {"cover over 60% (bag)", "occluded",
@@ -159,6 +165,35 @@ TEST(ViewQuality, ACoversShareOfTheViewIsMeasured) {
   cv::Mat blurred;
   cv::GaussianBlur(frames[15], blurred, cv::Size(0, 0), 5);
   EXPECT_FALSE(assess(blurred, {}, baseline).has(ViewIssue::Occluded));
+}
+
+// Light that clips bright surfaces at white takes their texture as a cover
+// would; cells clipped now and not at baseline are glare, not judged. Cells
+// white at baseline (a white wall, a sign, a test chart's bar) are judged as
+// they always were, so a cover over the rest is still a cover.
+TEST(ViewQuality, NewlyClippedCellsAreGlareWhileCellsWhiteAtBaselineStillCount) {
+  auto frames = readClip("vtest.avi", 24, 5);
+  ASSERT_GE(frames.size(), 20u);
+  auto floodlit = [](const cv::Mat& f, double gain, double offset) {
+    cv::Mat o;
+    f.convertTo(o, -1, gain, offset);
+    return cv::Mat(cv::min(o, 235));
+  };
+  const ViewBaseline plain = makeBaseline({frames.begin(), frames.begin() + 10});
+  for (const double offset : {40.0, 70.0}) {
+    const auto verdict = assess(addNoise(floodlit(frames[15], 1.15, offset), 2, 31), {}, plain);
+    EXPECT_FALSE(verdict.has(ViewIssue::Occluded)) << "floodlight +" << offset << ": " << verdict.cover.share;
+    EXPECT_TRUE(verdict.issues.empty()) << "floodlight +" << offset;
+  }
+  // A scene with a white board at baseline: live, it is fine; a board over
+  // the left 40% is still a cover.
+  for (auto& f : frames) cv::rectangle(f, cv::Rect(f.cols * 3 / 4, 0, f.cols / 4, f.rows / 2), cv::Scalar::all(235), cv::FILLED);
+  const ViewBaseline white = makeBaseline({frames.begin(), frames.begin() + 10});
+  EXPECT_TRUE(assess(addNoise(frames[15], 2, 32), {}, white).issues.empty());
+  cv::Mat covered = frames[15].clone();
+  cv::rectangle(covered, cv::Rect(0, 0, covered.cols * 2 / 5, covered.rows), cv::Scalar(90, 95, 100), cv::FILLED);
+  const auto verdict = assess(addNoise(covered, 2, 33), {}, white);
+  EXPECT_TRUE(verdict.has(ViewIssue::Occluded)) << verdict.cover.share;
 }
 
 TEST(ViewQuality, DetectsEachTamperKindAndNothingElseOnRealFootage) {
