@@ -69,14 +69,34 @@ std::optional<double> KeyFrameStillness::liveFloor() const {
   return v[v.size() / 2];
 }
 
-void KeyFrameStillness::add(const cv::Mat& grey) {
-  const double floor = noiseFloor(previous_, grey);
-  grey.copyTo(previous_);
+void KeyFrameStillness::add(const cv::Mat& grey, SteadyTime at) {
+  const double floor = recent_.empty() ? -1 : noiseFloor(recent_.back().grey, grey);
+  if (recent_.size() > t_.dated_keys) {
+    recent_.pop_front();
+  }
+  recent_.push_back({at, grey.clone()});
   if (floor < 0) return;
   last_ = floor;
-  if (still() == true) return;  // a still pair teaches nothing about the live view
+  if (still() == true) {
+    if (!still_since_) date(at);
+    return;  // a still pair teaches nothing about the live view
+  }
+  still_since_.reset();
   live_.push_back(floor);
   while (live_.size() > t_.remembered) live_.pop_front();
+}
+
+void KeyFrameStillness::date(SteadyTime at) {
+  // The pair that turned still showed the picture at both its key frames.
+  still_since_ = recent_.size() >= 2 ? recent_[recent_.size() - 2].at : at;
+  const auto live = liveFloor();
+  const cv::Mat& now = recent_.back().grey;
+  for (auto k = recent_.rbegin() + std::min<std::ptrdiff_t>(2, static_cast<std::ptrdiff_t>(recent_.size()));
+       k != recent_.rend(); ++k) {
+    const double floor = noiseFloor(k->grey, now);
+    if (floor < 0 || floor >= t_.began_share * *live) break;
+    still_since_ = k->at;
+  }
 }
 
 std::optional<bool> KeyFrameStillness::still() const {

@@ -93,27 +93,50 @@ struct KeyFrameThresholds {
   double live_floor = 0.3;     // ...judged where the live floor is at least this (grey levels)
   std::size_t live_pairs = 3;  // and was seen over this many pairs
   std::size_t remembered = 15;  // the live floor: the median of this many recent live pairs
+  // Dating the stop: an encoder that keeps its bit rate refines a stopped
+  // picture for seconds, so its key frames come down to the still share only
+  // gradually. Once a pair is still, the key frames before it that differ
+  // from the still picture by less than this share of the live floor (by
+  // their compression alone, without a live frame's noise) showed the same
+  // picture: the picture stopped by the earliest of them. Up to `dated_keys`
+  // key frames back.
+  double began_share = 0.7;
+  std::size_t dated_keys = 10;
 };
 
 class KeyFrameStillness {
  public:
   explicit KeyFrameStillness(KeyFrameThresholds t = {}) : t_(t) {}
-  // One decoded key frame (grey, any fixed size).
-  void add(const cv::Mat& grey);
+  // One decoded key frame (grey, any fixed size), decoded at `at`.
+  void add(const cv::Mat& grey, SteadyTime at);
   // True: the last two key frames are still against the live ones; false:
   // live; nullopt: too little seen, or a camera whose key frames never
   // differed enough to tell.
   std::optional<bool> still() const;
+  // While still: when the picture stopped at the latest (the earliest key
+  // frame that showed it).
+  std::optional<SteadyTime> stillSince() const { return still_since_; }
   // A new stream: its first key frame has no predecessor to compare with.
-  void restart() { previous_.release(); last_.reset(); }
+  void restart() {
+    recent_.clear();
+    last_.reset();
+    still_since_.reset();
+  }
   std::optional<double> liveFloor() const;
 
   static double noiseFloor(const cv::Mat& a, const cv::Mat& b);
 
  private:
   KeyFrameThresholds t_;
-  cv::Mat previous_;
+  void date(SteadyTime at);
+
+  struct Key {
+    SteadyTime at;
+    cv::Mat grey;
+  };
+  std::deque<Key> recent_;  // the newest last
   std::optional<double> last_;
+  std::optional<SteadyTime> still_since_;
   std::deque<double> live_;
 };
 

@@ -13,7 +13,8 @@ constexpr Duration kCadenceTolerance = std::chrono::milliseconds(250);
 
 }  // namespace
 
-std::vector<ViewChange> ViewTracker::update(const std::vector<ViewIssue>& seen, SteadyTime now) {
+std::vector<ViewChange> ViewTracker::update(const std::vector<ViewIssue>& seen, SteadyTime now,
+                                            const std::map<ViewIssue, SteadyTime>& began) {
   std::vector<ViewChange> changes;
   // A change happened after the previous judgement and by this one: its hold
   // counts from the previous judgement, so that an issue is raised (and
@@ -30,7 +31,12 @@ std::vector<ViewChange> ViewTracker::update(const std::vector<ViewIssue>& seen, 
     const bool present = std::find(seen.begin(), seen.end(), issue) != seen.end();
     if (present) {
       s.absent_since.reset();
-      if (!s.seen_since) s.seen_since = now, s.hold_from = from(h_.raise_after);
+      if (!s.seen_since) s.seen_since = now, s.first_seen = now, s.hold_from = from(h_.raise_after);
+      if (const auto b = began.find(issue); b != began.end() && !s.raised) {
+        const SteadyTime earliest = s.first_seen - (h_.raise_after - h_.raise_after / 4);
+        s.hold_from = std::min(s.hold_from, std::max(b->second, earliest));
+        s.seen_since = std::min(*s.seen_since, b->second);
+      }
       if (!s.raised && now - s.hold_from + kCadenceTolerance >= h_.raise_after) {
         s.raised = true;
         changes.push_back({issue, true, *s.seen_since});
@@ -51,7 +57,7 @@ std::vector<ViewChange> ViewTracker::update(const std::vector<ViewIssue>& seen, 
 }
 
 void ViewTracker::restore(const std::vector<ViewIssue>& raised, SteadyTime now) {
-  for (auto issue : raised) states_[issue] = State{true, now, std::nullopt, now};
+  for (auto issue : raised) states_[issue] = State{true, now, std::nullopt, now, now};
 }
 
 std::vector<ViewIssue> ViewTracker::raised() const {

@@ -32,7 +32,12 @@ class ViewTracker {
   explicit ViewTracker(ViewHysteresis h = {}) : h_(h) {}
 
   // Feeds one judgement; returns the issues that were raised or cleared now.
-  std::vector<ViewChange> update(const std::vector<ViewIssue>& seen, SteadyTime now);
+  // `began`: issues whose analyser dates their start from its own evidence
+  // (a stopped picture, from the key frame after which every pair differed
+  // less than live ones): their hold counts from then, but an issue is
+  // raised no sooner than a quarter of raise_after after it was first seen.
+  std::vector<ViewChange> update(const std::vector<ViewIssue>& seen, SteadyTime now,
+                                 const std::map<ViewIssue, SteadyTime>& began = {});
   // Starts with these issues raised (they were raised before a restart):
   // they clear only after clear_after without them, as if never interrupted.
   void restore(const std::vector<ViewIssue>& raised, SteadyTime now);
@@ -46,6 +51,7 @@ class ViewTracker {
     std::optional<SteadyTime> seen_since;    // first sighting in the current run
     std::optional<SteadyTime> absent_since;  // first frame without it, while raised
     SteadyTime hold_from{};  // the current hold (to raise, or to clear) counts from here
+    SteadyTime first_seen{};  // the judgement that first saw the current run
   };
   ViewHysteresis h_;
   std::optional<SteadyTime> last_update_;

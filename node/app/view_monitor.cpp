@@ -3,6 +3,7 @@
 #include <opencv2/imgcodecs.hpp>
 
 #include <algorithm>
+#include <map>
 
 #include "events/alert.hpp"
 #include "util/duration.hpp"
@@ -66,7 +67,7 @@ bool ViewMonitor::onFrame(const analysis::AnalysisFrame& frame, SteadyTime now, 
     picture_.add(analysis::frameDifference(grey, previous_grey_), now);
     grey.copyTo(previous_grey_);
   }
-  if (options_.key_frames_only) keys_.add(grey);
+  if (options_.key_frames_only) keys_.add(grey, now);
   // A quarter interval of slack: frames arriving at the check rate itself,
   // a little early, must not slip to every other frame.
   // Sampled pictures come when the camera's sampler lets them (on schedule,
@@ -138,7 +139,10 @@ bool ViewMonitor::onStream(const analysis::StreamSample& sample, SteadyTime now)
 bool ViewMonitor::judge(std::vector<analysis::ViewIssue> issues, SteadyTime now, const cv::Mat* colour, WallTime wall,
                         std::optional<double> covered_share, bool picture_checked) {
   const bool was_ok = tracker_.ok();
-  const auto changes = tracker_.update(issues, now);
+  // A stopped picture dated by its key frames holds from when it stopped.
+  std::map<analysis::ViewIssue, SteadyTime> began;
+  if (const auto since = keys_.stillSince()) began.emplace(analysis::ViewIssue::Frozen, *since);
+  const auto changes = tracker_.update(issues, now, began);
   std::shared_ptr<const ViewSnapshot> shot;
   if (was_ok && !tracker_.ok() && colour) shot = snapshot(*colour, wall);  // encoded outside the lock
   std::lock_guard lock(mutex_);

@@ -116,6 +116,28 @@ TEST(BaselineStore, RoundTripsAndNamesAMalformedFile) {
 
 // A baseline stored before cells were finer (4 x 4, no "grid") still loads,
 // and a cover is judged on its grid.
+// An analyser that dates an issue's start (a stopped picture, from its key
+// frames) has its hold counted from then; still, nothing is raised sooner than
+// a quarter of raise_after after it was first seen, so one judgement never
+// raises on its own.
+TEST(ViewTracker, AnIssueDatedByItsAnalyserHoldsFromThenButIsSeenAQuarterOfTheHoldFirst) {
+  ViewTracker t({.raise_after = 20s, .clear_after = 10s});
+  const SteadyTime t0{};
+  // Checks every 2 s; the picture stopped at 2 s, its key frames said so at 14 s.
+  for (int s = 0; s <= 12; s += 2) EXPECT_TRUE(t.update({}, t0 + std::chrono::seconds(s)).empty());
+  for (int s = 14; s <= 20; s += 2) {
+    EXPECT_TRUE(t.update({ViewIssue::Frozen}, t0 + std::chrono::seconds(s), {{ViewIssue::Frozen, t0 + 2s}}).empty()) << s;
+  }
+  const auto raised = t.update({ViewIssue::Frozen}, t0 + 22s, {{ViewIssue::Frozen, t0 + 2s}});  // not 32 s
+  ASSERT_EQ(raised.size(), 1u);
+  EXPECT_EQ(raised[0].since, t0 + 2s);
+  // Dated long before: still seen for 5 s (a quarter of 20 s) first.
+  ViewTracker late({.raise_after = 20s, .clear_after = 10s});
+  EXPECT_TRUE(late.update({ViewIssue::Frozen}, t0 + 100s, {{ViewIssue::Frozen, t0}}).empty());
+  EXPECT_TRUE(late.update({ViewIssue::Frozen}, t0 + 104s, {{ViewIssue::Frozen, t0}}).empty());
+  EXPECT_EQ(late.update({ViewIssue::Frozen}, t0 + 105s, {{ViewIssue::Frozen, t0}}).size(), 1u);
+}
+
 TEST(BaselineStore, ABaselineOnTheOldFourByFourGridStillJudgesCovers) {
   const auto dir = std::filesystem::temp_directory_path() / ("vc-baseline-old-" + std::to_string(::getpid()));
   std::filesystem::remove_all(dir);
