@@ -71,14 +71,12 @@ std::optional<double> KeyFrameStillness::liveFloor() const {
 
 void KeyFrameStillness::add(const cv::Mat& grey, SteadyTime at) {
   const double floor = recent_.empty() ? -1 : noiseFloor(recent_.back().grey, grey);
-  if (recent_.size() > t_.dated_keys) {
-    recent_.pop_front();
-  }
+  if (recent_.size() > t_.dated_keys) recent_.pop_front();
   recent_.push_back({at, grey.clone()});
   if (floor < 0) return;
   last_ = floor;
   if (still() == true) {
-    if (!still_since_) date(at);
+    if (!still_since_) date();  // a pair was compared: two key frames at least
     return;  // a still pair teaches nothing about the live view
   }
   still_since_.reset();
@@ -86,15 +84,15 @@ void KeyFrameStillness::add(const cv::Mat& grey, SteadyTime at) {
   while (live_.size() > t_.remembered) live_.pop_front();
 }
 
-void KeyFrameStillness::date(SteadyTime at) {
-  // The pair that turned still showed the picture at both its key frames.
-  still_since_ = recent_.size() >= 2 ? recent_[recent_.size() - 2].at : at;
-  const auto live = liveFloor();
+void KeyFrameStillness::date() {
+  // The pair that turned still (the last two key frames) showed the picture
+  // at both; earlier ones that differ from it by their compression alone did too.
   const cv::Mat& now = recent_.back().grey;
-  for (auto k = recent_.rbegin() + std::min<std::ptrdiff_t>(2, static_cast<std::ptrdiff_t>(recent_.size()));
-       k != recent_.rend(); ++k) {
+  const double within = t_.began_share * *liveFloor();
+  still_since_ = recent_[recent_.size() - 2].at;
+  for (auto k = recent_.rbegin() + 2; k != recent_.rend(); ++k) {
     const double floor = noiseFloor(k->grey, now);
-    if (floor < 0 || floor >= t_.began_share * *live) break;
+    if (floor < 0 || floor >= within) break;  // another size, or a live picture
     still_since_ = k->at;
   }
 }

@@ -128,7 +128,7 @@ class KeyFrameStillness {
 
  private:
   KeyFrameThresholds t_;
-  void date(SteadyTime at);
+  void date();
 
   struct Key {
     SteadyTime at;
