@@ -12,17 +12,17 @@ namespace villagecam::app {
 
 AlertDesk::AlertDesk(const config::Config& config, std::shared_ptr<mqtt::Outbox> outbox, mqtt::Publisher* publisher,
                      StatusReporter* reporter)
-    : node_id_(config.node.id),
+    : origin_(contract::originOf(config.node)),
       topic_prefix_(config.mqtt.topic_prefix),
       language_(config.alerts.language),
       log_(logger("node")),
       book_(config.alerts.language),
-      open_(config.state_dir / "open_alerts.json", config.node.id, config.alerts.language),
+      open_(config.state_dir / "open_alerts.json", origin_, config.alerts.language),
       snapshots_(config.state_dir / "snapshots", config.snapshots.max_bytes),
       outbox_(std::move(outbox)),
       publisher_(publisher),
       reporter_(reporter) {
-  if (publisher_) publisher_->setCompanions(snapshotsBeforeAlerts(snapshots_, topic_prefix_, node_id_));
+  if (publisher_) publisher_->setCompanions(snapshotsBeforeAlerts(snapshots_, topic_prefix_, origin_.node_id));
 }
 
 // The snapshot a starting alert names goes out on its own topic just before
@@ -121,7 +121,7 @@ void AlertDesk::raise(const std::vector<events::Alert>& alerts) {
   if (alerts.empty()) return;
   for (const auto& a : alerts) {
     log_->info("alert {} {} {}: {}", events::toString(a.phase), events::toString(a.type), a.camera_id, a.message);
-    if (outbox_) outbox_->push(contract::alertJson(a, node_id_, language_).dump());
+    if (outbox_) outbox_->push(contract::alertJson(a, origin_, language_).dump());
   }
   try {
     open_.save(book_.openAlerts());

@@ -63,7 +63,7 @@ class AlertDesk {
   void startWithSnapshot(const std::string& subject, events::Alert wanted, const ViewSnapshot& shot,
                          const std::string& camera_id, const std::string& reason, WallTime now);
 
-  const std::string node_id_;
+  const contract::Origin origin_;
   const std::string topic_prefix_;
   const config::Language language_;
   std::shared_ptr<spdlog::logger> log_;

@@ -84,9 +84,9 @@ health::CoverageReport CoverageKeeper::report() const {
   return report_;
 }
 
-contract::CoverageSummary CoverageKeeper::summary(const std::string& node_id,
+contract::CoverageSummary CoverageKeeper::summary(const contract::Origin& origin,
                                                   const std::vector<config::AreaConfig>& areas, WallTime now) const {
-  return coverageSummaryOf(node_id, report(), areas, history_, now);
+  return coverageSummaryOf(origin, report(), areas, history_, now);
 }
 
 }  // namespace villagecam::app

@@ -51,7 +51,7 @@ class CoverageKeeper {
   void flush(bool force = false) { history_.flush(force); }
 
   health::CoverageReport report() const;
-  contract::CoverageSummary summary(const std::string& node_id, const std::vector<config::AreaConfig>& areas,
+  contract::CoverageSummary summary(const contract::Origin& origin, const std::vector<config::AreaConfig>& areas,
                                     WallTime now) const;
 
  private:

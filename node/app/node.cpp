@@ -320,7 +320,7 @@ void Node::publishNode(WallTime now) {
 // Published on every camera change (state or view), and with the statuses
 // every status_interval (the minutes move on).
 void Node::publishCoverage(WallTime now) {
-  reporter_->coverage(coverage_.summary(config_.node.id, config_.areas, now));
+  reporter_->coverage(coverage_.summary(contract::originOf(config_.node), config_.areas, now));
 }
 
 // Cameras that had retained topics last time but are no longer configured get

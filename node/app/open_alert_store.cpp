@@ -7,8 +7,8 @@
 
 namespace villagecam::app {
 
-OpenAlertStore::OpenAlertStore(std::filesystem::path file, std::string node_id, config::Language language)
-    : file_(std::move(file)), node_id_(std::move(node_id)), language_(language) {}
+OpenAlertStore::OpenAlertStore(std::filesystem::path file, contract::Origin origin, config::Language language)
+    : file_(std::move(file)), origin_(std::move(origin)), language_(language) {}
 
 std::vector<events::Alert> OpenAlertStore::load() const {
   std::vector<events::Alert> open;
@@ -20,7 +20,7 @@ std::vector<events::Alert> OpenAlertStore::load() const {
 
 void OpenAlertStore::save(const std::vector<events::Alert>& open) const {
   nlohmann::json list = nlohmann::json::array();
-  for (const auto& a : open) list.push_back(contract::alertJson(a, node_id_, language_));
+  for (const auto& a : open) list.push_back(contract::alertJson(a, origin_, language_));
   writeFileAtomically(file_, list.dump());
 }
 

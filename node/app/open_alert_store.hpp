@@ -10,13 +10,14 @@
 #include <vector>
 
 #include "config/config.hpp"
+#include "contract/payloads.hpp"
 #include "events/alert.hpp"
 
 namespace villagecam::app {
 
 class OpenAlertStore {
  public:
-  OpenAlertStore(std::filesystem::path file, std::string node_id, config::Language language);
+  OpenAlertStore(std::filesystem::path file, contract::Origin origin, config::Language language);
 
   // Empty if the file does not exist. Throws std::runtime_error (or a JSON
   // error) if it cannot be read.
@@ -27,7 +28,7 @@ class OpenAlertStore {
 
  private:
   std::filesystem::path file_;
-  std::string node_id_;
+  contract::Origin origin_;
   config::Language language_;
 };
 

@@ -68,8 +68,7 @@ contract::ViewReport viewReportOf(const ViewState& s) {
 contract::NodeStatus nodeStatusOf(const NodeFacts& f, const health::CoverageReport& coverage) {
   contract::NodeStatus s;
   s.node_id = f.node.id;
-  s.region = f.node.region;
-  s.village = f.node.village;
+  s.place = contract::originOf(f.node).place;
   s.version = f.version;
   s.started_at = f.started_at;
   s.now = f.now;
@@ -87,11 +86,12 @@ contract::NodeStatus nodeStatusOf(const NodeFacts& f, const health::CoverageRepo
   return s;
 }
 
-contract::CoverageSummary coverageSummaryOf(const std::string& node_id, const health::CoverageReport& report,
+contract::CoverageSummary coverageSummaryOf(const contract::Origin& origin, const health::CoverageReport& report,
                                             const std::vector<config::AreaConfig>& areas,
                                             const health::UptimeStore& history, WallTime now) {
   contract::CoverageSummary summary;
-  summary.node_id = node_id;
+  summary.node_id = origin.node_id;
+  summary.place = origin.place;
   summary.now = now;
   summary.report = report;
   const auto today = std::chrono::duration_cast<std::chrono::seconds>(now - startOfLocalDay(now));

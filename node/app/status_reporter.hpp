@@ -64,7 +64,7 @@ contract::NodeStatus nodeStatusOf(const NodeFacts& facts, const health::Coverage
 
 // The coverage payload: the report, and each area's uncovered minutes today
 // (since local midnight) and over 7 days from its history.
-contract::CoverageSummary coverageSummaryOf(const std::string& node_id, const health::CoverageReport& report,
+contract::CoverageSummary coverageSummaryOf(const contract::Origin& origin, const health::CoverageReport& report,
                                             const std::vector<config::AreaConfig>& areas,
                                             const health::UptimeStore& history, WallTime now);
 

@@ -110,8 +110,12 @@ struct IngestConfig {
 
 struct NodeIdentity {
   std::string id;
-  std::string region;
-  std::string village;
+  std::string region;     // label: the county (or anything above the township)
+  std::string township;   // label: the township (乡镇) the village belongs to
+  std::string village;    // label: the village this box serves
+  // The village's 12-digit statistical area code (统计用区划代码): 6 digits of
+  // county (GB/T 2260), 3 of township, 3 of village; empty: not configured.
+  std::string admin_code;
   std::string timezone;  // IANA name, e.g. Asia/Shanghai; empty: the system's
   // While the kernel calls the wall clock unsynchronised, history (uptime,
   // coverage minutes) is left unknown: the minutes it would be booked at may
@@ -207,6 +211,7 @@ struct AreaConfig {
   AreaKind kind = AreaKind::Other;
   double weight = 1.0;               // its share of the coverage ratio
   std::vector<std::string> cameras;  // ids of configured cameras, at least one
+  std::string grid;                  // label: the grid (网格) it belongs to; empty: none
   bool operator==(const AreaConfig&) const = default;
 };
 

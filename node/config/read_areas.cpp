@@ -27,6 +27,7 @@ void readAreas(Sections& ctx, const YAML::Node& list, const std::vector<CameraCo
     if (auto v = n["weight"]; v.IsDefined()) {
       area.weight = ctx.reader.number(v, childPath(path, "weight"), 0.01, 1000).value_or(area.weight);
     }
+    if (auto v = n["grid"]; v.IsDefined()) area.grid = ctx.reader.string(v, childPath(path, "grid")).value_or("");
     const std::string cpath = childPath(path, "cameras");
     if (auto v = ctx.reader.required(n, path, "cameras"); v && ctx.reader.expectSequence(*v, cpath)) {
       if (v->size() == 0) {

@@ -1,5 +1,7 @@
 #include "config/sections.hpp"
 
+#include "config/admin_code.hpp"
+
 namespace villagecam::config {
 
 namespace fs = std::filesystem;
@@ -9,7 +11,17 @@ void readNode(Sections& ctx, const YAML::Node& n, NodeIdentity& node) {
   ctx.reader.rejectUnknownKeys(n, "node", kNodeKeys);
   if (auto id = ctx.reader.required(n, "node", "id")) node.id = readId(ctx, *id, "node.id").value_or("");
   if (auto v = n["region"]; v.IsDefined()) node.region = ctx.reader.string(v, "node.region").value_or("");
+  if (auto v = n["township"]; v.IsDefined()) node.township = ctx.reader.string(v, "node.township").value_or("");
   if (auto v = n["village"]; v.IsDefined()) node.village = ctx.reader.string(v, "node.village").value_or("");
+  if (auto v = n["admin_code"]; v.IsDefined()) {
+    if (auto code = ctx.reader.string(v, "node.admin_code")) {
+      if (const auto problem = adminCodeProblem(*code); !problem.empty()) {
+        ctx.reader.report(v.Mark(), "node.admin_code", problem);
+      } else {
+        node.admin_code = *code;
+      }
+    }
+  }
   if (auto v = n["trust_unsynchronised_clock"]; v.IsDefined()) {
     node.trust_unsynchronised_clock = ctx.reader.boolean(v, "node.trust_unsynchronised_clock").value_or(false);
   }

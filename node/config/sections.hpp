@@ -29,7 +29,7 @@ inline const std::vector<std::string> kViewQualityKeys{
     "check_interval", "health_check_interval", "raise_after",    "clear_after",   "baseline_refresh",
     "blank_contrast", "frozen_difference",     "defocus_ratio",  "occluded_share", "shift_fraction"};
 inline const std::vector<std::string> kSnapshotKeys{"jpeg_quality", "max_bytes"};
-inline const std::vector<std::string> kAreaKeys{"id", "name", "kind", "weight", "cameras"};
+inline const std::vector<std::string> kAreaKeys{"id", "name", "kind", "weight", "cameras", "grid"};
 inline const std::vector<std::string> kAreaKinds{"entrance", "square", "road", "bridge", "river_bank", "school", "market", "other"};
 inline const std::vector<std::string> kMqttKeys{"brokers",       "client_id",     "topic_prefix",  "protocol",
                                          "keepalive",     "connect_timeout", "reconnect_min", "reconnect_max",
@@ -41,7 +41,8 @@ inline const std::vector<std::string> kAlertsKeys{"language"};
 inline const std::vector<std::string> kProtocols{"3.1.1", "5"};
 inline const std::vector<std::string> kLanguages{"zh-CN", "en"};
 inline const std::regex kTopicPrefixPattern("[^#+\\s]+(/[^#+\\s]+)*");
-inline const std::vector<std::string> kNodeKeys{"id", "region", "village", "timezone", "trust_unsynchronised_clock"};
+inline const std::vector<std::string> kNodeKeys{"id", "region", "township", "village", "admin_code", "timezone",
+                                        "trust_unsynchronised_clock"};
 inline const std::vector<std::string> kLoggingKeys{"level"};
 inline const std::vector<std::string> kIngestKeys{"pipeline",        "pipelines_dir",      "connect_timeout",
                                            "stall_timeout",   "backoff_initial",    "backoff_max",

@@ -31,9 +31,23 @@ double round2(double v) { return std::round(v * 100.0) / 100.0; }
 // A share 0..1 to four places; null while there is none.
 json share(const std::optional<double>& v) { return v ? json(std::round(*v * 10000.0) / 10000.0) : json(nullptr); }
 
+json textOrNull(const std::string& s) { return s.empty() ? json(nullptr) : json(s); }
+
+// The place's four keys, added at the payload's top level.
+void addPlace(json& j, const Place& p) {
+  j["region"] = p.region;
+  j["township"] = p.township;
+  j["village"] = p.village;
+  j["admin_code"] = textOrNull(p.admin_code);
+}
+
 }  // namespace
 
-json alertJson(const events::Alert& a, const std::string& node_id, config::Language language) {
+Origin originOf(const config::NodeIdentity& node) {
+  return {node.id, {node.region, node.township, node.village, node.admin_code}};
+}
+
+json alertJson(const events::Alert& a, const Origin& origin, config::Language language) {
   json objects = json::array();
   for (const auto& o : a.objects) {
     objects.push_back({{"x", std::round(o.x * 1000) / 1000}, {"y", std::round(o.y * 1000) / 1000},
@@ -46,12 +60,14 @@ json alertJson(const events::Alert& a, const std::string& node_id, config::Langu
   json j{
       {"schema", kAlertSchema},
       {"id", a.id},
-      {"node", node_id},
+      {"node", origin.node_id},
       {"type", events::toString(a.type)},
       {"severity", events::toString(a.severity)},
       {"phase", events::toString(a.phase)},
       {"camera", a.camera_id.empty() ? json(nullptr) : json{{"id", a.camera_id}, {"name", a.camera_name}}},
-      {"area", a.area_id.empty() ? json(nullptr) : json{{"id", a.area_id}, {"name", a.area_name}, {"kind", a.area_kind}}},
+      {"area", a.area_id.empty() ? json(nullptr)
+                                 : json{{"id", a.area_id}, {"name", a.area_name}, {"kind", a.area_kind},
+                                        {"grid", textOrNull(a.area_grid)}}},
       {"zone", a.zone_id.empty() ? json(nullptr)
                                  : json{{"id", a.zone_id}, {"name", a.zone_name},
                                         {"kind", a.type == events::AlertType::Motion ? "motion" : "intrusion"}}},
@@ -74,6 +90,7 @@ json alertJson(const events::Alert& a, const std::string& node_id, config::Langu
       {"message", a.message},
       {"language", config::toString(language)},
   };
+  addPlace(j, origin.place);
   return j;
 }
 
@@ -95,6 +112,7 @@ events::Alert alertFromJson(const json& j) {
     a.area_id = area.at("id").get<std::string>();
     a.area_name = area.at("name").get<std::string>();
     a.area_kind = area.at("kind").get<std::string>();
+    if (const auto g = area.find("grid"); g != area.end() && g->is_string()) a.area_grid = g->get<std::string>();
   }
   a.issues = j.value("issues", std::vector<std::string>{});
   if (const auto it = j.find("covered_share"); it != j.end() && it->is_number()) a.covered_share = it->get<double>();
@@ -175,11 +193,9 @@ json nodeStatusJson(const NodeStatus& s) {
   }
   cameras["total"] = total;
   cameras["disabled"] = s.cameras_disabled;
-  return {
+  json j{
       {"schema", kNodeStatusSchema},
       {"node", s.node_id},
-      {"region", s.region},
-      {"village", s.village},
       {"version", s.version},
       {"started_at", toRfc3339(s.started_at)},
       {"uptime_s", std::llround(std::chrono::duration<double>(s.now - s.started_at).count())},
@@ -199,6 +215,8 @@ json nodeStatusJson(const NodeStatus& s) {
         {"last_step_at", optionalTime(s.clock.last_step_at)}}},
       {"updated_at", toRfc3339(s.now)},
   };
+  addPlace(j, s.place);
+  return j;
 }
 
 namespace {
@@ -227,11 +245,12 @@ json coverageJson(const CoverageSummary& c) {
                      {"verified", a.verified},
                      {"unverified_reason", a.state == health::AreaState::Unverified ? json(a.unverified_reason)
                                                                                     : json(nullptr)},
+                     {"grid", textOrNull(a.grid)},
                      {"watching", a.watching()},
                      {"cameras", cameras},
                      {"uncovered_minutes", minutes(it == c.uncovered.end() ? UncoveredMinutes{} : it->second)}});
   }
-  return {
+  json j{
       {"schema", kCoverageSchema},
       {"node", c.node_id},
       {"ratio", share(c.report.ratio())},
@@ -245,6 +264,8 @@ json coverageJson(const CoverageSummary& c) {
       {"areas", areas},
       {"updated_at", toRfc3339(c.now)},
   };
+  addPlace(j, c.place);
+  return j;
 }
 
 json snapshotJson(const Snapshot& s, const std::string& node_id) {

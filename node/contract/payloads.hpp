@@ -15,14 +15,33 @@
 
 namespace villagecam::contract {
 
-inline constexpr const char* kAlertSchema = "villagecam.alert/1.2";
+inline constexpr const char* kAlertSchema = "villagecam.alert/1.3";
 inline constexpr const char* kCameraStatusSchema = "villagecam.camera-status/1.2";
-inline constexpr const char* kNodeStatusSchema = "villagecam.node-status/1.2";
-inline constexpr const char* kCoverageSchema = "villagecam.coverage/1.1";
+inline constexpr const char* kNodeStatusSchema = "villagecam.node-status/1.3";
+inline constexpr const char* kCoverageSchema = "villagecam.coverage/1.2";
 inline constexpr const char* kSnapshotSchema = "villagecam.snapshot/1";
 
 inline constexpr const char* kStateOnline = "online";
 inline constexpr const char* kStateOffline = "offline";
+
+// Where a node is: its labels from the config's node section, carried in
+// node status, coverage and alerts (since node-status/1.3, coverage/1.2,
+// alert/1.3) so that the county can group without a side table.
+struct Place {
+  std::string region;      // the county, or whatever the node was told
+  std::string township;    // 乡镇
+  std::string village;     // 村
+  std::string admin_code;  // the village's 12-digit statistical area code; empty: not configured
+  bool operator==(const Place&) const = default;
+};
+
+// The node a payload comes from and its place.
+struct Origin {
+  std::string node_id;
+  Place place;
+};
+
+Origin originOf(const config::NodeIdentity& node);
 
 // The node's wall clock as the node sees it.
 struct ClockReport {
@@ -35,8 +54,7 @@ struct ClockReport {
 
 struct NodeStatus {
   std::string node_id;
-  std::string region;
-  std::string village;
+  Place place;
   std::string version;
   WallTime started_at{};
   WallTime now{};
@@ -61,6 +79,7 @@ struct UncoveredMinutes {
 
 struct CoverageSummary {
   std::string node_id;
+  Place place;
   health::CoverageReport report;
   std::map<std::string, UncoveredMinutes> uncovered;  // by area id
   UncoveredMinutes uncovered_total;
@@ -82,7 +101,11 @@ struct Snapshot {
 
 nlohmann::json snapshotJson(const Snapshot& snapshot, const std::string& node_id);
 
-nlohmann::json alertJson(const events::Alert& alert, const std::string& node_id, config::Language language);
+nlohmann::json alertJson(const events::Alert& alert, const Origin& origin, config::Language language);
+// The same with no place: for tests and tools that only have a node id.
+inline nlohmann::json alertJson(const events::Alert& alert, const std::string& node_id, config::Language language) {
+  return alertJson(alert, Origin{node_id, {}}, language);
+}
 events::Alert alertFromJson(const nlohmann::json& j);  // for the outbox and tests
 
 // The camera's view quality: "unknown" (no baseline yet), "ok" or "tampered".

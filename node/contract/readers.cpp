@@ -4,6 +4,7 @@
 
 #include <fmt/format.h>
 
+#include "config/admin_code.hpp"
 #include "util/time_format.hpp"
 
 namespace villagecam::contract {
@@ -133,6 +134,24 @@ health::UptimeWindow window(const Field& f) {
 
 contract::UncoveredMinutes minutes(const Field& f) { return {f.at("today").number(), f.at("7d").number()}; }
 
+std::string optionalText(const Field& f, const char* key) {
+  if (auto v = f.find(key)) return v->text();
+  return {};
+}
+
+// The place keys at the top level; absent before node-status/1.3,
+// coverage/1.2 and alert/1.3 (region and village were in node-status before).
+Place place(const Field& f) {
+  Place p{optionalText(f, "region"), optionalText(f, "township"), optionalText(f, "village"),
+          optionalText(f, "admin_code")};
+  if (!p.admin_code.empty()) {
+    if (const auto problem = config::adminCodeProblem(p.admin_code); !problem.empty()) {
+      f.at("admin_code").fail(problem);
+    }
+  }
+  return p;
+}
+
 std::string base64Decode(const Field& f) {
   const auto text = f.text();
   if (text.size() % 4 != 0) f.fail("not base64 (its length is not a multiple of 4)");
@@ -163,7 +182,9 @@ json parsePayload(const std::string& text, const char* kind) {
   }
 }
 
-events::Alert readAlert(const json& j) {
+events::Alert readAlert(const json& j) { return readAlertMessage(j).alert; }
+
+AlertMessage readAlertMessage(const json& j) {
   const Field f = root(j, "alert", "villagecam.alert");
   // The field by field checks first, so an error names its path.
   named(f.at("type"), kAlertTypes);
@@ -188,11 +209,14 @@ events::Alert readAlert(const json& j) {
   if (auto p = f.find("person")) p->boolean();
   f.at("suppressed").count();
   for (const char* key : {"reason", "detail", "message"}) f.at(key).text();
+  if (auto area = f.find("area")) optionalText(*area, "grid");
+  AlertMessage m{{f.at("node").text(), place(f)}, {}};
   try {
-    return alertFromJson(j);
+    m.alert = alertFromJson(j);
   } catch (const std::exception& e) {
     f.fail(e.what());
   }
+  return m;
 }
 
 CameraStatusMessage readCameraStatus(const json& j) {
@@ -244,8 +268,7 @@ NodeStatus readNodeStatus(const json& j) {
   const Field f = root(j, "node-status", "villagecam.node-status");
   NodeStatus s;
   s.node_id = f.at("node").text();
-  s.region = f.at("region").text();
-  s.village = f.at("village").text();
+  s.place = place(f);
   s.version = f.at("version").text();
   s.started_at = f.at("started_at").time();
   s.now = f.at("updated_at").time();
@@ -277,6 +300,7 @@ CoverageSummary readCoverage(const json& j) {
   const Field f = root(j, "coverage", "villagecam.coverage");
   CoverageSummary c;
   c.node_id = f.at("node").text();
+  c.place = place(f);
   c.now = f.at("updated_at").time();
   c.uncovered_total = minutes(f.at("uncovered_minutes"));
   for (const auto& a : f.at("areas").items()) {
@@ -287,6 +311,7 @@ CoverageSummary readCoverage(const json& j) {
     area.weight = a.at("weight").number();
     area.state = named(a.at("state"), kAreaStates);
     area.verified = a.at("verified").boolean();
+    area.grid = optionalText(a, "grid");
     // A 1.0 node called an area watched only through unchecked views
     // "covered" with verified false: that is what 1.1 calls unverified.
     if (area.state == health::AreaState::Covered && !area.verified) area.state = health::AreaState::Unverified;

@@ -34,6 +34,11 @@ struct CameraStatusMessage {
   WallTime updated_at{};
 };
 
+struct AlertMessage {
+  Origin origin;  // the place is empty from a node older than alert/1.3
+  events::Alert alert;
+};
+
 struct SnapshotMessage {
   std::string node_id;
   Snapshot snapshot;  // jpeg holds the decoded bytes
@@ -41,7 +46,8 @@ struct SnapshotMessage {
 
 // Throws PayloadError. readAlert also checks what alertFromJson does not:
 // the schema, every type and phase name, and the times.
-events::Alert readAlert(const nlohmann::json& j);
+AlertMessage readAlertMessage(const nlohmann::json& j);
+events::Alert readAlert(const nlohmann::json& j);  // readAlertMessage(j).alert
 CameraStatusMessage readCameraStatus(const nlohmann::json& j);
 NodeStatus readNodeStatus(const nlohmann::json& j);
 CoverageSummary readCoverage(const nlohmann::json& j);

@@ -53,6 +53,7 @@ struct Alert {
   std::string area_id;      // empty for a camera's alert
   std::string area_name;
   std::string area_kind;
+  std::string area_grid;  // the area's grid label (网格), empty if none
   std::vector<std::string> issues;  // view_tampered: blank, frozen, defocus, occluded, shifted
   std::optional<double> covered_share;  // view_tampered, occluded: the share of the view covered, 0..1
   std::vector<Cause> causes;        // coverage_lost: why each of the area's cameras is not watching

@@ -27,6 +27,7 @@ std::optional<Alert> coverageAlert(const health::AreaCoverage& area) {
   a.area_id = area.id;
   a.area_name = area.name;
   a.area_kind = config::toString(area.kind);
+  a.area_grid = area.grid;
   for (const auto& c : area.cameras) {
     a.causes.push_back({c.id, c.name, c.code, c.detail});
     a.detail += (a.detail.empty() ? "" : "; ") + c.id + ": " + c.code + (c.detail.empty() ? "" : " (" + c.detail + ")");

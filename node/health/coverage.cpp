@@ -98,7 +98,7 @@ CoverageReport assessCoverage(const std::vector<config::AreaConfig>& areas,
                               const std::map<std::string, CameraFacts>& cameras) {
   CoverageReport report;
   for (const auto& area : areas) {
-    AreaCoverage out{area.id, area.name, area.kind, area.weight, AreaState::Uncovered, true, "", false, {}};
+    AreaCoverage out{area.id, area.name, area.kind, area.weight, AreaState::Uncovered, true, "", false, {}, area.grid};
     bool any_unknown = false, any_unverified = false, any_watching = false;
     for (const auto& id : area.cameras) {
       const auto it = cameras.find(id);

@@ -66,6 +66,7 @@ struct AreaCoverage {
   std::string unverified_reason;  // while unverified: why, camera by camera
   bool awaiting_check = false;    // while unverified: a check of one of its cameras will come
   std::vector<CameraWatch> cameras;  // in the order the config lists them
+  std::string grid;                  // the area's grid label (网格), empty if none
   std::vector<std::string> watching() const;
 };
 

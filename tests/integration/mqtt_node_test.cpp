@@ -32,7 +32,8 @@ class MqttNode : public ::testing::Test {
 
   fs::path writeConfig(const std::string& mqtt_yaml, const std::string& cameras_yaml, const std::string& node = "n1") {
     const fs::path file = dir_ / ("villagecam-" + std::to_string(++configs_) + ".yaml");
-    std::ofstream(file) << "node: {id: " << node << ", trust_unsynchronised_clock: true}\nstate_dir: " << (dir_ / "state").string()
+    std::ofstream(file) << "node: {id: " << node << ", township: 城关镇, village: 新庄村, admin_code: \"410225100201\", "
+                        << "trust_unsynchronised_clock: true}\nstate_dir: " << (dir_ / "state").string()
                         << "\nuptime_flush_interval: 1s\nalerts: {language: en}\n"
                         << "ingest: {stall_timeout: 2s, backoff_max: 2s, connect_timeout: 4s, pipelines_dir: "
                         << pipelinesSourceDir() << "}\nmqtt:\n" << mqtt_yaml << "cameras:\n" << cameras_yaml;
@@ -120,7 +121,8 @@ class CoverageNode : public MqttNode {
                                                    "\", analysis: {mode: full}}\n");
     std::ofstream(config_, std::ios::app)
         << "view_quality: {check_interval: 0.5s, raise_after: 2s, clear_after: 2s}\n"
-        << "areas:\n  - {id: east-entrance, name: East entrance, kind: entrance, weight: 2, cameras: [gate]}\n";
+        << "areas:\n  - {id: east-entrance, name: East entrance, kind: entrance, weight: 2, grid: 东片第3网格, "
+           "cameras: [gate]}\n";
     auto [code, out] = runCommand({nodeBinary(), "baseline", "--config", config_.string(), "--frames", "5", "--seconds", "2"});
     ASSERT_EQ(code, 0) << out;
   }
@@ -167,6 +169,9 @@ TEST_F(CoverageNode, ACoveredLensRaisesViewTamperedAndCoverageLostWithASnapshotA
   }
   EXPECT_EQ(tamper["issues"], nlohmann::json::array({"blank"}));
   EXPECT_EQ(lost["area"]["id"], "east-entrance");
+  EXPECT_EQ(lost["area"]["grid"], "东片第3网格");  // the place travels with the alert (alert/1.3)
+  EXPECT_EQ(lost["township"], "城关镇");
+  EXPECT_EQ(lost["admin_code"], "410225100201");
   EXPECT_EQ(lost["causes"][0]["code"], "view_tampered");
   EXPECT_NE(lost["message"].get<std::string>().find("East entrance"), std::string::npos) << lost;
   // The snapshot the alert names came on its own topic just before the
@@ -305,7 +310,7 @@ TEST_F(MqttNode, OnlyCheckedViewsCountAsCoverageAndAHealthModeCameraChecksItsVie
   ASSERT_TRUE(county.waitUntil(has("villagecam/n1/coverage", json(states("covered", "covered", "unverified"))), 20s))
       << node->output();
   const auto coverage = nlohmann::json::parse(county.on("villagecam/n1/coverage").back().payload);
-  EXPECT_EQ(coverage["schema"], "villagecam.coverage/1.1");
+  EXPECT_EQ(coverage["schema"], "villagecam.coverage/1.2");
   EXPECT_DOUBLE_EQ(coverage["ratio"].get<double>(), 0.6667);
   EXPECT_DOUBLE_EQ(coverage["unverified_share"].get<double>(), 0.3333);
   EXPECT_EQ(coverage["areas_unverified"], 1);

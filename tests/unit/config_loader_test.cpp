@@ -6,6 +6,7 @@
 #include <cstring>
 #include <fstream>
 
+#include "config/admin_code.hpp"
 #include "config/config_loader.hpp"
 
 namespace villagecam::config {
@@ -92,7 +93,7 @@ cameras:
               "config.yaml:9:5: cameras[2].rtsp_url: unknown key 'rtsp_ulr' (did you mean 'rtsp_url'?)"}},
         Case{"unknown key far from any known one",
              "node:\n  id: v1\n  colour: red\ncameras: []\n",
-             {"config.yaml:3:3: node.colour: unknown key 'colour' (expected one of: id, region, village, timezone, trust_unsynchronised_clock)"}},
+             {"config.yaml:3:3: node.colour: unknown key 'colour' (expected one of: id, region, township, village, admin_code, timezone, trust_unsynchronised_clock)"}},
         Case{"unknown top-level key",
              "node:\n  id: v1\ncamera: []\n",
              {"config.yaml:1:1: cameras: missing required key",
@@ -324,6 +325,56 @@ TEST(ConfigLoader, AreasNameTheirCamerasKindAndWeight) {
   EXPECT_EQ(cfg.areas[1].kind, AreaKind::RiverBank);
   EXPECT_EQ(cfg.areas[1].name, "river");
   EXPECT_DOUBLE_EQ(cfg.areas[1].weight, 1.0);
+}
+
+// Issue 14: the county groups villages by township and by statistical area
+// code, and each area may name its grid.
+TEST(ConfigLoader, TheNodeNamesItsTownshipAndCodeAndAnAreaItsGrid) {
+  std::string yaml(kValid);
+  yaml.replace(yaml.find("  region: Lankao\n"), 16,
+               "  region: Lankao\n  township: Chengguan\n  village: Xinzhuang\n  admin_code: \"410225100201\"\n");
+  const Config cfg = parseConfig(yaml + "areas:\n  - id: gate-area\n    kind: entrance\n    grid: 东片第3网格\n"
+                                        "    cameras: [gate]\n  - id: square\n    kind: square\n    cameras: [square]\n",
+                                 "config.yaml", "/etc/villagecam");
+  EXPECT_EQ(cfg.node.township, "Chengguan");
+  EXPECT_EQ(cfg.node.village, "Xinzhuang");
+  EXPECT_EQ(cfg.node.admin_code, "410225100201");
+  EXPECT_EQ(cfg.areas.at(0).grid, "东片第3网格");
+  EXPECT_EQ(cfg.areas.at(1).grid, "");
+  // Unquoted, YAML reads it as the same text.
+  yaml.replace(yaml.find("\"410225100201\""), 14, "410225100201");
+  EXPECT_EQ(parseConfig(yaml, "config.yaml", "/etc/villagecam").node.admin_code, "410225100201");
+}
+
+TEST(ConfigLoader, AnAdminCodeThatIsNoVillageCodeIsRefusedNamingTheBadPart) {
+  struct Case {
+    const char* code;
+    const char* message;
+  };
+  const Case cases[] = {
+      {"4102251002", "'4102251002' has 10 digits; a village's code has 12 digits: county (6, GB/T 2260) + "
+                     "township (3) + village (3)"},
+      {"41022510020l", "'41022510020l': character 12 'l' is not a digit (a village's code is 12 digits: county (6, "
+                       "GB/T 2260) + township (3) + village (3))"},
+      {"990225100201", "'990225100201': province part '99' (digits 1-2) is no GB/T 2260 province"},
+      {"410025100201", "'410025100201': prefecture part '00' (digits 3-4) is zero, which makes it a province's code, "
+                       "not a village's"},
+      {"410200100201", "'410200100201': county part '00' (digits 5-6) is zero, which makes it a prefecture's code, "
+                       "not a village's"},
+      {"410225000201", "'410225000201': township part '000' (digits 7-9) is zero, which makes it a county's code, "
+                       "not a village's"},
+      {"410225100000", "'410225100000': village part '000' (digits 10-12) is zero, which makes it a township's code, "
+                       "not a village's"},
+  };
+  for (const auto& c : cases) {
+    EXPECT_EQ(adminCodeProblem(c.code), c.message);
+    std::string yaml(kValid);
+    yaml.replace(yaml.find("  region: Lankao\n"), 16, std::string("  region: Lankao\n  admin_code: \"") + c.code + "\"\n");
+    EXPECT_EQ(problems(yaml), std::vector<std::string>{std::string("config.yaml:4:15: node.admin_code: ") + c.message});
+  }
+  EXPECT_EQ(adminCodeProblem("110101001001"), "");  // Beijing, Dongcheng, Donghuamen, Duofuxiang
+  EXPECT_EQ(countyCodeOf("410225100201"), "410225");
+  EXPECT_EQ(townshipCodeOf("410225100201"), "410225100");
 }
 
 }  // namespace

@@ -56,6 +56,7 @@ events::Alert sampleCoverageAlert() {
   a.area_id = "east-entrance";
   a.area_name = "村东入口";
   a.area_kind = "entrance";
+  a.area_grid = "东片第3网格";
   a.causes = {{"gate-east", "村口东", "view_tampered", "blank"}};
   a.started_at = kT0;
   a.ended_at = kT0 + 95s;
@@ -93,17 +94,19 @@ health::UptimeStats sampleUptime() { return {{3000, 600, 0}, {80000, 6400, 0}, {
 contract::CoverageSummary sampleCoverage() {
   contract::CoverageSummary c;
   c.node_id = "xinzhuang";
+  c.place = {"Lankao County", "Xinzhuang township", "新庄村", "410225100201"};
   c.now = kT0;
   health::AreaCoverage bridge{"bridge", "河堤桥头", config::AreaKind::Bridge, 2.0, health::AreaState::Covered, true,
-                              "", false, {{"bridge", "桥头", health::Watch::Yes, "ok", "watching"}}};
+                              "", false, {{"bridge", "桥头", health::Watch::Yes, "ok", "watching"}}, ""};
   health::AreaCoverage gate{"east-entrance", "村东入口", config::AreaKind::Entrance, 1.0, health::AreaState::Uncovered,
-                            true, "", false, {{"gate-east", "村口东", health::Watch::No, "view_tampered", "blank"}}};
+                            true, "", false, {{"gate-east", "村口东", health::Watch::No, "view_tampered", "blank"}}, ""};
   health::AreaCoverage square{"square", "广场", config::AreaKind::Square, 1.0, health::AreaState::Unknown, true,
-                              "", false, {{"square", "广场", health::Watch::Unknown, "connecting", "connecting"}}};
+                              "", false, {{"square", "广场", health::Watch::Unknown, "connecting", "connecting"}}, ""};
   health::AreaCoverage school{"school", "小学门口", config::AreaKind::School, 1.0, health::AreaState::Unverified, false,
                               "school-gate: online; its view is not checked yet", true,
                               {{"school-gate", "校门", health::Watch::Unknown, "unverified",
-                                "online; its view is not checked yet", true}}};
+                                "online; its view is not checked yet", true}}, ""};
+  gate.grid = "东片第3网格";
   c.report.areas = {bridge, gate, square, school};
   c.report.weight_covered = 2;
   c.report.weight_unverified = 1;
@@ -116,8 +119,7 @@ contract::CoverageSummary sampleCoverage() {
 contract::NodeStatus sampleNodeStatus() {
   contract::NodeStatus s;
   s.node_id = "xinzhuang";
-  s.region = "Xinzhuang township";
-  s.village = "新庄村";
+  s.place = {"Lankao County", "Xinzhuang township", "新庄村", "410225100201"};
   s.version = "0.1.0";
   s.started_at = kT0;
   s.now = kT0 + 3600s;
@@ -142,9 +144,14 @@ contract::Snapshot sampleSnapshot() {
 }
 
 TEST(ContractRoundTrip, AlertsReadBackToTheSameAlertAndPayload) {
+  const contract::Origin origin{"xinzhuang", {"Lankao County", "Xinzhuang township", "新庄村", "410225100201"}};
   for (const auto& a : {sampleAlert(), sampleCoverageAlert()}) {
-    const auto j = contract::alertJson(a, "xinzhuang", config::Language::ZhCN);
-    const auto back = contract::readAlert(j);
+    const auto j = contract::alertJson(a, origin, config::Language::ZhCN);
+    const auto message = contract::readAlertMessage(j);
+    EXPECT_EQ(message.origin.node_id, "xinzhuang");
+    EXPECT_EQ(message.origin.place, origin.place);
+    const auto& back = message.alert;
+    EXPECT_EQ(back.area_grid, a.area_grid);
     EXPECT_EQ(back.id, a.id);
     EXPECT_EQ(back.type, a.type);
     EXPECT_EQ(back.phase, a.phase);
@@ -154,7 +161,7 @@ TEST(ContractRoundTrip, AlertsReadBackToTheSameAlertAndPayload) {
     EXPECT_EQ(back.started_at, a.started_at);
     EXPECT_EQ(back.ended_at, a.ended_at);
     EXPECT_EQ(back.updated_at, a.updated_at);
-    EXPECT_EQ(contract::alertJson(back, "xinzhuang", config::Language::ZhCN), j);
+    EXPECT_EQ(contract::alertJson(back, origin, config::Language::ZhCN), j);
   }
 }
 
@@ -191,6 +198,8 @@ TEST(ContractRoundTrip, NodeStatusCoverageAndSnapshotReadBackUnchanged) {
   const auto c = contract::readCoverage(cov);
   EXPECT_EQ(c.report.ratio(), sampleCoverage().report.ratio());
   EXPECT_EQ(c.report.areas.at(1).cameras.at(0).watching, health::Watch::No);
+  EXPECT_EQ(c.report.areas.at(1).grid, "东片第3网格");
+  EXPECT_EQ(c.place, sampleCoverage().place);
   EXPECT_EQ(contract::coverageJson(c), cov);
   const auto shot = contract::snapshotJson(sampleSnapshot(), "xinzhuang");
   const auto s = contract::readSnapshot(shot);
@@ -244,9 +253,9 @@ TEST(ContractDocs, TheExamplesInTheDocsReadAndWriteBackUnchanged) {
   const auto examples = docExamples();
   ASSERT_GE(examples.size(), 3u);
   for (const auto& j : examples) {
-    const auto a = contract::readAlert(j);
+    const auto m = contract::readAlertMessage(j);
     const auto language = j.at("language") == "en" ? config::Language::En : config::Language::ZhCN;
-    EXPECT_EQ(contract::alertJson(a, j.at("node").get<std::string>(), language), j) << j.dump();
+    EXPECT_EQ(contract::alertJson(m.alert, m.origin, language), j) << j.dump();
   }
 }
 
@@ -295,6 +304,10 @@ TEST(ContractReaders, ABadPayloadIsRefusedNamingTheJsonPath) {
        "coverage: /areas/1/state: unknown value 'half' (expected one of covered, uncovered, unknown, unverified)"},
       {[&] { contract::readSnapshot(with(contract::snapshotJson(sampleSnapshot(), "x"), "/jpeg_base64"_json_pointer, "abc")); },
        "snapshot: /jpeg_base64: not base64 (its length is not a multiple of 4)"},
+      {[&] { contract::readNodeStatus(with(contract::nodeStatusJson(sampleNodeStatus()), "/admin_code"_json_pointer,
+                                            "410225000201")); },
+       "node-status: /admin_code: '410225000201': township part '000' (digits 7-9) is zero, which makes it a "
+       "county's code, not a village's"},
       {[&] { contract::parsePayload("{\"schema\":", "node-status"); }, ""},
   };
   for (const auto& c : cases) {
@@ -309,9 +322,9 @@ TEST(ContractReaders, ABadPayloadIsRefusedNamingTheJsonPath) {
 
 TEST(ContractReaders, ALaterMinorVersionIsReadAndItsNewFieldsIgnored) {
   auto j = contract::nodeStatusJson(sampleNodeStatus());
-  j["schema"] = "villagecam.node-status/1.3";
-  j["township"] = "新庄镇";
-  EXPECT_EQ(contract::readNodeStatus(j).village, "新庄村");
+  j["schema"] = "villagecam.node-status/1.9";
+  j["grid_leader"] = "王";
+  EXPECT_EQ(contract::readNodeStatus(j).place.village, "新庄村");
   EXPECT_TRUE(contract::readsSchema("villagecam.alert/1", "villagecam.alert"));
   EXPECT_TRUE(contract::readsSchema("villagecam.alert/1.12", "villagecam.alert"));
   EXPECT_FALSE(contract::readsSchema("villagecam.alert/10", "villagecam.alert"));
@@ -348,6 +361,34 @@ TEST(ContractReaders, AnOlderCoverageCountsItsUncheckedAreasAsUnverified) {
   const auto s = contract::readNodeStatus(ns);
   EXPECT_EQ(s.areas_unverified, 0);
   EXPECT_FALSE(s.coverage_unverified_share);
+}
+
+// Issue 14: payloads from before the place keys (node-status/1.2,
+// coverage/1.1, alert/1.2) read with what they had.
+TEST(ContractReaders, PayloadsFromBeforeThePlaceKeysReadWithAnEmptyPlace) {
+  auto ns = contract::nodeStatusJson(sampleNodeStatus());
+  ns["schema"] = "villagecam.node-status/1.2";
+  ns.erase("township");
+  ns.erase("admin_code");
+  const auto s = contract::readNodeStatus(ns);
+  EXPECT_EQ(s.place, (contract::Place{"Lankao County", "", "新庄村", ""}));
+
+  auto cov = contract::coverageJson(sampleCoverage());
+  cov["schema"] = "villagecam.coverage/1.1";
+  for (const char* key : {"region", "township", "village", "admin_code"}) cov.erase(key);
+  for (auto& area : cov["areas"]) area.erase("grid");
+  const auto c = contract::readCoverage(cov);
+  EXPECT_EQ(c.place, contract::Place{});
+  EXPECT_EQ(c.report.areas.at(1).grid, "");
+
+  auto alert = contract::alertJson(sampleCoverageAlert(), "xinzhuang", config::Language::En);
+  alert["schema"] = "villagecam.alert/1.2";
+  for (const char* key : {"region", "township", "village", "admin_code"}) alert.erase(key);
+  alert["area"].erase("grid");
+  const auto m = contract::readAlertMessage(alert);
+  EXPECT_EQ(m.origin.node_id, "xinzhuang");
+  EXPECT_EQ(m.origin.place, contract::Place{});
+  EXPECT_EQ(m.alert.area_grid, "");
 }
 
 }  // namespace

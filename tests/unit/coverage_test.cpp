@@ -30,9 +30,9 @@ const WallTime kT0 = WallTime(std::chrono::hours(24 * 365 * 56));
 
 std::vector<config::AreaConfig> village() {
   return {
-      {"east-entrance", "村东入口", config::AreaKind::Entrance, 2.0, {"gate", "square"}},
-      {"river", "河堤", config::AreaKind::RiverBank, 1.0, {"river"}},
-      {"school", "学校门口", config::AreaKind::School, 1.0, {"school"}},
+      {"east-entrance", "村东入口", config::AreaKind::Entrance, 2.0, {"gate", "square"}, ""},
+      {"river", "河堤", config::AreaKind::RiverBank, 1.0, {"river"}, ""},
+      {"school", "学校门口", config::AreaKind::School, 1.0, {"school"}, ""},
   };
 }
 
@@ -218,9 +218,9 @@ TEST(ViewAlerts, TheAlertPayloadCarriesAreaCausesAndSnapshotAndRoundTrips) {
 TEST(CoveragePayload, HasTheRatioTheAreasAndTheUncoveredMinutes) {
   auto cams = allOnline();
   cams["river"] = cam("river", CameraState::Offline);
-  contract::CoverageSummary s{"n1", health::assessCoverage(village(), cams), {{"river", {12.5, 40}}}, {12.5, 40}, kT0};
+  contract::CoverageSummary s{"n1", {}, health::assessCoverage(village(), cams), {{"river", {12.5, 40}}}, {12.5, 40}, kT0};
   const auto j = contract::coverageJson(s);
-  EXPECT_EQ(j["schema"], "villagecam.coverage/1.1");
+  EXPECT_EQ(j["schema"], "villagecam.coverage/1.2");
   EXPECT_DOUBLE_EQ(j["ratio"].get<double>(), 0.75);
   EXPECT_DOUBLE_EQ(j["unverified_share"].get<double>(), 0.0);
   EXPECT_EQ(j["areas_uncovered"], 1);

@@ -180,7 +180,7 @@ TEST(OpenAlerts, OnlyAlertsWhoseSubjectLeftTheConfigEnd) {
 
 TEST(OpenAlerts, TheFileKeepsAlertsAcrossARestart) {
   testing::ScratchDir dir("open-alerts");
-  const app::OpenAlertStore store(dir.path() / "open_alerts.json", "xinzhuang", config::Language::En);
+  const app::OpenAlertStore store(dir.path() / "open_alerts.json", {"xinzhuang", {}}, config::Language::En);
   EXPECT_TRUE(store.load().empty());
   events::Alert a;
   a.id = events::newAlertId();
@@ -190,7 +190,7 @@ TEST(OpenAlerts, TheFileKeepsAlertsAcrossARestart) {
   a.issues = {"occluded"};
   a.started_at = kT0;
   store.save({a});
-  const auto back = app::OpenAlertStore(dir.path() / "open_alerts.json", "xinzhuang", config::Language::En).load();
+  const auto back = app::OpenAlertStore(dir.path() / "open_alerts.json", {"xinzhuang", {}}, config::Language::En).load();
   ASSERT_EQ(back.size(), 1u);
   EXPECT_EQ(back[0].id, a.id);
   EXPECT_EQ(back[0].issues, a.issues);
