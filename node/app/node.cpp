@@ -313,7 +313,7 @@ void Node::publishCamera(const health::CameraHealth& h, WallTime now) {
 void Node::publishNode(WallTime now) {
   NodeFacts f{config_.node, VILLAGECAM_VERSION, started_at_, now, healths(),
               static_cast<int>(config_.cameras.size() - cameras_.size()), outbox_->depth(), outbox_->bytes(),
-              outbox_->dropped(), clock_report_};
+              outbox_->dropped(), clock_report_, config_.mqtt.status_interval.count()};
   reporter_->node(nodeStatusOf(f, coverage()));
 }
 

@@ -83,6 +83,7 @@ contract::NodeStatus nodeStatusOf(const NodeFacts& f, const health::CoverageRepo
   s.areas_unverified = coverage.count(health::AreaState::Unverified);
   s.coverage_unverified_share = coverage.unverifiedShare();
   s.clock = f.clock;
+  s.status_interval_s = f.status_interval_s;
   return s;
 }
 

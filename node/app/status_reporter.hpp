@@ -59,6 +59,7 @@ struct NodeFacts {
   std::size_t outbox_bytes = 0;
   std::uint64_t outbox_dropped = 0;
   contract::ClockReport clock;
+  double status_interval_s = 60;  // how often the status is published at the latest
 };
 contract::NodeStatus nodeStatusOf(const NodeFacts& facts, const health::CoverageReport& coverage);
 

@@ -199,6 +199,7 @@ json nodeStatusJson(const NodeStatus& s) {
       {"version", s.version},
       {"started_at", toRfc3339(s.started_at)},
       {"uptime_s", std::llround(std::chrono::duration<double>(s.now - s.started_at).count())},
+      {"status_interval_s", s.status_interval_s ? json(round2(*s.status_interval_s)) : json(nullptr)},
       {"cameras", cameras},
       {"outbox", {{"depth", s.outbox_depth}, {"bytes", s.outbox_bytes}, {"dropped", s.outbox_dropped}}},
       {"coverage",

@@ -69,6 +69,9 @@ struct NodeStatus {
   int areas_unverified = 0;
   std::optional<double> coverage_unverified_share;  // beside coverage_ratio
   ClockReport clock;
+  // Since 1.3: the node publishes its status at least this often, so a
+  // reader can tell a silent node (3 intervals without one) from a quiet one.
+  std::optional<double> status_interval_s;
 };
 
 // Uncovered time of an area (or all of them), in minutes.

@@ -271,6 +271,7 @@ NodeStatus readNodeStatus(const json& j) {
   s.place = place(f);
   s.version = f.at("version").text();
   s.started_at = f.at("started_at").time();
+  if (auto v = f.find("status_interval_s")) s.status_interval_s = v->number();  // since 1.3
   s.now = f.at("updated_at").time();
   const Field cameras = f.at("cameras");
   for (auto state : kCameraStates) s.cameras_by_state[health::toString(state)] = cameras.at(health::toString(state)).integer();

@@ -123,6 +123,7 @@ contract::NodeStatus sampleNodeStatus() {
   s.version = "0.1.0";
   s.started_at = kT0;
   s.now = kT0 + 3600s;
+  s.status_interval_s = 60;
   s.cameras_by_state = contract::countByState({sampleHealth()});
   s.cameras_disabled = 1;
   s.outbox_depth = 2;
