@@ -28,9 +28,8 @@ void readPasswordFile(Sections& ctx, const YAML::Node& at, const fs::path& path,
 
 }  // namespace
 
-void readMqtt(Sections& ctx, const YAML::Node& n, const std::string& node_id, MqttConfig& mqtt) {
+void readMqttConnection(Sections& ctx, const YAML::Node& n, MqttConfig& mqtt) {
   mqtt.enabled = true;
-  ctx.reader.rejectUnknownKeys(n, "mqtt", kMqttKeys);
   if (auto list = ctx.reader.required(n, "mqtt", "brokers"); list && ctx.reader.expectSequence(*list, "mqtt.brokers")) {
     for (size_t i = 0; i < list->size(); ++i) {
       const YAML::Node b = (*list)[i];
@@ -47,19 +46,7 @@ void readMqtt(Sections& ctx, const YAML::Node& n, const std::string& node_id, Mq
     }
     if (list->size() == 0) ctx.reader.report(list->Mark(), "mqtt.brokers", "needs at least one broker");
   }
-  mqtt.client_id = "villagecam-" + node_id;
-  mqtt.topic_prefix = "villagecam/" + node_id;
   if (auto v = n["client_id"]; v.IsDefined()) mqtt.client_id = ctx.reader.string(v, "mqtt.client_id").value_or(mqtt.client_id);
-  if (auto v = n["topic_prefix"]; v.IsDefined()) {
-    if (auto p = ctx.reader.string(v, "mqtt.topic_prefix")) {
-      if (std::regex_match(*p, kTopicPrefixPattern)) {
-        mqtt.topic_prefix = *p;
-      } else {
-        ctx.reader.report(v.Mark(), "mqtt.topic_prefix",
-                       "'" + *p + "' is not a topic prefix (no '+', '#', spaces or empty levels)");
-      }
-    }
-  }
   if (auto v = n["protocol"]; v.IsDefined()) {
     if (auto i = ctx.reader.choice(v, "mqtt.protocol", kProtocols)) mqtt.version = static_cast<MqttVersion>(*i);
   }
@@ -70,7 +57,6 @@ void readMqtt(Sections& ctx, const YAML::Node& n, const std::string& node_id, Mq
   dur("connect_timeout", mqtt.connect_timeout, 1, 120);
   dur("reconnect_min", mqtt.reconnect_min, 1, 600);
   dur("reconnect_max", mqtt.reconnect_max, 1, 3600);
-  dur("status_interval", mqtt.status_interval, 5, 3600);
   if (auto v = n["username"]; v.IsDefined()) mqtt.username = ctx.reader.string(v, "mqtt.username").value_or("");
   if (auto v = n["password_file"]; v.IsDefined()) {
     if (auto p = filePath(ctx, v, "mqtt.password_file")) {
@@ -104,6 +90,24 @@ void readMqtt(Sections& ctx, const YAML::Node& n, const std::string& node_id, Mq
     }
     mqtt.tls = tls;
   }
+}
+
+void readMqtt(Sections& ctx, const YAML::Node& n, const std::string& node_id, MqttConfig& mqtt) {
+  ctx.reader.rejectUnknownKeys(n, "mqtt", kMqttKeys);
+  mqtt.client_id = "villagecam-" + node_id;
+  mqtt.topic_prefix = "villagecam/" + node_id;
+  readMqttConnection(ctx, n, mqtt);
+  if (auto v = n["topic_prefix"]; v.IsDefined()) {
+    if (auto p = ctx.reader.string(v, "mqtt.topic_prefix")) {
+      if (std::regex_match(*p, kTopicPrefixPattern)) {
+        mqtt.topic_prefix = *p;
+      } else {
+        ctx.reader.report(v.Mark(), "mqtt.topic_prefix",
+                       "'" + *p + "' is not a topic prefix (no '+', '#', spaces or empty levels)");
+      }
+    }
+  }
+  readDuration(ctx, n, "mqtt", "status_interval", mqtt.status_interval, 5, 3600);
   if (auto v = n["outbox"]; v.IsDefined() && ctx.reader.expectMap(v, "mqtt.outbox")) {
     ctx.reader.rejectUnknownKeys(v, "mqtt.outbox", kOutboxKeys);
     if (auto m = v["max_alerts"]; m.IsDefined()) {

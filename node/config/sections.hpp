@@ -89,6 +89,9 @@ void readLogging(Sections& ctx, const YAML::Node& n, LoggingConfig& out);       
 void readAlerts(Sections& ctx, const YAML::Node& n, AlertsConfig& out);                     // read_node.cpp
 void readIngest(Sections& ctx, const YAML::Node& n, IngestConfig& in);                      // read_ingest.cpp
 void readMqtt(Sections& ctx, const YAML::Node& n, const std::string& node_id, MqttConfig& mqtt);  // read_mqtt.cpp
+// The keys of a connection (brokers, client_id, protocol, timeouts,
+// credentials, tls), without the check for unknown keys (read_mqtt.cpp).
+void readMqttConnection(Sections& ctx, const YAML::Node& n, MqttConfig& mqtt);
 void readViewQuality(Sections& ctx, const YAML::Node& n, ViewQualityConfig& out);           // read_local.cpp
 void readHttp(Sections& ctx, const YAML::Node& n, HttpConfig& out);                         // read_local.cpp
 void readSnapshots(Sections& ctx, const YAML::Node& n, SnapshotsConfig& out);               // read_local.cpp

@@ -1,12 +1,13 @@
 #!/usr/bin/env python3
 """Holds every #include under node/ against the layer graph of cmake/Layers.cmake.
 
-Usage: check_layers.py LAYERS_TXT NODE_DIR
+Usage: check_layers.py LAYERS_TXT ROOT_DIR... (node/, county/)
        check_layers.py --self-test
 
 LAYERS_TXT has one line per layer, `name: lower layers | header families`, as
 the build wrote it. A file belongs to the layer named by its folder under
-node/ (node/main.cpp to `main`). It may include, with quotes, its own layer's
+its root (node/ or county/; a file at a root's top, such as node/main.cpp,
+to the rule named by its stem). Headers are found under any root. It may include, with quotes, its own layer's
 headers and those of the layers it names, transitively; with angle brackets,
 the standard library and the system's headers, and outside libraries only of
 the families it names. Prints one line per violation, file:line: what; exits 1
@@ -64,18 +65,23 @@ def family_of(header):
     return None
 
 
-def check(rules, node_dir):
-    node_dir = pathlib.Path(node_dir)
+def check(rules, *root_dirs):
+    roots = [pathlib.Path(r) for r in root_dirs]
     problems = []
     for bad in (set().union(*(deps for deps, _ in rules.values())) - set(rules)) if rules else ():
         problems.append(f"layers: '{bad}' is named as a lower layer but has no rule")
-    for path in sorted(node_dir.rglob("*")):
+    files = [(root, path) for root in roots for path in sorted(root.rglob("*"))]
+    for node_dir, path in files:
         if path.suffix not in (".cpp", ".hpp", ".h") or not path.is_file():
             continue
         rel = path.relative_to(node_dir)
+        if len(roots) > 1:
+            rel_shown = pathlib.Path(node_dir.name) / rel
+        else:
+            rel_shown = rel
         layer = rel.parts[0] if len(rel.parts) > 1 else path.stem
         if layer not in rules:
-            problems.append(f"{rel}: folder '{layer}' is no layer of cmake/Layers.cmake")
+            problems.append(f"{rel_shown}: folder '{layer}' is no layer of cmake/Layers.cmake")
             continue
         allowed = closure(rules, layer) | {layer}
         families = rules[layer][1]
@@ -84,10 +90,10 @@ def check(rules, node_dir):
             if not m:
                 continue
             quote, header = m.groups()
-            where = f"{rel}:{number}"
+            where = f"{rel_shown}:{number}"
             if quote == '"':
                 target = header.split("/")[0] if "/" in header else None
-                if target is None or not (node_dir / header).is_file():
+                if target is None or not any((r / header).is_file() for r in roots):
                     problems.append(f"{where}: \"{header}\" is not a header of node/ (write \"<layer>/<file>\")")
                 elif target not in allowed:
                     problems.append(f"{where}: layer '{layer}' may not include \"{header}\" "
@@ -130,14 +136,14 @@ def self_test():
 def main():
     if sys.argv[1:] == ["--self-test"]:
         return self_test()
-    if len(sys.argv) != 3:
+    if len(sys.argv) < 3:
         print(__doc__)
         return 2
     rules = read_rules(pathlib.Path(sys.argv[1]).read_text())
     if not rules:
         print(f"{sys.argv[1]}: no layer rules")
         return 2
-    problems = check(rules, sys.argv[2])
+    problems = check(rules, *sys.argv[2:])
     for p in problems:
         print(p)
     files = sum(1 for p in pathlib.Path(sys.argv[2]).rglob("*") if p.suffix in (".cpp", ".hpp", ".h"))

@@ -1,0 +1,104 @@
+// The county's live picture of every node, camera and area, built only from
+// what the nodes publish (docs/mqtt.md): the retained state, status, camera
+// status and coverage topics, and the alerts. Pure: messages and times in,
+// no broker, no clock; a restart rebuilds it from the retained topics.
+//
+// A node is silent when its state topic says offline (its last will, or a
+// clean stop) or when no status came for 3 of its status intervals. A silent
+// node's cameras count as not online and its areas as not covered.
+#pragma once
+
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "contract/payloads.hpp"
+#include "contract/readers.hpp"
+#include "util/clock.hpp"
+
+namespace villagecam::county {
+
+using config::Seconds;
+
+// One MQTT message as the feed received it.
+struct FeedMessage {
+  std::string topic;
+  std::string payload;
+  bool retained = false;
+};
+
+struct CameraLive {
+  std::string id;
+  std::string name;
+  health::CameraState state = health::CameraState::Connecting;
+  WallTime since{};          // in this state since (the node's clock)
+  std::string reason;
+  std::string failure;
+  contract::ViewReport view;
+  WallTime updated_at{};
+  WallTime view_seen_since{};  // the county first saw the view in its present state
+  std::optional<std::string> snapshot_id;  // the latest snapshot's id, if one came
+};
+
+struct NodeLive {
+  std::string key;  // the topic level under the root: villagecam/<key>/...
+  std::string node_id;
+  contract::Place place;
+  std::optional<contract::NodeStatus> status;
+  std::optional<contract::CoverageSummary> coverage;
+  std::map<std::string, CameraLive> cameras;
+  std::map<std::string, WallTime> area_seen_since;  // the county first saw each area in its present state
+  bool said_offline = false;       // the state topic's last word
+  std::optional<SteadyTime> heard_at;  // the latest status (county's steady clock)
+  std::optional<WallTime> silent_since;  // while silent: since when (county's wall clock)
+  std::string silent_reason;       // "offline" (will or stop) or "no_status"
+
+  std::string label() const { return place.village.empty() ? node_id : place.village; }
+};
+
+// What one message did to the picture.
+struct Applied {
+  enum class Kind { Ignored, NodeState, NodeStatus, CameraStatus, CameraRemoved, Coverage, Snapshot, Alert, Bad };
+  Kind kind = Kind::Ignored;
+  std::string node_key;
+  std::string error;  // Bad: what was wrong, naming the topic and the JSON path
+  std::optional<contract::AlertMessage> alert;  // Alert: the alert read
+  std::optional<contract::SnapshotMessage> snapshot;  // Snapshot: the snapshot read
+};
+
+class LivePicture {
+ public:
+  // root: the topic level the nodes publish under (villagecam);
+  // default_interval: a node's status interval when its status does not say.
+  LivePicture(std::string root, Seconds default_interval);
+
+  // One message received at `now` (steady) / `wall` (the county's wall clock).
+  Applied apply(const FeedMessage& message, SteadyTime now, WallTime wall);
+
+  // Marks nodes silent whose status is 3 intervals late (and lifts it when a
+  // status comes); returns the keys of the nodes whose silence changed.
+  std::vector<std::string> checkSilence(SteadyTime now, WallTime wall);
+
+  bool silent(const NodeLive& node) const { return node.silent_since.has_value(); }
+  const std::map<std::string, NodeLive>& nodes() const { return nodes_; }
+  const NodeLive* node(const std::string& key) const;
+
+  // Open alerts by id, as the alerts said (start/update adds, end removes).
+  const std::map<std::string, contract::AlertMessage>& openAlerts() const { return open_alerts_; }
+  void restoreOpenAlerts(std::vector<contract::AlertMessage> open);
+
+  Seconds statusInterval(const NodeLive& node) const;
+
+ private:
+  NodeLive& nodeFor(const std::string& key);
+  void applyAlert(const contract::AlertMessage& m, const std::string& key);
+  void updateSilence(NodeLive& node, SteadyTime now, WallTime wall);
+
+  std::string root_;
+  Seconds default_interval_;
+  std::map<std::string, NodeLive> nodes_;
+  std::map<std::string, contract::AlertMessage> open_alerts_;
+};
+
+}  // namespace villagecam::county

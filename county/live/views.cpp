@@ -1,0 +1,180 @@
+#include "live/views.hpp"
+
+#include <algorithm>
+#include <cmath>
+
+#include "util/time_format.hpp"
+
+namespace villagecam::county {
+namespace {
+
+using nlohmann::json;
+
+json rate(const std::optional<double>& r) { return r ? json(std::round(*r * 10000.0) / 10000.0) : json(nullptr); }
+json time(const std::optional<WallTime>& t) { return t ? json(toRfc3339(*t)) : json(nullptr); }
+
+json rowJson(const GroupRow& row) {
+  json j = countsJson(row.counts);
+  j["key"] = row.key;
+  j["name"] = row.name;
+  j["code"] = row.code.empty() ? json(nullptr) : json(row.code);
+  return j;
+}
+
+// Where a problem is: the node and its place.
+json where(const NodeLive& node) {
+  return {{"node", node.node_id}, {"village", node.label()}, {"township", node.place.township}};
+}
+
+// The open alert of this type about this camera or area, if any.
+const contract::AlertMessage* openAlert(const LivePicture& picture, const NodeLive& node, events::AlertType type,
+                                        const std::string& camera, const std::string& area) {
+  for (const auto& [id, m] : picture.openAlerts()) {
+    if (m.alert.type == type && m.origin.node_id == node.node_id && m.alert.camera_id == camera &&
+        m.alert.area_id == area) {
+      return &m;
+    }
+  }
+  return nullptr;
+}
+
+}  // namespace
+
+json countsJson(const Counts& c) {
+  return {
+      {"nodes", {{"total", c.nodes}, {"silent", c.nodes_silent}}},
+      {"cameras", {{"configured", c.cameras}, {"online", c.online}, {"intact", c.intact}, {"unverified", c.unverified}}},
+      {"areas",
+       {{"total", c.areas},
+        {"covered", c.areas_covered},
+        {"unverified", c.areas_unverified},
+        {"uncovered", c.areas_uncovered},
+        {"unknown", c.areas_unknown},
+        {"silent", c.areas_silent}}},
+      {"rates",
+       {{"online", rate(c.onlineRate())},
+        {"intact", rate(c.intactRate())},
+        {"coverage", rate(c.coverageRate())},
+        {"unverified_views", rate(c.unverifiedViewShare())},
+        {"unverified_areas", rate(c.unverifiedAreaShare())}}},
+  };
+}
+
+json summaryJson(const LivePicture& picture, const std::string& county_name, WallTime now) {
+  const auto o = overview(picture);
+  json j = countsJson(o.county);
+  j["county"] = county_name;
+  json townships = json::array();
+  for (const auto& t : o.townships) townships.push_back(rowJson(t));
+  j["townships"] = townships;
+  j["open_alerts"] = picture.openAlerts().size();
+  j["updated_at"] = toRfc3339(now);
+  return j;
+}
+
+json villagesJson(const LivePicture& picture) {
+  json out = json::array();
+  for (const auto& v : overview(picture).villages) {
+    json j = rowJson(v);
+    j["township"] = v.township;
+    const auto* node = picture.node(v.key);
+    j["silent_since"] = node ? time(node->silent_since) : json(nullptr);
+    out.push_back(std::move(j));
+  }
+  return out;
+}
+
+json problemsJson(const LivePicture& picture) {
+  json silent = json::array(), offline = json::array(), tampered = json::array(), uncovered = json::array(),
+       unchecked = json::array();
+  for (const auto& [key, node] : picture.nodes()) {
+    if (picture.silent(node)) {
+      json j = where(node);
+      j["since"] = time(node.silent_since);
+      j["reason"] = node.silent_reason;
+      j["cameras"] = countNode(picture, node).cameras;
+      silent.push_back(std::move(j));
+      continue;  // its cameras and areas are not known now: the node is the problem
+    }
+    for (const auto& [id, cam] : node.cameras) {
+      json j = where(node);
+      j["camera"] = cam.id;
+      j["name"] = cam.name;
+      j["snapshot"] = cam.snapshot_id ? json(*cam.snapshot_id) : json(nullptr);
+      if (cam.state != health::CameraState::Online) {
+        j["state"] = health::toString(cam.state);
+        j["since"] = toRfc3339(cam.since);
+        j["reason"] = cam.reason;
+        offline.push_back(std::move(j));
+      } else if (cam.view.state == "tampered") {
+        const auto* alert = openAlert(picture, node, events::AlertType::ViewTampered, cam.id, "");
+        j["issues"] = cam.view.issues;
+        j["covered_share"] = cam.view.covered_share ? json(*cam.view.covered_share) : json(nullptr);
+        j["since"] = toRfc3339(alert ? alert->alert.started_at : cam.view_seen_since);
+        if (alert && alert->alert.snapshot) j["snapshot"] = alert->alert.snapshot->id;
+        tampered.push_back(std::move(j));
+      } else if (cam.view.state == "unknown") {
+        j["since"] = toRfc3339(cam.view_seen_since);
+        unchecked.push_back(std::move(j));
+      }
+    }
+    if (!node.coverage) continue;
+    for (const auto& area : node.coverage->report.areas) {
+      if (area.state != health::AreaState::Uncovered) continue;
+      const auto* alert = openAlert(picture, node, events::AlertType::CoverageLost, "", area.id);
+      json j = where(node);
+      j["area"] = area.id;
+      j["name"] = area.name;
+      j["kind"] = config::toString(area.kind);
+      j["grid"] = area.grid.empty() ? json(nullptr) : json(area.grid);
+      const auto seen = node.area_seen_since.find(area.id);
+      j["since"] = alert ? time(alert->alert.started_at)
+                         : time(seen == node.area_seen_since.end() ? std::nullopt : std::optional(seen->second));
+      json causes = json::array();
+      for (const auto& w : area.cameras) {
+        if (w.watching != health::Watch::Yes) causes.push_back({{"camera", w.id}, {"code", w.code}, {"detail", w.detail}});
+      }
+      j["causes"] = causes;
+      uncovered.push_back(std::move(j));
+    }
+  }
+  auto oldestFirst = [](json& list) {
+    std::stable_sort(list.begin(), list.end(), [](const json& a, const json& b) {
+      return a["since"].is_string() && b["since"].is_string() ? a["since"] < b["since"] : a["since"].is_string();
+    });
+  };
+  for (json* list : {&silent, &offline, &tampered, &uncovered, &unchecked}) oldestFirst(*list);
+  return {{"silent_nodes", silent},
+          {"offline_cameras", offline},
+          {"tampered_views", tampered},
+          {"uncovered_areas", uncovered},
+          {"unverified_views", unchecked}};
+}
+
+json openAlertsJson(const LivePicture& picture) {
+  std::vector<const contract::AlertMessage*> open;
+  for (const auto& [id, m] : picture.openAlerts()) open.push_back(&m);
+  std::sort(open.begin(), open.end(),
+            [](const auto* a, const auto* b) { return a->alert.started_at > b->alert.started_at; });
+  json out = json::array();
+  for (const auto* m : open) {
+    const auto& a = m->alert;
+    out.push_back({{"id", a.id},
+                   {"node", m->origin.node_id},
+                   {"village", m->origin.place.village},
+                   {"township", m->origin.place.township},
+                   {"type", events::toString(a.type)},
+                   {"severity", events::toString(a.severity)},
+                   {"phase", events::toString(a.phase)},
+                   {"camera", a.camera_id.empty() ? json(nullptr) : json(a.camera_id)},
+                   {"area", a.area_id.empty() ? json(nullptr) : json(a.area_id)},
+                   {"zone", a.zone_id.empty() ? json(nullptr) : json(a.zone_id)},
+                   {"started_at", toRfc3339(a.started_at)},
+                   {"updated_at", time(a.updated_at)},
+                   {"snapshot", a.snapshot ? json(a.snapshot->id) : json(nullptr)},
+                   {"message", a.message}});
+  }
+  return out;
+}
+
+}  // namespace villagecam::county

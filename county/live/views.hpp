@@ -1,0 +1,31 @@
+// What the console's JSON API answers (docs/county.md), made from the live
+// picture by pure functions: the server only routes. Nothing here carries a
+// camera URL or a credential: the picture never holds one.
+#pragma once
+
+#include <nlohmann/json.hpp>
+
+#include <string>
+
+#include "live/picture.hpp"
+#include "live/rates.hpp"
+
+namespace villagecam::county {
+
+nlohmann::json countsJson(const Counts& counts);
+
+// GET /api/summary: the county's nodes, cameras, areas, the three rates and
+// the shares unverified, and each township's.
+nlohmann::json summaryJson(const LivePicture& picture, const std::string& county_name, WallTime now);
+
+// GET /api/villages: every village (node) with its counts and rates, worst first.
+nlohmann::json villagesJson(const LivePicture& picture);
+
+// GET /api/problems: silent nodes, cameras not online, tampered views,
+// uncovered areas and views not checked, each with since when.
+nlohmann::json problemsJson(const LivePicture& picture);
+
+// GET /api/alerts/open: the open alerts, newest first.
+nlohmann::json openAlertsJson(const LivePicture& picture);
+
+}  // namespace villagecam::county

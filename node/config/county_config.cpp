@@ -1,0 +1,159 @@
+#include "config/county_config.hpp"
+
+#include <yaml-cpp/yaml.h>
+
+#include <cerrno>
+#include <cstring>
+#include <fstream>
+#include <sstream>
+
+#include "config/sections.hpp"
+#include "config/yaml_reader.hpp"
+
+namespace villagecam::config {
+namespace {
+
+namespace fs = std::filesystem;
+
+const std::vector<std::string> kCountyTopKeys{"county", "state_dir", "logging", "mqtt", "http", "storage"};
+const std::vector<std::string> kCountyKeys{"name", "timezone"};
+const std::vector<std::string> kCountyMqttKeys{"brokers",        "client_id",     "protocol",      "keepalive",
+                                               "connect_timeout", "reconnect_min", "reconnect_max", "username",
+                                               "password_file",  "tls",           "topic_root",    "shared_group",
+                                               "default_status_interval"};
+const std::vector<std::string> kStorageKeys{"engine", "postgresql", "password_file"};
+const std::vector<std::string> kEngines{"sqlite", "postgresql"};
+
+void readCounty(Sections& ctx, const YAML::Node& n, CountyConfig& cfg) {
+  ctx.reader.rejectUnknownKeys(n, "county", kCountyKeys);
+  if (auto v = n["name"]; v.IsDefined()) cfg.name = ctx.reader.string(v, "county.name").value_or("");
+  if (auto v = n["timezone"]; v.IsDefined()) {
+    if (auto tz = ctx.reader.string(v, "county.timezone")) {
+      if (!fs::is_regular_file(fs::path("/usr/share/zoneinfo") / *tz) || tz->find("..") != std::string::npos) {
+        ctx.reader.report(v.Mark(), "county.timezone",
+                          "unknown time zone '" + *tz + "' (expected a name such as Asia/Shanghai; see /usr/share/zoneinfo)");
+      } else {
+        cfg.timezone = *tz;
+      }
+    }
+  }
+}
+
+// A topic level: no wildcards, no '/', not empty.
+bool isTopicLevel(const std::string& s) {
+  return !s.empty() && s.find_first_of("+#/ \t") == std::string::npos && s[0] != '$';
+}
+
+void readCountyMqtt(Sections& ctx, const YAML::Node& n, CountyConfig& cfg) {
+  ctx.reader.rejectUnknownKeys(n, "mqtt", kCountyMqttKeys);
+  cfg.mqtt.client_id = "villagecam-county";
+  readMqttConnection(ctx, n, cfg.mqtt);
+  if (auto v = n["topic_root"]; v.IsDefined()) {
+    if (auto root = ctx.reader.string(v, "mqtt.topic_root")) {
+      if (std::regex_match(*root, kTopicPrefixPattern)) {
+        cfg.topic_root = *root;
+      } else {
+        ctx.reader.report(v.Mark(), "mqtt.topic_root",
+                          "'" + *root + "' is not a topic prefix (no '+', '#', spaces or empty levels)");
+      }
+    }
+  }
+  if (auto v = n["shared_group"]; v.IsDefined()) {
+    if (auto group = ctx.reader.string(v, "mqtt.shared_group")) {
+      if (isTopicLevel(*group)) {
+        cfg.shared_group = *group;
+      } else {
+        ctx.reader.report(v.Mark(), "mqtt.shared_group",
+                          "'" + *group + "' is not a group name (one topic level: no '/', '+', '#' or spaces)");
+      }
+    }
+  }
+  readDuration(ctx, n, "mqtt", "default_status_interval", cfg.default_status_interval, 5, 3600);
+}
+
+void readStorage(Sections& ctx, const YAML::Node& n, CountyStorageConfig& out) {
+  ctx.reader.rejectUnknownKeys(n, "storage", kStorageKeys);
+  if (auto v = n["engine"]; v.IsDefined()) {
+    if (auto i = ctx.reader.choice(v, "storage.engine", kEngines)) out.engine = static_cast<StorageEngine>(*i);
+  }
+  if (auto v = n["postgresql"]; v.IsDefined()) {
+    if (auto conninfo = ctx.reader.string(v, "storage.postgresql")) {
+      if (conninfo->find("password") != std::string::npos || conninfo->find("://") != std::string::npos) {
+        ctx.reader.report(v.Mark(), "storage.postgresql",
+                          "give the connection as key=value pairs without a password "
+                          "(\"host=... dbname=... user=...\"); the password goes in storage.password_file");
+      } else {
+        out.postgresql = *conninfo;
+      }
+    }
+  }
+  if (auto v = n["password_file"]; v.IsDefined()) {
+    if (auto p = filePath(ctx, v, "storage.password_file")) {
+      out.password_file = *p;
+      std::ifstream in(*p);
+      std::string password;
+      if (!in) {
+        ctx.reader.report(v.Mark(), "storage.password_file", "cannot read '" + p->string() + "': " + std::strerror(errno));
+      } else if (std::getline(in, password); password.empty()) {
+        ctx.reader.report(v.Mark(), "storage.password_file", "'" + p->string() + "' is empty");
+      } else {
+        if (password.back() == '\r') password.pop_back();
+        out.password = password;
+      }
+    }
+  }
+  if (out.engine == StorageEngine::Postgresql && out.postgresql.empty() && !ctx.reader.hasIssues()) {
+    ctx.reader.report(n.Mark(), "storage.postgresql", "engine postgresql needs its connection (\"host=... dbname=... user=...\")");
+  }
+}
+
+CountyConfig parseSections(Sections& ctx, std::string_view yaml) {
+  CountyConfig cfg;
+  cfg.source_file = ctx.reader.file();
+  YAML::Node root;
+  try {
+    root = YAML::Load(std::string(yaml));
+  } catch (const YAML::ParserException& e) {
+    ctx.reader.report(e.mark, "", "YAML syntax error: " + e.msg);
+    throw ConfigError(ctx.reader.takeIssues());
+  }
+  if (!root.IsDefined() || root.IsNull()) {
+    ctx.reader.reportAtFile("", "the file is empty; see config/county.example.yaml");
+    throw ConfigError(ctx.reader.takeIssues());
+  }
+  if (!ctx.reader.expectMap(root, "")) throw ConfigError(ctx.reader.takeIssues());
+  ctx.reader.rejectUnknownKeys(root, "", kCountyTopKeys);
+  if (auto n = root["county"]; n.IsDefined() && ctx.reader.expectMap(n, "county")) readCounty(ctx, n, cfg);
+  if (auto n = root["state_dir"]; n.IsDefined()) {
+    if (auto s = ctx.reader.string(n, "state_dir")) cfg.state_dir = resolve(ctx.base_dir, *s);
+  }
+  if (auto n = root["logging"]; n.IsDefined() && ctx.reader.expectMap(n, "logging")) readLogging(ctx, n, cfg.logging);
+  if (auto n = ctx.reader.required(root, "", "mqtt"); n && ctx.reader.expectMap(*n, "mqtt")) readCountyMqtt(ctx, *n, cfg);
+  if (auto n = root["http"]; n.IsDefined() && ctx.reader.expectMap(n, "http")) readHttp(ctx, n, cfg.http);
+  if (auto n = root["storage"]; n.IsDefined() && ctx.reader.expectMap(n, "storage")) readStorage(ctx, n, cfg.storage);
+  if (ctx.reader.hasIssues()) throw ConfigError(ctx.reader.takeIssues());
+  return cfg;
+}
+
+}  // namespace
+
+const char* toString(StorageEngine e) { return kEngines[static_cast<std::size_t>(e)].c_str(); }
+
+CountyConfig parseCountyConfig(std::string_view yaml, const std::string& file_label, const fs::path& base_dir) {
+  YamlReader reader(file_label);
+  Sections ctx{reader, base_dir};
+  return parseSections(ctx, yaml);
+}
+
+CountyConfig loadCountyConfig(const fs::path& file) {
+  std::ifstream in(file);
+  if (!in) {
+    throw ConfigError({{file.string(), 0, 0, "", std::string("cannot read the file: ") + std::strerror(errno)}});
+  }
+  std::stringstream text;
+  text << in.rdbuf();
+  const fs::path base = file.has_parent_path() ? file.parent_path() : fs::path(".");
+  return parseCountyConfig(text.str(), file.string(), base);
+}
+
+}  // namespace villagecam::config

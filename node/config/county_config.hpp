@@ -1,0 +1,53 @@
+// villagecam-county's configuration (config/county.example.yaml): the county
+// broker it reads the nodes from, where it keeps its history, where its
+// console listens. Loaded as strictly as a node's config: every problem
+// named with file:line:column and its key path.
+#pragma once
+
+#include <filesystem>
+#include <string>
+#include <string_view>
+
+#include "config/config.hpp"
+#include "config/config_error.hpp"
+
+namespace villagecam::config {
+
+enum class StorageEngine { Sqlite, Postgresql };
+
+struct CountyStorageConfig {
+  StorageEngine engine = StorageEngine::Sqlite;  // sqlite: <state_dir>/county.sqlite3
+  // postgresql: a libpq connection string without a password
+  // ("host=db.example port=5432 dbname=villagecam user=county"); the password
+  // comes from password_file (first line), never from this file.
+  std::string postgresql;
+  std::optional<std::filesystem::path> password_file;
+  std::optional<std::string> password;  // secret
+  bool operator==(const CountyStorageConfig&) const = default;
+};
+
+struct CountyConfig {
+  std::filesystem::path source_file;
+  std::string name;      // the county, shown on the console
+  std::string timezone;  // IANA name; days of the reports; empty: the system's
+  std::filesystem::path state_dir = "/var/lib/villagecam-county";
+  LoggingConfig logging;
+  MqttConfig mqtt;                    // client_id defaults to villagecam-county
+  std::string topic_root = "villagecam";  // the nodes publish under <root>/<node>/...
+  // Two consoles for availability: both name the same group, and each alert
+  // reaches one of them ($share/<group>/<root>/+/alerts). Empty: no sharing.
+  std::string shared_group;
+  // A node whose status does not say its interval (older than
+  // node-status/1.3) is taken to publish this often.
+  Seconds default_status_interval{60};
+  HttpConfig http{true, "127.0.0.1", 9820};
+  CountyStorageConfig storage;
+};
+
+CountyConfig loadCountyConfig(const std::filesystem::path& file);
+CountyConfig parseCountyConfig(std::string_view yaml, const std::string& file_label,
+                               const std::filesystem::path& base_dir);
+
+const char* toString(StorageEngine e);
+
+}  // namespace villagecam::config

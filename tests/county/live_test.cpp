@@ -1,0 +1,286 @@
+// The county's live picture and its rates, from payloads the contract's own
+// writers make: what the console shows is what the nodes said, and the rates
+// follow their one definition (county/live/rates.hpp, docs/county.md).
+#include <gtest/gtest.h>
+
+#include "contract/payloads.hpp"
+#include "contract/topics.hpp"
+#include "live/picture.hpp"
+#include "live/rates.hpp"
+#include "live/views.hpp"
+#include "util/time_format.hpp"
+
+namespace villagecam::county {
+namespace {
+
+using namespace std::chrono_literals;
+using health::CameraState;
+
+const WallTime kWall0 = WallTime(std::chrono::hours(24 * 365 * 56));
+const SteadyTime kSteady0 = SteadyTime(std::chrono::hours(1000));
+
+struct Cam {
+  std::string id;
+  CameraState state;
+  std::string view;  // ok, tampered, unknown
+};
+
+struct Area {
+  std::string id;
+  double weight;
+  health::AreaState state;
+  std::string grid;
+};
+
+contract::Place place(const std::string& township, const std::string& village, const std::string& code) {
+  return {"兰考县", township, village, code};
+}
+
+FeedMessage statusOf(const std::string& node, const contract::Place& p, const std::vector<Cam>& cams, WallTime now,
+                     int disabled = 0, bool retained = false) {
+  contract::NodeStatus s;
+  s.node_id = node;
+  s.place = p;
+  s.version = "test";
+  s.started_at = now - 1h;
+  s.now = now;
+  std::vector<health::CameraHealth> hs;
+  for (const auto& c : cams) {
+    health::CameraHealth h;
+    h.id = c.id;
+    h.state = c.state;
+    hs.push_back(h);
+  }
+  s.cameras_by_state = contract::countByState(hs);
+  s.cameras_disabled = disabled;
+  s.status_interval_s = 10;
+  return {contract::topics::status("villagecam/" + node), contract::nodeStatusJson(s).dump(), retained};
+}
+
+FeedMessage cameraOf(const std::string& node, const Cam& c, WallTime now) {
+  health::CameraHealth h;
+  h.id = c.id;
+  h.name = c.id + " camera";
+  h.url = "rtsp://admin:***@10.0.0.7/ch1";
+  h.state = c.state;
+  h.since = now - 5min;
+  h.reason = c.state == CameraState::Online ? "streaming" : "connection refused";
+  contract::ViewReport view;
+  view.state = c.view;
+  if (c.view == "tampered") view.issues = {"blank"};
+  return {contract::topics::cameraStatus("villagecam/" + node, c.id),
+          contract::cameraStatusJson(h, {}, view, node, now).dump(), true};
+}
+
+FeedMessage coverageOf(const std::string& node, const contract::Place& p, const std::vector<Area>& areas, WallTime now) {
+  contract::CoverageSummary c;
+  c.node_id = node;
+  c.place = p;
+  c.now = now;
+  for (const auto& a : areas) {
+    health::AreaCoverage ac;
+    ac.id = a.id;
+    ac.name = a.id;
+    ac.weight = a.weight;
+    ac.state = a.state;
+    ac.verified = a.state != health::AreaState::Unverified;
+    ac.grid = a.grid;
+    c.report.areas.push_back(ac);
+  }
+  return {contract::topics::coverage("villagecam/" + node), contract::coverageJson(c).dump(), true};
+}
+
+FeedMessage state(const std::string& node, const char* word) {
+  return {contract::topics::state("villagecam/" + node), word, true};
+}
+
+class Live : public ::testing::Test {
+ protected:
+  void apply(const FeedMessage& m) {
+    const auto a = picture_.apply(m, now_, wall_);
+    ASSERT_NE(a.kind, Applied::Kind::Bad) << a.error;
+  }
+  void advance(Duration d) {
+    now_ += d;
+    wall_ += std::chrono::duration_cast<WallTime::duration>(d);
+  }
+  // Two villages of one township, one of another; 6 cameras, 5 areas.
+  void village() {
+    const auto a = place("城关镇", "新庄村", "410225100201"), b = place("城关镇", "东坝头村", "410225100202"),
+               c = place("谷营镇", "谷营村", "410225101201");
+    apply(state("xz", "online"));
+    apply(statusOf("xz", a, {{"gate", CameraState::Online, "ok"}, {"square", CameraState::Online, "tampered"},
+                             {"bridge", CameraState::Offline, "ok"}}, wall_));
+    apply(cameraOf("xz", {"gate", CameraState::Online, "ok"}, wall_));
+    apply(cameraOf("xz", {"square", CameraState::Online, "tampered"}, wall_));
+    apply(cameraOf("xz", {"bridge", CameraState::Offline, "ok"}, wall_));
+    apply(coverageOf("xz", a, {{"entrance", 2, health::AreaState::Covered, "东片"},
+                               {"square", 1, health::AreaState::Uncovered, ""},
+                               {"bridge", 1, health::AreaState::Uncovered, ""}}, wall_));
+    apply(state("db", "online"));
+    apply(statusOf("db", b, {{"gate", CameraState::Online, "unknown"}}, wall_, /*disabled=*/1));
+    apply(cameraOf("db", {"gate", CameraState::Online, "unknown"}, wall_));
+    apply(coverageOf("db", b, {{"gate", 1, health::AreaState::Unverified, ""}}, wall_));
+    apply(state("gy", "online"));
+    apply(statusOf("gy", c, {{"road", CameraState::Online, "ok"}}, wall_));
+    apply(cameraOf("gy", {"road", CameraState::Online, "ok"}, wall_));
+    apply(coverageOf("gy", c, {{"road", 1, health::AreaState::Covered, ""}}, wall_));
+  }
+
+  SteadyTime now_ = kSteady0;
+  WallTime wall_ = kWall0;
+  LivePicture picture_{"villagecam", Seconds(60)};
+};
+
+TEST_F(Live, TheRatesFollowTheirDefinitions) {
+  village();
+  const auto o = overview(picture_);
+  const Counts& c = o.county;
+  EXPECT_EQ(c.nodes, 3);
+  EXPECT_EQ(c.cameras, 6);  // 5 enabled + 1 disabled: configured
+  EXPECT_EQ(c.online, 4);
+  EXPECT_EQ(c.intact, 2);      // gate (xz) and road; square is tampered, db's gate unchecked
+  EXPECT_EQ(c.unverified, 1);  // db's gate: online, view not checked
+  EXPECT_DOUBLE_EQ(*c.onlineRate(), 4.0 / 6);
+  EXPECT_DOUBLE_EQ(*c.intactRate(), 2.0 / 6);
+  EXPECT_DOUBLE_EQ(*c.unverifiedViewShare(), 1.0 / 6);
+  // Weighted: covered 2 (entrance) + 1 (road) of 2+1+1+1+1.
+  EXPECT_DOUBLE_EQ(*c.coverageRate(), 3.0 / 6);
+  EXPECT_DOUBLE_EQ(*c.unverifiedAreaShare(), 1.0 / 6);
+  ASSERT_EQ(o.townships.size(), 2u);
+  EXPECT_EQ(o.townships[0].name, "城关镇");  // worst first
+  EXPECT_EQ(o.townships[0].code, "410225100");
+  EXPECT_EQ(o.townships[0].counts.cameras, 5);
+  EXPECT_EQ(o.townships[1].name, "谷营镇");
+  ASSERT_EQ(o.villages.size(), 3u);
+  EXPECT_EQ(o.villages[0].name, "东坝头村");  // online 1/2
+  EXPECT_EQ(o.villages[1].name, "新庄村");    // online 2/3
+  EXPECT_EQ(o.villages[2].name, "谷营村");    // online 1/1
+}
+
+TEST_F(Live, ANodeWhoseWillSaysOfflineIsSilentItsCamerasNotOnlineItsAreasNotCovered) {
+  village();
+  apply(state("gy", "offline"));
+  const auto* gy = picture_.node("gy");
+  ASSERT_TRUE(gy);
+  EXPECT_TRUE(picture_.silent(*gy));
+  EXPECT_EQ(gy->silent_reason, "offline");
+  const auto c = overview(picture_).county;
+  EXPECT_EQ(c.nodes_silent, 1);
+  EXPECT_EQ(c.cameras, 6);
+  EXPECT_EQ(c.online, 3);
+  EXPECT_EQ(c.areas_silent, 1);
+  EXPECT_DOUBLE_EQ(*c.coverageRate(), 2.0 / 6);
+  const auto problems = problemsJson(picture_);
+  ASSERT_EQ(problems["silent_nodes"].size(), 1u);
+  EXPECT_EQ(problems["silent_nodes"][0]["village"], "谷营村");
+  EXPECT_EQ(problems["silent_nodes"][0]["reason"], "offline");
+  // Back online with a status: heard again.
+  apply(state("gy", "online"));
+  EXPECT_FALSE(picture_.silent(*picture_.node("gy")));
+}
+
+TEST_F(Live, ANodeWithoutAStatusForThreeIntervalsIsSilentUntilOneComes) {
+  village();
+  const auto a = place("城关镇", "新庄村", "410225100201");
+  advance(29s);  // the interval the status says: 10 s
+  EXPECT_TRUE(picture_.checkSilence(now_, wall_).empty());
+  apply(statusOf("xz", a, {{"gate", CameraState::Online, "ok"}}, wall_));
+  advance(29s);
+  EXPECT_EQ(picture_.checkSilence(now_, wall_), (std::vector<std::string>{"db", "gy"}));
+  advance(2s);
+  EXPECT_EQ(picture_.checkSilence(now_, wall_), (std::vector<std::string>{"xz"}));
+  EXPECT_EQ(picture_.node("xz")->silent_reason, "no_status");
+  EXPECT_EQ(picture_.node("xz")->silent_since, wall_);
+  apply(statusOf("xz", a, {{"gate", CameraState::Online, "ok"}}, wall_));
+  EXPECT_FALSE(picture_.silent(*picture_.node("xz")));
+}
+
+TEST_F(Live, ARetainedStatusIsAsOldAsItSays) {
+  // The console restarts; the broker hands it a dead node's last status,
+  // published 10 minutes ago with no will (the broker lost the session).
+  apply(state("xz", "online"));
+  apply(statusOf("xz", place("", "新庄村", ""), {{"gate", CameraState::Online, "ok"}}, wall_ - 10min, 0, true));
+  EXPECT_TRUE(picture_.silent(*picture_.node("xz")));
+  // A fresh retained one is heard.
+  apply(statusOf("xz", place("", "新庄村", ""), {{"gate", CameraState::Online, "ok"}}, wall_ - 2s, 0, true));
+  EXPECT_FALSE(picture_.silent(*picture_.node("xz")));
+}
+
+TEST_F(Live, OpenAlertsFollowStartUpdateAndEndAndALateStartDoesNotUndoAnUpdate) {
+  events::Alert a;
+  a.id = "a1";
+  a.type = events::AlertType::Intrusion;
+  a.severity = events::Severity::Warning;
+  a.camera_id = "gate";
+  a.zone_id = "z";
+  a.started_at = wall_;
+  a.reason_code = "person";
+  const contract::Origin origin{"xz", place("城关镇", "新庄村", "410225100201")};
+  auto publish = [&](const events::Alert& alert) {
+    apply({"villagecam/xz/alerts", contract::alertJson(alert, origin, config::Language::En).dump(), false});
+  };
+  publish(a);
+  ASSERT_EQ(picture_.openAlerts().size(), 1u);
+  auto update = a;
+  update.phase = events::AlertPhase::Update;
+  update.updated_at = wall_ + 30s;
+  publish(update);
+  publish(a);  // delivered again (at least once)
+  EXPECT_EQ(picture_.openAlerts().at("a1").alert.phase, events::AlertPhase::Update);
+  const auto open = openAlertsJson(picture_);
+  ASSERT_EQ(open.size(), 1u);
+  EXPECT_EQ(open[0]["village"], "新庄村");
+  auto end = a;
+  end.phase = events::AlertPhase::End;
+  end.ended_at = wall_ + 60s;
+  publish(end);
+  EXPECT_TRUE(picture_.openAlerts().empty());
+}
+
+TEST_F(Live, ABadPayloadIsRefusedNamingTheTopicAndPathAndChangesNothing) {
+  village();
+  const auto before = summaryJson(picture_, "兰考县", wall_);
+  auto bad = cameraOf("xz", {"gate", CameraState::Online, "ok"}, wall_);
+  auto j = nlohmann::json::parse(bad.payload);
+  j["state"] = "asleep";
+  bad.payload = j.dump();
+  const auto a = picture_.apply(bad, now_, wall_);
+  EXPECT_EQ(a.kind, Applied::Kind::Bad);
+  EXPECT_EQ(a.error, "villagecam/xz/cameras/gate/status: camera-status: /state: unknown value 'asleep' (expected one of "
+                     "connecting, online, stalled, offline, unauthorized)");
+  EXPECT_EQ(picture_.apply({"villagecam/xz/state", "maybe", true}, now_, wall_).error,
+            "villagecam/xz/state: state: expected online or offline, got 'maybe'");
+  EXPECT_EQ(summaryJson(picture_, "兰考县", wall_), before);
+  // Topics of other trees are none of its business.
+  EXPECT_EQ(picture_.apply({"other/xz/status", "{}", true}, now_, wall_).kind, Applied::Kind::Ignored);
+}
+
+TEST_F(Live, ACameraWhoseRetainedTopicIsClearedLeavesThePicture) {
+  village();
+  apply({"villagecam/xz/cameras/bridge/status", "", true});
+  EXPECT_EQ(picture_.node("xz")->cameras.count("bridge"), 0u);
+}
+
+TEST_F(Live, TheApiSaysWhatIsBrokenSinceWhenAndNeverACameraUrl) {
+  village();
+  const auto problems = problemsJson(picture_);
+  ASSERT_EQ(problems["offline_cameras"].size(), 1u);
+  EXPECT_EQ(problems["offline_cameras"][0]["camera"], "bridge");
+  EXPECT_EQ(problems["offline_cameras"][0]["since"], toRfc3339(wall_ - 5min));
+  ASSERT_EQ(problems["tampered_views"].size(), 1u);
+  EXPECT_EQ(problems["tampered_views"][0]["issues"], nlohmann::json::array({"blank"}));
+  ASSERT_EQ(problems["uncovered_areas"].size(), 2u);
+  ASSERT_EQ(problems["unverified_views"].size(), 1u);
+  const auto summary = summaryJson(picture_, "兰考县", wall_);
+  EXPECT_EQ(summary["cameras"]["configured"], 6);
+  EXPECT_EQ(summary["rates"]["online"], 0.6667);
+  EXPECT_EQ(summary["rates"]["unverified_views"], 0.1667);
+  for (const auto& text : {summary.dump(), problems.dump(), villagesJson(picture_).dump(), openAlertsJson(picture_).dump()}) {
+    EXPECT_EQ(text.find("rtsp"), std::string::npos) << text;
+    EXPECT_EQ(text.find("admin:"), std::string::npos) << text;
+  }
+}
+
+}  // namespace
+}  // namespace villagecam::county
