@@ -53,7 +53,10 @@ void TcpProxy::cut() {
   for (int fd : open_fds_) ::shutdown(fd, SHUT_RDWR);  // relays see EOF and close them
 }
 
-void TcpProxy::restore() { up_ = true; }
+void TcpProxy::restore() {
+  stalled_ = false;
+  up_ = true;
+}
 
 void TcpProxy::acceptLoop() {
   while (!stopping_) {
@@ -84,6 +87,10 @@ void TcpProxy::relay(int client, int upstream) {
   pollfd fds[2] = {{client, POLLIN, 0}, {upstream, POLLIN, 0}};
   bool open = true;
   while (open && up_) {
+    if (stalled_) {  // hold everything: wait without reading (the connection stays open)
+      ::poll(nullptr, 0, 50);
+      continue;
+    }
     if (::poll(fds, 2, 200) < 0) break;
     for (int i = 0; i < 2 && open; ++i) {
       if (!fds[i].revents) continue;

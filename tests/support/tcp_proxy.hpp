@@ -1,6 +1,7 @@
 // A TCP relay on 127.0.0.1 that stands for a village's uplink: it forwards
 // connections to a target port until cut() drops every connection and
-// refuses new ones; restore() lets traffic through again.
+// refuses new ones; restore() lets traffic through again; stall() holds
+// every byte with the connections left open.
 #pragma once
 
 #include <atomic>
@@ -18,6 +19,9 @@ class TcpProxy {
   int port() const { return port_; }
   void cut();
   void restore();
+  // The link goes quiet without closing: connections stay open and nothing
+  // passes either way (a box that lost power, a cable pulled far away).
+  void stall() { stalled_ = true; }
 
  private:
   void acceptLoop();
@@ -28,6 +32,7 @@ class TcpProxy {
   int port_ = 0;
   int wake_[2] = {-1, -1};
   std::atomic<bool> up_{true};
+  std::atomic<bool> stalled_{false};
   std::atomic<bool> stopping_{false};
   std::mutex mutex_;
   std::vector<int> open_fds_;

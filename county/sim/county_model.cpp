@@ -1,0 +1,194 @@
+#include "sim/county_model.hpp"
+
+#include <fmt/format.h>
+
+#include <cmath>
+#include <map>
+#include <random>
+
+namespace villagecam::county::sim {
+
+std::vector<SimNode> makeCounty(const SimCountyOptions& o) {
+  std::mt19937_64 rng(o.seed);
+  std::uniform_real_distribution<double> u(0, 1);
+  std::vector<SimNode> out;
+  for (int n = 0; n < o.nodes; ++n) {
+    SimNode node;
+    const int township = n / o.villages_per_township + 1;
+    const int village = n % o.villages_per_township + 1;
+    node.id = fmt::format("sim-{:04d}", n + 1);
+    // 410225: 兰考县, 开封市, 河南省. Township codes 100+, villages 201+ (村委会).
+    node.place = {"模拟县", fmt::format("第{}镇", township), fmt::format("第{}镇{}村", township, village),
+                  fmt::format("410225{:03d}{:03d}", 100 + township, 200 + village)};
+    for (int c = 0; c < o.cameras; ++c) {
+      SimCamera cam{fmt::format("cam-{:02d}", c + 1)};
+      const double r = u(rng);
+      if (r < o.offline_share) {
+        cam.state = health::CameraState::Offline;
+      } else if (r < o.offline_share + o.tampered_share) {
+        cam.view = "tampered";
+      } else if (r < o.offline_share + o.tampered_share + o.unverified_share) {
+        cam.view = "unknown";
+      }
+      node.cameras.push_back(cam);
+    }
+    // An area per three cameras; the first (the entrance) weighs 2.
+    for (int a = 0; a * 3 < o.cameras; ++a) {
+      SimArea area{fmt::format("area-{:02d}", a + 1), a == 0 ? 2.0 : 1.0, {}};
+      for (int c = a * 3; c < std::min(o.cameras, a * 3 + 3); ++c) area.cameras.push_back(c);
+      node.areas.push_back(area);
+    }
+    out.push_back(std::move(node));
+  }
+  return out;
+}
+
+health::AreaState areaState(const SimNode& node, const SimArea& area) {
+  bool unverified = false;
+  for (int i : area.cameras) {
+    const auto& c = node.cameras[static_cast<std::size_t>(i)];
+    if (c.state != health::CameraState::Online) continue;
+    if (c.view == "ok") return health::AreaState::Covered;
+    if (c.view == "unknown") unverified = true;
+  }
+  return unverified ? health::AreaState::Unverified : health::AreaState::Uncovered;
+}
+
+nlohmann::json truth(const std::vector<SimNode>& county) {
+  struct Tally {
+    int nodes = 0, silent = 0, cameras = 0, online = 0, intact = 0, unverified = 0;
+    double weight = 0, covered = 0;
+  };
+  auto toJson = [](const Tally& t) {
+    auto r = [](double a, double b) { return b > 0 ? nlohmann::json(std::round(a / b * 10000) / 10000) : nlohmann::json(nullptr); };
+    return nlohmann::json{{"nodes", t.nodes},   {"silent", t.silent}, {"cameras", t.cameras},
+                          {"online", t.online}, {"intact", t.intact}, {"unverified", t.unverified},
+                          {"rates", {{"online", r(t.online, t.cameras)}, {"intact", r(t.intact, t.cameras)},
+                                     {"coverage", r(t.covered, t.weight)}}}};
+  };
+  Tally all;
+  std::map<std::string, Tally> townships;
+  for (const auto& node : county) {
+    Tally t;
+    t.nodes = 1;
+    t.silent = node.silent ? 1 : 0;
+    t.cameras = static_cast<int>(node.cameras.size());
+    for (const auto& c : node.cameras) {
+      if (node.silent || c.state != health::CameraState::Online) continue;
+      ++t.online;
+      t.intact += c.view == "ok";
+      t.unverified += c.view == "unknown";
+    }
+    for (const auto& a : node.areas) {
+      t.weight += a.weight;
+      if (!node.silent && areaState(node, a) == health::AreaState::Covered) t.covered += a.weight;
+    }
+    for (Tally* into : {&all, &townships[node.place.township]}) {
+      into->nodes += t.nodes;
+      into->silent += t.silent;
+      into->cameras += t.cameras;
+      into->online += t.online;
+      into->intact += t.intact;
+      into->unverified += t.unverified;
+      into->weight += t.weight;
+      into->covered += t.covered;
+    }
+  }
+  auto j = toJson(all);
+  j["townships"] = nlohmann::json::object();
+  for (const auto& [name, t] : townships) j["townships"][name] = toJson(t);
+  return j;
+}
+
+contract::NodeStatus nodeStatus(const SimNode& node, WallTime started_at, WallTime now, double interval_s) {
+  contract::NodeStatus s;
+  s.node_id = node.id;
+  s.place = node.place;
+  s.version = "sim";
+  s.started_at = started_at;
+  s.now = now;
+  std::vector<health::CameraHealth> cams;
+  for (const auto& c : node.cameras) {
+    health::CameraHealth h;
+    h.id = c.id;
+    h.state = c.state;
+    cams.push_back(h);
+  }
+  s.cameras_by_state = contract::countByState(cams);
+  int covered = 0, unverified = 0;
+  double weight = 0, weight_covered = 0, weight_unverified = 0;
+  for (const auto& a : node.areas) {
+    const auto st = areaState(node, a);
+    weight += a.weight;
+    if (st == health::AreaState::Covered) ++covered, weight_covered += a.weight;
+    if (st == health::AreaState::Unverified) ++unverified, weight_unverified += a.weight;
+  }
+  s.areas_total = static_cast<int>(node.areas.size());
+  s.areas_covered = covered;
+  s.areas_unverified = unverified;
+  if (weight > 0) {
+    s.coverage_ratio = weight_covered / weight;
+    s.coverage_unverified_share = weight_unverified / weight;
+  }
+  s.clock.synchronised = true;
+  s.status_interval_s = interval_s;
+  return s;
+}
+
+nlohmann::json cameraStatus(const SimNode& node, const SimCamera& c, WallTime now) {
+  health::CameraHealth h;
+  h.id = c.id;
+  h.name = node.place.village + c.id;
+  h.url = "rtsp://10.0.0.1/" + c.id;  // what a node publishes (redacted); the console must not show it
+  h.state = c.state;
+  h.since = now;
+  h.reason = c.state == health::CameraState::Online ? "streaming" : "connection refused";
+  if (c.state == health::CameraState::Online) {
+    h.codec = "H264";
+    h.width = 1280;
+    h.height = 720;
+    h.fps = 25;
+    h.bitrate_kbps = 2048;
+  }
+  contract::ViewReport view;
+  view.state = c.view;
+  if (c.view == "tampered") view.issues = {"occluded"}, view.covered_share = 0.5;
+  if (c.view != "unknown") view.baseline_at = now - std::chrono::hours(24);
+  return contract::cameraStatusJson(h, {}, view, node.id, now);
+}
+
+nlohmann::json coverage(const SimNode& node, WallTime now) {
+  contract::CoverageSummary c;
+  c.node_id = node.id;
+  c.place = node.place;
+  c.now = now;
+  for (const auto& a : node.areas) {
+    health::AreaCoverage ac;
+    ac.id = a.id;
+    ac.name = node.place.village + a.id;
+    ac.kind = a.weight > 1 ? config::AreaKind::Entrance : config::AreaKind::Road;
+    ac.weight = a.weight;
+    ac.state = areaState(node, a);
+    ac.verified = ac.state != health::AreaState::Unverified;
+    for (int i : a.cameras) {
+      const auto& cam = node.cameras[static_cast<std::size_t>(i)];
+      const bool online = cam.state == health::CameraState::Online;
+      if (online && cam.view == "ok") {
+        ac.cameras.push_back({cam.id, cam.id, health::Watch::Yes, "ok", "watching"});
+      } else if (online && cam.view == "unknown") {
+        ac.cameras.push_back({cam.id, cam.id, health::Watch::Unknown, "unverified", "online; no view baseline yet"});
+      } else if (online) {
+        ac.cameras.push_back({cam.id, cam.id, health::Watch::No, "view_tampered", "occluded"});
+      } else {
+        ac.cameras.push_back({cam.id, cam.id, health::Watch::No, "offline", "connection refused"});
+      }
+    }
+    c.report.areas.push_back(ac);
+    if (ac.state != health::AreaState::Unknown) c.report.weight_known += ac.weight;
+    if (ac.state == health::AreaState::Covered) c.report.weight_covered += ac.weight;
+    if (ac.state == health::AreaState::Unverified) c.report.weight_unverified += ac.weight;
+  }
+  return contract::coverageJson(c);
+}
+
+}  // namespace villagecam::county::sim

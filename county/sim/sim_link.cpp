@@ -1,0 +1,59 @@
+#include "sim/sim_link.hpp"
+
+#include <stdexcept>
+
+namespace villagecam::county::sim {
+
+SimLink::SimLink(const std::string& broker, const std::string& client_id, const std::string& state_topic)
+    : client_(std::make_unique<::mqtt::async_client>(broker, client_id, ::mqtt::create_options(MQTTVERSION_5), nullptr)),
+      state_topic_(state_topic) {}
+
+SimLink::~SimLink() {
+  try {
+    if (client_->is_connected()) client_->disconnect()->wait_for(std::chrono::seconds(2));
+  } catch (const ::mqtt::exception&) {
+  }
+}
+
+void SimLink::startConnect() {
+  auto opts = ::mqtt::connect_options_builder()
+                  .mqtt_version(MQTTVERSION_5)
+                  .clean_start(true)
+                  .keep_alive_interval(std::chrono::seconds(30))
+                  .connect_timeout(std::chrono::seconds(10))
+                  .will(::mqtt::message(state_topic_, "offline", 1, true))
+                  .max_inflight(1000)
+                  .finalize();
+  connecting_ = client_->connect(opts);
+}
+
+void SimLink::connected() {
+  try {
+    if (connecting_) connecting_->wait();
+  } catch (const ::mqtt::exception& e) {
+    throw std::runtime_error("cannot connect to " + client_->get_server_uri() + ": " + e.what());
+  }
+}
+
+void SimLink::publish(const std::string& topic, const std::string& payload, bool retained) {
+  client_->publish(topic, payload.data(), payload.size(), 1, retained);
+}
+
+void SimLink::flush() {
+  for (const auto& tok : client_->get_pending_delivery_tokens()) tok->wait();
+}
+
+void SimLink::vanish() {
+  flush();
+  client_->disconnect(::mqtt::disconnect_options_builder().reason_code(::mqtt::ReasonCode::DISCONNECT_WITH_WILL_MESSAGE).finalize())
+      ->wait();
+}
+
+void SimLink::stop() {
+  if (!client_->is_connected()) return;
+  publish(state_topic_, "offline", true);
+  flush();
+  client_->disconnect()->wait();
+}
+
+}  // namespace villagecam::county::sim
