@@ -1,21 +1,42 @@
 #include "console/county_console.hpp"
 
+#include <filesystem>
+#include <regex>
+
+#include "history/alert_listing.hpp"
+#include "history/day_rates.hpp"
 #include "live/views.hpp"
+#include "sqlite/sqlite_history.hpp"
+#include "util/time_format.hpp"
 #include "service/signals.hpp"
 #include "util/logging.hpp"
 
 namespace villagecam::county {
 
-CountyConsole::CountyConsole(config::CountyConfig config, const Clock& clock)
+std::unique_ptr<HistoryStore> openStore(const config::CountyConfig& config) {
+  std::filesystem::create_directories(config.state_dir);
+  return std::make_unique<sqlite::SqliteHistory>(config.state_dir / "county.sqlite3");
+}
+
+CountyConsole::CountyConsole(config::CountyConfig config, const Clock& clock, std::unique_ptr<HistoryStore> store)
     : config_(std::move(config)),
       clock_(clock),
       picture_(config_.topic_root, config_.default_status_interval),
+      store_(std::move(store)),
       feed_(config_, [this](FeedMessage m) { queue_.post(std::move(m)); }),
       server_(config_.http, *this) {}
 
 CountyConsole::~CountyConsole() { stop(); }
 
 int CountyConsole::start() {
+  // The alerts open before a restart: their ends will come from the broker.
+  std::vector<contract::AlertMessage> open;
+  AlertQuery open_query;
+  open_query.open_only = true;
+  open_query.limit = 10000;
+  for (const auto& r : store_->alerts(open_query)) open.push_back(alertMessageOf(r));
+  picture_.restoreOpenAlerts(std::move(open));
+  next_flush_ = clock_.steady() + std::chrono::minutes(1);
   const int port = server_.start();
   thread_ = std::thread([this] { loop(); });
   feed_.start();
@@ -25,13 +46,14 @@ int CountyConsole::start() {
 void CountyConsole::stop() {
   feed_.stop();
   queue_.stop();
-  if (thread_.joinable()) thread_.join();
+  if (thread_.joinable()) thread_.join();  // the loop books and stores what it has before it returns
   server_.stop();
 }
 
 void CountyConsole::apply(const FeedMessage& m, SteadyTime now, WallTime wall) {
   const auto applied = picture_.apply(m, now, wall);
   ++applied_;
+  if (applied.kind == Applied::Kind::Alert) pending_alerts_.emplace_back(*applied.alert, wall);
   if (applied.kind == Applied::Kind::Bad) {
     // Counted always; logged while few, so a broken node cannot flood the log.
     if (++bad_ <= 100 || bad_ % 1000 == 0) {
@@ -40,30 +62,106 @@ void CountyConsole::apply(const FeedMessage& m, SteadyTime now, WallTime wall) {
   }
 }
 
+// Every alert message into the history, in order; what the store refuses
+// (disk full, database away) stays queued and is tried again each second.
+void CountyConsole::storePending() {
+  while (!pending_alerts_.empty()) {
+    try {
+      if (store_->addAlert(pending_alerts_.front().first, pending_alerts_.front().second)) ++alerts_stored_;
+    } catch (const std::exception& e) {
+      if (e.what() != last_store_error_) {
+        logger("county")->error("cannot store alerts ({} waiting, kept in memory and retried): {}",
+                                pending_alerts_.size(), e.what());
+        last_store_error_ = e.what();
+      }
+      break;
+    }
+    if (!last_store_error_.empty()) {
+      logger("county")->info("the history takes alerts again");
+      last_store_error_.clear();
+    }
+    pending_alerts_.pop_front();
+  }
+  alerts_pending_ = pending_alerts_.size();
+}
+
+// The seconds booked (once a second, under the picture's lock) are written
+// each minute and at a stop. Rows the store refuses are kept for the next
+// write (each row adds its seconds, so two rows of one day and camera add up).
+void CountyConsole::flushSeconds(SteadyTime now, bool force) {
+  if (!force && now < next_flush_) return;
+  next_flush_ = now + std::chrono::minutes(1);
+  auto [cameras, areas] = booker_.take();
+  auto& [kept_cameras, kept_areas] = pending_seconds_;
+  kept_cameras.insert(kept_cameras.end(), cameras.begin(), cameras.end());
+  kept_areas.insert(kept_areas.end(), areas.begin(), areas.end());
+  if (kept_cameras.empty() && kept_areas.empty()) return;
+  try {
+    store_->addSeconds(kept_cameras, kept_areas);
+    kept_cameras.clear();
+    kept_areas.clear();
+  } catch (const std::exception& e) {
+    logger("county")->error("cannot store the booked time ({} rows kept for the next minute): {}",
+                            kept_cameras.size() + kept_areas.size(), e.what());
+  }
+}
+
+// Silences as the picture has them now against what the history was told.
+std::vector<CountyConsole::SilenceChange> CountyConsole::silenceChanges(WallTime wall) {
+  std::vector<SilenceChange> out;
+  for (const auto& [key, node] : picture_.nodes()) {
+    const bool silent = picture_.silent(node);
+    auto it = told_silent_.find(node.node_id);
+    const bool told = it != told_silent_.end();
+    if (silent && !told) {
+      out.push_back({node.node_id, node.label(), SilenceRecord{node.node_id, node.silent_reason, *node.silent_since, {}}, true});
+      told_silent_.insert(node.node_id);
+    } else if (!silent && told) {
+      out.push_back({node.node_id, node.label(), SilenceRecord{node.node_id, "", wall, {}}, false});
+      told_silent_.erase(it);
+    }
+  }
+  return out;
+}
+
 void CountyConsole::loop() {
   auto log = logger("county");
   auto next_check = clock_.steady();
   while (true) {
     auto batch = queue_.waitUntil(next_check);
+    std::vector<SilenceChange> silences;
+    const auto now = clock_.steady();
     {
       std::lock_guard lock(mutex_);
-      const auto now = clock_.steady();
       const auto wall = clock_.wall();
       for (const auto& m : batch.messages) apply(m, now, wall);
-      if (now >= next_check) {
-        for (const auto& key : picture_.checkSilence(now, wall)) {
-          const auto* node = picture_.node(key);
-          if (!node) continue;
-          if (picture_.silent(*node)) {
-            log->warn("node {} ({}) is silent: {}", node->node_id, node->label(),
-                      node->silent_reason == "offline" ? "its state says offline" : "no status for 3 intervals");
-          } else {
-            log->info("node {} ({}) is heard again", node->node_id, node->label());
-          }
-        }
+      if (now >= next_check || batch.stopping) {
+        picture_.checkSilence(now, wall);
+        silences = silenceChanges(wall);
+        if (store_->booksTime()) booker_.tick(picture_, now, wall, feed_.connected());
         next_check = now + std::chrono::seconds(1);
       }
     }
+    // The history's writes, outside the picture's lock: pages are not kept waiting.
+    storePending();
+    for (const auto& c : silences) {
+      if (c.began) {
+        log->warn("node {} ({}) is silent: {}", c.node, c.label,
+                  c.record.reason == "offline" ? "its state says offline" : "no status for 3 intervals");
+      } else {
+        log->info("node {} ({}) is heard again", c.node, c.label);
+      }
+      try {
+        if (c.began) {
+          store_->silenceBegan(c.record);
+        } else {
+          store_->silenceEnded(c.node, c.record.began_at);
+        }
+      } catch (const std::exception& e) {
+        log->error("cannot store the silence of node {}: {}", c.node, e.what());
+      }
+    }
+    if (store_->booksTime()) flushSeconds(now, batch.stopping);
     if (batch.stopping) return;
   }
 }
@@ -88,18 +186,73 @@ nlohmann::json CountyConsole::openAlerts() {
   return openAlertsJson(picture_);
 }
 
+nlohmann::json CountyConsole::alerts(const Params& params) {
+  auto q = alertQueryOf(params);
+  if (auto* error = std::get_if<std::string>(&q)) throw BadRequest(*error);
+  return alertsJson(store_->alerts(std::get<AlertQuery>(q)));
+}
+
+std::string CountyConsole::alertsCsv(const Params& params) {
+  auto q = alertQueryOf(params);
+  if (auto* error = std::get_if<std::string>(&q)) throw BadRequest(*error);
+  auto query = std::get<AlertQuery>(q);
+  if (!params.count("limit")) query.limit = 10000;
+  return county::alertsCsv(store_->alerts(query));
+}
+
+nlohmann::json CountyConsole::days(const Params& params) {
+  const auto today = localDate(clock_.wall());
+  Params p = params;
+  const std::string from = p.count("from") ? p["from"] : localDate(clock_.wall() - std::chrono::hours(24 * 6));
+  const std::string to = p.count("to") ? p["to"] : today;
+  static const std::regex date("\\d{4}-\\d{2}-\\d{2}");
+  for (const auto& [key, value] : p) {
+    if (key != "from" && key != "to" && key != "group") {
+      throw BadRequest("unknown parameter '" + key + "' (known: from, to, group)");
+    }
+  }
+  if (!std::regex_match(from, date)) throw BadRequest("from: expected a date such as 2026-12-06, got '" + from + "'");
+  if (!std::regex_match(to, date)) throw BadRequest("to: expected a date such as 2026-12-06, got '" + to + "'");
+  if (to < from) throw BadRequest("to: must not be before from");
+  Grouping grouping = Grouping::County;
+  if (const auto g = p.find("group"); g != p.end()) {
+    if (g->second == "township") {
+      grouping = Grouping::Township;
+    } else if (g->second == "village") {
+      grouping = Grouping::Village;
+    } else if (g->second != "county") {
+      throw BadRequest("group: expected county, township or village, got '" + g->second + "'");
+    }
+  }
+  const auto wall = clock_.wall();
+  const double today_s = toSeconds(wall - startOfLocalDay(wall));
+  auto length = [&](const std::string& day) { return day == today ? today_s : 86400.0; };
+  return dayRatesJson(dayRates(store_->cameraDays(from, to), store_->areaDays(from, to), grouping, length));
+}
+
 nlohmann::json CountyConsole::health() {
   const bool connected = feed_.connected();
   return {{"ok", connected},
           {"broker", connected ? "connected" : feed_.lastError()},
           {"messages", applied_.load()},
-          {"refused", bad_.load()}};
+          {"refused", bad_.load()},
+          {"history", store_->engine()},
+          {"alerts_stored", alerts_stored_.load()},
+          {"alerts_waiting", alerts_pending_.load()}};
 }
 
 int runConsole(const config::CountyConfig& config) {
   auto log = logger("county");
   SystemClock clock;
-  CountyConsole console(config, clock);
+  std::unique_ptr<HistoryStore> store;
+  try {
+    store = openStore(config);
+  } catch (const std::exception& e) {
+    log->error("cannot open the history: {}", e.what());
+    return 1;
+  }
+  log->info("history: {} (schema {})", store->engine(), store->schemaVersion());
+  CountyConsole console(config, clock, std::move(store));
   int port = 0;
   try {
     port = console.start();

@@ -1,15 +1,22 @@
 // The running console: the feed posts every message to one queue; the event
 // thread applies them to the live picture (under a short lock, one per
-// batch) and checks for silent nodes once a second; the HTTP server reads
-// the picture through the ConsoleSource views.
+// batch), stores each alert message in the history (kept and retried while
+// the store fails), checks for silent nodes and books the time of every
+// camera and area once a second (written each minute); the HTTP server reads
+// the picture and the history through the ConsoleSource views.
 #pragma once
 
 #include <atomic>
+#include <deque>
+#include <memory>
 #include <mutex>
+#include <set>
 #include <thread>
 
 #include "config/county_config.hpp"
 #include "feed/county_feed.hpp"
+#include "history/history_store.hpp"
+#include "history/time_booker.hpp"
 #include "live/picture.hpp"
 #include "util/clock.hpp"
 #include "util/message_queue.hpp"
@@ -19,7 +26,7 @@ namespace villagecam::county {
 
 class CountyConsole final : public ConsoleSource {
  public:
-  CountyConsole(config::CountyConfig config, const Clock& clock);
+  CountyConsole(config::CountyConfig config, const Clock& clock, std::unique_ptr<HistoryStore> store);
   ~CountyConsole() override;
 
   // Starts the feed, the event thread and the server; returns the HTTP port.
@@ -31,22 +38,47 @@ class CountyConsole final : public ConsoleSource {
   nlohmann::json problems() override;
   nlohmann::json openAlerts() override;
   nlohmann::json health() override;
+  nlohmann::json alerts(const Params& params) override;
+  std::string alertsCsv(const Params& params) override;
+  nlohmann::json days(const Params& params) override;
 
  private:
   void loop();
   void apply(const FeedMessage& m, SteadyTime now, WallTime wall);
+  struct SilenceChange {
+    std::string node;
+    std::string label;
+    SilenceRecord record;  // began: the spell; ended: began_at is when it ended
+    bool began = false;
+  };
+  void storePending();
+  void flushSeconds(SteadyTime now, bool force);
+  std::vector<SilenceChange> silenceChanges(WallTime wall);
 
   config::CountyConfig config_;
   const Clock& clock_;
   MessageQueue<FeedMessage> queue_;
   std::mutex mutex_;  // guards picture_
   LivePicture picture_;
+  std::unique_ptr<HistoryStore> store_;
+  // Event thread only: alerts not yet in the store (it failed), and the time booked.
+  std::deque<std::pair<contract::AlertMessage, WallTime>> pending_alerts_;
+  TimeBooker booker_;
+  std::pair<std::vector<CameraSeconds>, std::vector<AreaSeconds>> pending_seconds_;
+  SteadyTime next_flush_{};
+  std::string last_store_error_;
+  std::set<std::string> told_silent_;  // nodes the history was told are silent
   CountyFeed feed_;
   ConsoleServer server_;
   std::thread thread_;
   std::atomic<std::uint64_t> applied_{0};
   std::atomic<std::uint64_t> bad_{0};
+  std::atomic<std::uint64_t> alerts_stored_{0};
+  std::atomic<std::size_t> alerts_pending_{0};
 };
+
+// The store the config names (SQLite in the state directory by default).
+std::unique_ptr<HistoryStore> openStore(const config::CountyConfig& config);
 
 // `villagecam-county run`: until SIGINT or SIGTERM; returns the exit code.
 int runConsole(const config::CountyConfig& config);

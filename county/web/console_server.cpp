@@ -12,6 +12,12 @@ void sendJson(httplib::Response& res, const nlohmann::json& j) {
   res.set_content(j.dump(), "application/json; charset=utf-8");
 }
 
+Params paramsOf(const httplib::Request& req) {
+  Params out;
+  for (const auto& [k, v] : req.params) out[k] = v;
+  return out;
+}
+
 }  // namespace
 
 ConsoleServer::ConsoleServer(config::HttpConfig config, ConsoleSource& source)
@@ -27,6 +33,17 @@ int ConsoleServer::start() {
   s.Get("/api/problems", [this](const httplib::Request&, httplib::Response& res) { sendJson(res, source_.problems()); });
   s.Get("/api/alerts/open",
         [this](const httplib::Request&, httplib::Response& res) { sendJson(res, source_.openAlerts()); });
+  s.Get("/api/alerts", [this](const httplib::Request& req, httplib::Response& res) {
+    sendJson(res, source_.alerts(paramsOf(req)));
+  });
+  s.Get("/api/alerts.csv", [this](const httplib::Request& req, httplib::Response& res) {
+    res.set_header("Cache-Control", "no-store");
+    res.set_header("Content-Disposition", "attachment; filename=\"villagecam-alerts.csv\"");
+    res.set_content(source_.alertsCsv(paramsOf(req)), "text/csv; charset=utf-8");
+  });
+  s.Get("/api/days", [this](const httplib::Request& req, httplib::Response& res) {
+    sendJson(res, source_.days(paramsOf(req)));
+  });
   s.Get("/healthz", [this](const httplib::Request&, httplib::Response& res) {
     const auto h = source_.health();
     res.status = h.value("ok", false) ? 200 : 503;
@@ -36,6 +53,10 @@ int ConsoleServer::start() {
     std::string what = "unknown error";
     try {
       std::rethrow_exception(ep);
+    } catch (const BadRequest& e) {
+      res.status = 400;
+      sendJson(res, {{"error", e.what()}});
+      return;
     } catch (const std::exception& e) {
       what = e.what();
     } catch (...) {

@@ -5,7 +5,9 @@
 
 #include <nlohmann/json.hpp>
 
+#include <map>
 #include <memory>
+#include <stdexcept>
 #include <string>
 #include <thread>
 
@@ -17,7 +19,17 @@ class Server;
 
 namespace villagecam::county {
 
+// A request the source cannot answer as asked: 400 with what is wrong.
+class BadRequest : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+using Params = std::map<std::string, std::string>;
+
 // What the console shows; called from the server's threads, so thread-safe.
+// The history's answers may throw BadRequest (a parameter named) or fail
+// (503: the store is not answering).
 class ConsoleSource {
  public:
   virtual ~ConsoleSource() = default;
@@ -26,6 +38,9 @@ class ConsoleSource {
   virtual nlohmann::json problems() = 0;
   virtual nlohmann::json openAlerts() = 0;
   virtual nlohmann::json health() = 0;  // {"ok": bool, ...}: the broker connected
+  virtual nlohmann::json alerts(const Params& params) = 0;  // the alert history, filtered
+  virtual std::string alertsCsv(const Params& params) = 0;  // the same as CSV
+  virtual nlohmann::json days(const Params& params) = 0;    // time-weighted rates per day
 };
 
 class ConsoleServer {

@@ -52,4 +52,13 @@ WallTime startOfLocalDay(WallTime t) {
   return std::chrono::system_clock::from_time_t(std::mktime(&local));
 }
 
+std::string localDate(WallTime t) {
+  const std::time_t seconds = std::chrono::system_clock::to_time_t(t);
+  std::tm local{};
+  ::localtime_r(&seconds, &local);
+  char out[16];
+  std::strftime(out, sizeof out, "%Y-%m-%d", &local);
+  return out;
+}
+
 }  // namespace villagecam

@@ -17,5 +17,7 @@ std::optional<WallTime> fromRfc3339(std::string_view text);
 void useTimeZone(const std::string& zone);
 // Local midnight of the day `t` falls in.
 WallTime startOfLocalDay(WallTime t);
+// The local date `t` falls on, "2026-12-06".
+std::string localDate(WallTime t);
 
 }  // namespace villagecam

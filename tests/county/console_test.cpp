@@ -6,6 +6,7 @@
 #include <httplib.h>
 #include <signal.h>
 
+#include <algorithm>
 #include <fstream>
 #include <nlohmann/json.hpp>
 
@@ -124,6 +125,16 @@ TEST(CountyConsole, ItsNumbersEqualTheSimulatorsTruthAndARestartRebuildsThemFrom
   summary = console->waitFor("/api/summary", [&](const json& s) { return matches(s, after); }, 10s);
   EXPECT_TRUE(matches(summary, after)) << summary.dump() << "\ntruth: " << after.dump();
   EXPECT_LT(std::chrono::steady_clock::now() - restarted_at, 5s);
+  // The time the first console booked (written at its stop): today's
+  // time-weighted online rate lies between the rate before and after the
+  // three nodes vanished; a camera's day is mostly unknown (not yet lived).
+  const auto days = console->get("/api/days");
+  ASSERT_EQ(days.size(), 1u) << days.dump();
+  EXPECT_EQ(days[0]["cameras"], 24 * 9);
+  EXPECT_GT(days[0]["known_minutes"].get<double>(), 0);
+  EXPECT_GT(days[0]["unknown_minutes"].get<double>(), 0);
+  EXPECT_LE(days[0]["rates"]["online"].get<double>(), before["rates"]["online"].get<double>());
+  EXPECT_GE(days[0]["rates"]["online"].get<double>(), after["rates"]["online"].get<double>());
   // Nothing the console serves names a camera's URL (the nodes publish it).
   for (const char* path : {"/api/summary", "/api/villages", "/api/problems", "/api/alerts/open"}) {
     EXPECT_EQ(console->get(path).dump().find("rtsp"), std::string::npos) << path;
@@ -192,6 +203,70 @@ TEST(CountyConsole, ANodeWhoseUplinkGoesQuietShowsAsSilentWhenTheBrokerSendsItsW
   // 11.3-11.9 s at 5 s here (its timer is coarse). The console adds < 0.2 s.
   EXPECT_LT(took, 5s * 5 / 2 + 2s);
   EXPECT_EQ(console.get("/api/problems")["silent_nodes"][0]["reason"], "offline");
+}
+
+// Alerts raised through a node's own outbox and publisher while the broker is
+// down, and while the console is down: every one is in the history, once.
+TEST(CountyConsole, NoAlertIsLostFromTheHistoryWhenTheBrokerOrTheConsoleIsAway) {
+  ScratchDir dir("county");
+  MosquittoOptions options;
+  options.persistence = true;
+  Mosquitto broker(options);
+  auto console = std::make_unique<Console>(dir.path(), broker);
+  ASSERT_TRUE(console->waitFor("/healthz", [](const json& h) { return h["ok"] == true; }, 10s)["ok"] == true);
+  auto raise = [&](const std::string& state, int count) {
+    auto sim = std::make_unique<ChildProcess>(std::vector<std::string>{
+        alertSimBinary(), "--broker", broker.uri(), "--state", (dir / state).string(), "--count", std::to_string(count)});
+    if (!sim->waitForSubstring("RAISED " + std::to_string(count), 20s)) ADD_FAILURE() << sim->output();
+    return sim;
+  };
+  auto stored = [&](std::size_t n) {
+    return console->waitFor("/api/alerts?limit=10000", [&](const json& a) { return a.size() >= n; }, 20s).size();
+  };
+
+  // The broker goes away; a node raises 100 alerts into its outbox meanwhile.
+  broker.stop();
+  auto first = raise("node-a", 100);
+  broker.start();
+  ASSERT_TRUE(first->waitForSubstring("DRAINED sent=100", 30s)) << first->output();
+  EXPECT_EQ(stored(100), 100u);
+
+  // The console goes away; the broker keeps its session's alerts for it.
+  console->process().signal(SIGTERM);
+  ASSERT_TRUE(console->process().wait(10s));
+  console.reset();
+  auto second = raise("node-b", 50);
+  ASSERT_TRUE(second->waitForSubstring("DRAINED sent=50", 30s)) << second->output();
+  console = std::make_unique<Console>(dir.path(), broker);
+  EXPECT_EQ(stored(150), 150u);
+  const auto health = console->get("/healthz");
+  EXPECT_EQ(health["alerts_waiting"], 0);
+  // Each alert once, whatever was delivered twice.
+  const auto csv = [&] {
+    httplib::Client http("127.0.0.1", console->port());
+    auto res = http.Get("/api/alerts.csv");
+    return res ? res->body : std::string();
+  }();
+  EXPECT_EQ(std::count(csv.begin(), csv.end(), '\n'), 151);  // the header and 150 alerts
+  EXPECT_EQ(csv.rfind("\xEF\xBB\xBFid,township,village", 0), 0u);
+}
+
+TEST(CountyConsole, TheHistoryApiNamesABadParameter) {
+  ScratchDir dir("county");
+  Mosquitto broker;
+  Console console(dir.path(), broker);
+  httplib::Client http("127.0.0.1", console.port());
+  for (const auto& [path, error] : std::vector<std::pair<std::string, std::string>>{
+           {"/api/alerts?from=yesterday", "from: expected a date (2026-12-06) or an RFC 3339 time, got 'yesterday'"},
+           {"/api/alerts?limit=0", "limit: expected a whole number from 1 to 10000, got '0'"},
+           {"/api/alerts?colour=red", "unknown parameter 'colour' (known: from, to, type, township, node, open, limit)"},
+           {"/api/days?group=province", "group: expected county, township or village, got 'province'"}}) {
+    const auto res = http.Get(path);
+    ASSERT_TRUE(res) << path;
+    EXPECT_EQ(res->status, 400) << path;
+    EXPECT_EQ(json::parse(res->body)["error"], error) << path;
+  }
+  EXPECT_EQ(http.Get("/api/nothing")->status, 404);
 }
 
 }  // namespace

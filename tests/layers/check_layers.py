@@ -31,6 +31,8 @@ FAMILIES = {
     "json": (r"nlohmann/",),
     "cli11": (r"CLI/",),
     "openssl": (r"openssl/",),
+    "sqlite": (r"sqlite3\.h",),
+    "pqxx": (r"pqxx/",),
 }
 INCLUDE = re.compile(r'^\s*#\s*include\s*([<"])([^>"]+)[>"]')
 
@@ -146,7 +148,7 @@ def main():
     problems = check(rules, *sys.argv[2:])
     for p in problems:
         print(p)
-    files = sum(1 for p in pathlib.Path(sys.argv[2]).rglob("*") if p.suffix in (".cpp", ".hpp", ".h"))
+    files = sum(1 for root in sys.argv[2:] for p in pathlib.Path(root).rglob("*") if p.suffix in (".cpp", ".hpp", ".h"))
     print(f"checked {files} files of {len(rules)} layers: {len(problems)} problem(s)")
     return 1 if problems else 0
 

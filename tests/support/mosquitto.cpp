@@ -82,6 +82,7 @@ void Mosquitto::launch() {
       if (options_.require_client_certificate) conf << "require_certificate true\n";
     }
     conf << "max_queued_messages 100000\nmax_inflight_messages 100\n";
+    if (options_.persistence) conf << "persistence true\npersistence_location " << dir_.string() << "/\n";
   }
   process_ = std::make_unique<ChildProcess>(
       std::vector<std::string>{"/usr/sbin/mosquitto", "-c", (dir_ / "mosquitto.conf").string()});
@@ -90,6 +91,17 @@ void Mosquitto::launch() {
     process_.reset();
     throw std::runtime_error("mosquitto did not start:\n" + out);
   }
+}
+
+void Mosquitto::stop() {
+  if (!process_) return;
+  process_->signal(SIGTERM);
+  process_->wait(std::chrono::seconds(10));
+  process_.reset();
+}
+
+void Mosquitto::start() {
+  if (!process_) launch();
 }
 
 void Mosquitto::kill() {

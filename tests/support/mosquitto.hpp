@@ -19,6 +19,9 @@ struct MosquittoOptions {
   std::filesystem::path cert_file = {};
   std::filesystem::path key_file = {};
   bool require_client_certificate = false;
+  // Sessions and retained messages kept on disk across stop() and start(),
+  // as a county broker keeps them.
+  bool persistence = false;
 };
 
 class Mosquitto {
@@ -31,6 +34,8 @@ class Mosquitto {
 
   void kill();     // SIGKILL: connections drop without a goodbye
   void restart();  // back on the same port (retained messages are gone)
+  void stop();     // SIGTERM: a clean stop (with persistence, its state is saved)
+  void start();    // after stop(): back on the same port
 
  private:
   void launch();

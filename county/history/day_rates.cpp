@@ -1,0 +1,78 @@
+#include "history/day_rates.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <map>
+
+namespace villagecam::county {
+namespace {
+
+std::optional<double> ratio(double part, double whole) {
+  if (whole <= 0) return std::nullopt;
+  return part / whole;
+}
+
+nlohmann::json rate(const std::optional<double>& r) {
+  return r ? nlohmann::json(std::round(*r * 10000.0) / 10000.0) : nlohmann::json(nullptr);
+}
+
+}  // namespace
+
+std::optional<double> DayRates::online() const { return ratio(online_s, known_s); }
+std::optional<double> DayRates::intact() const { return ratio(intact_s, known_s); }
+std::optional<double> DayRates::coverage() const { return ratio(area_weight_covered_s, area_weight_known_s); }
+std::optional<double> DayRates::unverifiedViews() const { return ratio(unverified_s, known_s); }
+
+std::vector<DayRates> dayRates(const std::vector<CameraSeconds>& cameras, const std::vector<AreaSeconds>& areas,
+                               Grouping grouping, const std::function<double(const std::string&)>& day_length_s) {
+  std::map<std::pair<std::string, std::string>, DayRates> out;
+  auto rowFor = [&](const std::string& day, const std::string& node, const std::string& township,
+                    const std::string& village) -> DayRates& {
+    const std::string key = grouping == Grouping::County ? "" : grouping == Grouping::Township ? township : node;
+    auto& r = out[{day, key}];
+    if (r.day.empty()) {
+      r.day = day;
+      r.key = key;
+      r.name = grouping == Grouping::Village ? village : key;
+    }
+    return r;
+  };
+  for (const auto& c : cameras) {
+    auto& r = rowFor(c.day, c.node, c.township, c.village);
+    ++r.cameras;
+    r.online_s += c.online;
+    r.intact_s += c.intact;
+    r.unverified_s += c.unverified;
+    r.known_s += c.known();
+    r.unknown_s += std::max(0.0, day_length_s(c.day) - c.known());
+  }
+  for (const auto& a : areas) {
+    auto& r = rowFor(a.day, a.node, a.township, a.village);
+    r.area_weight_covered_s += a.weight * a.covered;
+    r.area_weight_unverified_s += a.weight * a.unverified;
+    r.area_weight_known_s += a.weight * a.known();
+  }
+  std::vector<DayRates> rows;
+  for (auto& [k, r] : out) rows.push_back(std::move(r));
+  return rows;
+}
+
+nlohmann::json dayRatesJson(const std::vector<DayRates>& days) {
+  auto out = nlohmann::json::array();
+  for (const auto& d : days) {
+    out.push_back({{"day", d.day},
+                   {"key", d.key},
+                   {"name", d.name},
+                   {"cameras", d.cameras},
+                   {"rates",
+                    {{"online", rate(d.online())},
+                     {"intact", rate(d.intact())},
+                     {"coverage", rate(d.coverage())},
+                     {"unverified_views", rate(d.unverifiedViews())}}},
+                   {"known_minutes", std::round(d.known_s / 60.0 * 10) / 10},
+                   {"unknown_minutes", std::round(d.unknown_s / 60.0 * 10) / 10}});
+  }
+  return out;
+}
+
+}  // namespace villagecam::county

@@ -1,0 +1,55 @@
+// The console's history, one interface over two engines: SQLite (one file in
+// the state directory, the default) and PostgreSQL (shared by two consoles).
+// Every method may throw StoreError naming the engine and what failed; the
+// console logs it and keeps the data for the next try where it can.
+#pragma once
+
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "contract/readers.hpp"
+#include "history/records.hpp"
+
+namespace villagecam::county {
+
+class StoreError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+class HistoryStore {
+ public:
+  virtual ~HistoryStore() = default;
+
+  virtual std::string engine() const = 0;  // "sqlite /path", "postgresql host=..."
+  virtual int schemaVersion() = 0;
+
+  // Stores one alert message once, by (id, phase, updated_at); true if it
+  // was new. The alert's row follows its latest word.
+  virtual bool addAlert(const contract::AlertMessage& message, WallTime received_at) = 0;
+  virtual std::vector<AlertRecord> alerts(const AlertQuery& query) = 0;  // newest first
+
+  // Adds seconds to each row's day (rows for the same day and subject add up).
+  virtual void addSeconds(const std::vector<CameraSeconds>& cameras, const std::vector<AreaSeconds>& areas) = 0;
+  virtual std::vector<CameraSeconds> cameraDays(const std::string& from_day, const std::string& to_day) = 0;
+  virtual std::vector<AreaSeconds> areaDays(const std::string& from_day, const std::string& to_day) = 0;
+
+  virtual void silenceBegan(const SilenceRecord& silence) = 0;
+  virtual void silenceEnded(const std::string& node, WallTime at) = 0;
+  virtual std::vector<SilenceRecord> silences(WallTime from, WallTime to) = 0;
+
+  // Whether this console books the seconds (one console of a shared store
+  // does; with SQLite, always).
+  virtual bool booksTime() = 0;
+};
+
+// The record an alert message makes.
+AlertRecord alertRecordOf(const contract::AlertMessage& message);
+
+// Whether `incoming` is a later word about the alert than `stored`: an end
+// is final; an update supersedes a start and an earlier update. Messages
+// arrive at least once and, across two consoles, in any order.
+bool supersedes(const AlertRecord& incoming, const AlertRecord& stored);
+
+}  // namespace villagecam::county

@@ -1,0 +1,81 @@
+// What the console keeps in its history, as plain rows: the alerts (every
+// start, update and end once), the seconds each camera and area spent in
+// each state per day, and the spells nodes were silent. Both stores (SQLite,
+// PostgreSQL) read and write these.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "util/clock.hpp"
+
+namespace villagecam::county {
+
+// One alert as the history lists it: its latest word (start, update or end).
+struct AlertRecord {
+  std::string id;
+  std::string node;
+  std::string township;
+  std::string village;
+  std::string admin_code;
+  std::string type;
+  std::string severity;
+  std::string phase;  // the latest phase stored
+  std::string camera;
+  std::string area;
+  std::string zone;
+  WallTime started_at{};
+  std::optional<WallTime> ended_at;
+  std::optional<WallTime> updated_at;
+  std::string snapshot;  // the snapshot id it names, if any
+  std::string message;
+  bool operator==(const AlertRecord&) const = default;
+};
+
+struct AlertQuery {
+  std::optional<WallTime> from;  // started at or after
+  std::optional<WallTime> to;    // started before
+  std::string type;              // empty: any
+  std::string township;
+  std::string node;
+  bool open_only = false;
+  int limit = 1000;
+};
+
+// The seconds a camera spent in each state over (part of) a local day.
+struct CameraSeconds {
+  std::string day;  // local date, 2026-12-06
+  std::string node;
+  std::string camera;
+  std::string township;
+  std::string village;
+  double online = 0;      // delivering video
+  double intact = 0;      // online with a view that passed its checks
+  double unverified = 0;  // online, view not checked
+  double down = 0;        // not online, or its node silent
+  double known() const { return online + down; }
+};
+
+struct AreaSeconds {
+  std::string day;
+  std::string node;
+  std::string area;
+  std::string township;
+  std::string village;
+  double weight = 1;
+  double covered = 0;
+  double unverified = 0;
+  double uncovered = 0;  // includes the time its node was silent
+  double known() const { return covered + unverified + uncovered; }
+};
+
+struct SilenceRecord {
+  std::string node;
+  std::string reason;  // offline, no_status
+  WallTime began_at{};
+  std::optional<WallTime> ended_at;
+};
+
+}  // namespace villagecam::county

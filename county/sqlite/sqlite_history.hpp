@@ -1,0 +1,38 @@
+// The history in one SQLite file (<state_dir>/county.sqlite3): WAL, every
+// commit synced, schema migrations numbered and applied in order at open.
+// For one console; a county with two uses PostgreSQL.
+#pragma once
+
+#include <filesystem>
+#include <mutex>
+
+#include "history/history_store.hpp"
+#include "sqlite/sqlite_db.hpp"
+
+namespace villagecam::county::sqlite {
+
+class SqliteHistory final : public HistoryStore {
+ public:
+  explicit SqliteHistory(const std::filesystem::path& file);
+
+  std::string engine() const override { return "sqlite " + file_.string(); }
+  int schemaVersion() override;
+  bool addAlert(const contract::AlertMessage& message, WallTime received_at) override;
+  std::vector<AlertRecord> alerts(const AlertQuery& query) override;
+  void addSeconds(const std::vector<CameraSeconds>& cameras, const std::vector<AreaSeconds>& areas) override;
+  std::vector<CameraSeconds> cameraDays(const std::string& from_day, const std::string& to_day) override;
+  std::vector<AreaSeconds> areaDays(const std::string& from_day, const std::string& to_day) override;
+  void silenceBegan(const SilenceRecord& silence) override;
+  void silenceEnded(const std::string& node, WallTime at) override;
+  std::vector<SilenceRecord> silences(WallTime from, WallTime to) override;
+  bool booksTime() override { return true; }
+
+ private:
+  void migrate();
+
+  std::filesystem::path file_;
+  std::mutex mutex_;  // one connection, used from the event thread and the HTTP threads
+  Database db_;
+};
+
+}  // namespace villagecam::county::sqlite

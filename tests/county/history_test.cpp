@@ -1,0 +1,235 @@
+// The console's history: every store keeps each alert message once and its
+// latest word, adds up the seconds of each day, and keeps silences; the time
+// booker books only time it can vouch for; daily rates leave unknown time out.
+#include <gtest/gtest.h>
+
+#include <functional>
+#include <memory>
+
+#include "contract/payloads.hpp"
+#include "contract/topics.hpp"
+#include "history/day_rates.hpp"
+#include "history/time_booker.hpp"
+#include "scratch_dir.hpp"
+#include "sqlite/sqlite_history.hpp"
+#include "util/time_format.hpp"
+
+namespace villagecam::county {
+namespace {
+
+using namespace std::chrono_literals;
+
+const WallTime kT0 = *fromRfc3339("2026-12-06T02:00:00.000Z");  // 10:00 in Asia/Shanghai
+
+// A query with one thing set.
+AlertQuery query(const std::function<void(AlertQuery&)>& set) {
+  AlertQuery q;
+  set(q);
+  return q;
+}
+
+contract::AlertMessage alert(const std::string& id, events::AlertPhase phase, WallTime started,
+                             std::optional<WallTime> updated = std::nullopt, std::optional<WallTime> ended = std::nullopt) {
+  contract::AlertMessage m;
+  m.origin = {"xz", {"兰考县", "城关镇", "新庄村", "410225100201"}};
+  auto& a = m.alert;
+  a.id = id;
+  a.type = events::AlertType::CameraOffline;
+  a.severity = events::Severity::Critical;
+  a.phase = phase;
+  a.camera_id = "gate";
+  a.started_at = started;
+  a.updated_at = updated;
+  a.ended_at = ended;
+  a.reason_code = "refused";
+  a.message = "offline";
+  return m;
+}
+
+// Each store under test, made fresh in a scratch folder.
+struct StoreMaker {
+  std::string name;
+  std::function<std::unique_ptr<HistoryStore>(const std::filesystem::path&)> make;
+};
+
+class Stores : public ::testing::TestWithParam<StoreMaker> {
+ protected:
+  testing::ScratchDir dir_{"history"};
+  std::unique_ptr<HistoryStore> store_ = GetParam().make(dir_.path());
+};
+
+TEST_P(Stores, EachAlertMessageIsStoredOnceAndTheAlertKeepsItsLatestWord) {
+  EXPECT_TRUE(store_->addAlert(alert("a1", events::AlertPhase::Start, kT0), kT0));
+  EXPECT_FALSE(store_->addAlert(alert("a1", events::AlertPhase::Start, kT0), kT0));  // delivered twice
+  EXPECT_TRUE(store_->addAlert(alert("a1", events::AlertPhase::Update, kT0, kT0 + 30s), kT0));
+  EXPECT_TRUE(store_->addAlert(alert("a1", events::AlertPhase::Update, kT0, kT0 + 60s), kT0));
+  EXPECT_FALSE(store_->addAlert(alert("a1", events::AlertPhase::Update, kT0, kT0 + 30s), kT0));
+  auto open = store_->alerts(query([](AlertQuery& q) { q.open_only = true; }));
+  ASSERT_EQ(open.size(), 1u);
+  EXPECT_EQ(open[0].phase, "update");
+  EXPECT_EQ(open[0].updated_at, kT0 + 60s);
+  EXPECT_EQ(open[0].village, "新庄村");
+  EXPECT_TRUE(store_->addAlert(alert("a1", events::AlertPhase::End, kT0, std::nullopt, kT0 + 90s), kT0));
+  EXPECT_TRUE(store_->alerts(query([](AlertQuery& q) { q.open_only = true; })).empty());
+  // A late update (another console, a redelivery) does not reopen it.
+  EXPECT_TRUE(store_->addAlert(alert("a1", events::AlertPhase::Update, kT0, kT0 + 45s), kT0));
+  const auto all = store_->alerts({});
+  ASSERT_EQ(all.size(), 1u);
+  EXPECT_EQ(all[0].phase, "end");
+  EXPECT_EQ(all[0].ended_at, kT0 + 90s);
+  EXPECT_EQ(all[0].started_at, kT0);
+}
+
+TEST_P(Stores, AlertsAreFilteredByTimeTypeTownshipAndNodeNewestFirst) {
+  for (int i = 0; i < 5; ++i) store_->addAlert(alert("a" + std::to_string(i), events::AlertPhase::Start, kT0 + i * 1h), kT0);
+  auto other = alert("b", events::AlertPhase::Start, kT0 + 30min);
+  other.origin.place.township = "谷营镇";
+  other.alert.type = events::AlertType::Intrusion;
+  store_->addAlert(other, kT0);
+  EXPECT_EQ(store_->alerts({}).size(), 6u);
+  EXPECT_EQ(store_->alerts({}).front().id, "a4");
+  EXPECT_EQ(store_->alerts(query([](AlertQuery& q) { q.from = kT0 + 1h, q.to = kT0 + 3h; })).size(), 2u);
+  EXPECT_EQ(store_->alerts(query([](AlertQuery& q) { q.type = "intrusion"; })).size(), 1u);
+  EXPECT_EQ(store_->alerts(query([](AlertQuery& q) { q.township = "谷营镇"; })).front().id, "b");
+  EXPECT_EQ(store_->alerts(query([](AlertQuery& q) { q.limit = 2; })).size(), 2u);
+}
+
+TEST_P(Stores, SecondsOfADayAddUp) {
+  store_->addSeconds({{"2026-12-06", "xz", "gate", "城关镇", "新庄村", 50, 40, 5, 10}},
+                     {{"2026-12-06", "xz", "entrance", "城关镇", "新庄村", 2, 45, 5, 10}});
+  store_->addSeconds({{"2026-12-06", "xz", "gate", "城关镇", "新庄村", 10, 10, 0, 0}},
+                     {{"2026-12-06", "xz", "entrance", "城关镇", "新庄村", 2, 10, 0, 0}});
+  store_->addSeconds({{"2026-12-07", "xz", "gate", "城关镇", "新庄村", 1, 1, 0, 0}}, {});
+  const auto days = store_->cameraDays("2026-12-06", "2026-12-06");
+  ASSERT_EQ(days.size(), 1u);
+  EXPECT_DOUBLE_EQ(days[0].online, 60);
+  EXPECT_DOUBLE_EQ(days[0].intact, 50);
+  EXPECT_DOUBLE_EQ(days[0].down, 10);
+  const auto areas = store_->areaDays("2026-12-01", "2026-12-31");
+  ASSERT_EQ(areas.size(), 1u);
+  EXPECT_DOUBLE_EQ(areas[0].covered, 55);
+  EXPECT_EQ(store_->cameraDays("2026-12-01", "2026-12-31").size(), 2u);
+}
+
+TEST_P(Stores, SilencesOpenAndClose) {
+  store_->silenceBegan({"xz", "offline", kT0, std::nullopt});
+  store_->silenceBegan({"xz", "offline", kT0, std::nullopt});  // the same spell, told twice
+  EXPECT_EQ(store_->silences(kT0 - 1h, kT0 + 1h).size(), 1u);
+  store_->silenceEnded("xz", kT0 + 10min);
+  const auto s = store_->silences(kT0 - 1h, kT0 + 1h);
+  ASSERT_EQ(s.size(), 1u);
+  EXPECT_EQ(s[0].ended_at, kT0 + 10min);
+  EXPECT_TRUE(store_->silences(kT0 + 20min, kT0 + 1h).empty());
+}
+
+TEST_P(Stores, MigrationsAreVersionedAndARestartKeepsEverything) {
+  EXPECT_EQ(store_->schemaVersion(), 1);
+  store_->addAlert(alert("a1", events::AlertPhase::Start, kT0), kT0);
+  store_.reset();
+  auto again = GetParam().make(dir_.path());
+  EXPECT_EQ(again->schemaVersion(), 1);
+  EXPECT_EQ(again->alerts({}).size(), 1u);
+  EXPECT_FALSE(again->addAlert(alert("a1", events::AlertPhase::Start, kT0), kT0));
+}
+
+INSTANTIATE_TEST_SUITE_P(Engines, Stores,
+                         ::testing::Values(StoreMaker{"sqlite",
+                                                      [](const std::filesystem::path& dir) {
+                                                        return std::make_unique<sqlite::SqliteHistory>(dir / "county.sqlite3");
+                                                      }}),
+                         [](const auto& info) { return info.param.name; });
+
+// --- the time booker and the daily rates (pure) ---
+
+FeedMessage cameraOf(const std::string& node, const std::string& id, health::CameraState state, const std::string& view,
+                     WallTime now) {
+  health::CameraHealth h;
+  h.id = id;
+  h.state = state;
+  h.since = now;
+  contract::ViewReport v;
+  v.state = view;
+  return {contract::topics::cameraStatus("villagecam/" + node, id), contract::cameraStatusJson(h, {}, v, node, now).dump(),
+          true};
+}
+
+class Booker : public ::testing::Test {
+ protected:
+  void SetUp() override { useTimeZone("Asia/Shanghai"); }
+  void apply(const FeedMessage& m) { ASSERT_NE(picture_.apply(m, now_, wall_).kind, Applied::Kind::Bad); }
+  void advance(Duration d) {
+    now_ += d;
+    wall_ += std::chrono::duration_cast<WallTime::duration>(d);
+  }
+  SteadyTime now_{std::chrono::hours(100)};
+  WallTime wall_ = kT0;
+  LivePicture picture_{"villagecam", config::Seconds(60)};
+  TimeBooker booker_;
+};
+
+TEST_F(Booker, BooksEachSecondToTheStateItWasSpentInAndNothingItCannotVouchFor) {
+  apply({"villagecam/xz/state", "online", true});
+  apply(cameraOf("xz", "gate", health::CameraState::Online, "ok", wall_));
+  apply(cameraOf("xz", "lane", health::CameraState::Offline, "ok", wall_));
+  booker_.tick(picture_, now_, wall_, true);  // the first tick books nothing: no interval yet
+  EXPECT_TRUE(booker_.empty());
+  for (int i = 0; i < 10; ++i) {
+    advance(1s);
+    booker_.tick(picture_, now_, wall_, true);
+  }
+  advance(3s);
+  booker_.tick(picture_, now_, wall_, false);  // broker not connected: unknown
+  advance(30s);
+  booker_.tick(picture_, now_, wall_, true);  // a 30 s gap: the console stalled; unknown
+  advance(1s);
+  booker_.tick(picture_, now_, wall_, true);
+  const auto [cams, areas] = booker_.take();
+  ASSERT_EQ(cams.size(), 2u);
+  EXPECT_EQ(cams[0].day, "2026-12-06");
+  EXPECT_EQ(cams[0].camera, "gate");
+  EXPECT_DOUBLE_EQ(cams[0].online, 11);
+  EXPECT_DOUBLE_EQ(cams[0].intact, 11);
+  EXPECT_DOUBLE_EQ(cams[1].down, 11);
+  EXPECT_TRUE(booker_.empty());
+}
+
+TEST_F(Booker, ASilentNodesCamerasAreDownAndAWallClockStepMovesOnlyTheDay) {
+  apply({"villagecam/xz/state", "online", true});
+  apply(cameraOf("xz", "gate", health::CameraState::Online, "ok", wall_));
+  booker_.tick(picture_, now_, wall_, true);
+  apply({"villagecam/xz/state", "offline", true});
+  advance(2s);
+  booker_.tick(picture_, now_, wall_, true);
+  wall_ += 24h;  // NTP steps the wall clock a day ahead; 1 s passes
+  advance(1s);
+  booker_.tick(picture_, now_, wall_, true);
+  const auto [cams, areas] = booker_.take();
+  ASSERT_EQ(cams.size(), 2u);
+  EXPECT_DOUBLE_EQ(cams[0].down, 2);
+  EXPECT_EQ(cams[1].day, "2026-12-07");
+  EXPECT_DOUBLE_EQ(cams[1].down, 1);  // one second, not a day
+}
+
+TEST(DayRates, AreRatiosOfKnownTimeWithTheUnknownShownApart) {
+  const std::vector<CameraSeconds> cams = {{"2026-12-06", "xz", "gate", "城关镇", "新庄村", 43200, 43200, 0, 0},
+                                           {"2026-12-06", "xz", "lane", "城关镇", "新庄村", 21600, 0, 21600, 21600},
+                                           {"2026-12-06", "gy", "road", "谷营镇", "谷营村", 0, 0, 0, 86400}};
+  const std::vector<AreaSeconds> areas = {{"2026-12-06", "xz", "entrance", "城关镇", "新庄村", 2, 43200, 0, 0},
+                                          {"2026-12-06", "gy", "road", "谷营镇", "谷营村", 1, 0, 0, 86400}};
+  const auto county = dayRates(cams, areas, Grouping::County, [](const std::string&) { return 86400.0; });
+  ASSERT_EQ(county.size(), 1u);
+  const auto& d = county[0];
+  EXPECT_DOUBLE_EQ(*d.online(), (43200.0 + 21600) / (43200 + 43200 + 86400));
+  EXPECT_DOUBLE_EQ(*d.intact(), 43200.0 / (43200 + 43200 + 86400));
+  EXPECT_DOUBLE_EQ(*d.coverage(), 2 * 43200.0 / (2 * 43200 + 86400));
+  EXPECT_DOUBLE_EQ(d.unknown_s, 43200 + 43200);  // gate and lane were known half the day
+  const auto townships = dayRates(cams, areas, Grouping::Township, [](const std::string&) { return 86400.0; });
+  ASSERT_EQ(townships.size(), 2u);
+  EXPECT_EQ(townships[1].name, "谷营镇");
+  EXPECT_DOUBLE_EQ(*townships[1].online(), 0);
+  const auto j = dayRatesJson(county);
+  EXPECT_EQ(j[0]["unknown_minutes"], 1440);
+}
+
+}  // namespace
+}  // namespace villagecam::county
