@@ -6,6 +6,7 @@
 #include "history/alert_listing.hpp"
 #include "history/day_rates.hpp"
 #include "live/views.hpp"
+#include "postgres/postgres_history.hpp"
 #include "sqlite/sqlite_history.hpp"
 #include "util/time_format.hpp"
 #include "service/signals.hpp"
@@ -14,6 +15,9 @@
 namespace villagecam::county {
 
 std::unique_ptr<HistoryStore> openStore(const config::CountyConfig& config) {
+  if (config.storage.engine == config::StorageEngine::Postgresql) {
+    return std::make_unique<postgres::PostgresHistory>(config.storage.postgresql, config.storage.password);
+  }
   std::filesystem::create_directories(config.state_dir);
   return std::make_unique<sqlite::SqliteHistory>(config.state_dir / "county.sqlite3");
 }
@@ -85,6 +89,20 @@ void CountyConsole::storePending() {
   alerts_pending_ = pending_alerts_.size();
 }
 
+// Alerts the other console of a shared group stored (PostgreSQL NOTIFY).
+void CountyConsole::takeOthersAlerts() {
+  std::vector<AlertRecord> records;
+  try {
+    records = store_->alertsFromOthers();
+  } catch (const std::exception& e) {
+    logger("county")->warn("cannot read the other console's alerts: {}", e.what());
+    return;
+  }
+  if (records.empty()) return;
+  std::lock_guard lock(mutex_);
+  for (const auto& r : records) picture_.applyAlert(alertMessageOf(r));
+}
+
 // The seconds booked (once a second, under the picture's lock) are written
 // each minute and at a stop. Rows the store refuses are kept for the next
 // write (each row adds its seconds, so two rows of one day and camera add up).
@@ -131,19 +149,25 @@ void CountyConsole::loop() {
     auto batch = queue_.waitUntil(next_check);
     std::vector<SilenceChange> silences;
     const auto now = clock_.steady();
+    const bool each_second = now >= next_check || batch.stopping;
+    // Asked before the picture's lock: with PostgreSQL it is a round trip.
+    const bool books = each_second ? store_->booksTime() : books_.load();
+    books_ = books;
     {
       std::lock_guard lock(mutex_);
       const auto wall = clock_.wall();
       for (const auto& m : batch.messages) apply(m, now, wall);
-      if (now >= next_check || batch.stopping) {
+      if (each_second) {
         picture_.checkSilence(now, wall);
         silences = silenceChanges(wall);
-        if (store_->booksTime()) booker_.tick(picture_, now, wall, feed_.connected());
+        booker_.tick(picture_, now, wall, books && feed_.connected());
         next_check = now + std::chrono::seconds(1);
       }
     }
     // The history's writes, outside the picture's lock: pages are not kept waiting.
     storePending();
+    if (!each_second) continue;
+    takeOthersAlerts();
     for (const auto& c : silences) {
       if (c.began) {
         log->warn("node {} ({}) is silent: {}", c.node, c.label,
@@ -161,7 +185,7 @@ void CountyConsole::loop() {
         log->error("cannot store the silence of node {}: {}", c.node, e.what());
       }
     }
-    if (store_->booksTime()) flushSeconds(now, batch.stopping);
+    flushSeconds(now, batch.stopping);
     if (batch.stopping) return;
   }
 }
@@ -238,7 +262,8 @@ nlohmann::json CountyConsole::health() {
           {"refused", bad_.load()},
           {"history", store_->engine()},
           {"alerts_stored", alerts_stored_.load()},
-          {"alerts_waiting", alerts_pending_.load()}};
+          {"alerts_waiting", alerts_pending_.load()},
+          {"books_time", books_.load()}};
 }
 
 int runConsole(const config::CountyConfig& config) {

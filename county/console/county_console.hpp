@@ -52,6 +52,7 @@ class CountyConsole final : public ConsoleSource {
     bool began = false;
   };
   void storePending();
+  void takeOthersAlerts();
   void flushSeconds(SteadyTime now, bool force);
   std::vector<SilenceChange> silenceChanges(WallTime wall);
 
@@ -75,6 +76,7 @@ class CountyConsole final : public ConsoleSource {
   std::atomic<std::uint64_t> bad_{0};
   std::atomic<std::uint64_t> alerts_stored_{0};
   std::atomic<std::size_t> alerts_pending_{0};
+  std::atomic<bool> books_{false};  // this console books time (the leader of a shared store)
 };
 
 // The store the config names (SQLite in the state directory by default).

@@ -42,6 +42,10 @@ class HistoryStore {
   // Whether this console books the seconds (one console of a shared store
   // does; with SQLite, always).
   virtual bool booksTime() = 0;
+
+  // Alerts another console stored since the last call (a shared store),
+  // so that each console's live picture has every alert.
+  virtual std::vector<AlertRecord> alertsFromOthers() { return {}; }
 };
 
 // The record an alert message makes.

@@ -87,6 +87,8 @@ class LivePicture {
   // Open alerts by id, as the alerts said (start/update adds, end removes).
   const std::map<std::string, contract::AlertMessage>& openAlerts() const { return open_alerts_; }
   void restoreOpenAlerts(std::vector<contract::AlertMessage> open);
+  // An alert that reached another console of a shared group (from the store).
+  void applyAlert(const contract::AlertMessage& m) { applyAlert(m, m.origin.node_id); }
 
   Seconds statusInterval(const NodeLive& node) const;
 

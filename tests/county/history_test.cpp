@@ -4,12 +4,15 @@
 #include <gtest/gtest.h>
 
 #include <functional>
+#include <map>
 #include <memory>
 
 #include "contract/payloads.hpp"
 #include "contract/topics.hpp"
 #include "history/day_rates.hpp"
 #include "history/time_booker.hpp"
+#include "postgres.hpp"
+#include "postgres/postgres_history.hpp"
 #include "scratch_dir.hpp"
 #include "sqlite/sqlite_history.hpp"
 #include "util/time_format.hpp"
@@ -132,11 +135,26 @@ TEST_P(Stores, MigrationsAreVersionedAndARestartKeepsEverything) {
   EXPECT_FALSE(again->addAlert(alert("a1", events::AlertPhase::Start, kT0), kT0));
 }
 
+// One throwaway cluster for this test process; a database per store made.
+testing::TestPostgres& cluster() {
+  static testing::TestPostgres pg;
+  return pg;
+}
+
+std::unique_ptr<HistoryStore> makePostgres(const std::filesystem::path& dir) {
+  // The folder names the test; a store made again in it (a restart) finds its database.
+  static std::map<std::string, std::string> made;
+  auto& conninfo = made[dir.string()];
+  if (conninfo.empty()) conninfo = cluster().createDatabase("t" + std::to_string(made.size()));
+  return std::make_unique<postgres::PostgresHistory>(conninfo, std::nullopt);
+}
+
 INSTANTIATE_TEST_SUITE_P(Engines, Stores,
                          ::testing::Values(StoreMaker{"sqlite",
                                                       [](const std::filesystem::path& dir) {
                                                         return std::make_unique<sqlite::SqliteHistory>(dir / "county.sqlite3");
-                                                      }}),
+                                                      }},
+                                           StoreMaker{"postgresql", makePostgres}),
                          [](const auto& info) { return info.param.name; });
 
 // --- the time booker and the daily rates (pure) ---
