@@ -1,11 +1,17 @@
 // villagecam-county: the county console over the nodes' MQTT contract.
 //   run           the console (docs/county.md)
 //   check-config  validate a config file and say exactly what is wrong
+//   add-user      add an operator (or change one's role and password); the
+//                 password is read from standard input, never from the command line
 #include <CLI/CLI.hpp>
+
+#include <termios.h>
+#include <unistd.h>
 
 #include <iostream>
 
 #include "config/county_config.hpp"
+#include "access/passwords.hpp"
 #include "console/county_console.hpp"
 #include "service/signals.hpp"
 #include "util/logging.hpp"
@@ -32,6 +38,49 @@ std::optional<config::CountyConfig> load(const std::string& path) {
   }
 }
 
+// A line of standard input; without echo when it is a terminal.
+std::string readSecretLine(const char* prompt) {
+  const bool tty = ::isatty(STDIN_FILENO);
+  termios before{};
+  if (tty) {
+    std::cerr << prompt << std::flush;
+    ::tcgetattr(STDIN_FILENO, &before);
+    termios quiet = before;
+    quiet.c_lflag &= static_cast<tcflag_t>(~ECHO);
+    ::tcsetattr(STDIN_FILENO, TCSANOW, &quiet);
+  }
+  std::string line;
+  std::getline(std::cin, line);
+  if (tty) {
+    ::tcsetattr(STDIN_FILENO, TCSANOW, &before);
+    std::cerr << '\n';
+  }
+  if (!line.empty() && line.back() == '\r') line.pop_back();
+  return line;
+}
+
+int addUser(const config::CountyConfig& cfg, const std::string& name, const std::string& role) {
+  const auto password = readSecretLine("password: ");
+  if (::isatty(STDIN_FILENO) && readSecretLine("again: ") != password) {
+    std::cerr << "add-user: the passwords differ\n";
+    return 2;
+  }
+  if (const auto problem = county::userProblem(name, role, password); !problem.empty()) {
+    std::cerr << "add-user: " << problem << '\n';
+    return 2;
+  }
+  try {
+    auto store = county::openStore(cfg);
+    const bool existed = store->user(name).has_value();
+    store->putUser({name, role, county::hashPassword(password), std::chrono::system_clock::now()});
+    std::cout << (existed ? "changed " : "added ") << role << " '" << name << "' in " << store->engine() << '\n';
+  } catch (const std::exception& e) {
+    std::cerr << "add-user: " << e.what() << '\n';
+    return 1;
+  }
+  return 0;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -44,6 +93,11 @@ int main(int argc, char** argv) {
   run_cmd->add_option("-c,--config", config_path, "Config file")->required();
   auto* check_cmd = cli.add_subcommand("check-config", "Validate a config file; exits 2 on any problem");
   check_cmd->add_option("-c,--config", config_path, "Config file")->required();
+  std::string user_name, user_role = "viewer";
+  auto* user_cmd = cli.add_subcommand("add-user", "Add an operator, or change one; the password is read from stdin");
+  user_cmd->add_option("-c,--config", config_path, "Config file")->required();
+  user_cmd->add_option("--name", user_name, "Login name (a-z 0-9 _ . -)")->required();
+  user_cmd->add_option("--role", user_role, "admin or viewer")->check(CLI::IsMember({"admin", "viewer"}))->capture_default_str();
   CLI11_PARSE(cli, argc, argv);
 
   const auto cfg = load(config_path);
@@ -54,6 +108,7 @@ int main(int argc, char** argv) {
               << ")\n";
     return 0;
   }
+  if (user_cmd->parsed()) return addUser(*cfg, user_name, user_role);
   useTimeZone(cfg->timezone);
   setupLogging(cfg->logging.level);
   return county::runConsole(*cfg);

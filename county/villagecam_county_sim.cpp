@@ -48,9 +48,11 @@ class SimCounty {
   explicit SimCounty(Options o) : o_(std::move(o)), nodes_(makeCounty(o_.county)), rng_(o_.county.seed + 7) {}
 
   void connect() {
-    for (const auto& n : nodes_) {
+    for (std::size_t i = 0; i < nodes_.size(); ++i) {
+      const auto& n = nodes_[i];
       const auto prefix = o_.root + "/" + n.id;
-      links_.push_back(std::make_unique<SimLink>(o_.broker, "sim-" + n.id, contract::topics::state(prefix)));
+      const bool vanishes = i + static_cast<std::size_t>(o_.silent) >= nodes_.size();  // the last --silent nodes
+      links_.push_back(std::make_unique<SimLink>(o_.broker, "sim-" + n.id, contract::topics::state(prefix), vanishes));
       links_.back()->startConnect();
     }
     for (auto& l : links_) l->connected();

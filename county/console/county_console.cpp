@@ -3,6 +3,7 @@
 #include <filesystem>
 #include <regex>
 
+#include "access/passwords.hpp"
 #include "history/alert_listing.hpp"
 #include "history/day_rates.hpp"
 #include "live/views.hpp"
@@ -13,6 +14,14 @@
 #include "util/logging.hpp"
 
 namespace villagecam::county {
+
+std::string userProblem(const std::string& name, const std::string& role, const std::string& password) {
+  static const std::regex kName("[a-z0-9_.-]{1,32}");
+  if (!std::regex_match(name, kName)) return "name: 1-32 of a-z 0-9 _ . - (got '" + name + "')";
+  if (role != "admin" && role != "viewer") return "role: admin or viewer (got '" + role + "')";
+  if (const auto p = passwordProblem(password); !p.empty()) return "password: " + p;
+  return {};
+}
 
 std::unique_ptr<HistoryStore> openStore(const config::CountyConfig& config) {
   if (config.storage.engine == config::StorageEngine::Postgresql) {
@@ -28,7 +37,7 @@ CountyConsole::CountyConsole(config::CountyConfig config, const Clock& clock, st
       picture_(config_.topic_root, config_.default_status_interval),
       store_(std::move(store)),
       feed_(config_, [this](FeedMessage m) { queue_.post(std::move(m)); }),
-      server_(config_.http, *this) {}
+      server_(config_.http, *this, consolePagesDir(), echartsFile()) {}
 
 CountyConsole::~CountyConsole() { stop(); }
 
@@ -57,7 +66,14 @@ void CountyConsole::stop() {
 void CountyConsole::apply(const FeedMessage& m, SteadyTime now, WallTime wall) {
   const auto applied = picture_.apply(m, now, wall);
   ++applied_;
-  if (applied.kind == Applied::Kind::Alert) pending_alerts_.emplace_back(*applied.alert, wall);
+  if (applied.kind == Applied::Kind::Alert) {
+    pending_alerts_.emplace_back(*applied.alert, wall);
+    live_alerts_.push_back(*applied.alert);
+  }
+  if (applied.kind == Applied::Kind::Snapshot) {
+    const auto& s = applied.snapshot->snapshot;
+    pending_snapshots_.push_back({s.id, applied.snapshot->node_id, s.camera_id, s.reason, s.taken_at, s.jpeg});
+  }
   if (applied.kind == Applied::Kind::Bad) {
     // Counted always; logged while few, so a broken node cannot flood the log.
     if (++bad_ <= 100 || bad_ % 1000 == 0) {
@@ -69,6 +85,15 @@ void CountyConsole::apply(const FeedMessage& m, SteadyTime now, WallTime wall) {
 // Every alert message into the history, in order; what the store refuses
 // (disk full, database away) stays queued and is tried again each second.
 void CountyConsole::storePending() {
+  while (!pending_snapshots_.empty()) {
+    try {
+      store_->putSnapshot(pending_snapshots_.front());
+    } catch (const std::exception& e) {
+      logger("county")->warn("cannot store a snapshot of {} (dropped: a snapshot is not an alert): {}",
+                             pending_snapshots_.front().camera, e.what());
+    }
+    pending_snapshots_.pop_front();
+  }
   while (!pending_alerts_.empty()) {
     try {
       if (store_->addAlert(pending_alerts_.front().first, pending_alerts_.front().second)) ++alerts_stored_;
@@ -100,7 +125,30 @@ void CountyConsole::takeOthersAlerts() {
   }
   if (records.empty()) return;
   std::lock_guard lock(mutex_);
-  for (const auto& r : records) picture_.applyAlert(alertMessageOf(r));
+  for (const auto& r : records) {
+    picture_.applyAlert(alertMessageOf(r));
+    live_alerts_.push_back(alertMessageOf(r));
+  }
+}
+
+// To the live pages: each alert as it came, and the summary when it changed.
+void CountyConsole::publishLive() {
+  std::vector<contract::AlertMessage> alerts;
+  std::string summary;
+  {
+    std::lock_guard lock(mutex_);
+    alerts.swap(live_alerts_);
+    summary = summaryJson(picture_, config_.name, clock_.wall()).dump();
+  }
+  for (const auto& m : alerts) live_.publish("alert", alertsJson({alertRecordOf(m)})[0].dump());
+  // updated_at changes every time: compare without it.
+  auto j = nlohmann::json::parse(summary);
+  j.erase("updated_at");
+  const auto key = j.dump();
+  if (key != last_summary_) {
+    last_summary_ = key;
+    live_.publish("summary", summary);
+  }
 }
 
 // The seconds booked (once a second, under the picture's lock) are written
@@ -166,8 +214,12 @@ void CountyConsole::loop() {
     }
     // The history's writes, outside the picture's lock: pages are not kept waiting.
     storePending();
-    if (!each_second) continue;
+    if (!each_second) {
+      if (!live_alerts_.empty()) publishLive();
+      continue;
+    }
     takeOthersAlerts();
+    publishLive();
     for (const auto& c : silences) {
       if (c.began) {
         log->warn("node {} ({}) is silent: {}", c.node, c.label,
@@ -198,6 +250,80 @@ nlohmann::json CountyConsole::summary() {
 nlohmann::json CountyConsole::villages() {
   std::lock_guard lock(mutex_);
   return villagesJson(picture_);
+}
+
+nlohmann::json CountyConsole::village(const std::string& node) {
+  std::lock_guard lock(mutex_);
+  return villageJson(picture_, node);
+}
+
+std::optional<std::string> CountyConsole::snapshot(const std::string& id) {
+  const auto s = store_->snapshot(id);
+  return s ? std::optional(s->jpeg) : std::nullopt;
+}
+
+std::optional<std::string> CountyConsole::latestSnapshot(const std::string& node, const std::string& camera) {
+  const auto s = store_->latestSnapshot(node, camera);
+  return s ? std::optional(s->jpeg) : std::nullopt;
+}
+
+LoginResult CountyConsole::login(const std::string& name, const std::string& password, const std::string& client) {
+  const auto now = clock_.steady();
+  {
+    std::lock_guard lock(login_mutex_);
+    if (const long wait = throttle_.waitSeconds(name, client, now); wait > 0) {
+      logger("county.access")->warn("login for '{}' from {} refused: too many failed tries", name, client);
+      return {"", "too many failed logins; try again in " + std::to_string(wait) + " s", 429};
+    }
+  }
+  const auto user = store_->user(name);
+  // Without such a user, a hash is checked all the same: the answer takes as long.
+  static const std::string kNobody = hashPassword("no such user, no such password");
+  const bool ok = verifyPassword(password, user ? user->password_hash : kNobody) && user.has_value();
+  std::lock_guard lock(login_mutex_);
+  if (!ok) {
+    throttle_.failed(name, client, now);
+    logger("county.access")->warn("failed login for '{}' from {}", name, client);
+    return {"", "wrong name or password", 401};
+  }
+  throttle_.succeeded(name);
+  const auto token = newSessionToken();
+  const auto wall = clock_.wall();
+  store_->putSession({tokenDigest(token), user->name, wall, wall + std::chrono::hours(ConsoleServer::kSessionHours)});
+  logger("county.access")->info("{} ({}) logged in from {}", user->name, user->role, client);
+  return {token, "", 200};
+}
+
+std::optional<Operator> CountyConsole::operatorOf(const std::string& token) {
+  const auto session = store_->session(tokenDigest(token), clock_.wall());
+  if (!session) return std::nullopt;
+  const auto user = store_->user(session->user);
+  if (!user) return std::nullopt;
+  return Operator{user->name, user->role};
+}
+
+void CountyConsole::logout(const std::string& token) {
+  if (!token.empty()) store_->dropSession(tokenDigest(token));
+}
+
+nlohmann::json CountyConsole::users() {
+  auto out = nlohmann::json::array();
+  for (const auto& u : store_->users()) out.push_back({{"name", u.name}, {"role", u.role}, {"created_at", toRfc3339(u.created_at)}});
+  return out;
+}
+
+nlohmann::json CountyConsole::addUser(const nlohmann::json& body) {
+  if (!body.is_object()) throw BadRequest("expected JSON: {\"name\": ..., \"role\": ..., \"password\": ...}");
+  const auto text = [&](const char* key) {
+    const auto it = body.find(key);
+    if (it == body.end() || !it->is_string()) throw BadRequest(std::string(key) + ": expected a string");
+    return it->get<std::string>();
+  };
+  const auto name = text("name"), role = text("role"), password = text("password");
+  if (const auto problem = userProblem(name, role, password); !problem.empty()) throw BadRequest(problem);
+  store_->putUser({name, role, hashPassword(password), clock_.wall()});
+  logger("county.access")->info("user '{}' ({}) added or changed", name, role);
+  return {{"name", name}, {"role", role}};
 }
 
 nlohmann::json CountyConsole::problems() {
@@ -231,8 +357,8 @@ nlohmann::json CountyConsole::days(const Params& params) {
   const std::string to = p.count("to") ? p["to"] : today;
   static const std::regex date("\\d{4}-\\d{2}-\\d{2}");
   for (const auto& [key, value] : p) {
-    if (key != "from" && key != "to" && key != "group") {
-      throw BadRequest("unknown parameter '" + key + "' (known: from, to, group)");
+    if (key != "from" && key != "to" && key != "group" && key != "per") {
+      throw BadRequest("unknown parameter '" + key + "' (known: from, to, group, per)");
     }
   }
   if (!std::regex_match(from, date)) throw BadRequest("from: expected a date such as 2026-12-06, got '" + from + "'");
@@ -248,10 +374,15 @@ nlohmann::json CountyConsole::days(const Params& params) {
       throw BadRequest("group: expected county, township or village, got '" + g->second + "'");
     }
   }
+  const auto per = p.count("per") ? p["per"] : "day";
+  if (per != "day" && per != "range") throw BadRequest("per: expected day or range, got '" + per + "'");
   const auto wall = clock_.wall();
   const double today_s = toSeconds(wall - startOfLocalDay(wall));
   auto length = [&](const std::string& day) { return day == today ? today_s : 86400.0; };
-  return dayRatesJson(dayRates(store_->cameraDays(from, to), store_->areaDays(from, to), grouping, length));
+  auto cameras = store_->cameraDays(from, to);
+  auto areas = store_->areaDays(from, to);
+  if (per == "day") return dayRatesJson(dayRates(cameras, areas, grouping, length));
+  return dayRatesJson(rangeRates(cameras, areas, grouping, from + "/" + to, length));
 }
 
 nlohmann::json CountyConsole::health() {

@@ -20,7 +20,9 @@
 #include "live/picture.hpp"
 #include "util/clock.hpp"
 #include "util/message_queue.hpp"
+#include "console/login_throttle.hpp"
 #include "web/console_server.hpp"
+#include "web/live_stream.hpp"
 
 namespace villagecam::county {
 
@@ -38,6 +40,15 @@ class CountyConsole final : public ConsoleSource {
   nlohmann::json problems() override;
   nlohmann::json openAlerts() override;
   nlohmann::json health() override;
+  nlohmann::json village(const std::string& node) override;
+  std::optional<std::string> snapshot(const std::string& id) override;
+  std::optional<std::string> latestSnapshot(const std::string& node, const std::string& camera) override;
+  LoginResult login(const std::string& name, const std::string& password, const std::string& client) override;
+  std::optional<Operator> operatorOf(const std::string& token) override;
+  void logout(const std::string& token) override;
+  nlohmann::json users() override;
+  nlohmann::json addUser(const nlohmann::json& body) override;
+  LiveStream& live() override { return live_; }
   nlohmann::json alerts(const Params& params) override;
   std::string alertsCsv(const Params& params) override;
   nlohmann::json days(const Params& params) override;
@@ -52,6 +63,7 @@ class CountyConsole final : public ConsoleSource {
     bool began = false;
   };
   void storePending();
+  void publishLive();
   void takeOthersAlerts();
   void flushSeconds(SteadyTime now, bool force);
   std::vector<SilenceChange> silenceChanges(WallTime wall);
@@ -61,9 +73,15 @@ class CountyConsole final : public ConsoleSource {
   MessageQueue<FeedMessage> queue_;
   std::mutex mutex_;  // guards picture_
   LivePicture picture_;
+  LiveStream live_;
+  std::mutex login_mutex_;
+  LoginThrottle throttle_;
   std::unique_ptr<HistoryStore> store_;
   // Event thread only: alerts not yet in the store (it failed), and the time booked.
   std::deque<std::pair<contract::AlertMessage, WallTime>> pending_alerts_;
+  std::deque<SnapshotRecord> pending_snapshots_;
+  std::vector<contract::AlertMessage> live_alerts_;  // applied since the last live publish
+  std::string last_summary_;
   TimeBooker booker_;
   std::pair<std::vector<CameraSeconds>, std::vector<AreaSeconds>> pending_seconds_;
   SteadyTime next_flush_{};
@@ -78,6 +96,9 @@ class CountyConsole final : public ConsoleSource {
   std::atomic<std::size_t> alerts_pending_{0};
   std::atomic<bool> books_{false};  // this console books time (the leader of a shared store)
 };
+
+// What is wrong with a user to add, or empty.
+std::string userProblem(const std::string& name, const std::string& role, const std::string& password);
 
 // The store the config names (SQLite in the state directory by default).
 std::unique_ptr<HistoryStore> openStore(const config::CountyConfig& config);

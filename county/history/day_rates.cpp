@@ -34,6 +34,7 @@ std::vector<DayRates> dayRates(const std::vector<CameraSeconds>& cameras, const 
       r.day = day;
       r.key = key;
       r.name = grouping == Grouping::Village ? village : key;
+      r.township = grouping == Grouping::County ? "" : township;
     }
     return r;
   };
@@ -57,12 +58,29 @@ std::vector<DayRates> dayRates(const std::vector<CameraSeconds>& cameras, const 
   return rows;
 }
 
+std::vector<DayRates> rangeRates(const std::vector<CameraSeconds>& cameras, const std::vector<AreaSeconds>& areas,
+                                 Grouping grouping, const std::string& label,
+                                 const std::function<double(const std::string&)>& day_length_s) {
+  // Every day's unknown time is its own length less its known time: taken
+  // per day first, then the days are relabelled as one.
+  std::map<std::string, double> unknown;  // by group key
+  for (const auto& r : dayRates(cameras, {}, grouping, day_length_s)) unknown[r.key] += r.unknown_s;
+  auto relabel = [&](auto rows) {
+    for (auto& r : rows) r.day = label;
+    return rows;
+  };
+  auto out = dayRates(relabel(cameras), relabel(areas), grouping, [](const std::string&) { return 0.0; });
+  for (auto& r : out) r.unknown_s = unknown[r.key];
+  return out;
+}
+
 nlohmann::json dayRatesJson(const std::vector<DayRates>& days) {
   auto out = nlohmann::json::array();
   for (const auto& d : days) {
     out.push_back({{"day", d.day},
                    {"key", d.key},
                    {"name", d.name},
+                   {"township", d.township},
                    {"cameras", d.cameras},
                    {"rates",
                     {{"online", rate(d.online())},

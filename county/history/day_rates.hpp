@@ -21,6 +21,7 @@ struct DayRates {
   std::string day;
   std::string key;   // township name or node id; empty for the county
   std::string name;  // township or village name
+  std::string township;  // villages: their township
   int cameras = 0;   // camera-days counted
   double online_s = 0, intact_s = 0, unverified_s = 0, known_s = 0;
   double unknown_s = 0;  // camera time not known: the day's length less known_s, over its cameras
@@ -35,6 +36,12 @@ struct DayRates {
 // `day_length_s(day)`: how long the day is (or has been so far, for today).
 std::vector<DayRates> dayRates(const std::vector<CameraSeconds>& cameras, const std::vector<AreaSeconds>& areas,
                                Grouping grouping, const std::function<double(const std::string&)>& day_length_s);
+
+// One row per group over all the days given (a monthly report): the same
+// ratios over the sum of the days; `label` names the range ("from/to").
+std::vector<DayRates> rangeRates(const std::vector<CameraSeconds>& cameras, const std::vector<AreaSeconds>& areas,
+                                 Grouping grouping, const std::string& label,
+                                 const std::function<double(const std::string&)>& day_length_s);
 
 nlohmann::json dayRatesJson(const std::vector<DayRates>& days);
 

@@ -4,6 +4,7 @@
 // console logs it and keeps the data for the next try where it can.
 #pragma once
 
+#include <optional>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -42,6 +43,19 @@ class HistoryStore {
   // Whether this console books the seconds (one console of a shared store
   // does; with SQLite, always).
   virtual bool booksTime() = 0;
+
+  // Operators and their sessions.
+  virtual void putUser(const UserRecord& user) = 0;  // added, or replaced by name
+  virtual std::optional<UserRecord> user(const std::string& name) = 0;
+  virtual std::vector<UserRecord> users() = 0;
+  virtual void putSession(const SessionRecord& session) = 0;
+  virtual std::optional<SessionRecord> session(const std::string& token_digest, WallTime now) = 0;  // unexpired
+  virtual void dropSession(const std::string& token_digest) = 0;
+
+  // Snapshots (JPEG) by id; the latest of each camera. Kept 30 days.
+  virtual void putSnapshot(const SnapshotRecord& snapshot) = 0;
+  virtual std::optional<SnapshotRecord> snapshot(const std::string& id) = 0;
+  virtual std::optional<SnapshotRecord> latestSnapshot(const std::string& node, const std::string& camera) = 0;
 
   // Alerts another console stored since the last call (a shared store),
   // so that each console's live picture has every alert.

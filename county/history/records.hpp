@@ -71,6 +71,29 @@ struct AreaSeconds {
   double known() const { return covered + unverified + uncovered; }
 };
 
+struct UserRecord {
+  std::string name;
+  std::string role;           // admin or viewer
+  std::string password_hash;  // hashPassword's
+  WallTime created_at{};
+};
+
+struct SessionRecord {
+  std::string token_digest;  // SHA-256 of the token: the token itself is never stored
+  std::string user;
+  WallTime created_at{};
+  WallTime expires_at{};
+};
+
+struct SnapshotRecord {
+  std::string id;
+  std::string node;
+  std::string camera;
+  std::string reason;
+  WallTime taken_at{};
+  std::string jpeg;
+};
+
 struct SilenceRecord {
   std::string node;
   std::string reason;  // offline, no_status

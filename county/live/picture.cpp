@@ -152,6 +152,7 @@ Applied LivePicture::apply(const FeedMessage& m, SteadyTime now, WallTime wall) 
       cam.failure = s.health.failure;
       cam.view = s.view;
       cam.updated_at = s.updated_at;
+      cam.uptime = s.uptime;
       if (view_changed) cam.view_seen_since = wall;
       out.kind = Applied::Kind::CameraStatus;
       return out;

@@ -39,6 +39,7 @@ struct CameraLive {
   WallTime updated_at{};
   WallTime view_seen_since{};  // the county first saw the view in its present state
   std::optional<std::string> snapshot_id;  // the latest snapshot's id, if one came
+  health::UptimeStats uptime;              // the node's own ledger: 1 h, 24 h, 7 days
 };
 
 struct NodeLive {

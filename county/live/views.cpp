@@ -84,6 +84,54 @@ json villagesJson(const LivePicture& picture) {
   return out;
 }
 
+json villageJson(const LivePicture& picture, const std::string& key) {
+  const auto* node = picture.node(key);
+  if (!node) return nullptr;
+  json j = countsJson(countNode(picture, *node));
+  j["node"] = node->node_id;
+  j["village"] = node->label();
+  j["township"] = node->place.township;
+  j["region"] = node->place.region;
+  j["code"] = node->place.admin_code.empty() ? json(nullptr) : json(node->place.admin_code);
+  j["silent_since"] = time(node->silent_since);
+  j["silent_reason"] = node->silent_reason.empty() ? json(nullptr) : json(node->silent_reason);
+  j["version"] = node->status ? json(node->status->version) : json(nullptr);
+  json cameras = json::array();
+  for (const auto& [id, cam] : node->cameras) {
+    auto window = [](const health::UptimeWindow& w) { return rate(w.ratio()); };
+    cameras.push_back({{"id", cam.id},
+                       {"name", cam.name},
+                       {"state", health::toString(cam.state)},
+                       {"since", toRfc3339(cam.since)},
+                       {"reason", cam.reason},
+                       {"view", {{"state", cam.view.state}, {"issues", cam.view.issues}}},
+                       {"uptime", {{"24h", window(cam.uptime.last_24h)}, {"7d", window(cam.uptime.last_7d)}}},
+                       {"snapshot", cam.snapshot_id ? json(*cam.snapshot_id) : json(nullptr)}});
+  }
+  j["cameras"] = cameras;
+  json areas = json::array();
+  if (node->coverage) {
+    for (const auto& a : node->coverage->report.areas) {
+      const auto seen = node->area_seen_since.find(a.id);
+      areas.push_back({{"id", a.id},
+                       {"name", a.name},
+                       {"kind", config::toString(a.kind)},
+                       {"grid", a.grid.empty() ? json(nullptr) : json(a.grid)},
+                       {"weight", a.weight},
+                       {"state", picture.silent(*node) ? "unknown" : health::toString(a.state)},
+                       {"since", seen == node->area_seen_since.end() ? json(nullptr) : json(toRfc3339(seen->second))},
+                       {"watching", a.watching()}});
+    }
+  }
+  j["areas"] = areas;
+  json open = json::array();
+  for (const auto& a : openAlertsJson(picture)) {
+    if (a["node"] == node->node_id) open.push_back(a);
+  }
+  j["open_alerts"] = open;
+  return j;
+}
+
 json problemsJson(const LivePicture& picture) {
   json silent = json::array(), offline = json::array(), tampered = json::array(), uncovered = json::array(),
        unchecked = json::array();

@@ -21,6 +21,11 @@ nlohmann::json summaryJson(const LivePicture& picture, const std::string& county
 // GET /api/villages: every village (node) with its counts and rates, worst first.
 nlohmann::json villagesJson(const LivePicture& picture);
 
+// GET /api/villages/<node>: its place, counts, cameras (state, view, uptime
+// over 24 h and 7 days by the node's own ledger), areas and open alerts; null
+// if no such node.
+nlohmann::json villageJson(const LivePicture& picture, const std::string& node_key);
+
 // GET /api/problems: silent nodes, cameras not online, tampered views,
 // uncovered areas and views not checked, each with since when.
 nlohmann::json problemsJson(const LivePicture& picture);

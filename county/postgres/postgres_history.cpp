@@ -34,6 +34,15 @@ CREATE TABLE silences (
   node TEXT NOT NULL, reason TEXT NOT NULL, began_at TIMESTAMPTZ NOT NULL, ended_at TIMESTAMPTZ,
   PRIMARY KEY (node, began_at));
 )"},
+    {2, R"(
+CREATE TABLE users (name TEXT PRIMARY KEY, role TEXT NOT NULL, password_hash TEXT NOT NULL,
+                    created_at TIMESTAMPTZ NOT NULL);
+CREATE TABLE sessions (token_digest TEXT PRIMARY KEY, name TEXT NOT NULL, created_at TIMESTAMPTZ NOT NULL,
+                       expires_at TIMESTAMPTZ NOT NULL);
+CREATE TABLE snapshots (id TEXT PRIMARY KEY, node TEXT NOT NULL, camera TEXT NOT NULL, reason TEXT NOT NULL,
+                        taken_at TIMESTAMPTZ NOT NULL, jpeg BYTEA NOT NULL);
+CREATE INDEX snapshots_latest ON snapshots (node, camera, taken_at);
+)"},
 };
 
 // Times travel as RFC 3339 text both ways.
@@ -338,6 +347,109 @@ std::vector<AlertRecord> PostgresHistory::alertsFromOthers() {
       }
     }
     return out;
+  });
+}
+
+void PostgresHistory::putUser(const UserRecord& u) {
+  std::lock_guard lock(mutex_);
+  withTransaction("storing a user", [&](pqxx::work& tx) {
+    tx.exec_params("INSERT INTO users (name, role, password_hash, created_at) VALUES ($1, $2, $3, $4::timestamptz) "
+                   "ON CONFLICT (name) DO UPDATE SET role = excluded.role, password_hash = excluded.password_hash",
+                   u.name, u.role, u.password_hash, toRfc3339(u.created_at));
+  });
+}
+
+std::optional<UserRecord> PostgresHistory::user(const std::string& name) {
+  std::lock_guard lock(mutex_);
+  return withTransaction("reading a user", [&](pqxx::work& tx) -> std::optional<UserRecord> {
+    const auto r = tx.exec_params("SELECT name, role, password_hash, " + timeOut("created_at") +
+                                      " FROM users WHERE name = $1",
+                                  name);
+    if (r.empty()) return std::nullopt;
+    return UserRecord{r[0][0].as<std::string>(), r[0][1].as<std::string>(), r[0][2].as<std::string>(),
+                      timeIn(r[0][3]).value_or(WallTime{})};
+  });
+}
+
+std::vector<UserRecord> PostgresHistory::users() {
+  std::lock_guard lock(mutex_);
+  return withTransaction("reading users", [&](pqxx::work& tx) {
+    std::vector<UserRecord> out;
+    for (const auto& r : tx.exec("SELECT name, role, password_hash, " + timeOut("created_at") + " FROM users ORDER BY name")) {
+      out.push_back({r[0].as<std::string>(), r[1].as<std::string>(), r[2].as<std::string>(), timeIn(r[3]).value_or(WallTime{})});
+    }
+    return out;
+  });
+}
+
+void PostgresHistory::putSession(const SessionRecord& s) {
+  std::lock_guard lock(mutex_);
+  withTransaction("storing a session", [&](pqxx::work& tx) {
+    tx.exec_params("DELETE FROM sessions WHERE expires_at < $1::timestamptz", toRfc3339(s.created_at));
+    tx.exec_params("INSERT INTO sessions (token_digest, name, created_at, expires_at) "
+                   "VALUES ($1, $2, $3::timestamptz, $4::timestamptz)",
+                   s.token_digest, s.user, toRfc3339(s.created_at), toRfc3339(s.expires_at));
+  });
+}
+
+std::optional<SessionRecord> PostgresHistory::session(const std::string& digest, WallTime now) {
+  std::lock_guard lock(mutex_);
+  return withTransaction("reading a session", [&](pqxx::work& tx) -> std::optional<SessionRecord> {
+    const auto r = tx.exec_params("SELECT token_digest, name, " + timeOut("created_at") + ", " + timeOut("expires_at") +
+                                      " FROM sessions WHERE token_digest = $1 AND expires_at > $2::timestamptz",
+                                  digest, toRfc3339(now));
+    if (r.empty()) return std::nullopt;
+    return SessionRecord{r[0][0].as<std::string>(), r[0][1].as<std::string>(), timeIn(r[0][2]).value_or(WallTime{}),
+                         timeIn(r[0][3]).value_or(WallTime{})};
+  });
+}
+
+void PostgresHistory::dropSession(const std::string& digest) {
+  std::lock_guard lock(mutex_);
+  withTransaction("ending a session",
+                  [&](pqxx::work& tx) { tx.exec_params("DELETE FROM sessions WHERE token_digest = $1", digest); });
+}
+
+void PostgresHistory::putSnapshot(const SnapshotRecord& r) {
+  std::lock_guard lock(mutex_);
+  withTransaction("storing a snapshot", [&](pqxx::work& tx) {
+    tx.exec_params("INSERT INTO snapshots (id, node, camera, reason, taken_at, jpeg) "
+                   "VALUES ($1, $2, $3, $4, $5::timestamptz, $6) ON CONFLICT DO NOTHING",
+                   r.id, r.node, r.camera, r.reason, toRfc3339(r.taken_at), pqxx::binarystring(r.jpeg));
+    tx.exec_params("DELETE FROM snapshots WHERE taken_at < $1::timestamptz",
+                   toRfc3339(r.taken_at - std::chrono::hours(24 * 30)));
+  });
+}
+
+namespace {
+
+SnapshotRecord snapshotOf(const pqxx::row& r) {
+  return {r[0].as<std::string>(), r[1].as<std::string>(), r[2].as<std::string>(), r[3].as<std::string>(),
+          timeIn(r[4]).value_or(WallTime{}), pqxx::binarystring(r[5]).str()};
+}
+
+}  // namespace
+
+std::optional<SnapshotRecord> PostgresHistory::snapshot(const std::string& id) {
+  std::lock_guard lock(mutex_);
+  return withTransaction("reading a snapshot", [&](pqxx::work& tx) -> std::optional<SnapshotRecord> {
+    const auto r = tx.exec_params("SELECT id, node, camera, reason, " + timeOut("taken_at") +
+                                      ", jpeg FROM snapshots WHERE id = $1",
+                                  id);
+    if (r.empty()) return std::nullopt;
+    return snapshotOf(r[0]);
+  });
+}
+
+std::optional<SnapshotRecord> PostgresHistory::latestSnapshot(const std::string& node, const std::string& camera) {
+  std::lock_guard lock(mutex_);
+  return withTransaction("reading a snapshot", [&](pqxx::work& tx) -> std::optional<SnapshotRecord> {
+    const auto r = tx.exec_params("SELECT id, node, camera, reason, " + timeOut("taken_at") +
+                                      ", jpeg FROM snapshots WHERE node = $1 AND camera = $2 "
+                                      "ORDER BY taken_at DESC LIMIT 1",
+                                  node, camera);
+    if (r.empty()) return std::nullopt;
+    return snapshotOf(r[0]);
   });
 }
 

@@ -36,6 +36,15 @@ class PostgresHistory final : public HistoryStore {
   std::vector<SilenceRecord> silences(WallTime from, WallTime to) override;
   bool booksTime() override;
   std::vector<AlertRecord> alertsFromOthers() override;
+  void putUser(const UserRecord& user) override;
+  std::optional<UserRecord> user(const std::string& name) override;
+  std::vector<UserRecord> users() override;
+  void putSession(const SessionRecord& session) override;
+  std::optional<SessionRecord> session(const std::string& token_digest, WallTime now) override;
+  void dropSession(const std::string& token_digest) override;
+  void putSnapshot(const SnapshotRecord& snapshot) override;
+  std::optional<SnapshotRecord> snapshot(const std::string& id) override;
+  std::optional<SnapshotRecord> latestSnapshot(const std::string& node, const std::string& camera) override;
 
  private:
   class Listener;

@@ -1,11 +1,29 @@
 #include "sim/sim_link.hpp"
 
+#include <regex>
 #include <stdexcept>
 
 namespace villagecam::county::sim {
 
-SimLink::SimLink(const std::string& broker, const std::string& client_id, const std::string& state_topic)
-    : client_(std::make_unique<::mqtt::async_client>(broker, client_id, ::mqtt::create_options(MQTTVERSION_5), nullptr)),
+namespace {
+
+// The relay's address for a broker on this machine.
+std::string throughRelay(const std::string& broker, std::unique_ptr<UplinkRelay>& relay) {
+  static const std::regex local("tcp://(127\\.0\\.0\\.1|localhost):([0-9]{1,5})");
+  std::smatch m;
+  if (!std::regex_match(broker, m, local)) {
+    throw std::runtime_error("a node that vanishes needs a broker on tcp://127.0.0.1:<port>, not " + broker);
+  }
+  relay = std::make_unique<UplinkRelay>(std::stoi(m[2]));
+  return "tcp://127.0.0.1:" + std::to_string(relay->port());
+}
+
+}  // namespace
+
+SimLink::SimLink(const std::string& broker, const std::string& client_id, const std::string& state_topic,
+                 bool through_relay)
+    : client_(std::make_unique<::mqtt::async_client>(through_relay ? throughRelay(broker, relay_) : broker, client_id,
+                                                      ::mqtt::create_options(MQTTVERSION_5), nullptr)),
       state_topic_(state_topic) {}
 
 SimLink::~SimLink() {
@@ -45,8 +63,7 @@ void SimLink::flush() {
 
 void SimLink::vanish() {
   flush();
-  client_->disconnect(::mqtt::disconnect_options_builder().reason_code(::mqtt::ReasonCode::DISCONNECT_WITH_WILL_MESSAGE).finalize())
-      ->wait();
+  if (relay_) relay_->cut();  // the uplink goes: no DISCONNECT reaches the broker
 }
 
 void SimLink::stop() {

@@ -1,6 +1,7 @@
 // One simulated node's MQTT connection (Paho, MQTT 5): a will saying
-// "offline" on its state topic, like a real node's, and a way to vanish so
-// that the broker sends it (a disconnect with the will, reason 0x04).
+// "offline" on its state topic, like a real node's. A node that is to vanish
+// connects through its own uplink relay; vanish() cuts it, the connection
+// drops without a goodbye, and the broker sends the will.
 #pragma once
 
 #include <mqtt/async_client.h>
@@ -8,11 +9,15 @@
 #include <memory>
 #include <string>
 
+#include "sim/uplink_relay.hpp"
+
 namespace villagecam::county::sim {
 
 class SimLink {
  public:
-  SimLink(const std::string& broker, const std::string& client_id, const std::string& state_topic);
+  // through_relay: connect through an uplink relay of its own (the broker
+  // must then be tcp://127.0.0.1:<port>), so that it can vanish.
+  SimLink(const std::string& broker, const std::string& client_id, const std::string& state_topic, bool through_relay);
   ~SimLink();
   SimLink(const SimLink&) = delete;
   SimLink& operator=(const SimLink&) = delete;
@@ -30,6 +35,7 @@ class SimLink {
   void stop();    // "offline" on the state topic, then a clean disconnect
 
  private:
+  std::unique_ptr<UplinkRelay> relay_;
   std::unique_ptr<::mqtt::async_client> client_;
   std::string state_topic_;
   ::mqtt::token_ptr connecting_;

@@ -22,6 +22,11 @@ Statement& Statement::bind(int i, std::int64_t value) {
   sqlite3_bind_int64(stmt_.get(), i, value);
   return *this;
 }
+Statement& Statement::bindBlob(int i, const std::string& bytes) {
+  sqlite3_bind_blob(stmt_.get(), i, bytes.data(), static_cast<int>(bytes.size()), SQLITE_TRANSIENT);
+  return *this;
+}
+
 Statement& Statement::bindNull(int i) {
   sqlite3_bind_null(stmt_.get(), i);
   return *this;
@@ -43,6 +48,11 @@ std::string Statement::text(int col) const {
   const auto* p = sqlite3_column_text(stmt_.get(), col);
   return p ? std::string(reinterpret_cast<const char*>(p), static_cast<std::size_t>(sqlite3_column_bytes(stmt_.get(), col)))
            : std::string();
+}
+
+std::string Statement::blob(int col) const {
+  const auto* p = static_cast<const char*>(sqlite3_column_blob(stmt_.get(), col));
+  return p ? std::string(p, static_cast<std::size_t>(sqlite3_column_bytes(stmt_.get(), col))) : std::string();
 }
 
 std::optional<std::string> Statement::optionalText(int col) const {

@@ -23,6 +23,7 @@ class Statement {
   Statement& bind(int i, double value);
   Statement& bind(int i, std::int64_t value);
   Statement& bindNull(int i);
+  Statement& bindBlob(int i, const std::string& bytes);
   Statement& bind(int i, const std::optional<std::string>& text) { return text ? bind(i, *text) : bindNull(i); }
 
   bool step();  // true: a row is there
@@ -31,6 +32,7 @@ class Statement {
 
   std::string text(int col) const;
   std::optional<std::string> optionalText(int col) const;
+  std::string blob(int col) const;
   double number(int col) const { return sqlite3_column_double(stmt_.get(), col); }
   std::int64_t integer(int col) const { return sqlite3_column_int64(stmt_.get(), col); }
 

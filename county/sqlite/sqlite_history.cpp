@@ -30,6 +30,14 @@ CREATE TABLE silences (
   node TEXT NOT NULL, reason TEXT NOT NULL, began_at TEXT NOT NULL, ended_at TEXT,
   PRIMARY KEY (node, began_at));
 )"},
+    {2, R"(
+CREATE TABLE users (name TEXT PRIMARY KEY, role TEXT NOT NULL, password_hash TEXT NOT NULL, created_at TEXT NOT NULL);
+CREATE TABLE sessions (token_digest TEXT PRIMARY KEY, name TEXT NOT NULL, created_at TEXT NOT NULL,
+                       expires_at TEXT NOT NULL);
+CREATE TABLE snapshots (id TEXT PRIMARY KEY, node TEXT NOT NULL, camera TEXT NOT NULL, reason TEXT NOT NULL,
+                        taken_at TEXT NOT NULL, jpeg BLOB NOT NULL);
+CREATE INDEX snapshots_latest ON snapshots (node, camera, taken_at);
+)"},
 };
 
 std::optional<std::string> optionalTime(const std::optional<WallTime>& t) {
@@ -220,6 +228,75 @@ std::vector<SilenceRecord> SqliteHistory::silences(WallTime from, WallTime to) {
     out.push_back({s.text(0), s.text(1), fromRfc3339(s.text(2)).value_or(WallTime{}), timeOf(s.optionalText(3))});
   }
   return out;
+}
+
+void SqliteHistory::putUser(const UserRecord& u) {
+  std::lock_guard lock(mutex_);
+  db_.prepare("INSERT OR REPLACE INTO users (name, role, password_hash, created_at) VALUES (?, ?, ?, ?)")
+      .bind(1, u.name).bind(2, u.role).bind(3, u.password_hash).bind(4, toRfc3339(u.created_at)).run();
+}
+
+std::optional<UserRecord> SqliteHistory::user(const std::string& name) {
+  std::lock_guard lock(mutex_);
+  auto s = db_.prepare("SELECT name, role, password_hash, created_at FROM users WHERE name = ?");
+  if (!s.bind(1, name).step()) return std::nullopt;
+  return UserRecord{s.text(0), s.text(1), s.text(2), fromRfc3339(s.text(3)).value_or(WallTime{})};
+}
+
+std::vector<UserRecord> SqliteHistory::users() {
+  std::lock_guard lock(mutex_);
+  auto s = db_.prepare("SELECT name, role, password_hash, created_at FROM users ORDER BY name");
+  std::vector<UserRecord> out;
+  while (s.step()) out.push_back({s.text(0), s.text(1), s.text(2), fromRfc3339(s.text(3)).value_or(WallTime{})});
+  return out;
+}
+
+void SqliteHistory::putSession(const SessionRecord& r) {
+  std::lock_guard lock(mutex_);
+  db_.prepare("DELETE FROM sessions WHERE expires_at < ?").bind(1, toRfc3339(r.created_at)).run();
+  db_.prepare("INSERT INTO sessions (token_digest, name, created_at, expires_at) VALUES (?, ?, ?, ?)")
+      .bind(1, r.token_digest).bind(2, r.user).bind(3, toRfc3339(r.created_at)).bind(4, toRfc3339(r.expires_at)).run();
+}
+
+std::optional<SessionRecord> SqliteHistory::session(const std::string& digest, WallTime now) {
+  std::lock_guard lock(mutex_);
+  auto s = db_.prepare("SELECT token_digest, name, created_at, expires_at FROM sessions WHERE token_digest = ? "
+                       "AND expires_at > ?");
+  if (!s.bind(1, digest).bind(2, toRfc3339(now)).step()) return std::nullopt;
+  return SessionRecord{s.text(0), s.text(1), fromRfc3339(s.text(2)).value_or(WallTime{}),
+                       fromRfc3339(s.text(3)).value_or(WallTime{})};
+}
+
+void SqliteHistory::dropSession(const std::string& digest) {
+  std::lock_guard lock(mutex_);
+  db_.prepare("DELETE FROM sessions WHERE token_digest = ?").bind(1, digest).run();
+}
+
+void SqliteHistory::putSnapshot(const SnapshotRecord& r) {
+  std::lock_guard lock(mutex_);
+  Transaction tx(db_);
+  auto insert = db_.prepare("INSERT OR IGNORE INTO snapshots (id, node, camera, reason, taken_at, jpeg) VALUES (?, ?, ?, ?, ?, ?)");
+  insert.bind(1, r.id).bind(2, r.node).bind(3, r.camera).bind(4, r.reason).bind(5, toRfc3339(r.taken_at));
+  insert.bindBlob(6, r.jpeg).run();
+  db_.prepare("DELETE FROM snapshots WHERE taken_at < ?")
+      .bind(1, toRfc3339(r.taken_at - std::chrono::hours(24 * 30)))
+      .run();
+  tx.commit();
+}
+
+std::optional<SnapshotRecord> SqliteHistory::snapshot(const std::string& id) {
+  std::lock_guard lock(mutex_);
+  auto s = db_.prepare("SELECT id, node, camera, reason, taken_at, jpeg FROM snapshots WHERE id = ?");
+  if (!s.bind(1, id).step()) return std::nullopt;
+  return SnapshotRecord{s.text(0), s.text(1), s.text(2), s.text(3), fromRfc3339(s.text(4)).value_or(WallTime{}), s.blob(5)};
+}
+
+std::optional<SnapshotRecord> SqliteHistory::latestSnapshot(const std::string& node, const std::string& camera) {
+  std::lock_guard lock(mutex_);
+  auto s = db_.prepare("SELECT id, node, camera, reason, taken_at, jpeg FROM snapshots WHERE node = ? AND camera = ? "
+                       "ORDER BY taken_at DESC LIMIT 1");
+  if (!s.bind(1, node).bind(2, camera).step()) return std::nullopt;
+  return SnapshotRecord{s.text(0), s.text(1), s.text(2), s.text(3), fromRfc3339(s.text(4)).value_or(WallTime{}), s.blob(5)};
 }
 
 }  // namespace villagecam::county::sqlite

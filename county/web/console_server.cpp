@@ -2,12 +2,16 @@
 
 #include <httplib.h>
 
+#include <fstream>
+#include <sstream>
+
 #include "util/logging.hpp"
 
 namespace villagecam::county {
 namespace {
 
-void sendJson(httplib::Response& res, const nlohmann::json& j) {
+void sendJson(httplib::Response& res, const nlohmann::json& j, int status = 200) {
+  res.status = status;
   res.set_header("Cache-Control", "no-store");
   res.set_content(j.dump(), "application/json; charset=utf-8");
 }
@@ -18,18 +22,138 @@ Params paramsOf(const httplib::Request& req) {
   return out;
 }
 
+std::string cookie(const httplib::Request& req, const std::string& name) {
+  const auto header = req.get_header_value("Cookie");
+  std::size_t at = 0;
+  while (at < header.size()) {
+    const auto end = header.find(';', at);
+    auto part = header.substr(at, end == std::string::npos ? std::string::npos : end - at);
+    const auto first = part.find_first_not_of(' ');
+    part = first == std::string::npos ? "" : part.substr(first);
+    if (part.rfind(name + "=", 0) == 0) return part.substr(name.size() + 1);
+    if (end == std::string::npos) break;
+    at = end + 1;
+  }
+  return {};
+}
+
+std::string readFile(const std::filesystem::path& p) {
+  std::ifstream in(p, std::ios::binary);
+  std::stringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+void securityHeaders(httplib::Response& res) {
+  res.set_header("X-Content-Type-Options", "nosniff");
+  res.set_header("X-Frame-Options", "DENY");
+  res.set_header("Referrer-Policy", "no-referrer");
+  res.set_header("Content-Security-Policy",
+                 "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; script-src 'self'");
+}
+
 }  // namespace
 
-ConsoleServer::ConsoleServer(config::HttpConfig config, ConsoleSource& source)
-    : config_(std::move(config)), source_(source), server_(std::make_unique<httplib::Server>()) {}
+std::filesystem::path consolePagesDir() {
+  const std::filesystem::path source = VILLAGECAM_CONSOLE_SOURCE_DIR;
+  if (std::filesystem::exists(source / "public" / "index.html")) return source / "public";
+  return std::filesystem::path(VILLAGECAM_CONSOLE_INSTALL_DIR) / "public";
+}
+
+std::filesystem::path echartsFile() {
+  for (const std::filesystem::path dir : {std::filesystem::path(VILLAGECAM_CONSOLE_SOURCE_DIR),
+                                          std::filesystem::path(VILLAGECAM_CONSOLE_INSTALL_DIR)}) {
+    const auto f = dir / "node_modules" / "echarts" / "dist" / "echarts.min.js";
+    if (std::filesystem::exists(f)) return f;
+  }
+  return {};
+}
+
+ConsoleServer::ConsoleServer(config::HttpConfig config, ConsoleSource& source, std::filesystem::path www,
+                             std::filesystem::path echarts_js)
+    : config_(std::move(config)),
+      source_(source),
+      www_(std::move(www)),
+      echarts_js_(std::move(echarts_js)),
+      server_(std::make_unique<httplib::Server>()) {}
 
 ConsoleServer::~ConsoleServer() { stop(); }
 
+std::optional<Operator> ConsoleServer::operatorFor(const httplib::Request& req) const {
+  const auto token = cookie(req, kCookie);
+  if (token.empty()) return std::nullopt;
+  return source_.operatorOf(token);
+}
+
 int ConsoleServer::start() {
   auto& s = *server_;
-  s.new_task_queue = [] { return new httplib::ThreadPool(8); };
+  // Each live page holds a thread while it listens: room for 48 besides requests.
+  s.new_task_queue = [] { return new httplib::ThreadPool(64); };
+
+  // Every /api/ request but the login needs a session; the operator is passed on in a header of our own.
+  s.set_pre_routing_handler([this](const httplib::Request& req, httplib::Response& res) {
+    securityHeaders(res);
+    if (req.path.rfind("/api/", 0) != 0 || req.path == "/api/login") return httplib::Server::HandlerResponse::Unhandled;
+    if (!operatorFor(req)) {
+      sendJson(res, {{"error", "log in first"}}, 401);
+      return httplib::Server::HandlerResponse::Handled;
+    }
+    return httplib::Server::HandlerResponse::Unhandled;
+  });
+
+  s.Post("/api/login", [this](const httplib::Request& req, httplib::Response& res) {
+    nlohmann::json body;
+    try {
+      body = nlohmann::json::parse(req.body);
+    } catch (const std::exception&) {
+      throw BadRequest("expected JSON: {\"name\": ..., \"password\": ...}");
+    }
+    if (!body.is_object() || !body.value("name", nlohmann::json()).is_string() ||
+        !body.value("password", nlohmann::json()).is_string()) {
+      throw BadRequest("expected JSON: {\"name\": ..., \"password\": ...}");
+    }
+    const auto result = source_.login(body["name"], body["password"], req.remote_addr);
+    if (result.token.empty()) {
+      sendJson(res, {{"error", result.error}}, result.status);
+      return;
+    }
+    const bool tls = req.get_header_value("X-Forwarded-Proto") == "https";
+    res.set_header("Set-Cookie", std::string(kCookie) + "=" + result.token + "; Path=/; HttpOnly; SameSite=Strict; Max-Age=" +
+                                     std::to_string(kSessionHours * 3600) + (tls ? "; Secure" : ""));
+    const auto op = source_.operatorOf(result.token);
+    sendJson(res, {{"name", op ? op->name : ""}, {"role", op ? op->role : ""}});
+  });
+  s.Post("/api/logout", [this](const httplib::Request& req, httplib::Response& res) {
+    source_.logout(cookie(req, kCookie));
+    res.set_header("Set-Cookie", std::string(kCookie) + "=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0");
+    sendJson(res, {{"ok", true}});
+  });
+  s.Get("/api/me", [this](const httplib::Request& req, httplib::Response& res) {
+    const auto op = operatorFor(req);
+    sendJson(res, {{"name", op ? op->name : ""}, {"role", op ? op->role : ""}});
+  });
+  s.Get("/api/users", [this](const httplib::Request& req, httplib::Response& res) {
+    if (const auto op = operatorFor(req); !op || op->role != "admin") return sendJson(res, {{"error", "admins only"}}, 403);
+    sendJson(res, source_.users());
+  });
+  s.Post("/api/users", [this](const httplib::Request& req, httplib::Response& res) {
+    if (const auto op = operatorFor(req); !op || op->role != "admin") return sendJson(res, {{"error", "admins only"}}, 403);
+    nlohmann::json body;
+    try {
+      body = nlohmann::json::parse(req.body);
+    } catch (const std::exception&) {
+      throw BadRequest("expected JSON: {\"name\": ..., \"role\": ..., \"password\": ...}");
+    }
+    sendJson(res, source_.addUser(body), 201);
+  });
+
   s.Get("/api/summary", [this](const httplib::Request&, httplib::Response& res) { sendJson(res, source_.summary()); });
   s.Get("/api/villages", [this](const httplib::Request&, httplib::Response& res) { sendJson(res, source_.villages()); });
+  s.Get(R"(/api/villages/([A-Za-z0-9_-]{1,64}))", [this](const httplib::Request& req, httplib::Response& res) {
+    const auto j = source_.village(req.matches[1]);
+    if (j.is_null()) return sendJson(res, {{"error", "no such village"}}, 404);
+    sendJson(res, j);
+  });
   s.Get("/api/problems", [this](const httplib::Request&, httplib::Response& res) { sendJson(res, source_.problems()); });
   s.Get("/api/alerts/open",
         [this](const httplib::Request&, httplib::Response& res) { sendJson(res, source_.openAlerts()); });
@@ -44,29 +168,83 @@ int ConsoleServer::start() {
   s.Get("/api/days", [this](const httplib::Request& req, httplib::Response& res) {
     sendJson(res, source_.days(paramsOf(req)));
   });
+  s.Get(R"(/api/snapshots/([A-Za-z0-9_.-]{1,80})\.jpg)", [this](const httplib::Request& req, httplib::Response& res) {
+    const auto jpeg = source_.snapshot(req.matches[1]);
+    if (!jpeg) return sendJson(res, {{"error", "no such snapshot"}}, 404);
+    res.set_header("Cache-Control", "private, max-age=3600");
+    res.set_content(*jpeg, "image/jpeg");
+  });
+  s.Get(R"(/api/cameras/([A-Za-z0-9_-]{1,64})/([A-Za-z0-9_-]{1,64})/snapshot\.jpg)",
+        [this](const httplib::Request& req, httplib::Response& res) {
+          const auto jpeg = source_.latestSnapshot(req.matches[1], req.matches[2]);
+          if (!jpeg) return sendJson(res, {{"error", "no snapshot of this camera yet"}}, 404);
+          res.set_header("Cache-Control", "no-store");
+          res.set_content(*jpeg, "image/jpeg");
+        });
+
+  // Live events: alerts as they come, the summary when it changes.
+  s.Get("/api/stream", [this](const httplib::Request& req, httplib::Response& res) {
+    std::uint64_t last = source_.live().lastId();
+    if (const auto id = req.get_header_value("Last-Event-ID"); !id.empty()) {
+      try {
+        last = std::stoull(id);
+      } catch (const std::exception&) {
+      }
+    }
+    res.set_header("Cache-Control", "no-store");
+    res.set_header("X-Accel-Buffering", "no");  // nginx: pass each event on at once
+    res.set_chunked_content_provider("text/event-stream", [this, last](std::size_t, httplib::DataSink& sink) mutable {
+      const std::string hello = "retry: 2000\n\n";
+      if (last == source_.live().lastId() && !sink.write(hello.data(), hello.size())) return false;
+      while (!source_.live().stopped()) {
+        const auto events = source_.live().after(last, std::chrono::seconds(15));
+        if (source_.live().stopped()) break;
+        std::string out;
+        for (const auto& e : events) {
+          out += formatEvent(e);
+          last = e.id;
+        }
+        if (out.empty()) out = ": keepalive\n\n";  // proxies drop idle connections
+        if (!sink.write(out.data(), out.size())) return false;
+      }
+      sink.done();
+      return true;
+    });
+  });
+
   s.Get("/healthz", [this](const httplib::Request&, httplib::Response& res) {
     const auto h = source_.health();
-    res.status = h.value("ok", false) ? 200 : 503;
-    sendJson(res, h);
+    sendJson(res, {{"ok", h.value("ok", false)}, {"broker", h.value("broker", "")}}, h.value("ok", false) ? 200 : 503);
   });
+  s.Get("/api/health", [this](const httplib::Request&, httplib::Response& res) { sendJson(res, source_.health()); });
+
+  // The pages, and the chart library installed from npm.
+  if (!echarts_js_.empty()) {
+    s.Get("/vendor/echarts.min.js", [this](const httplib::Request&, httplib::Response& res) {
+      res.set_header("Cache-Control", "public, max-age=86400");
+      res.set_content(readFile(echarts_js_), "application/javascript; charset=utf-8");
+    });
+  }
+  if (!www_.empty() && !s.set_mount_point("/", www_.string())) {
+    throw std::runtime_error("the console's pages are not at " + www_.string());
+  }
+
   s.set_exception_handler([](const httplib::Request& req, httplib::Response& res, std::exception_ptr ep) {
     std::string what = "unknown error";
     try {
       std::rethrow_exception(ep);
     } catch (const BadRequest& e) {
-      res.status = 400;
-      sendJson(res, {{"error", e.what()}});
+      sendJson(res, {{"error", e.what()}}, 400);
       return;
     } catch (const std::exception& e) {
       what = e.what();
     } catch (...) {
     }
     logger("county.http")->error("{} {}: {}", req.method, req.path, what);
-    res.status = 500;
-    sendJson(res, {{"error", "internal error; see the console's log"}});
+    sendJson(res, {{"error", "internal error; see the console's log"}}, 500);
   });
   s.set_error_handler([](const httplib::Request& req, httplib::Response& res) {
-    if (res.body.empty()) sendJson(res, {{"error", "no such page: " + req.path}});
+    if (res.body.empty()) sendJson(res, {{"error", "no such page: " + req.path}}, res.status);
   });
   int port = config_.port;
   if (port == 0) {
@@ -83,6 +261,7 @@ int ConsoleServer::start() {
 }
 
 void ConsoleServer::stop() {
+  source_.live().stop();  // live pages end their streams
   if (server_) server_->stop();
   if (thread_.joinable()) thread_.join();
 }

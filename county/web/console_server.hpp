@@ -1,20 +1,27 @@
-// The console's HTTP side (cpp-httplib): the JSON API under /api/ and
-// /healthz, on loopback unless configured. It only routes: what it answers
-// comes from a ConsoleSource, so it knows nothing of MQTT or the picture.
+// The console's HTTP side (cpp-httplib): the pages, the JSON API under /api/,
+// the live stream (/api/stream, Server-Sent Events) and /healthz, on
+// loopback unless configured. Everything under /api/ but /api/login needs a
+// session (a cookie, HttpOnly, SameSite=Strict); adding users needs the admin
+// role. It only routes: answers come from a ConsoleSource, so it knows
+// nothing of MQTT, the picture or the store.
 #pragma once
 
 #include <nlohmann/json.hpp>
 
+#include <filesystem>
 #include <map>
 #include <memory>
+#include <optional>
 #include <stdexcept>
 #include <string>
 #include <thread>
 
 #include "config/config.hpp"
+#include "web/live_stream.hpp"
 
 namespace httplib {
 class Server;
+struct Request;
 }
 
 namespace villagecam::county {
@@ -27,25 +34,48 @@ class BadRequest : public std::runtime_error {
 
 using Params = std::map<std::string, std::string>;
 
+struct Operator {
+  std::string name;
+  std::string role;  // admin or viewer
+};
+
+struct LoginResult {
+  std::string token;  // empty: refused
+  std::string error;  // why, in words for the page
+  int status = 200;   // 401 wrong name or password, 429 too many tries
+};
+
 // What the console shows; called from the server's threads, so thread-safe.
-// The history's answers may throw BadRequest (a parameter named) or fail
-// (503: the store is not answering).
+// The history's answers may throw BadRequest (a parameter named).
 class ConsoleSource {
  public:
   virtual ~ConsoleSource() = default;
   virtual nlohmann::json summary() = 0;
   virtual nlohmann::json villages() = 0;
+  virtual nlohmann::json village(const std::string& node) = 0;  // null: no such node
   virtual nlohmann::json problems() = 0;
   virtual nlohmann::json openAlerts() = 0;
   virtual nlohmann::json health() = 0;  // {"ok": bool, ...}: the broker connected
   virtual nlohmann::json alerts(const Params& params) = 0;  // the alert history, filtered
   virtual std::string alertsCsv(const Params& params) = 0;  // the same as CSV
   virtual nlohmann::json days(const Params& params) = 0;    // time-weighted rates per day
+  virtual std::optional<std::string> snapshot(const std::string& id) = 0;  // JPEG
+  virtual std::optional<std::string> latestSnapshot(const std::string& node, const std::string& camera) = 0;
+
+  virtual LoginResult login(const std::string& name, const std::string& password, const std::string& client) = 0;
+  virtual std::optional<Operator> operatorOf(const std::string& token) = 0;
+  virtual void logout(const std::string& token) = 0;
+  virtual nlohmann::json users() = 0;
+  virtual nlohmann::json addUser(const nlohmann::json& body) = 0;  // throws BadRequest
+
+  virtual LiveStream& live() = 0;
 };
 
 class ConsoleServer {
  public:
-  ConsoleServer(config::HttpConfig config, ConsoleSource& source);
+  // www: the pages (county/www/public) and echarts_js the chart library's file.
+  ConsoleServer(config::HttpConfig config, ConsoleSource& source, std::filesystem::path www,
+                std::filesystem::path echarts_js);
   ~ConsoleServer();
   ConsoleServer(const ConsoleServer&) = delete;
   ConsoleServer& operator=(const ConsoleServer&) = delete;
@@ -55,11 +85,23 @@ class ConsoleServer {
   int start();
   void stop();
 
+  static constexpr const char* kCookie = "vc_session";
+  static constexpr int kSessionHours = 12;
+
  private:
+  std::optional<Operator> operatorFor(const httplib::Request& req) const;
+
   config::HttpConfig config_;
   ConsoleSource& source_;
+  std::filesystem::path www_;
+  std::filesystem::path echarts_js_;
   std::unique_ptr<httplib::Server> server_;
   std::thread thread_;
 };
+
+// The directory of the pages and the chart library: the source tree's in a
+// build, the installed ones otherwise (like the node's pipelines).
+std::filesystem::path consolePagesDir();
+std::filesystem::path echartsFile();
 
 }  // namespace villagecam::county

@@ -34,14 +34,26 @@ class Console {
                           << "\nmqtt:\n  brokers: [" << broker.uri()
                           << "]\n  keepalive: 5s\n  reconnect_min: 1s\n  reconnect_max: 2s\n  client_id: " << name << "\n"
                           << mqtt_extra << "http: {listen: \"127.0.0.1:0\"}\n" << extra;
+    ChildProcess add({VILLAGECAM_COUNTY_BIN, "add-user", "--config", config.string(), "--name", "tester", "--role", "admin"});
+    add.writeLine(kPassword);
+    add.closeInput();
+    const auto status = add.wait(30s);
+    if (!status || *status != 0) throw std::runtime_error("add-user failed:\n" + add.output());
     process_ = std::make_unique<ChildProcess>(std::vector<std::string>{VILLAGECAM_COUNTY_BIN, "run", "--config", config.string()});
     const auto line = process_->waitForSubstring("console on http://127.0.0.1:", 15s);
     if (!line) throw std::runtime_error("the console did not start:\n" + process_->output());
     port_ = std::stoi(line->substr(line->find("127.0.0.1:") + 10));
+    httplib::Client http("127.0.0.1", port_);
+    const auto res = http.Post("/api/login", json{{"name", "tester"}, {"password", kPassword}}.dump(), "application/json");
+    if (!res || res->status != 200) throw std::runtime_error("cannot log in: " + (res ? res->body : "no answer"));
+    const auto cookie = res->get_header_value("Set-Cookie");
+    cookie_ = cookie.substr(0, cookie.find(';'));
   }
+  static constexpr const char* kPassword = "村口 camera 7 test";
+  httplib::Headers session() const { return {{"Cookie", cookie_}}; }
   json get(const std::string& path) const {
     httplib::Client http("127.0.0.1", port_);
-    const auto res = http.Get(path);
+    const auto res = http.Get(path, session());
     if (!res || res->status != 200) return nullptr;
     return json::parse(res->body);
   }
@@ -62,6 +74,7 @@ class Console {
  private:
   std::unique_ptr<ChildProcess> process_;
   int port_ = 0;
+  std::string cookie_;
 };
 
 std::unique_ptr<ChildProcess> runSim(const Mosquitto& broker, std::vector<std::string> args) {
@@ -242,12 +255,12 @@ TEST(CountyConsole, NoAlertIsLostFromTheHistoryWhenTheBrokerOrTheConsoleIsAway) 
   ASSERT_TRUE(second->waitForSubstring("DRAINED sent=50", 30s)) << second->output();
   console = std::make_unique<Console>(dir.path(), broker);
   EXPECT_EQ(stored(150), 150u);
-  const auto health = console->get("/healthz");
+  const auto health = console->get("/api/health");
   EXPECT_EQ(health["alerts_waiting"], 0);
   // Each alert once, whatever was delivered twice.
   const auto csv = [&] {
     httplib::Client http("127.0.0.1", console->port());
-    auto res = http.Get("/api/alerts.csv");
+    auto res = http.Get("/api/alerts.csv", console->session());
     return res ? res->body : std::string();
   }();
   EXPECT_EQ(std::count(csv.begin(), csv.end(), '\n'), 151);  // the header and 150 alerts
@@ -264,12 +277,12 @@ TEST(CountyConsole, TheHistoryApiNamesABadParameter) {
            {"/api/alerts?limit=0", "limit: expected a whole number from 1 to 10000, got '0'"},
            {"/api/alerts?colour=red", "unknown parameter 'colour' (known: from, to, type, township, node, open, limit)"},
            {"/api/days?group=province", "group: expected county, township or village, got 'province'"}}) {
-    const auto res = http.Get(path);
+    const auto res = http.Get(path, console.session());
     ASSERT_TRUE(res) << path;
     EXPECT_EQ(res->status, 400) << path;
     EXPECT_EQ(json::parse(res->body)["error"], error) << path;
   }
-  EXPECT_EQ(http.Get("/api/nothing")->status, 404);
+  EXPECT_EQ(http.Get("/api/nothing", console.session())->status, 404);
 }
 
 // Two consoles on one PostgreSQL, both in one MQTT shared group: each alert
@@ -298,7 +311,7 @@ TEST(CountyConsole, TwoConsolesOnOnePostgresqlStoreEveryAlertOnceAndBothShowThem
   }
   const int starts = published["alerts"]["start"], ends = published["alerts"]["end"];
   ASSERT_GT(starts, 40);
-  auto stored = [](const Console& c) { return c.get("/healthz")["alerts_stored"].get<int>(); };
+  auto stored = [](const Console& c) { return c.get("/api/health")["alerts_stored"].get<int>(); };
   const auto deadline = std::chrono::steady_clock::now() + 20s;
   while (stored(a) + stored(b) < starts + ends && std::chrono::steady_clock::now() < deadline) {
     std::this_thread::sleep_for(100ms);  // polling the consoles' counters, as an operator's page would
@@ -312,12 +325,51 @@ TEST(CountyConsole, TwoConsolesOnOnePostgresqlStoreEveryAlertOnceAndBothShowThem
   for (const auto& r : history) open += r["ended_at"].is_null();
   EXPECT_EQ(open, starts - ends);
   // One of them books time.
-  EXPECT_NE(a.get("/healthz")["books_time"], b.get("/healthz")["books_time"]);
+  EXPECT_NE(a.get("/api/health")["books_time"], b.get("/api/health")["books_time"]);
   // Each console's live list has every open alert, whichever console stored it.
   for (const auto* c : {&a, &b}) {
     const auto live = c->waitFor("/api/alerts/open", [&](const json& l) { return static_cast<int>(l.size()) == open; }, 10s);
     EXPECT_EQ(static_cast<int>(live.size()), open) << live.dump();
   }
+}
+
+// Access: nothing under /api/ without a session; a viewer reads and does not
+// add users; a wrong password is refused, and a run of them is slowed down.
+TEST(CountyConsole, AccessNeedsASessionAndOnlyAdminsAddOperators) {
+  ScratchDir dir("county");
+  Mosquitto broker;
+  Console console(dir.path(), broker);  // logged in as "tester", an admin
+  httplib::Client http("127.0.0.1", console.port());
+  EXPECT_EQ(http.Get("/api/summary")->status, 401);
+  EXPECT_EQ(http.Get("/api/summary", httplib::Headers{{"Cookie", "vc_session=forged"}})->status, 401);
+  EXPECT_EQ(http.Get("/healthz")->status, 200);  // says only whether the broker is there
+  EXPECT_EQ(http.Get("/healthz")->body.find("messages"), std::string::npos);
+
+  auto post = [&](const std::string& path, const json& body, const httplib::Headers& h = {}) {
+    return http.Post(path, h, body.dump(), "application/json");
+  };
+  EXPECT_EQ(post("/api/users", {{"name", "li"}, {"role", "viewer"}, {"password", "short"}}, console.session())->status, 400);
+  const auto added = post("/api/users", {{"name", "li"}, {"role", "viewer"}, {"password", "li's password 1"}}, console.session());
+  ASSERT_EQ(added->status, 201) << added->body;
+  const auto users = console.get("/api/users");
+  ASSERT_EQ(users.size(), 2u);
+  EXPECT_EQ(users.dump().find("scrypt"), std::string::npos);  // no hash leaves the console
+
+  const auto login = post("/api/login", {{"name", "li"}, {"password", "li's password 1"}});
+  ASSERT_EQ(login->status, 200);
+  const auto cookie = login->get_header_value("Set-Cookie");
+  EXPECT_NE(cookie.find("HttpOnly"), std::string::npos);
+  EXPECT_NE(cookie.find("SameSite=Strict"), std::string::npos);
+  const httplib::Headers viewer{{"Cookie", cookie.substr(0, cookie.find(';'))}};
+  EXPECT_EQ(http.Get("/api/summary", viewer)->status, 200);
+  EXPECT_EQ(post("/api/users", {{"name", "zhao"}, {"role", "admin"}, {"password", "zhao's password 1"}}, viewer)->status, 403);
+  EXPECT_EQ(post("/api/logout", json::object(), viewer)->status, 200);
+  EXPECT_EQ(http.Get("/api/summary", viewer)->status, 401);  // the session ended with the logout
+
+  for (int i = 0; i < 5; ++i) EXPECT_EQ(post("/api/login", {{"name", "li"}, {"password", "guess " + std::to_string(i)}})->status, 401);
+  const auto throttled = post("/api/login", {{"name", "li"}, {"password", "li's password 1"}});
+  EXPECT_EQ(throttled->status, 429);  // even the right one, for a while
+  EXPECT_NE(json::parse(throttled->body)["error"].get<std::string>().find("too many failed logins"), std::string::npos);
 }
 
 }  // namespace

@@ -126,11 +126,11 @@ TEST_P(Stores, SilencesOpenAndClose) {
 }
 
 TEST_P(Stores, MigrationsAreVersionedAndARestartKeepsEverything) {
-  EXPECT_EQ(store_->schemaVersion(), 1);
+  EXPECT_EQ(store_->schemaVersion(), 2);
   store_->addAlert(alert("a1", events::AlertPhase::Start, kT0), kT0);
   store_.reset();
   auto again = GetParam().make(dir_.path());
-  EXPECT_EQ(again->schemaVersion(), 1);
+  EXPECT_EQ(again->schemaVersion(), 2);
   EXPECT_EQ(again->alerts({}).size(), 1u);
   EXPECT_FALSE(again->addAlert(alert("a1", events::AlertPhase::Start, kT0), kT0));
 }
@@ -147,6 +147,29 @@ std::unique_ptr<HistoryStore> makePostgres(const std::filesystem::path& dir) {
   auto& conninfo = made[dir.string()];
   if (conninfo.empty()) conninfo = cluster().createDatabase("t" + std::to_string(made.size()));
   return std::make_unique<postgres::PostgresHistory>(conninfo, std::nullopt);
+}
+
+TEST_P(Stores, UsersSessionsAndSnapshotsAreKept) {
+  store_->putUser({"wang", "admin", "scrypt$x", kT0});
+  store_->putUser({"li", "viewer", "scrypt$y", kT0});
+  store_->putUser({"li", "admin", "scrypt$z", kT0});  // replaced by name
+  ASSERT_TRUE(store_->user("li"));
+  EXPECT_EQ(store_->user("li")->role, "admin");
+  EXPECT_EQ(store_->user("li")->password_hash, "scrypt$z");
+  EXPECT_FALSE(store_->user("zhao"));
+  EXPECT_EQ(store_->users().size(), 2u);
+  store_->putSession({"d1", "wang", kT0, kT0 + 12h});
+  EXPECT_TRUE(store_->session("d1", kT0 + 1h));
+  EXPECT_FALSE(store_->session("d1", kT0 + 13h));  // expired
+  store_->dropSession("d1");
+  EXPECT_FALSE(store_->session("d1", kT0 + 1h));
+  std::string jpeg("\xff\xd8\x00\x01\x02", 5);
+  store_->putSnapshot({"s1", "xz", "gate", "view_tampered", kT0, jpeg});
+  store_->putSnapshot({"s2", "xz", "gate", "periodic", kT0 + 1min, jpeg + "x"});
+  ASSERT_TRUE(store_->snapshot("s1"));
+  EXPECT_EQ(store_->snapshot("s1")->jpeg, jpeg);
+  EXPECT_EQ(store_->latestSnapshot("xz", "gate")->id, "s2");
+  EXPECT_FALSE(store_->latestSnapshot("xz", "lane"));
 }
 
 INSTANTIATE_TEST_SUITE_P(Engines, Stores,

@@ -1,4 +1,4 @@
-#include "tcp_proxy.hpp"
+#include "sim/uplink_relay.hpp"
 
 #include <arpa/inet.h>
 #include <netinet/in.h>
@@ -10,7 +10,7 @@
 #include <algorithm>
 #include <stdexcept>
 
-namespace villagecam::testing {
+namespace villagecam::county::sim {
 namespace {
 
 sockaddr_in loopback(int port) {
@@ -23,11 +23,11 @@ sockaddr_in loopback(int port) {
 
 }  // namespace
 
-TcpProxy::TcpProxy(int target_port) : target_port_(target_port) {
+UplinkRelay::UplinkRelay(int target_port) : target_port_(target_port) {
   listen_fd_ = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
   sockaddr_in addr = loopback(0);
   if (::bind(listen_fd_, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0 || ::listen(listen_fd_, 64) != 0) {
-    throw std::runtime_error("proxy cannot listen");
+    throw std::runtime_error("the uplink relay cannot listen on 127.0.0.1");
   }
   socklen_t len = sizeof addr;
   ::getsockname(listen_fd_, reinterpret_cast<sockaddr*>(&addr), &len);
@@ -36,7 +36,7 @@ TcpProxy::TcpProxy(int target_port) : target_port_(target_port) {
   acceptor_ = std::thread([this] { acceptLoop(); });
 }
 
-TcpProxy::~TcpProxy() {
+UplinkRelay::~UplinkRelay() {
   stopping_ = true;
   cut();
   (void)!::write(wake_[1], "x", 1);
@@ -47,18 +47,18 @@ TcpProxy::~TcpProxy() {
   ::close(wake_[1]);
 }
 
-void TcpProxy::cut() {
+void UplinkRelay::cut() {
   up_ = false;
   std::lock_guard lock(mutex_);
   for (int fd : open_fds_) ::shutdown(fd, SHUT_RDWR);  // relays see EOF and close them
 }
 
-void TcpProxy::restore() {
+void UplinkRelay::restore() {
   stalled_ = false;
   up_ = true;
 }
 
-void TcpProxy::acceptLoop() {
+void UplinkRelay::acceptLoop() {
   while (!stopping_) {
     pollfd fds[2] = {{listen_fd_, POLLIN, 0}, {wake_[0], POLLIN, 0}};
     if (::poll(fds, 2, -1) <= 0 || fds[1].revents) continue;
@@ -82,7 +82,7 @@ void TcpProxy::acceptLoop() {
   }
 }
 
-void TcpProxy::relay(int client, int upstream) {
+void UplinkRelay::relay(int client, int upstream) {
   char buffer[16384];
   pollfd fds[2] = {{client, POLLIN, 0}, {upstream, POLLIN, 0}};
   bool open = true;
@@ -117,4 +117,4 @@ void TcpProxy::relay(int client, int upstream) {
   }
 }
 
-}  // namespace villagecam::testing
+}  // namespace villagecam::county::sim

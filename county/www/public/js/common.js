@@ -1,0 +1,144 @@
+// Shared by every page of the console: the two languages, the API (a 401
+// sends the operator to the login page), formatting, the navigation bar.
+// No framework: plain modules, served by villagecam-county itself.
+
+const WORDS = {
+  'zh-CN': {
+    title: '村级视频监控 · 县级运维平台', overview: '总览', alerts: '告警记录', report: '考核报表', logout: '退出',
+    login: '登录', name: '用户名', password: '密码', wrong: '用户名或密码错误',
+    online: '在线率', intact: '完好率', coverage: '覆盖率', unverified_views: '未核验画面', nodes: '村级节点',
+    silent: '失联', cameras: '摄像机', configured: '应接入', open_alerts: '未结束告警', days7: '近7天', days30: '近30天',
+    townships: '乡镇', villages: '村', township: '乡镇', village: '村', problems: '故障清单',
+    silent_nodes: '失联节点', offline_cameras: '离线摄像机', tampered_views: '画面异常', uncovered_areas: '未覆盖区域',
+    since: '起始时间', reason: '原因', camera: '摄像机', area: '区域', issues: '异常', none: '无',
+    live_alerts: '实时告警', type: '类型', started: '开始', ended: '结束', message: '内容', filter: '查询',
+    export_csv: '导出 CSV', from: '从', to: '到', open_only: '仅未结束', all: '全部', areas: '区域', state: '状态',
+    uptime_24h: '24小时在线', uptime_7d: '7天在线', snapshots: '最新画面', grid: '网格', print: '打印',
+    daily: '日报', monthly: '月报', date: '日期', month: '月份', unknown_minutes: '未知时长(分钟)',
+    known_minutes: '已知时长(分钟)', back: '返回总览', no_data: '暂无数据', connected: '已连接', disconnected: '连接中断',
+    covered: '已覆盖', uncovered: '未覆盖', unverified: '未核验', unknown: '未知', ok: '正常', tampered: '异常',
+    offline: '离线', stalled: '卡顿', connecting: '连接中', unauthorized: '认证失败',
+  },
+  en: {
+    title: 'Village CCTV · County console', overview: 'Overview', alerts: 'Alert history', report: 'Assessment report',
+    logout: 'Log out', login: 'Log in', name: 'Name', password: 'Password', wrong: 'Wrong name or password',
+    online: 'Online rate', intact: 'Intact rate', coverage: 'Coverage rate', unverified_views: 'Views unverified',
+    nodes: 'Village nodes', silent: 'silent', cameras: 'Cameras', configured: 'configured', open_alerts: 'Open alerts',
+    days7: 'Last 7 days', days30: 'Last 30 days', townships: 'Townships', villages: 'Villages', township: 'Township',
+    village: 'Village', problems: 'What is broken', silent_nodes: 'Silent nodes', offline_cameras: 'Cameras offline',
+    tampered_views: 'Tampered views', uncovered_areas: 'Areas uncovered', since: 'Since', reason: 'Reason',
+    camera: 'Camera', area: 'Area', issues: 'Issues', none: 'none', live_alerts: 'Live alerts', type: 'Type',
+    started: 'Started', ended: 'Ended', message: 'Message', filter: 'Search', export_csv: 'Export CSV', from: 'From',
+    to: 'To', open_only: 'Open only', all: 'All', areas: 'Areas', state: 'State', uptime_24h: 'Up 24 h',
+    uptime_7d: 'Up 7 days', snapshots: 'Latest views', grid: 'Grid', print: 'Print', daily: 'Daily', monthly: 'Monthly',
+    date: 'Date', month: 'Month', unknown_minutes: 'Unknown (min)', known_minutes: 'Known (min)', back: 'Back to overview',
+    no_data: 'No data yet', connected: 'live', disconnected: 'reconnecting', covered: 'covered', uncovered: 'uncovered',
+    unverified: 'unverified', unknown: 'unknown', ok: 'ok', tampered: 'tampered', offline: 'offline', stalled: 'stalled',
+    connecting: 'connecting', unauthorized: 'unauthorized',
+  },
+};
+
+export function lang() {
+  const l = localStorage.getItem('vc-lang');
+  return l === 'en' ? 'en' : 'zh-CN';
+}
+
+export function t(key) {
+  return WORDS[lang()][key] ?? WORDS.en[key] ?? key;
+}
+
+// Every element with data-i18n="key" gets its word.
+export function translate(root = document) {
+  document.documentElement.lang = lang();
+  for (const el of root.querySelectorAll('[data-i18n]')) el.textContent = t(el.dataset.i18n);
+}
+
+export async function api(path) {
+  const res = await fetch(path, { credentials: 'same-origin' });
+  if (res.status === 401) {
+    location.href = '/login.html?next=' + encodeURIComponent(location.pathname + location.search);
+    return new Promise(() => {});  // the page is going: nothing after this runs
+  }
+  if (!res.ok) throw new Error((await res.json().catch(() => ({}))).error || res.statusText);
+  return res.json();
+}
+
+export function pct(rate) {
+  return rate === null || rate === undefined ? '—' : (rate * 100).toFixed(2) + '%';
+}
+
+export function when(iso) {
+  if (!iso) return '—';
+  const d = new Date(iso);
+  return d.toLocaleString(lang() === 'en' ? 'en-GB' : 'zh-CN', { hour12: false });
+}
+
+// Text into an element, never HTML: names come from the villages' configs.
+export function el(tag, attrs = {}, ...children) {
+  const e = document.createElement(tag);
+  for (const [k, v] of Object.entries(attrs)) {
+    if (k === 'class') e.className = v;
+    else if (k.startsWith('on')) e.addEventListener(k.slice(2), v);
+    else e.setAttribute(k, v);
+  }
+  for (const c of children) e.append(c instanceof Node ? c : document.createTextNode(c ?? ''));
+  return e;
+}
+
+export function table(columns, rows, { sortable = false } = {}) {
+  const head = el('tr', {}, ...columns.map((c) => el('th', c.sort ? { class: 'sortable' } : {}, t(c.label))));
+  const body = el('tbody');
+  const render = (list) => {
+    body.replaceChildren(...list.map((r) => el('tr', {}, ...columns.map((c) => el('td', { class: c.class || '' }, c.cell(r))))));
+  };
+  render(rows);
+  if (sortable) {
+    columns.forEach((c, i) => {
+      if (!c.sort) return;
+      let ascending = true;
+      head.children[i].addEventListener('click', () => {
+        const sorted = [...rows].sort((a, b) => {
+          const x = c.sort(a), y = c.sort(b);
+          return (x < y ? -1 : x > y ? 1 : 0) * (ascending ? 1 : -1);
+        });
+        ascending = !ascending;
+        render(sorted);
+      });
+    });
+  }
+  if (!rows.length) body.append(el('tr', {}, el('td', { colspan: columns.length, class: 'empty' }, t('none'))));
+  return el('table', {}, el('thead', {}, head), body);
+}
+
+export async function nav(active) {
+  const me = await api('/api/me');
+  const links = [['/', 'overview'], ['/alerts.html', 'alerts'], ['/report.html', 'report']];
+  const bar = el('nav', {},
+    el('span', { class: 'brand', 'data-i18n': 'title' }),
+    ...links.map(([href, key]) => el('a', { href, class: key === active ? 'active' : '', 'data-i18n': key })),
+    el('span', { class: 'spacer' }),
+    el('span', { id: 'live-state', class: 'live' }),
+    el('button', { id: 'lang', onclick: () => { localStorage.setItem('vc-lang', lang() === 'en' ? 'zh-CN' : 'en'); location.reload(); } },
+      lang() === 'en' ? '中文' : 'English'),
+    el('span', { class: 'who' }, me.name + ' (' + me.role + ')'),
+    el('button', { id: 'logout', 'data-i18n': 'logout', onclick: async () => {
+      await fetch('/api/logout', { method: 'POST', credentials: 'same-origin' });
+      location.href = '/login.html';
+    } }));
+  document.body.prepend(bar);
+  translate();
+  return me;
+}
+
+// The live stream: handlers by event name; the state shown in the bar.
+export function live(handlers) {
+  const source = new EventSource('/api/stream');
+  const state = () => document.getElementById('live-state');
+  source.onopen = () => { if (state()) state().textContent = '● ' + t('connected'); };
+  source.onerror = () => { if (state()) state().textContent = '○ ' + t('disconnected'); };
+  for (const [name, handler] of Object.entries(handlers)) {
+    source.addEventListener(name, (e) => handler(JSON.parse(e.data)));
+  }
+  source.addEventListener('reload', () => location.reload());
+  return source;
+}

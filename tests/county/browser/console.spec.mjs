@@ -1,0 +1,124 @@
+// The county console in a real browser: Debian's chromium, driven by
+// playwright-core (npm). Run by tests/county/console_browser_test.cpp, which
+// starts the broker, the console and the simulator and passes:
+//   node console.spec.mjs <base url> <user> <password> <truth json> <artifacts dir>
+// It prints READY when the overview is checked and waits for the harness to
+// publish an alert (LIVE-SENT on stdin), which must appear without a reload.
+// Exits 0 only if every check held and no page logged an error.
+import { createRequire } from 'node:module';
+import { mkdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import readline from 'node:readline';
+import { fileURLToPath } from 'node:url';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const require = createRequire(path.resolve(here, '../../../county/www/package.json'));
+const { chromium } = require('playwright-core');
+
+const [base, user, password, truthText, artifacts] = process.argv.slice(2);
+const truth = JSON.parse(truthText);
+mkdirSync(artifacts, { recursive: true });
+const failures = [];
+const check = (ok, what) => { if (!ok) failures.push(what); };
+const pct = (r) => (r === null ? '—' : (r * 100).toFixed(2) + '%');
+
+// Only what a root run needs: no sandbox under root, no background traffic
+// on a closed network, a fresh profile (playwright makes one).
+const args = ['--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
+  '--disable-component-update', '--disable-sync'];
+if (process.getuid && process.getuid() === 0) args.push('--no-sandbox');
+const browser = await chromium.launch({ executablePath: process.env.CHROMIUM || '/usr/bin/chromium', headless: true, args });
+const stdin = readline.createInterface({ input: process.stdin });
+const lines = [];
+let wake = null;
+stdin.on('line', (l) => { lines.push(l); if (wake) wake(); });
+const nextLine = async (timeoutMs) => {
+  const deadline = Date.now() + timeoutMs;
+  while (!lines.length) {
+    if (Date.now() > deadline) throw new Error('the harness said nothing');
+    await new Promise((r) => { wake = r; setTimeout(r, 200); });
+  }
+  return lines.shift();
+};
+
+try {
+  const context = await browser.newContext({ acceptDownloads: true, locale: 'zh-CN', viewport: { width: 1366, height: 900 } });
+  const page = await context.newPage();
+  page.on('console', (m) => { if (m.type() === 'error') failures.push(`console error on ${page.url()}: ${m.text()}`); });
+  page.on('pageerror', (e) => failures.push(`page error on ${page.url()}: ${e.message}`));
+
+  // Not logged in: sent to the login page; a wrong password is refused.
+  await page.goto(base + '/');
+  await page.waitForURL(/\/login\.html/);
+  await page.fill('#name', user);
+  await page.fill('#password', password + 'x');
+  await page.click('#submit');
+  await page.waitForFunction(() => document.getElementById('error').textContent.length > 0);
+  check((await page.textContent('#error')) === '用户名或密码错误', 'a wrong password says so, in Chinese');
+  failures.splice(0, failures.length, ...failures.filter((f) => !f.includes('401')));  // the refused login's own 401
+  await page.screenshot({ path: path.join(artifacts, 'login.png') });
+  await page.fill('#password', password);
+  await page.click('#submit');
+  await page.waitForURL(base + '/');
+
+  // The overview's numbers are the simulator's truth.
+  await page.waitForFunction((want) => document.getElementById('rate-online').textContent === want, pct(truth.rates.online));
+  check((await page.textContent('#rate-intact')) === pct(truth.rates.intact), 'intact rate on the page');
+  check((await page.textContent('#rate-coverage')) === pct(truth.rates.coverage), 'coverage rate on the page');
+  check((await page.textContent('#nodes')) === `${truth.nodes - truth.silent}/${truth.nodes}`, 'nodes on the page');
+  check((await page.locator('#villages tbody tr').count()) === truth.nodes, 'a row per village');
+  check((await page.locator('#townships tbody tr').count()) === Object.keys(truth.townships).length, 'a row per township');
+  await page.waitForFunction(() => document.querySelector('#chart canvas') !== null);
+  await page.screenshot({ path: path.join(artifacts, 'overview.png'), fullPage: true });
+
+  // A live alert appears without a reload: one whose id the page did not have.
+  const known = await page.$$eval('#alerts-live li', (items) => items.map((li) => li.dataset.id));
+  const loadedAt = await page.evaluate(() => performance.timeOrigin);
+  console.log('READY');
+  check((await nextLine(30000)) === 'LIVE-SENT', 'the harness sent an alert');
+  await page.waitForFunction((ids) => [...document.querySelectorAll('#alerts-live li.new')].some((li) => !ids.includes(li.dataset.id)),
+    known, { timeout: 15000 });
+  check((await page.evaluate(() => performance.timeOrigin)) === loadedAt, 'no reload');
+  await page.screenshot({ path: path.join(artifacts, 'overview-live-alert.png'), fullPage: true });
+
+  // English.
+  await page.click('#lang');
+  await page.waitForFunction(() => document.documentElement.lang === 'en');
+  check((await page.locator('[data-i18n="online"]').first().textContent()) === 'Online rate', 'the English switch');
+  await page.screenshot({ path: path.join(artifacts, 'overview-en.png') });
+
+  // A village.
+  await page.click('#villages tbody tr:first-child a');
+  await page.waitForURL(/village\.html/);
+  await page.waitForFunction(() => document.querySelectorAll('#cameras tbody tr').length > 0);
+  check((await page.locator('#cameras tbody tr').count()) === truth.cameras_per_village, 'a row per camera of the village');
+  check((await page.locator('#cameras .bar').count()) > 0, 'uptime bars');
+  await page.screenshot({ path: path.join(artifacts, 'village.png'), fullPage: true });
+
+  // The alert history and its CSV.
+  await page.goto(base + '/alerts.html');
+  await page.waitForFunction(() => document.querySelectorAll('#list tbody tr').length > 0);
+  const [download] = await Promise.all([page.waitForEvent('download'), page.click('#csv')]);
+  const file = path.join(artifacts, 'alerts.csv');
+  await download.saveAs(file);
+  const csv = readFileSync(file, 'utf8');
+  check(csv.startsWith('\uFEFFid,township,village'), 'the CSV has its header (and a byte order mark)');
+  check(csv.trim().split('\n').length >= 2, 'the CSV has alerts');
+  await page.screenshot({ path: path.join(artifacts, 'alerts.png'), fullPage: true });
+
+  // The report.
+  await page.goto(base + '/report.html');
+  await page.waitForFunction(() => document.querySelectorAll('#by-village tbody tr').length > 0);
+  await page.screenshot({ path: path.join(artifacts, 'report.png'), fullPage: true });
+  await page.emulateMedia({ media: 'print' });
+  check(!(await page.locator('nav').isVisible()), 'the navigation is not printed');
+  await page.pdf?.({ path: path.join(artifacts, 'report.pdf') }).catch(() => {});
+} catch (e) {
+  failures.push('stopped: ' + e.message);
+} finally {
+  await browser.close();
+  stdin.close();
+}
+for (const f of failures) console.log('FAIL ' + f);
+console.log(failures.length ? `${failures.length} check(s) failed` : 'ALL CHECKS PASSED');
+process.exit(failures.length ? 1 : 0);
