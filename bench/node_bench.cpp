@@ -37,6 +37,7 @@
 #include <thread>
 
 #include "child_process.hpp"
+#include "process_stats.hpp"
 #include "mosquitto.hpp"
 #include "mqtt_subscriber.hpp"
 #include "test_cameras.hpp"
@@ -68,34 +69,6 @@ struct Stream {
   fs::path file;
 };
 
-// CPU seconds (user + system) a process has used so far.
-double cpuSeconds(pid_t pid) {
-  std::ifstream in("/proc/" + std::to_string(pid) + "/stat");
-  std::string text((std::istreambuf_iterator<char>(in)), {});
-  std::istringstream fields(text.substr(text.rfind(')') + 2));
-  std::string f;
-  unsigned long long utime = 0, stime = 0;
-  for (int i = 3; fields >> f; ++i) {  // field 3 is the state
-    if (i == 14) utime = std::stoull(f);
-    if (i == 15) {
-      stime = std::stoull(f);
-      break;
-    }
-  }
-  return static_cast<double>(utime + stime) / static_cast<double>(::sysconf(_SC_CLK_TCK));
-}
-
-// A numeric field of /proc/<pid>/status ("VmRSS:", "Threads:"), or 0.
-double statusField(pid_t pid, const std::string& key) {
-  std::ifstream in("/proc/" + std::to_string(pid) + "/status");
-  for (std::string line; std::getline(in, line);) {
-    if (line.rfind(key, 0) == 0) return std::stod(line.substr(key.size()));
-  }
-  return 0;
-}
-
-// Resident memory of a process, in MiB.
-double rssMiB(pid_t pid) { return statusField(pid, "VmRSS:") / 1024.0; }
 
 // Threads a process runs now.
 int threadCount(pid_t pid) { return static_cast<int>(statusField(pid, "Threads:")); }

@@ -157,18 +157,24 @@ void CountyConsole::publishLive() {
 void CountyConsole::flushSeconds(SteadyTime now, bool force) {
   if (!force && now < next_flush_) return;
   next_flush_ = now + std::chrono::minutes(1);
-  auto [cameras, areas] = booker_.take();
-  auto& [kept_cameras, kept_areas] = pending_seconds_;
-  kept_cameras.insert(kept_cameras.end(), cameras.begin(), cameras.end());
-  kept_areas.insert(kept_areas.end(), areas.begin(), areas.end());
-  if (kept_cameras.empty() && kept_areas.empty()) return;
+  std::pair<std::vector<CameraSeconds>, std::vector<AreaSeconds>> rows;
+  {
+    std::lock_guard lock(mutex_);  // the booker and the kept rows are read by the reports too
+    auto [cameras, areas] = booker_.take();
+    auto& [kept_cameras, kept_areas] = pending_seconds_;
+    kept_cameras.insert(kept_cameras.end(), cameras.begin(), cameras.end());
+    kept_areas.insert(kept_areas.end(), areas.begin(), areas.end());
+    rows.swap(pending_seconds_);
+  }
+  if (rows.first.empty() && rows.second.empty()) return;
   try {
-    store_->addSeconds(kept_cameras, kept_areas);
-    kept_cameras.clear();
-    kept_areas.clear();
+    store_->addSeconds(rows.first, rows.second);
   } catch (const std::exception& e) {
     logger("county")->error("cannot store the booked time ({} rows kept for the next minute): {}",
-                            kept_cameras.size() + kept_areas.size(), e.what());
+                            rows.first.size() + rows.second.size(), e.what());
+    std::lock_guard lock(mutex_);
+    pending_seconds_.first.insert(pending_seconds_.first.end(), rows.first.begin(), rows.first.end());
+    pending_seconds_.second.insert(pending_seconds_.second.end(), rows.second.begin(), rows.second.end());
   }
 }
 
@@ -381,6 +387,21 @@ nlohmann::json CountyConsole::days(const Params& params) {
   auto length = [&](const std::string& day) { return day == today ? today_s : 86400.0; };
   auto cameras = store_->cameraDays(from, to);
   auto areas = store_->areaDays(from, to);
+  {
+    // And what is booked but not written yet (written each minute): a report
+    // of today is true to the second.
+    std::lock_guard lock(mutex_);
+    auto add = [&](const auto& booked) {
+      for (const auto& c : booked.first) {
+        if (c.day >= from && c.day <= to) cameras.push_back(c);
+      }
+      for (const auto& a : booked.second) {
+        if (a.day >= from && a.day <= to) areas.push_back(a);
+      }
+    };
+    add(booker_.peek());
+    add(pending_seconds_);
+  }
   if (per == "day") return dayRatesJson(dayRates(cameras, areas, grouping, length));
   return dayRatesJson(rangeRates(cameras, areas, grouping, from + "/" + to, length));
 }

@@ -16,6 +16,37 @@ nlohmann::json rate(const std::optional<double>& r) {
   return r ? nlohmann::json(std::round(*r * 10000.0) / 10000.0) : nlohmann::json(nullptr);
 }
 
+// Rows of one day and subject (from the store and from what is booked but
+// not written yet) add up into one.
+std::vector<CameraSeconds> merged(const std::vector<CameraSeconds>& rows) {
+  std::map<std::tuple<std::string, std::string, std::string>, CameraSeconds> by;
+  for (const auto& r : rows) {
+    auto [it, added] = by.try_emplace({r.day, r.node, r.camera}, r);
+    if (added) continue;
+    it->second.online += r.online;
+    it->second.intact += r.intact;
+    it->second.unverified += r.unverified;
+    it->second.down += r.down;
+  }
+  std::vector<CameraSeconds> out;
+  for (auto& [k, r] : by) out.push_back(std::move(r));
+  return out;
+}
+
+std::vector<AreaSeconds> merged(const std::vector<AreaSeconds>& rows) {
+  std::map<std::tuple<std::string, std::string, std::string>, AreaSeconds> by;
+  for (const auto& r : rows) {
+    auto [it, added] = by.try_emplace({r.day, r.node, r.area}, r);
+    if (added) continue;
+    it->second.covered += r.covered;
+    it->second.unverified += r.unverified;
+    it->second.uncovered += r.uncovered;
+  }
+  std::vector<AreaSeconds> out;
+  for (auto& [k, r] : by) out.push_back(std::move(r));
+  return out;
+}
+
 }  // namespace
 
 std::optional<double> DayRates::online() const { return ratio(online_s, known_s); }
@@ -23,8 +54,10 @@ std::optional<double> DayRates::intact() const { return ratio(intact_s, known_s)
 std::optional<double> DayRates::coverage() const { return ratio(area_weight_covered_s, area_weight_known_s); }
 std::optional<double> DayRates::unverifiedViews() const { return ratio(unverified_s, known_s); }
 
-std::vector<DayRates> dayRates(const std::vector<CameraSeconds>& cameras, const std::vector<AreaSeconds>& areas,
+std::vector<DayRates> dayRates(const std::vector<CameraSeconds>& camera_rows, const std::vector<AreaSeconds>& area_rows,
                                Grouping grouping, const std::function<double(const std::string&)>& day_length_s) {
+  const auto cameras = merged(camera_rows);
+  const auto areas = merged(area_rows);
   std::map<std::pair<std::string, std::string>, DayRates> out;
   auto rowFor = [&](const std::string& day, const std::string& node, const std::string& township,
                     const std::string& village) -> DayRates& {

@@ -40,6 +40,13 @@ void TimeBooker::tick(const LivePicture& picture, SteadyTime now, WallTime wall,
   }
 }
 
+std::pair<std::vector<CameraSeconds>, std::vector<AreaSeconds>> TimeBooker::peek() const {
+  std::pair<std::vector<CameraSeconds>, std::vector<AreaSeconds>> out;
+  for (const auto& [k, row] : cameras_) out.first.push_back(row);
+  for (const auto& [k, row] : areas_) out.second.push_back(row);
+  return out;
+}
+
 std::pair<std::vector<CameraSeconds>, std::vector<AreaSeconds>> TimeBooker::take() {
   std::pair<std::vector<CameraSeconds>, std::vector<AreaSeconds>> out;
   for (auto& [k, row] : cameras_) out.first.push_back(std::move(row));

@@ -25,6 +25,8 @@ class TimeBooker {
 
   // What was booked since the last take, one row per day and subject.
   std::pair<std::vector<CameraSeconds>, std::vector<AreaSeconds>> take();
+  // The same without taking: what is booked but not yet written.
+  std::pair<std::vector<CameraSeconds>, std::vector<AreaSeconds>> peek() const;
   bool empty() const { return cameras_.empty() && areas_.empty(); }
 
  private:

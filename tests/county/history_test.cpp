@@ -55,6 +55,8 @@ struct StoreMaker {
   std::function<std::unique_ptr<HistoryStore>(const std::filesystem::path&)> make;
 };
 
+void PrintTo(const StoreMaker& maker, std::ostream* os) { *os << maker.name; }
+
 class Stores : public ::testing::TestWithParam<StoreMaker> {
  protected:
   testing::ScratchDir dir_{"history"};

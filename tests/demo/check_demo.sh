@@ -35,6 +35,29 @@ wait_for "connecting -> online" 60
 wait_for "unplugging the bridge camera" 60
 wait_for "MQTT alert start  camera_offline" 30
 wait_for "MQTT coverage" 30
+wait_for "county console on http://127.0.0.1:" 5
+
+# The county console shows the demo village beside the 20 simulated ones.
+url=$(sed -n 's|.*county console on \(http://127.0.0.1:[0-9]*\)/.*|\1|p' "$log" | head -1)
+jar=$(mktemp /tmp/vc-demo-cookies.XXXXXX)
+trap 'cleanup; rm -f "$log" "$jar"' EXIT
+python3 - "$url" "$run_dir/console-password" <<'CHECK' || { echo "the demo's console is not right; its output:"; cat "$log"; exit 1; }
+import http.cookiejar, json, sys, time, urllib.request
+url, password_file = sys.argv[1], sys.argv[2]
+opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar()))
+body = json.dumps({"name": "admin", "password": open(password_file).read().strip()}).encode()
+opener.open(urllib.request.Request(url + "/api/login", body, {"Content-Type": "application/json"}))
+deadline = time.time() + 30
+while True:
+    villages = json.load(opener.open(url + "/api/villages"))
+    keys = [v["key"] for v in villages]
+    if "demo-village" in keys and len(keys) == 21:
+        break
+    if time.time() > deadline:
+        sys.exit("the console shows %s" % keys)
+    time.sleep(0.5)
+print("county console: 21 villages, the demo one among them")
+CHECK
 
 kill -INT -- -"$pgid"
 deadline=$((SECONDS + 20))
@@ -48,4 +71,4 @@ if [ -n "$left" ]; then
   echo "processes left behind after Ctrl-C:"; ps -o pid,args -p $(tr '\n' ',' <<<"$left" | sed 's/,$//'); exit 1
 fi
 if [ -e "$run_dir" ]; then echo "the demo left $run_dir behind"; exit 1; fi
-echo "demo: came up, showed the offline alert over MQTT, stopped cleanly on Ctrl-C"
+echo "demo: came up, showed the offline alert over MQTT and 21 villages on the county console, stopped cleanly on Ctrl-C"

@@ -108,7 +108,10 @@ try {
 
   // The report.
   await page.goto(base + '/report.html');
-  await page.waitForFunction(() => document.querySelectorAll('#by-village tbody tr').length > 0);
+  // Today's report: every village with its time so far (booked each second).
+  await page.waitForFunction(() => document.querySelectorAll('#by-village tbody tr td.num').length > 0);
+  // (the node that raised the history has no camera: no row)
+  check((await page.locator('#by-village tbody tr').count()) === truth.nodes - 1, 'a report row per village');
   await page.screenshot({ path: path.join(artifacts, 'report.png'), fullPage: true });
   await page.emulateMedia({ media: 'print' });
   check(!(await page.locator('nav').isVisible()), 'the navigation is not printed');
