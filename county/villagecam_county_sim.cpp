@@ -116,10 +116,18 @@ class SimCounty {
     }
   }
 
+  // As nodes stopping: "offline" from each, flushed together (2 s at most: a
+  // broker stopped with us must not hold the stop), then disconnected.
   void stop() {
     for (std::size_t i = 0; i < links_.size(); ++i) {
-      if (!nodes_[i].silent) links_[i]->stop();
+      if (!nodes_[i].silent) links_[i]->sayOffline();
     }
+    const auto deadline = std::chrono::steady_clock::now() + 2s;
+    for (auto& l : links_) {
+      const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
+      if (left.count() <= 0 || !l->flush(left)) break;
+    }
+    for (auto& l : links_) l->disconnect();
   }
 
   nlohmann::json truthJson() const {

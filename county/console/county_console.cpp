@@ -406,6 +406,33 @@ nlohmann::json CountyConsole::days(const Params& params) {
   return dayRatesJson(rangeRates(cameras, areas, grouping, from + "/" + to, length));
 }
 
+nlohmann::json CountyConsole::silences(const Params& params) {
+  const auto wall = clock_.wall();
+  WallTime from = wall - std::chrono::hours(24 * 7), to = wall + std::chrono::seconds(1);
+  for (const auto& [key, value] : params) {
+    if (key != "from" && key != "to") throw BadRequest("unknown parameter '" + key + "' (known: from, to)");
+    const auto t = timeParam(value);
+    if (!t) throw BadRequest(key + ": expected a date (2026-12-06) or an RFC 3339 time, got '" + value + "'");
+    (key == "from" ? from : to) = *t;
+  }
+  auto out = nlohmann::json::array();
+  const auto spells = store_->silences(from, to);
+  std::lock_guard lock(mutex_);
+  for (const auto& s : spells) {
+    std::string village = s.node, township;
+    for (const auto& [key, node] : picture_.nodes()) {
+      if (node.node_id == s.node) village = node.label(), township = node.place.township;
+    }
+    out.push_back({{"node", s.node},
+                   {"village", village},
+                   {"township", township},
+                   {"reason", s.reason},
+                   {"began_at", toRfc3339(s.began_at)},
+                   {"ended_at", s.ended_at ? nlohmann::json(toRfc3339(*s.ended_at)) : nlohmann::json(nullptr)}});
+  }
+  return out;
+}
+
 nlohmann::json CountyConsole::health() {
   const bool connected = feed_.connected();
   return {{"ok", connected},

@@ -52,6 +52,7 @@ class CountyConsole final : public ConsoleSource {
   nlohmann::json alerts(const Params& params) override;
   std::string alertsCsv(const Params& params) override;
   nlohmann::json days(const Params& params) override;
+  nlohmann::json silences(const Params& params) override;
 
  private:
   void loop();

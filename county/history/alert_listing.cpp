@@ -7,7 +7,6 @@
 #include "util/time_format.hpp"
 
 namespace villagecam::county {
-namespace {
 
 std::optional<WallTime> timeParam(const std::string& text) {
   if (auto t = fromRfc3339(text)) return t;
@@ -22,6 +21,8 @@ std::optional<WallTime> timeParam(const std::string& text) {
   if (local.tm_mon < 0 || local.tm_mon > 11 || local.tm_mday < 1 || local.tm_mday > 31) return std::nullopt;
   return std::chrono::system_clock::from_time_t(std::mktime(&local));
 }
+
+namespace {
 
 std::string csvField(const std::string& s) {
   if (s.find_first_of(",\"\r\n") == std::string::npos) return s;

@@ -21,6 +21,9 @@ namespace villagecam::county {
 // Returns the query, or what is wrong ("from: expected ... got ...").
 std::variant<AlertQuery, std::string> alertQueryOf(const std::map<std::string, std::string>& params);
 
+// A time parameter: RFC 3339, or a date (2026-12-06) taken as local midnight.
+std::optional<WallTime> timeParam(const std::string& text);
+
 nlohmann::json alertsJson(const std::vector<AlertRecord>& records);
 std::string alertsCsv(const std::vector<AlertRecord>& records);
 

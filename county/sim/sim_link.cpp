@@ -26,12 +26,7 @@ SimLink::SimLink(const std::string& broker, const std::string& client_id, const 
                                                       ::mqtt::create_options(MQTTVERSION_5), nullptr)),
       state_topic_(state_topic) {}
 
-SimLink::~SimLink() {
-  try {
-    if (client_->is_connected()) client_->disconnect()->wait_for(std::chrono::seconds(2));
-  } catch (const ::mqtt::exception&) {
-  }
-}
+SimLink::~SimLink() { disconnect(); }
 
 void SimLink::startConnect() {
   auto opts = ::mqtt::connect_options_builder()
@@ -57,8 +52,13 @@ void SimLink::publish(const std::string& topic, const std::string& payload, bool
   client_->publish(topic, payload.data(), payload.size(), 1, retained);
 }
 
-void SimLink::flush() {
-  for (const auto& tok : client_->get_pending_delivery_tokens()) tok->wait();
+bool SimLink::flush(std::chrono::milliseconds timeout) {
+  const auto deadline = std::chrono::steady_clock::now() + timeout;
+  for (const auto& tok : client_->get_pending_delivery_tokens()) {
+    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
+    if (left.count() <= 0 || !tok->wait_for(left)) return false;
+  }
+  return true;
 }
 
 void SimLink::vanish() {
@@ -66,11 +66,19 @@ void SimLink::vanish() {
   if (relay_) relay_->cut();  // the uplink goes: no DISCONNECT reaches the broker
 }
 
-void SimLink::stop() {
-  if (!client_->is_connected()) return;
-  publish(state_topic_, "offline", true);
-  flush();
-  client_->disconnect()->wait();
+void SimLink::sayOffline() {
+  try {
+    if (client_->is_connected()) publish(state_topic_, "offline", true);
+  } catch (const ::mqtt::exception&) {
+  }
+}
+
+void SimLink::disconnect() {
+  try {
+    // In flight or not: the caller has flushed what it could.
+    if (client_->is_connected()) client_->disconnect(0)->wait_for(std::chrono::milliseconds(500));
+  } catch (const ::mqtt::exception&) {
+  }
 }
 
 }  // namespace villagecam::county::sim

@@ -29,10 +29,12 @@ class SimLink {
   void connected();
   // Queued with Paho, not waited for (QoS 1 for everything).
   void publish(const std::string& topic, const std::string& payload, bool retained);
-  // Waits until everything published so far is acknowledged.
-  void flush();
-  void vanish();  // the broker publishes the will
-  void stop();    // "offline" on the state topic, then a clean disconnect
+  // Waits until everything published so far is acknowledged, or the
+  // timeout passes (false).
+  bool flush(std::chrono::milliseconds timeout = std::chrono::seconds(30));
+  void vanish();      // the broker publishes the will
+  void sayOffline();  // "offline" on the state topic, as a node stopping does
+  void disconnect();  // at once, waiting half a second at most
 
  private:
   std::unique_ptr<UplinkRelay> relay_;

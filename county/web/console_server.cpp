@@ -61,7 +61,7 @@ std::filesystem::path consolePagesDir() {
 }
 
 std::filesystem::path echartsFile() {
-  for (const std::filesystem::path dir : {std::filesystem::path(VILLAGECAM_CONSOLE_SOURCE_DIR),
+  for (const std::filesystem::path& dir : {std::filesystem::path(VILLAGECAM_CONSOLE_SOURCE_DIR),
                                           std::filesystem::path(VILLAGECAM_CONSOLE_INSTALL_DIR)}) {
     const auto f = dir / "node_modules" / "echarts" / "dist" / "echarts.min.js";
     if (std::filesystem::exists(f)) return f;
@@ -167,6 +167,9 @@ int ConsoleServer::start() {
   });
   s.Get("/api/days", [this](const httplib::Request& req, httplib::Response& res) {
     sendJson(res, source_.days(paramsOf(req)));
+  });
+  s.Get("/api/silences", [this](const httplib::Request& req, httplib::Response& res) {
+    sendJson(res, source_.silences(paramsOf(req)));
   });
   s.Get(R"(/api/snapshots/([A-Za-z0-9_.-]{1,80})\.jpg)", [this](const httplib::Request& req, httplib::Response& res) {
     const auto jpeg = source_.snapshot(req.matches[1]);

@@ -59,6 +59,7 @@ class ConsoleSource {
   virtual nlohmann::json alerts(const Params& params) = 0;  // the alert history, filtered
   virtual std::string alertsCsv(const Params& params) = 0;  // the same as CSV
   virtual nlohmann::json days(const Params& params) = 0;    // time-weighted rates per day
+  virtual nlohmann::json silences(const Params& params) = 0;  // spells nodes were silent
   virtual std::optional<std::string> snapshot(const std::string& id) = 0;  // JPEG
   virtual std::optional<std::string> latestSnapshot(const std::string& node, const std::string& camera) = 0;
 

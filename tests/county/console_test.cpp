@@ -189,6 +189,12 @@ TEST(CountyConsole, ARealNodeKilledShowsAsSilentWithinItsKeepalive) {
   const auto summary = console.get("/api/summary");
   EXPECT_EQ(summary["nodes"]["silent"], 1);
   EXPECT_EQ(console.get("/api/problems")["silent_nodes"][0]["reason"], "offline");
+  // The spell is in the history, still open.
+  const auto spells = console.waitFor("/api/silences", [](const json& l) { return l.is_array() && l.size() == 1; }, 5s);
+  ASSERT_EQ(spells.size(), 1u) << spells.dump();
+  EXPECT_EQ(spells[0]["village"], "新庄村");
+  EXPECT_EQ(spells[0]["reason"], "offline");
+  EXPECT_TRUE(spells[0]["ended_at"].is_null());
 }
 
 // A node whose uplink goes quiet without closing (power cut, cable pulled
