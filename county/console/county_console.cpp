@@ -131,16 +131,17 @@ void CountyConsole::takeOthersAlerts() {
   }
 }
 
-// To the live pages: each alert as it came, and the summary when it changed.
-void CountyConsole::publishLive() {
+// To the live pages: each alert as it came; once a second, the summary if it changed.
+void CountyConsole::publishLive(bool with_summary) {
   std::vector<contract::AlertMessage> alerts;
   std::string summary;
   {
     std::lock_guard lock(mutex_);
     alerts.swap(live_alerts_);
-    summary = summaryJson(picture_, config_.name, clock_.wall()).dump();
+    if (with_summary) summary = summaryJson(picture_, config_.name, clock_.wall()).dump();
   }
   for (const auto& m : alerts) live_.publish("alert", alertsJson({alertRecordOf(m)})[0].dump());
+  if (!with_summary) return;
   // updated_at changes every time: compare without it.
   auto j = nlohmann::json::parse(summary);
   j.erase("updated_at");
@@ -221,11 +222,11 @@ void CountyConsole::loop() {
     // The history's writes, outside the picture's lock: pages are not kept waiting.
     storePending();
     if (!each_second) {
-      if (!live_alerts_.empty()) publishLive();
+      if (!live_alerts_.empty()) publishLive(false);
       continue;
     }
     takeOthersAlerts();
-    publishLive();
+    publishLive(true);
     for (const auto& c : silences) {
       if (c.began) {
         log->warn("node {} ({}) is silent: {}", c.node, c.label,

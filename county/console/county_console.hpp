@@ -64,7 +64,7 @@ class CountyConsole final : public ConsoleSource {
     bool began = false;
   };
   void storePending();
-  void publishLive();
+  void publishLive(bool with_summary);
   void takeOthersAlerts();
   void flushSeconds(SteadyTime now, bool force);
   std::vector<SilenceChange> silenceChanges(WallTime wall);

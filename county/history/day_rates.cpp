@@ -16,6 +16,8 @@ nlohmann::json rate(const std::optional<double>& r) {
   return r ? nlohmann::json(std::round(*r * 10000.0) / 10000.0) : nlohmann::json(nullptr);
 }
 
+}  // namespace
+
 // Rows of one day and subject (from the store and from what is booked but
 // not written yet) add up into one.
 std::vector<CameraSeconds> merged(const std::vector<CameraSeconds>& rows) {
@@ -46,8 +48,6 @@ std::vector<AreaSeconds> merged(const std::vector<AreaSeconds>& rows) {
   for (auto& [k, r] : by) out.push_back(std::move(r));
   return out;
 }
-
-}  // namespace
 
 std::optional<double> DayRates::online() const { return ratio(online_s, known_s); }
 std::optional<double> DayRates::intact() const { return ratio(intact_s, known_s); }

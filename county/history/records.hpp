@@ -71,6 +71,10 @@ struct AreaSeconds {
   double known() const { return covered + unverified + uncovered; }
 };
 
+// Rows of one day and subject added up into one (history/day_rates.cpp).
+std::vector<CameraSeconds> merged(const std::vector<CameraSeconds>& rows);
+std::vector<AreaSeconds> merged(const std::vector<AreaSeconds>& rows);
+
 struct UserRecord {
   std::string name;
   std::string role;           // admin or viewer

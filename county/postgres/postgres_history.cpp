@@ -1,5 +1,7 @@
 #include "postgres/postgres_history.hpp"
 
+#include <fmt/format.h>
+
 #include "util/time_format.hpp"
 
 namespace villagecam::county::postgres {
@@ -229,26 +231,72 @@ std::vector<AlertRecord> PostgresHistory::alerts(const AlertQuery& q) {
   });
 }
 
-void PostgresHistory::addSeconds(const std::vector<CameraSeconds>& cameras, const std::vector<AreaSeconds>& areas) {
+namespace {
+
+// Rows are written in chunks of many rows a statement (a county books
+// 15,000 cameras a minute): "VALUES ($1::date, $2, ...), ($10::date, ...)".
+constexpr std::size_t kRowsPerStatement = 500;
+
+std::string valuesFor(std::size_t rows, std::size_t columns, const std::vector<std::string>& casts) {
+  std::string out;
+  for (std::size_t r = 0; r < rows; ++r) {
+    out += r ? ", (" : "(";
+    for (std::size_t c = 0; c < columns; ++c) {
+      out += (c ? ", $" : "$") + std::to_string(r * columns + c + 1) + casts[c];
+    }
+    out += ")";
+  }
+  return out;
+}
+
+std::string number(double v) { return fmt::format("{:.6f}", v); }
+
+}  // namespace
+
+void PostgresHistory::addSeconds(const std::vector<CameraSeconds>& camera_rows, const std::vector<AreaSeconds>& area_rows) {
+  // One row a key per statement: ON CONFLICT may not touch a row twice.
+  const auto cameras = merged(camera_rows);
+  const auto areas = merged(area_rows);
+  static const std::vector<std::string> kCasts = {"::date", "", "", "", "", "::float8", "::float8", "::float8", "::float8"};
   std::lock_guard lock(mutex_);
   withTransaction("storing booked time", [&](pqxx::work& tx) {
-    for (const auto& c : cameras) {
+    for (std::size_t at = 0; at < cameras.size(); at += kRowsPerStatement) {
+      const std::size_t n = std::min(kRowsPerStatement, cameras.size() - at);
+      std::vector<std::string> params;
+      params.reserve(n * 9);
+      for (std::size_t i = at; i < at + n; ++i) {
+        const auto& c = cameras[i];
+        for (const auto& v : {c.day, c.node, c.camera, c.township, c.village, number(c.online), number(c.intact),
+                              number(c.unverified), number(c.down)}) {
+          params.push_back(v);
+        }
+      }
       tx.exec_params(
-          "INSERT INTO camera_days AS d (day, node, camera, township, village, online, intact, unverified, down) "
-          "VALUES ($1::date, $2, $3, $4, $5, $6, $7, $8, $9) ON CONFLICT (day, node, camera) DO UPDATE SET "
-          "township = excluded.township, village = excluded.village, online = d.online + excluded.online, "
-          "intact = d.intact + excluded.intact, unverified = d.unverified + excluded.unverified, "
-          "down = d.down + excluded.down",
-          c.day, c.node, c.camera, c.township, c.village, c.online, c.intact, c.unverified, c.down);
+          "INSERT INTO camera_days AS d (day, node, camera, township, village, online, intact, unverified, down) VALUES " +
+              valuesFor(n, 9, kCasts) +
+              " ON CONFLICT (day, node, camera) DO UPDATE SET township = excluded.township, "
+              "village = excluded.village, online = d.online + excluded.online, intact = d.intact + excluded.intact, "
+              "unverified = d.unverified + excluded.unverified, down = d.down + excluded.down",
+          pqxx::prepare::make_dynamic_params(params));
     }
-    for (const auto& a : areas) {
+    for (std::size_t at = 0; at < areas.size(); at += kRowsPerStatement) {
+      const std::size_t n = std::min(kRowsPerStatement, areas.size() - at);
+      std::vector<std::string> params;
+      params.reserve(n * 9);
+      for (std::size_t i = at; i < at + n; ++i) {
+        const auto& a = areas[i];
+        for (const auto& v : {a.day, a.node, a.area, a.township, a.village, number(a.weight), number(a.covered),
+                              number(a.unverified), number(a.uncovered)}) {
+          params.push_back(v);
+        }
+      }
       tx.exec_params(
           "INSERT INTO area_days AS d (day, node, area, township, village, weight, covered, unverified, uncovered) "
-          "VALUES ($1::date, $2, $3, $4, $5, $6, $7, $8, $9) ON CONFLICT (day, node, area) DO UPDATE SET "
-          "township = excluded.township, village = excluded.village, weight = excluded.weight, "
-          "covered = d.covered + excluded.covered, unverified = d.unverified + excluded.unverified, "
-          "uncovered = d.uncovered + excluded.uncovered",
-          a.day, a.node, a.area, a.township, a.village, a.weight, a.covered, a.unverified, a.uncovered);
+          "VALUES " + valuesFor(n, 9, kCasts) +
+              " ON CONFLICT (day, node, area) DO UPDATE SET township = excluded.township, "
+              "village = excluded.village, weight = excluded.weight, covered = d.covered + excluded.covered, "
+              "unverified = d.unverified + excluded.unverified, uncovered = d.uncovered + excluded.uncovered",
+          pqxx::prepare::make_dynamic_params(params));
     }
   });
 }

@@ -116,6 +116,21 @@ TEST_P(Stores, SecondsOfADayAddUp) {
   EXPECT_EQ(store_->cameraDays("2026-12-01", "2026-12-31").size(), 2u);
 }
 
+TEST_P(Stores, AMinuteOfACountyIsWrittenAtOnceAndRowsOfOneKeyAddUp) {
+  std::vector<CameraSeconds> cams;
+  for (int i = 0; i < 1200; ++i) {  // more than one statement's worth
+    cams.push_back({"2026-12-06", "n" + std::to_string(i / 30), "c" + std::to_string(i % 30), "城关镇", "村", 50, 40, 0, 10});
+  }
+  cams.push_back({"2026-12-06", "n0", "c0", "城关镇", "村", 5, 5, 0, 0});  // the same key again (a retried write)
+  store_->addSeconds(cams, {{"2026-12-06", "n0", "a", "城关镇", "村", 2, 30, 0, 30},
+                            {"2026-12-06", "n0", "a", "城关镇", "村", 2, 1, 0, 0}});
+  const auto days = store_->cameraDays("2026-12-06", "2026-12-06");
+  ASSERT_EQ(days.size(), 1200u);
+  EXPECT_DOUBLE_EQ(days[0].online, 55);
+  EXPECT_DOUBLE_EQ(days[1].online, 50);
+  EXPECT_DOUBLE_EQ(store_->areaDays("2026-12-06", "2026-12-06").at(0).covered, 31);
+}
+
 TEST_P(Stores, SilencesOpenAndClose) {
   store_->silenceBegan({"xz", "offline", kT0, std::nullopt});
   store_->silenceBegan({"xz", "offline", kT0, std::nullopt});  // the same spell, told twice

@@ -69,6 +69,7 @@ try {
   check((await page.locator('#villages tbody tr').count()) === truth.nodes, 'a row per village');
   check((await page.locator('#townships tbody tr').count()) === Object.keys(truth.townships).length, 'a row per township');
   await page.waitForFunction(() => document.querySelector('#chart canvas') !== null);
+  check((await page.locator('nav a[href="/users.html"]').count()) === 0, 'a viewer is not offered the operators page');
   await page.screenshot({ path: path.join(artifacts, 'overview.png'), fullPage: true });
 
   // A live alert appears without a reload: one whose id the page did not have.

@@ -18,6 +18,7 @@ const WORDS = {
     known_minutes: '已知时长(分钟)', back: '返回总览', no_data: '暂无数据', connected: '已连接', disconnected: '连接中断',
     covered: '已覆盖', uncovered: '未覆盖', unverified: '未核验', unknown: '未知', ok: '正常', tampered: '异常',
     offline: '离线', stalled: '卡顿', connecting: '连接中', unauthorized: '认证失败',
+    users: '用户管理', add_user: '添加用户', role: '角色', added: '已添加', admins_only: '仅管理员可用',
   },
   en: {
     title: 'Village CCTV · County console', overview: 'Overview', alerts: 'Alert history', report: 'Assessment report',
@@ -35,6 +36,7 @@ const WORDS = {
     no_data: 'No data yet', connected: 'live', disconnected: 'reconnecting', covered: 'covered', uncovered: 'uncovered',
     unverified: 'unverified', unknown: 'unknown', ok: 'ok', tampered: 'tampered', offline: 'offline', stalled: 'stalled',
     connecting: 'connecting', unauthorized: 'unauthorized',
+    users: 'Operators', add_user: 'Add an operator', role: 'Role', added: 'Added', admins_only: 'Admins only',
   },
 };
 
@@ -113,6 +115,7 @@ export function table(columns, rows, { sortable = false } = {}) {
 export async function nav(active) {
   const me = await api('/api/me');
   const links = [['/', 'overview'], ['/alerts.html', 'alerts'], ['/report.html', 'report']];
+  if (me.role === 'admin') links.push(['/users.html', 'users']);
   const bar = el('nav', {},
     el('span', { class: 'brand', 'data-i18n': 'title' }),
     ...links.map(([href, key]) => el('a', { href, class: key === active ? 'active' : '', 'data-i18n': key })),
