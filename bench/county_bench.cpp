@@ -127,7 +127,19 @@ bool matchesTruth(const json& s, const json& truth) {
 
 }  // namespace
 
+int run(int argc, char** argv);
+
+// Every failure unwinds: the broker, the console and the folder go with it.
 int main(int argc, char** argv) {
+  try {
+    return run(argc, argv);
+  } catch (const std::exception& e) {
+    std::cerr << "county_bench: " << e.what() << "\n";
+    return 2;
+  }
+}
+
+int run(int argc, char** argv) {
   if (argc == 3 && std::string(argv[1]) == "--floor") return runFloor(argv[2]);
   Options o;
   for (int i = 1; i + 1 < argc; i += 2) {
@@ -143,8 +155,15 @@ int main(int argc, char** argv) {
       return 2;
     }
   }
-  const fs::path dir = fs::temp_directory_path() / ("vc-county-bench-" + std::to_string(::getpid()));
-  fs::create_directories(dir);
+  struct Folder {
+    fs::path path = fs::temp_directory_path() / ("vc-county-bench-" + std::to_string(::getpid()));
+    Folder() { fs::create_directories(path); }
+    ~Folder() {
+      std::error_code ec;
+      fs::remove_all(path, ec);
+    }
+  } folder;
+  const fs::path& dir = folder.path;
   MosquittoOptions mo;
   mo.persistence = true;
   Mosquitto broker(mo);
@@ -186,7 +205,14 @@ int main(int argc, char** argv) {
       return !stop_stream;
     });
   };
-  std::thread stream([&] { streamer(console->port, console->cookie); });
+  // jthreads join on the way out, even on a failure: the flag ends their
+  // reads at the stream's next event or keepalive (15 s at most).
+  struct StopOnExit {
+    std::atomic<bool>& flag;
+    ~StopOnExit() { flag = true; }
+  };
+  std::jthread stream([&] { streamer(console->port, console->cookie); });
+  StopOnExit stop_first{stop_stream};
 
   const auto started = std::chrono::steady_clock::now();
   ChildProcess sim({VILLAGECAM_COUNTY_SIM_BIN, "--broker", broker.uri(), "--nodes", std::to_string(o.nodes), "--cameras",
@@ -233,7 +259,8 @@ int main(int argc, char** argv) {
   const double rebuild_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - restarted).count();
   const bool rebuilt = after == before;
   stop_stream = false;
-  std::thread stream2([&] { streamer(console->port, console->cookie); });
+  std::jthread stream2([&] { streamer(console->port, console->cookie); });
+  StopOnExit stop_second{stop_stream};
 
   if (!sim.waitForSubstring("\"event\":\"published\"", std::chrono::seconds(o.seconds + 120))) throw std::runtime_error(sim.output());
   json published;
@@ -277,7 +304,5 @@ int main(int argc, char** argv) {
   const bool ok = loaded && rebuilt && rebuild_s < 5 && in_history == published["alerts"]["start"].get<int>() &&
                   p99 < 1.0 && console_cores < 0.5 && floor_received >= sim_messages;
   fmt::print("  targets (all alerts, no message lost, rebuild < 5 s, p99 < 1 s, < 0.5 core): {}\n", ok ? "met" : "MISSED");
-  std::error_code ec;
-  fs::remove_all(dir, ec);
   return ok ? 0 : 1;
 }

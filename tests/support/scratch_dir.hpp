@@ -13,8 +13,11 @@ class ScratchDir {
  public:
   explicit ScratchDir(const std::string& kind) {
     const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
-    path_ = std::filesystem::temp_directory_path() /
-            ("vc-" + kind + "-" + std::string(info ? info->name() : "x") + "-" + std::to_string(::getpid()));
+    std::string name = info ? info->name() : "x";
+    for (auto& c : name) {
+      if (c == '/') c = '_';  // a parameterised test's name ("Case/sqlite") is one folder, not two
+    }
+    path_ = std::filesystem::temp_directory_path() / ("vc-" + kind + "-" + name + "-" + std::to_string(::getpid()));
     std::filesystem::remove_all(path_);
     std::filesystem::create_directories(path_);
   }
