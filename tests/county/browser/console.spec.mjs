@@ -85,6 +85,7 @@ try {
   // English.
   await page.click('#lang');
   await page.waitForFunction(() => document.documentElement.lang === 'en');
+  await page.waitForFunction((want) => document.getElementById('rate-online').textContent === want, pct(truth.rates.online));
   check((await page.locator('[data-i18n="online"]').first().textContent()) === 'Online rate', 'the English switch');
   await page.screenshot({ path: path.join(artifacts, 'overview-en.png') });
 

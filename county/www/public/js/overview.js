@@ -60,19 +60,26 @@ async function showOpenAlerts() {
 }
 
 let chart;
+let shownSpan = 7;
 async function showDays(span) {
+  shownSpan = span;
   const to = new Date();
-  const from = new Date(to.getTime() - (span - 1) * 86400000);
   const day = (d) => d.toLocaleDateString('sv-SE');  // YYYY-MM-DD in local time
-  const days = await api(`/api/days?from=${day(from)}&to=${day(to)}`);
+  // Every day of the span on the axis; a day with no history is a gap, not a zero.
+  const axis = [...Array(span).keys()].map((i) => day(new Date(to.getTime() - (span - 1 - i) * 86400000)));
+  const rows = await api(`/api/days?from=${axis[0]}&to=${axis[span - 1]}`);
+  const byDay = new Map(rows.map((d) => [d.day, d]));
   document.getElementById('span-label').textContent = t(span === 7 ? 'days7' : 'days30');
   if (!window.echarts) return;  // the chart library is missing: the numbers above still stand
   chart = chart || window.echarts.init(document.getElementById('chart'));
-  const series = (key) => ({ name: t(key), type: 'line', smooth: true, data: days.map((d) => d.rates[key] === null ? null : +(d.rates[key] * 100).toFixed(2)) });
+  const value = (d, key) => (!d || d.rates[key] === null ? null : +(d.rates[key] * 100).toFixed(2));
+  const series = (key) => ({ name: t(key), type: 'line', showSymbol: true, symbolSize: 7, connectNulls: false,
+    data: axis.map((d) => value(byDay.get(d), key)) });
   chart.setOption({
-    tooltip: { trigger: 'axis', valueFormatter: (v) => (v === null ? '—' : v + '%') },
+    animation: false,  // the numbers at once, on a console that redraws every minute
+    tooltip: { trigger: 'axis', valueFormatter: (v) => (v === null || v === undefined ? '—' : v + '%') },
     legend: { top: 4 }, grid: { left: 40, right: 20, top: 40, bottom: 30 },
-    xAxis: { type: 'category', data: days.map((d) => d.day) },
+    xAxis: { type: 'category', data: axis },
     yAxis: { type: 'value', min: 0, max: 100, axisLabel: { formatter: '{value}%' } },
     series: [series('online'), series('intact'), series('coverage')],
   }, true);
@@ -97,6 +104,6 @@ live({
   summary: (s) => {
     showSummary(s);
     clearTimeout(refresh);
-    refresh = setTimeout(() => { showVillages(); showProblems(); }, 500);
+    refresh = setTimeout(() => { showVillages(); showProblems(); showDays(shownSpan); }, 500);
   },
 });
