@@ -192,6 +192,15 @@ struct HttpConfig {
   bool enabled = true;
   std::string host = "127.0.0.1";  // keep it on loopback unless a firewall guards the box
   int port = 9810;                 // 0: any free port (logged)
+  // Limits every client meets (service/guarded_server.hpp): a request's
+  // head and body must arrive within request_timeout, and one address holds
+  // at most max_connections_per_client connections at once.
+  Seconds request_timeout{10};
+  int max_connections_per_client = 16;
+  // Addresses of reverse proxies (nginx) whose X-Forwarded-For names the
+  // client; from any other address the header is ignored. Proxies are not
+  // held to the per-address connection bound.
+  std::vector<std::string> trusted_proxies;
   bool operator==(const HttpConfig&) const = default;
 };
 

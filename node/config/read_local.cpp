@@ -42,6 +42,12 @@ void readHttp(Sections& ctx, const YAML::Node& n, HttpConfig& out) {
       ctx.reader.report(v.Mark(), "http.listen", "expected host:port such as 127.0.0.1:9810, got '" + *text + "'");
     }
   }
+  readDuration(ctx, n, "http", "request_timeout", out.request_timeout, 1, 120);
+  if (auto v = n["max_connections_per_client"]; v.IsDefined()) {
+    if (auto i = ctx.reader.integer(v, "http.max_connections_per_client", 1, 1000)) out.max_connections_per_client = static_cast<int>(*i);
+  }
+  static const std::regex address("[0-9.]{7,15}|[0-9a-fA-F:]{2,39}");
+  readMatchingStrings(ctx, n, "http", "trusted_proxies", address, "an IP address such as 127.0.0.1", out.trusted_proxies);
 }
 
 void readSnapshots(Sections& ctx, const YAML::Node& n, SnapshotsConfig& out) {

@@ -118,4 +118,20 @@ void readDuration(Sections& ctx, const YAML::Node& section, const std::string& p
   }
 }
 
+void readMatchingStrings(Sections& ctx, const YAML::Node& section, const std::string& path, const char* key,
+                         const std::regex& pattern, const std::string& what, std::vector<std::string>& out) {
+  const auto list = section[key];
+  const auto list_path = path + "." + key;
+  if (!list.IsDefined() || !ctx.reader.expectSequence(list, list_path)) return;
+  for (std::size_t i = 0; i < list.size(); ++i) {
+    const auto item_path = list_path + "[" + std::to_string(i) + "]";
+    const auto text = ctx.reader.string(list[i], item_path);
+    if (text && std::regex_match(*text, pattern)) {
+      out.push_back(*text);
+    } else if (text) {
+      ctx.reader.report(list[i].Mark(), item_path, "expected " + what + ", got '" + *text + "'");
+    }
+  }
+}
+
 }  // namespace villagecam::config

@@ -24,7 +24,8 @@ inline const std::regex kIdPattern("[a-z0-9][a-z0-9_-]{0,63}");
 inline const std::vector<std::string> kTopKeys{"node",   "state_dir", "uptime_flush_interval", "secrets_file", "logging",
                                         "ingest", "mqtt",      "alerts",                "view_quality", "snapshots",
                                         "http",   "cameras",   "areas"};
-inline const std::vector<std::string> kHttpKeys{"enabled", "listen"};
+inline const std::vector<std::string> kHttpKeys{"enabled", "listen", "request_timeout", "max_connections_per_client",
+                                               "trusted_proxies"};
 inline const std::vector<std::string> kViewQualityKeys{
     "check_interval", "health_check_interval", "raise_after",    "clear_after",   "baseline_refresh",
     "blank_contrast", "frozen_difference",     "defocus_ratio",  "occluded_share", "shift_fraction"};
@@ -80,6 +81,10 @@ std::optional<std::string> readUniqueId(Sections& ctx, const YAML::Node& entry, 
 void readDuration(Sections& ctx, const YAML::Node& section, const std::string& path, const char* key, Seconds& out,
                   double min_s, double max_s);
 std::optional<std::filesystem::path> filePath(Sections& ctx, const YAML::Node& n, const std::string& path);
+// section[key], when it is there, a list of strings each matching `pattern`,
+// appended to `out`; each one that does not is reported as "expected <what>".
+void readMatchingStrings(Sections& ctx, const YAML::Node& section, const std::string& path, const char* key,
+                         const std::regex& pattern, const std::string& what, std::vector<std::string>& out);
 std::map<std::string, Credentials> loadSecrets(const std::filesystem::path& path, YamlReader& config_reader,
                                                const YAML::Mark& declared_at);
 

@@ -4,13 +4,24 @@
 
 #include <fmt/format.h>
 
+#include <cmath>
+#include <limits>
+
 #include "config/admin_code.hpp"
+#include "util/log_text.hpp"
 #include "util/time_format.hpp"
 
 namespace villagecam::contract {
 namespace {
 
 using nlohmann::json;
+
+// A value as an error shows it: a few dozen bytes of its JSON, escaped.
+std::string shown(const json& v) {
+  if (v.is_object()) return "an object";
+  if (v.is_array()) return "an array";
+  return forLog(v.dump(-1, ' ', false, json::error_handler_t::replace), 60);
+}
 
 // A view of one JSON value that knows where it is, so that every error names
 // the payload kind and the path.
@@ -22,45 +33,75 @@ class Field {
     throw PayloadError(fmt::format("{}: {}: {}", kind_, path_.empty() ? "/" : path_, what));
   }
   Field at(const char* key) const {
-    if (!v_.is_object()) fail("expected an object, got " + v_.dump());
+    if (!v_.is_object()) fail("expected an object, got " + shown(v_));
     const auto it = v_.find(key);
     if (it == v_.end()) fail(fmt::format("missing key '{}'", key));
     return {*it, kind_, path_ + "/" + key};
   }
   std::optional<Field> find(const char* key) const {  // absent or null: nullopt
-    if (!v_.is_object()) fail("expected an object, got " + v_.dump());
+    if (!v_.is_object()) fail("expected an object, got " + shown(v_));
     const auto it = v_.find(key);
     if (it == v_.end() || it->is_null()) return std::nullopt;
     return Field{*it, kind_, path_ + "/" + key};
   }
   bool null() const { return v_.is_null(); }
+  // Free text (a reason, a message): at most kMaxText bytes.
   std::string text() const {
-    if (!v_.is_string()) fail("expected a string, got " + v_.dump());
-    return v_.get<std::string>();
+    if (!v_.is_string()) fail("expected a string, got " + shown(v_));
+    const auto& s = v_.get_ref<const std::string&>();
+    if (s.size() > kMaxText) fail(fmt::format("longer than {} bytes ({})", kMaxText, s.size()));
+    return s;
   }
+  // An identifier (a node, camera, area, zone, alert or snapshot id).
+  std::string id() const {
+    const auto s = text();
+    if (s.empty() || s.size() > kMaxId || s.find_first_not_of(kIdChars) != std::string::npos) {
+      fail(fmt::format("expected an id (1-{} of A-Z a-z 0-9 _ . : -), got {}", kMaxId, shown(v_)));
+    }
+    return s;
+  }
+  // A name for people (a village, a camera): one line, at most kMaxName bytes.
+  std::string name() const {
+    const auto s = text();
+    if (s.size() > kMaxName) fail(fmt::format("a name is at most {} bytes ({})", kMaxName, s.size()));
+    for (const char c : s) {
+      if (static_cast<unsigned char>(c) < 0x20 || c == 0x7F) fail("a name holds no control characters");
+    }
+    return s;
+  }
+  // Every number of the contract is a finite measure well below 1e12
+  // (seconds, shares, rates, pixels).
   double number() const {
-    if (!v_.is_number()) fail("expected a number, got " + v_.dump());
-    return v_.get<double>();
+    if (!v_.is_number()) fail("expected a number, got " + shown(v_));
+    const double d = v_.get<double>();
+    if (!std::isfinite(d) || std::abs(d) > kMaxNumber) fail("number out of range: " + shown(v_));
+    return d;
   }
   std::uint64_t count() const {
-    if (!v_.is_number_integer() || v_.get<long long>() < 0) fail("expected a count, got " + v_.dump());
+    if (v_.is_number_unsigned()) return v_.get<std::uint64_t>();
+    if (!v_.is_number_integer() || v_.get<long long>() < 0) fail("expected a count, got " + shown(v_));
     return v_.get<std::uint64_t>();
   }
   int integer() const {
-    if (!v_.is_number_integer()) fail("expected an integer, got " + v_.dump());
+    if (!v_.is_number_integer()) fail("expected an integer, got " + shown(v_));
+    if (v_.is_number_unsigned() ? v_.get<std::uint64_t>() > static_cast<std::uint64_t>(std::numeric_limits<int>::max())
+                                : (v_.get<long long>() > std::numeric_limits<int>::max() ||
+                                   v_.get<long long>() < std::numeric_limits<int>::min())) {
+      fail("integer out of range: " + shown(v_));
+    }
     return v_.get<int>();
   }
   bool boolean() const {
-    if (!v_.is_boolean()) fail("expected true or false, got " + v_.dump());
+    if (!v_.is_boolean()) fail("expected true or false, got " + shown(v_));
     return v_.get<bool>();
   }
   WallTime time() const {
     const auto t = fromRfc3339(text());
-    if (!t) fail("expected an RFC 3339 time, got " + v_.dump());
+    if (!t) fail("expected an RFC 3339 time, got " + shown(v_));
     return *t;
   }
   std::vector<Field> items() const {
-    if (!v_.is_array()) fail("expected an array, got " + v_.dump());
+    if (!v_.is_array()) fail("expected an array, got " + shown(v_));
     std::vector<Field> out;
     for (std::size_t i = 0; i < v_.size(); ++i) out.emplace_back(v_[i], kind_, path_ + "/" + std::to_string(i));
     return out;
@@ -71,6 +112,12 @@ class Field {
     return out;
   }
   const json& raw() const { return v_; }
+
+  static constexpr std::size_t kMaxText = 2000;
+  static constexpr std::size_t kMaxName = 200;
+  static constexpr std::size_t kMaxId = 80;
+  static constexpr double kMaxNumber = 1e12;
+  static constexpr const char* kIdChars = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_.:-";
 
  private:
   const json& v_;
@@ -134,16 +181,16 @@ health::UptimeWindow window(const Field& f) {
 
 contract::UncoveredMinutes minutes(const Field& f) { return {f.at("today").number(), f.at("7d").number()}; }
 
-std::string optionalText(const Field& f, const char* key) {
-  if (auto v = f.find(key)) return v->text();
+std::string optionalName(const Field& f, const char* key) {
+  if (auto v = f.find(key)) return v->name();
   return {};
 }
 
 // The place keys at the top level; absent before node-status/1.3,
 // coverage/1.2 and alert/1.3 (region and village were in node-status before).
 Place place(const Field& f) {
-  Place p{optionalText(f, "region"), optionalText(f, "township"), optionalText(f, "village"),
-          optionalText(f, "admin_code")};
+  Place p{optionalName(f, "region"), optionalName(f, "township"), optionalName(f, "village"),
+          optionalName(f, "admin_code")};
   if (!p.admin_code.empty()) {
     if (const auto problem = config::adminCodeProblem(p.admin_code); !problem.empty()) {
       f.at("admin_code").fail(problem);
@@ -153,7 +200,8 @@ Place place(const Field& f) {
 }
 
 std::string base64Decode(const Field& f) {
-  const auto text = f.text();
+  if (!f.raw().is_string()) f.fail("expected a base64 string");
+  const auto& text = f.raw().get_ref<const std::string&>();
   if (text.size() % 4 != 0) f.fail("not base64 (its length is not a multiple of 4)");
   std::string out(text.size() / 4 * 3, '\0');
   const int n = EVP_DecodeBlock(reinterpret_cast<unsigned char*>(out.data()),
@@ -174,11 +222,45 @@ bool readsSchema(const std::string& schema, const char* expected) {
   return schema == major || schema.rfind(major + ".", 0) == 0;
 }
 
+std::size_t maxPayloadBytes(std::string_view kind) {
+  if (kind == "snapshot") return 4u << 20;   // a JPEG of a 4K view, in base64
+  if (kind == "coverage") return 1u << 20;   // hundreds of areas with their cameras
+  return 64u << 10;                          // alert, node-status, camera-status
+}
+
+std::optional<std::size_t> deeperThan(std::string_view text, std::size_t max_depth) {
+  std::size_t depth = 0;
+  bool in_string = false;
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    const char c = text[i];
+    if (in_string) {
+      if (c == '\\') {
+        ++i;
+      } else if (c == '"') {
+        in_string = false;
+      }
+    } else if (c == '"') {
+      in_string = true;
+    } else if (c == '[' || c == '{') {
+      if (++depth > max_depth) return i;
+    } else if ((c == ']' || c == '}') && depth > 0) {
+      --depth;
+    }
+  }
+  return std::nullopt;
+}
+
 json parsePayload(const std::string& text, const char* kind) {
+  if (const auto max = maxPayloadBytes(kind); text.size() > max) {
+    throw PayloadError(fmt::format("{}: {} bytes, more than the {} a {} payload may have", kind, text.size(), max, kind));
+  }
+  if (const auto at = deeperThan(text, kMaxPayloadDepth)) {
+    throw PayloadError(fmt::format("{}: nested deeper than {} levels (at byte {})", kind, kMaxPayloadDepth, *at));
+  }
   try {
     return json::parse(text);
-  } catch (const json::parse_error& e) {
-    throw PayloadError(fmt::format("{}: not JSON ({})", kind, e.what()));
+  } catch (const json::exception& e) {  // syntax, bad UTF-8, a number out of range (1e999)
+    throw PayloadError(fmt::format("{}: not JSON ({})", kind, forLog(e.what(), 200)));
   }
 }
 
@@ -190,27 +272,27 @@ AlertMessage readAlertMessage(const json& j) {
   named(f.at("type"), kAlertTypes);
   named(f.at("phase"), kPhases);
   named(f.at("severity"), kSeverities);
-  f.at("id").text();
+  f.at("id").id();
   f.at("started_at").time();
   optionalTime(f, "ended_at");
   optionalTime(f, "updated_at");
   for (const char* key : {"camera", "area", "zone", "snapshot"}) {
-    if (auto v = f.find(key)) v->at("id").text();
+    if (auto v = f.find(key)) v->at("id").id();
   }
   if (auto s = f.find("snapshot")) s->at("taken_at").time();
   f.at("issues").texts();
   if (auto share = f.find("covered_share"); share && (share->number() < 0 || share->number() > 1)) {
     share->fail("a share is between 0 and 1");
   }
-  for (const auto& c : f.at("causes").items()) c.at("camera").text();
+  for (const auto& c : f.at("causes").items()) c.at("camera").id();
   for (const auto& o : f.at("objects").items()) {
     for (const char* k : {"x", "y", "w", "h"}) o.at(k).number();
   }
   if (auto p = f.find("person")) p->boolean();
   f.at("suppressed").count();
   for (const char* key : {"reason", "detail", "message"}) f.at(key).text();
-  if (auto area = f.find("area")) optionalText(*area, "grid");
-  AlertMessage m{{f.at("node").text(), place(f)}, {}};
+  if (auto area = f.find("area")) optionalName(*area, "grid");
+  AlertMessage m{{f.at("node").id(), place(f)}, {}};
   try {
     m.alert = alertFromJson(j);
   } catch (const std::exception& e) {
@@ -222,17 +304,17 @@ AlertMessage readAlertMessage(const json& j) {
 CameraStatusMessage readCameraStatus(const json& j) {
   const Field f = root(j, "camera-status", "villagecam.camera-status");
   CameraStatusMessage m;
-  m.node_id = f.at("node").text();
+  m.node_id = f.at("node").id();
   auto& h = m.health;
-  h.id = f.at("camera").text();
-  h.name = f.at("name").text();
+  h.id = f.at("camera").id();
+  h.name = f.at("name").name();
   h.url = f.at("url").text();
   h.state = named(f.at("state"), kCameraStates);
   h.since = f.at("since").time();
   h.reason = f.at("reason").text();
   if (auto v = f.find("failure")) h.failure = v->text();
   const Field stream = f.at("stream");
-  if (auto v = stream.find("codec")) h.codec = v->text();
+  if (auto v = stream.find("codec")) h.codec = v->name();
   if (auto v = stream.find("width")) h.width = v->integer();
   if (auto v = stream.find("height")) h.height = v->integer();
   h.fps = stream.at("fps").number();
@@ -267,11 +349,14 @@ CameraStatusMessage readCameraStatus(const json& j) {
 NodeStatus readNodeStatus(const json& j) {
   const Field f = root(j, "node-status", "villagecam.node-status");
   NodeStatus s;
-  s.node_id = f.at("node").text();
+  s.node_id = f.at("node").id();
   s.place = place(f);
-  s.version = f.at("version").text();
+  s.version = f.at("version").name();
   s.started_at = f.at("started_at").time();
-  if (auto v = f.find("status_interval_s")) s.status_interval_s = v->number();  // since 1.3
+  if (auto v = f.find("status_interval_s")) {  // since 1.3
+    s.status_interval_s = v->number();
+    if (*s.status_interval_s <= 0 || *s.status_interval_s > 86400) v->fail("expected 0 < seconds <= 86400");
+  }
   s.now = f.at("updated_at").time();
   const Field cameras = f.at("cameras");
   for (auto state : kCameraStates) s.cameras_by_state[health::toString(state)] = cameras.at(health::toString(state)).integer();
@@ -300,19 +385,19 @@ NodeStatus readNodeStatus(const json& j) {
 CoverageSummary readCoverage(const json& j) {
   const Field f = root(j, "coverage", "villagecam.coverage");
   CoverageSummary c;
-  c.node_id = f.at("node").text();
+  c.node_id = f.at("node").id();
   c.place = place(f);
   c.now = f.at("updated_at").time();
   c.uncovered_total = minutes(f.at("uncovered_minutes"));
   for (const auto& a : f.at("areas").items()) {
     health::AreaCoverage area;
-    area.id = a.at("id").text();
-    area.name = a.at("name").text();
+    area.id = a.at("id").id();
+    area.name = a.at("name").name();
     area.kind = named(a.at("kind"), kAreaKinds);
     area.weight = a.at("weight").number();
     area.state = named(a.at("state"), kAreaStates);
     area.verified = a.at("verified").boolean();
-    area.grid = optionalText(a, "grid");
+    area.grid = optionalName(a, "grid");
     // A 1.0 node called an area watched only through unchecked views
     // "covered" with verified false: that is what 1.1 calls unverified.
     if (area.state == health::AreaState::Covered && !area.verified) area.state = health::AreaState::Unverified;
@@ -320,7 +405,7 @@ CoverageSummary readCoverage(const json& j) {
       if (auto r = a.find("unverified_reason")) area.unverified_reason = r->text();
     }
     for (const auto& w : a.at("cameras").items()) {
-      area.cameras.push_back({w.at("id").text(), w.at("name").text(), named(w.at("watching"), kWatches),
+      area.cameras.push_back({w.at("id").id(), w.at("name").name(), named(w.at("watching"), kWatches),
                               w.at("code").text(), w.at("detail").text()});
     }
     c.uncovered[area.id] = minutes(a.at("uncovered_minutes"));
@@ -337,15 +422,20 @@ SnapshotMessage readSnapshot(const json& j) {
   const Field f = root(j, "snapshot", "villagecam.snapshot");
   if (f.at("content_type").text() != "image/jpeg") f.at("content_type").fail("expected image/jpeg");
   SnapshotMessage m;
-  m.node_id = f.at("node").text();
+  m.node_id = f.at("node").id();
   auto& s = m.snapshot;
-  s.id = f.at("id").text();
-  s.camera_id = f.at("camera").text();
+  s.id = f.at("id").id();
+  s.camera_id = f.at("camera").id();
   s.taken_at = f.at("taken_at").time();
   s.reason = f.at("reason").text();
   s.width = f.at("width").integer();
   s.height = f.at("height").integer();
   s.jpeg = base64Decode(f.at("jpeg_base64"));
+  // Checked by content: a JPEG starts with SOI and a marker, and ends with EOI.
+  const bool soi = s.jpeg.size() > 4 && s.jpeg.compare(0, 3, "\xFF\xD8\xFF") == 0;
+  const auto tail = s.jpeg.size() > 16 ? s.jpeg.substr(s.jpeg.size() - 16) : s.jpeg;
+  if (!soi || tail.find("\xFF\xD9") == std::string::npos) f.at("jpeg_base64").fail("not a JPEG image");
+  if (s.width <= 0 || s.height <= 0 || s.width > 16384 || s.height > 16384) f.at("width").fail("not a picture's size");
   return m;
 }
 

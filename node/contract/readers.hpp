@@ -15,6 +15,7 @@
 #include <optional>
 #include <stdexcept>
 #include <string>
+#include <string_view>
 
 #include "contract/payloads.hpp"
 
@@ -53,8 +54,17 @@ NodeStatus readNodeStatus(const nlohmann::json& j);
 CoverageSummary readCoverage(const nlohmann::json& j);
 SnapshotMessage readSnapshot(const nlohmann::json& j);
 
-// Parses text first; a syntax error is a PayloadError too.
+// Parses text first, within limits: at most maxPayloadBytes(kind) bytes and
+// kMaxPayloadDepth levels of nesting (checked before parsing, so no depth
+// reaches the parser); a syntax error, bad UTF-8 or a number no double holds
+// is a PayloadError too. Every reader then takes strings of bounded length
+// (ids 80 bytes, names 200, free text 2000) and finite numbers below 1e12.
 nlohmann::json parsePayload(const std::string& text, const char* kind);
+
+constexpr std::size_t kMaxPayloadDepth = 12;
+std::size_t maxPayloadBytes(std::string_view kind);
+// The byte offset where `text` first nests deeper than max_depth, if it does.
+std::optional<std::size_t> deeperThan(std::string_view text, std::size_t max_depth);
 
 // The payload's schema name without its version ("villagecam.alert"), and
 // whether this code reads its version.

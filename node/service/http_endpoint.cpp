@@ -4,6 +4,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "service/guarded_server.hpp"
 #include "service/metrics.hpp"
 #include "contract/payloads.hpp"
 #include "util/time_format.hpp"
@@ -34,7 +35,10 @@ nlohmann::json statusJson(const NodeReport& m) {
 }  // namespace
 
 HttpEndpoint::HttpEndpoint(const config::HttpConfig& config, const NodeView& node)
-    : config_(config), node_(node), server_(std::make_unique<httplib::Server>()) {
+    : config_(config),
+      node_(node),
+      server_(std::make_unique<GuardedServer>(config, RequestLimits{8 * 1024, 0}, "http")) {
+  // Read-only: no body is taken (GuardedServer answers 413 to one).
   server_->Get("/healthz", [this](const httplib::Request&, httplib::Response& res) {
     const auto stale = staleHeartbeats(node_.heartbeats(), std::chrono::steady_clock::now(), kStaleAfter);
     if (stale.empty()) {
@@ -47,7 +51,14 @@ HttpEndpoint::HttpEndpoint(const config::HttpConfig& config, const NodeView& nod
     res.set_content("not answering: " + names + "\n", "text/plain");
   });
   server_->Get("/metrics", [this](const httplib::Request&, httplib::Response& res) {
-    res.set_content(renderMetrics(node_.report()), "text/plain; version=0.0.4; charset=utf-8");
+    const auto& c = server_->counters();
+    std::string text = renderMetrics(node_.report());
+    text += "# HELP villagecam_http_refused_total HTTP connections refused by the endpoint's limits, by reason.\n"
+            "# TYPE villagecam_http_refused_total counter\n";
+    text += "villagecam_http_refused_total{reason=\"too_many_connections\"} " + std::to_string(c.too_many.load()) + "\n";
+    text += "villagecam_http_refused_total{reason=\"timeout\"} " + std::to_string(c.timed_out.load()) + "\n";
+    text += "villagecam_http_refused_total{reason=\"malformed_or_too_large\"} " + std::to_string(c.refused.load()) + "\n";
+    res.set_content(text, "text/plain; version=0.0.4; charset=utf-8");
   });
   server_->Get("/status", [this](const httplib::Request&, httplib::Response& res) {
     res.set_content(statusJson(node_.report()).dump(2) + "\n", "application/json");
@@ -57,12 +68,7 @@ HttpEndpoint::HttpEndpoint(const config::HttpConfig& config, const NodeView& nod
 HttpEndpoint::~HttpEndpoint() { stop(); }
 
 int HttpEndpoint::start() {
-  int port = config_.port;
-  if (port == 0) {
-    port = server_->bind_to_any_port(config_.host);
-  } else if (!server_->bind_to_port(config_.host, port)) {
-    port = -1;
-  }
+  const int port = server_->bind(config_.host, config_.port);
   if (port <= 0) {
     throw std::runtime_error("http.listen " + config_.host + ":" + std::to_string(config_.port) +
                              ": cannot listen there (in use, or not an address of this box)");

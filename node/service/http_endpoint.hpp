@@ -3,7 +3,9 @@
 //             503 naming what is stuck otherwise
 //   /metrics  Prometheus text format (service/metrics.hpp)
 //   /status   JSON: node, cameras and coverage, as on MQTT
-// Read-only; served on its own thread, never blocking the node.
+// Read-only; served on its own thread, never blocking the node; every
+// client meets GuardedServer's limits (a request in time, no body, a few
+// connections per address).
 #pragma once
 
 #include <memory>
@@ -11,13 +13,10 @@
 
 #include "config/config.hpp"
 
-namespace httplib {
-class Server;
-}
-
 namespace villagecam::service {
 
 class NodeView;
+class GuardedServer;
 
 class HttpEndpoint {
  public:
@@ -34,7 +33,7 @@ class HttpEndpoint {
  private:
   config::HttpConfig config_;
   const NodeView& node_;
-  std::unique_ptr<httplib::Server> server_;
+  std::unique_ptr<GuardedServer> server_;
   std::thread thread_;
 };
 

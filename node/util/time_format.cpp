@@ -32,6 +32,13 @@ std::optional<WallTime> fromRfc3339(std::string_view text) {
                   &tm.tm_min, &tm.tm_sec, &ms) != 7) {
     return std::nullopt;
   }
+  // Each field in its range, and the year one a WallTime holds (nanoseconds
+  // from 1970 in 64 bits reach 1677 to 2262): no input overflows it.
+  if (tm.tm_year < 1900 || tm.tm_year > 2200 || tm.tm_mon < 1 || tm.tm_mon > 12 || tm.tm_mday < 1 || tm.tm_mday > 31 ||
+      tm.tm_hour < 0 || tm.tm_hour > 23 || tm.tm_min < 0 || tm.tm_min > 59 || tm.tm_sec < 0 || tm.tm_sec > 60 ||
+      ms < 0 || ms > 999) {
+    return std::nullopt;
+  }
   tm.tm_year -= 1900;
   tm.tm_mon -= 1;
   const std::time_t secs = timegm(&tm);

@@ -140,7 +140,8 @@ contract::NodeStatus sampleNodeStatus() {
 
 contract::Snapshot sampleSnapshot() {
   std::string jpeg = "\xff\xd8\xff\xe0";
-  for (int i = 0; i < 301; ++i) jpeg += static_cast<char>(i * 7);  // not a multiple of 3: padding
+  for (int i = 0; i < 299; ++i) jpeg += static_cast<char>(i * 7);  // not a multiple of 3: padding
+  jpeg += "\xff\xd9";
   return {"5f0b7c3e-1d2a-4b8c-9e6f-0a1b2c3d4e5f", "gate", kT0, "view_tampered", 640, 360, jpeg};
 }
 
