@@ -170,7 +170,7 @@ int run(int argc, char** argv) {
   const auto config = dir / "county.yaml";
   std::ofstream(config) << "county: {name: bench}\nstate_dir: " << (dir / "state").string() << "\nmqtt:\n  brokers: ["
                         << broker.uri() << "]\n  default_status_interval: " << o.interval
-                        << "s\nhttp: {listen: \"127.0.0.1:0\"}\n";
+                        << "s\nhttp: {listen: \"127.0.0.1:0\"}\nadmission: {admin_code_prefixes: [\"410225\"]}\n";
   {
     ChildProcess add({VILLAGECAM_COUNTY_BIN, "add-user", "--config", config.string(), "--name", "bench", "--role", "viewer"});
     add.writeLine("county bench 1");

@@ -3,6 +3,8 @@
 //   check-config  validate a config file and say exactly what is wrong
 //   add-user      add an operator (or change one's role and password); the
 //                 password is read from standard input, never from the command line
+//   admit-node    admit a village box into the county's numbers with its place
+//                 (or move one), ahead of its first message
 #include <CLI/CLI.hpp>
 
 #include <termios.h>
@@ -81,6 +83,23 @@ int addUser(const config::CountyConfig& cfg, const std::string& name, const std:
   return 0;
 }
 
+int admitNode(const config::CountyConfig& cfg, const std::string& node, const contract::Place& place) {
+  if (const auto problem = county::nodeProblem(node, place); !problem.empty()) {
+    std::cerr << "admit-node: " << problem << '\n';
+    return 2;
+  }
+  try {
+    auto store = county::openStore(cfg);
+    store->admitNode({node, place, "admit-node", std::chrono::system_clock::now()});
+    std::cout << "admitted node '" << node << "' (" << place.township << " " << place.village
+              << (place.admin_code.empty() ? "" : ", " + place.admin_code) << ") in " << store->engine() << '\n';
+  } catch (const std::exception& e) {
+    std::cerr << "admit-node: " << e.what() << '\n';
+    return 1;
+  }
+  return 0;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -98,6 +117,15 @@ int main(int argc, char** argv) {
   user_cmd->add_option("-c,--config", config_path, "Config file")->required();
   user_cmd->add_option("--name", user_name, "Login name (a-z 0-9 _ . -)")->required();
   user_cmd->add_option("--role", user_role, "admin or viewer")->check(CLI::IsMember({"admin", "viewer"}))->capture_default_str();
+  std::string node_id;
+  contract::Place place;
+  auto* admit_cmd = cli.add_subcommand("admit-node", "Admit a village box into the county's numbers, with its place");
+  admit_cmd->add_option("-c,--config", config_path, "Config file")->required();
+  admit_cmd->add_option("--node", node_id, "The node's id (its topic level)")->required();
+  admit_cmd->add_option("--region", place.region, "Its county or region");
+  admit_cmd->add_option("--township", place.township, "Its township");
+  admit_cmd->add_option("--village", place.village, "Its village");
+  admit_cmd->add_option("--admin-code", place.admin_code, "Its 12-digit statistical area code");
   CLI11_PARSE(cli, argc, argv);
 
   const auto cfg = load(config_path);
@@ -109,6 +137,7 @@ int main(int argc, char** argv) {
     return 0;
   }
   if (user_cmd->parsed()) return addUser(*cfg, user_name, user_role);
+  if (admit_cmd->parsed()) return admitNode(*cfg, node_id, place);
   useTimeZone(cfg->timezone);
   setupLogging(cfg->logging.level);
   return county::runConsole(*cfg);

@@ -1,5 +1,7 @@
 #include "console/county_console.hpp"
 
+#include <sys/stat.h>
+
 #include <filesystem>
 #include <regex>
 
@@ -9,17 +11,31 @@
 #include "live/views.hpp"
 #include "postgres/postgres_history.hpp"
 #include "sqlite/sqlite_history.hpp"
+#include "config/admin_code.hpp"
 #include "util/time_format.hpp"
 #include "service/signals.hpp"
+#include "util/log_text.hpp"
 #include "util/logging.hpp"
 
 namespace villagecam::county {
 
 std::string userProblem(const std::string& name, const std::string& role, const std::string& password) {
   static const std::regex kName("[a-z0-9_.-]{1,32}");
-  if (!std::regex_match(name, kName)) return "name: 1-32 of a-z 0-9 _ . - (got '" + name + "')";
-  if (role != "admin" && role != "viewer") return "role: admin or viewer (got '" + role + "')";
+  if (!std::regex_match(name, kName)) return "name: 1-32 of a-z 0-9 _ . - (got '" + forLog(name, 40) + "')";
+  if (role != "admin" && role != "viewer") return "role: admin or viewer (got '" + forLog(role, 20) + "')";
   if (const auto p = passwordProblem(password); !p.empty()) return "password: " + p;
+  return {};
+}
+
+std::string nodeProblem(const std::string& node, const contract::Place& place) {
+  static const std::regex kNode("[A-Za-z0-9_.-]{1,64}");
+  if (!std::regex_match(node, kNode)) return "node: 1-64 of A-Z a-z 0-9 _ . - (got '" + forLog(node, 70) + "')";
+  for (const auto* name : {&place.region, &place.township, &place.village}) {
+    if (name->size() > 200 || forLog(*name, 400) != *name) return "a place's name is one line of at most 200 bytes";
+  }
+  if (!place.admin_code.empty()) {
+    if (const auto problem = config::adminCodeProblem(place.admin_code); !problem.empty()) return "admin_code: " + problem;
+  }
   return {};
 }
 
@@ -27,14 +43,17 @@ std::unique_ptr<HistoryStore> openStore(const config::CountyConfig& config) {
   if (config.storage.engine == config::StorageEngine::Postgresql) {
     return std::make_unique<postgres::PostgresHistory>(config.storage.postgresql, config.storage.password);
   }
+  // Owner-only: the history holds the operators' password hashes.
   std::filesystem::create_directories(config.state_dir);
+  std::filesystem::permissions(config.state_dir, std::filesystem::perms::owner_all, std::filesystem::perm_options::replace);
   return std::make_unique<sqlite::SqliteHistory>(config.state_dir / "county.sqlite3");
 }
 
 CountyConsole::CountyConsole(config::CountyConfig config, const Clock& clock, std::unique_ptr<HistoryStore> store)
     : config_(std::move(config)),
       clock_(clock),
-      picture_(config_.topic_root, config_.default_status_interval),
+      picture_(config_.topic_root, config_.default_status_interval,
+               Admission{config_.admission.admin_code_prefixes, static_cast<std::size_t>(config_.admission.max_pending)}),
       store_(std::move(store)),
       feed_(config_, [this](FeedMessage m) { queue_.post(std::move(m)); }),
       server_(config_.http, *this, consolePagesDir(), echartsFile()) {}
@@ -49,6 +68,7 @@ int CountyConsole::start() {
   open_query.limit = 10000;
   for (const auto& r : store_->alerts(open_query)) open.push_back(alertMessageOf(r));
   picture_.restoreOpenAlerts(std::move(open));
+  reloadAdmitted();
   next_flush_ = clock_.steady() + std::chrono::minutes(1);
   const int port = server_.start();
   thread_ = std::thread([this] { loop(); });
@@ -63,28 +83,89 @@ void CountyConsole::stop() {
   server_.stop();
 }
 
+// The nodes admitted in the store (by an admin, here or on the other console
+// of a shared store) into the picture.
+void CountyConsole::reloadAdmitted() {
+  std::map<std::string, contract::Place> admitted;
+  try {
+    for (const auto& n : store_->admittedNodes()) admitted[n.node] = n.place;
+  } catch (const std::exception& e) {
+    logger("county")->warn("cannot read the admitted nodes: {}", e.what());
+    return;
+  }
+  std::lock_guard lock(mutex_);
+  picture_.setAdmitted(admitted);
+}
+
+// Refused payloads: counted always, logged once a minute per node (with how
+// many were not logged), escaped and cut, so no node can flood or forge the log.
+void CountyConsole::noteRefused(const std::string& source, const std::string& error, SteadyTime now) {
+  ++bad_;
+  // And at most kRefusalLinesPerMinute lines in all: many sources say it in one line a minute.
+  if (now - refusal_minute_ >= std::chrono::minutes(1)) {
+    if (refusals_unlogged_ > 0) {
+      logger("county")->warn("{} more payloads refused in the last minute, not logged one by one (see /api/problems)",
+                             refusals_unlogged_);
+    }
+    refusal_minute_ = now;
+    refusal_lines_ = 0;
+    refusals_unlogged_ = 0;
+  }
+  if (refusal_log_.size() > 10000) {
+    std::erase_if(refusal_log_, [&](const auto& e) { return now - e.second.logged > std::chrono::minutes(1); });
+  }
+  auto& entry = refusal_log_[forLog(source, 64)];
+  if ((entry.logged != SteadyTime{} && now - entry.logged < std::chrono::minutes(1)) ||
+      refusal_lines_ >= kRefusalLinesPerMinute) {
+    ++entry.unlogged;
+    ++refusals_unlogged_;
+    return;
+  }
+  ++refusal_lines_;
+  const auto unlogged = std::exchange(entry.unlogged, 0);
+  entry.logged = now;
+  logger("county")->warn("payload refused: {}{}", forLog(error, 400),
+                         unlogged ? fmt::format(" ({} more from {} in the last minute)", unlogged, forLog(source, 64)) : "");
+}
+
 void CountyConsole::apply(const FeedMessage& m, SteadyTime now, WallTime wall) {
-  const auto applied = picture_.apply(m, now, wall);
+  Applied applied;
+  try {
+    applied = picture_.apply(m, now, wall);
+  } catch (const std::exception& e) {  // nothing a node sends ends the console
+    applied.kind = Applied::Kind::Bad;
+    applied.error = forLog(m.topic, 120) + ": " + e.what();
+  }
   ++applied_;
+  if (applied.admitted_now) {
+    pending_admissions_.push_back({applied.node_key, applied.place, "config", wall});
+    logger("county")->info("node {} admitted by its admin code {} ({} {})", applied.node_key, applied.place.admin_code,
+                           forLog(applied.place.township, 60), forLog(applied.place.village, 60));
+  }
   if (applied.kind == Applied::Kind::Alert) {
     pending_alerts_.emplace_back(*applied.alert, wall);
     live_alerts_.push_back(*applied.alert);
   }
   if (applied.kind == Applied::Kind::Snapshot) {
     const auto& s = applied.snapshot->snapshot;
-    pending_snapshots_.push_back({s.id, applied.snapshot->node_id, s.camera_id, s.reason, s.taken_at, s.jpeg});
+    pending_snapshots_.push_back({s.id, applied.node_key, s.camera_id, s.reason, s.taken_at, s.jpeg, wall});
   }
-  if (applied.kind == Applied::Kind::Bad) {
-    // Counted always; logged while few, so a broken node cannot flood the log.
-    if (++bad_ <= 100 || bad_ % 1000 == 0) {
-      logger("county")->warn("payload refused ({} so far): {}", bad_.load(), applied.error);
-    }
-  }
+  if (applied.kind == Applied::Kind::Bad) noteRefused(applied.node_key, applied.error, now);
 }
 
 // Every alert message into the history, in order; what the store refuses
 // (disk full, database away) stays queued and is tried again each second.
 void CountyConsole::storePending() {
+  while (!pending_admissions_.empty()) {
+    try {
+      store_->admitNode(pending_admissions_.front());
+    } catch (const std::exception& e) {
+      logger("county")->warn("cannot store the admission of node {} (retried): {}", pending_admissions_.front().node,
+                             e.what());
+      break;
+    }
+    pending_admissions_.pop_front();
+  }
   while (!pending_snapshots_.empty()) {
     try {
       store_->putSnapshot(pending_snapshots_.front());
@@ -208,6 +289,10 @@ void CountyConsole::loop() {
     // Asked before the picture's lock: with PostgreSQL it is a round trip.
     const bool books = each_second ? store_->booksTime() : books_.load();
     books_ = books;
+    if (each_second && now >= next_reload_) {  // an admission on the other console of a shared store
+      reloadAdmitted();
+      next_reload_ = now + std::chrono::seconds(10);
+    }
     {
       std::lock_guard lock(mutex_);
       const auto wall = clock_.wall();
@@ -276,13 +361,25 @@ std::optional<std::string> CountyConsole::latestSnapshot(const std::string& node
 
 LoginResult CountyConsole::login(const std::string& name, const std::string& password, const std::string& client) {
   const auto now = clock_.steady();
+  const auto shown = forLog(name, 40);
+  if (name.size() > 64 || password.size() > 1024) return {"", "wrong name or password", 401};
   {
     std::lock_guard lock(login_mutex_);
     if (const long wait = throttle_.waitSeconds(name, client, now); wait > 0) {
-      logger("county.access")->warn("login for '{}' from {} refused: too many failed tries", name, client);
+      logger("county.access")->warn("login for '{}' from {} refused: too many failed tries", shown, forLog(client, 46));
       return {"", "too many failed logins; try again in " + std::to_string(wait) + " s", 429};
     }
   }
+  // At most kConcurrentHashes scrypt runs at once; the rest wait a little, then are told to retry.
+  if (!hashing_.try_acquire_for(std::chrono::seconds(3))) {
+    logger("county.access")->warn("login for '{}' from {} refused: the console is busy checking passwords", shown,
+                                  forLog(client, 46));
+    return {"", "busy; try again in a few seconds", 503};
+  }
+  struct Release {
+    std::counting_semaphore<kConcurrentHashes>& s;
+    ~Release() { s.release(); }
+  } release{hashing_};
   const auto user = store_->user(name);
   // Without such a user, a hash is checked all the same: the answer takes as long.
   static const std::string kNobody = hashPassword("no such user, no such password");
@@ -290,10 +387,10 @@ LoginResult CountyConsole::login(const std::string& name, const std::string& pas
   std::lock_guard lock(login_mutex_);
   if (!ok) {
     throttle_.failed(name, client, now);
-    logger("county.access")->warn("failed login for '{}' from {}", name, client);
+    logger("county.access")->warn("failed login for '{}' from {}", shown, forLog(client, 46));
     return {"", "wrong name or password", 401};
   }
-  throttle_.succeeded(name);
+  throttle_.succeeded(name, client, now);
   const auto token = newSessionToken();
   const auto wall = clock_.wall();
   store_->putSession({tokenDigest(token), user->name, wall, wall + std::chrono::hours(ConsoleServer::kSessionHours)});
@@ -331,6 +428,56 @@ nlohmann::json CountyConsole::addUser(const nlohmann::json& body) {
   store_->putUser({name, role, hashPassword(password), clock_.wall()});
   logger("county.access")->info("user '{}' ({}) added or changed", name, role);
   return {{"name", name}, {"role", role}};
+}
+
+nlohmann::json CountyConsole::admittedNodes() {
+  std::lock_guard lock(mutex_);
+  return admittedJson(picture_);
+}
+
+nlohmann::json CountyConsole::pendingNodes() {
+  std::lock_guard lock(mutex_);
+  return pendingJson(picture_);
+}
+
+nlohmann::json CountyConsole::admitNode(const std::string& node, const nlohmann::json& body, const std::string& by) {
+  if (!body.is_object()) throw BadRequest("expected JSON: {} or {\"township\": ..., \"village\": ..., \"admin_code\": ...}");
+  contract::Place place;
+  {
+    std::lock_guard lock(mutex_);
+    const auto& pending = picture_.pending();
+    if (const auto it = pending.find(node); it != pending.end()) {
+      place = it->second.place;
+    } else if (const auto* known = picture_.node(node)) {
+      place = known->claimed_place.value_or(known->place);
+    } else {
+      throw BadRequest("no node '" + node + "' has been heard from");
+    }
+  }
+  for (const auto& [key, value] : body.items()) {
+    std::string* field = key == "region" ? &place.region : key == "township" ? &place.township
+                       : key == "village" ? &place.village : key == "admin_code" ? &place.admin_code : nullptr;
+    if (!field) throw BadRequest("unknown key '" + forLog(key, 40) + "' (known: region, township, village, admin_code)");
+    if (!value.is_string() || value.get_ref<const std::string&>().size() > 200) {
+      throw BadRequest(key + ": expected a string of at most 200 bytes");
+    }
+    *field = value.get<std::string>();
+  }
+  if (const auto problem = nodeProblem(node, place); !problem.empty()) throw BadRequest(problem);
+  const NodeRecord record{node, place, by, clock_.wall()};
+  store_->admitNode(record);
+  {
+    std::lock_guard lock(mutex_);
+    picture_.admit(node, place);
+  }
+  logger("county.access")->info("node {} admitted by {} as {} {} ({})", node, by, forLog(place.township, 60),
+                                forLog(place.village, 60), place.admin_code);
+  std::lock_guard lock(mutex_);
+  const auto j = admittedJson(picture_);
+  for (const auto& n : j) {
+    if (n["node"] == node) return n;
+  }
+  return {{"node", node}};
 }
 
 nlohmann::json CountyConsole::problems() {
@@ -448,6 +595,7 @@ nlohmann::json CountyConsole::health() {
 
 int runConsole(const config::CountyConfig& config) {
   auto log = logger("county");
+  ::umask(077);  // the history, its WAL and everything else it writes: the service user's only
   SystemClock clock;
   std::unique_ptr<HistoryStore> store;
   try {

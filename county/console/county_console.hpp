@@ -10,6 +10,7 @@
 #include <deque>
 #include <memory>
 #include <mutex>
+#include <semaphore>
 #include <set>
 #include <thread>
 
@@ -53,6 +54,13 @@ class CountyConsole final : public ConsoleSource {
   std::string alertsCsv(const Params& params) override;
   nlohmann::json days(const Params& params) override;
   nlohmann::json silences(const Params& params) override;
+  nlohmann::json admittedNodes() override;
+  nlohmann::json pendingNodes() override;
+  nlohmann::json admitNode(const std::string& node, const nlohmann::json& body, const std::string& by) override;
+
+  // Password hashing (scrypt, 128 MiB each) at once: more logins wait, then
+  // are told to try again, so no number of them exhausts memory.
+  static constexpr int kConcurrentHashes = 2;
 
  private:
   void loop();
@@ -64,6 +72,8 @@ class CountyConsole final : public ConsoleSource {
     bool began = false;
   };
   void storePending();
+  void reloadAdmitted();
+  void noteRefused(const std::string& source, const std::string& error, SteadyTime now);
   void publishLive(bool with_summary);
   void takeOthersAlerts();
   void flushSeconds(SteadyTime now, bool force);
@@ -77,10 +87,22 @@ class CountyConsole final : public ConsoleSource {
   LiveStream live_;
   std::mutex login_mutex_;
   LoginThrottle throttle_;
+  std::counting_semaphore<kConcurrentHashes> hashing_{kConcurrentHashes};
   std::unique_ptr<HistoryStore> store_;
   // Event thread only: alerts not yet in the store (it failed), and the time booked.
   std::deque<std::pair<contract::AlertMessage, WallTime>> pending_alerts_;
   std::deque<SnapshotRecord> pending_snapshots_;
+  std::deque<NodeRecord> pending_admissions_;  // admitted by prefix, not yet in the store
+  struct RefusalLog {
+    SteadyTime logged{};
+    std::uint64_t unlogged = 0;
+  };
+  std::map<std::string, RefusalLog> refusal_log_;  // per node key: refusals logged once a minute
+  static constexpr int kRefusalLinesPerMinute = 50;
+  SteadyTime refusal_minute_{};
+  int refusal_lines_ = 0;
+  std::uint64_t refusals_unlogged_ = 0;
+  SteadyTime next_reload_{};
   std::vector<contract::AlertMessage> live_alerts_;  // applied since the last live publish
   std::string last_summary_;
   TimeBooker booker_;
@@ -100,6 +122,9 @@ class CountyConsole final : public ConsoleSource {
 
 // What is wrong with a user to add, or empty.
 std::string userProblem(const std::string& name, const std::string& role, const std::string& password);
+
+// What is wrong with a node to admit (its id, its place), or empty.
+std::string nodeProblem(const std::string& node, const contract::Place& place);
 
 // The store the config names (SQLite in the state directory by default).
 std::unique_ptr<HistoryStore> openStore(const config::CountyConfig& config);

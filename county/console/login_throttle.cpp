@@ -1,22 +1,57 @@
 #include "console/login_throttle.hpp"
 
+#include <algorithm>
+
 namespace villagecam::county {
 
-long LoginThrottle::waitFor(std::deque<SteadyTime>& failures, int limit, SteadyTime now) {
-  while (!failures.empty() && now - failures.front() >= kWindow) failures.pop_front();
-  if (static_cast<int>(failures.size()) < limit) return 0;
-  return std::chrono::ceil<std::chrono::seconds>(failures.front() + kWindow - now).count();
+Duration LoginThrottle::backoff(int over) {
+  if (over <= 0) return Duration::zero();
+  const auto wait = std::chrono::seconds(1) * (1LL << std::min(over - 1, 20));
+  return std::min<Duration>(wait, kMaxWait);
+}
+
+// A sweep each time the entries double: amortised constant work per call.
+void LoginThrottle::prune(SteadyTime now) {
+  if (by_pair_.size() + by_client_.size() + known_.size() < prune_at_) return;
+  std::erase_if(by_pair_, [&](const auto& e) { return now - e.second.last > kMaxWait * 2; });
+  std::erase_if(by_client_, [&](const auto& e) { return e.second.empty() || now - e.second.back() > kSprayWindow; });
+  std::erase_if(known_, [&](const auto& e) { return now - e.second > kRemember; });
+  // Still too many (a flood of names and addresses): forget the oldest half.
+  while (by_pair_.size() > kMaxEntries) by_pair_.erase(by_pair_.begin());
+  while (by_client_.size() > kMaxEntries) by_client_.erase(by_client_.begin());
+  while (known_.size() > kMaxEntries) known_.erase(known_.begin());
+  prune_at_ = std::max<std::size_t>(4096, 2 * (by_pair_.size() + by_client_.size() + known_.size()));
 }
 
 long LoginThrottle::waitSeconds(const std::string& name, const std::string& client, SteadyTime now) {
-  return std::max(waitFor(by_name_[name], kPerName, now), waitFor(by_client_[client], kPerClient, now));
+  Duration wait = Duration::zero();
+  if (const auto it = by_pair_.find({name, client}); it != by_pair_.end()) {
+    wait = std::max(wait, it->second.last + backoff(it->second.count - kFreeTries + 1) - now);
+  }
+  if (auto it = by_client_.find(client); it != by_client_.end()) {
+    auto& failures = it->second;
+    while (!failures.empty() && now - failures.front() > kSprayWindow) failures.pop_front();
+    const auto known = known_.find({name, client});
+    const bool trusted = known != known_.end() && now - known->second <= kRemember;
+    const int over = static_cast<int>(failures.size()) - kSprayFailures + 1;
+    if (!trusted && over > 0) wait = std::max(wait, failures.back() + backoff(over) - now);
+  }
+  return std::max<long>(0, std::chrono::ceil<std::chrono::seconds>(wait).count());
 }
 
 void LoginThrottle::failed(const std::string& name, const std::string& client, SteadyTime now) {
-  by_name_[name].push_back(now);
-  by_client_[client].push_back(now);
+  prune(now);
+  auto& f = by_pair_[{name, client}];
+  ++f.count;
+  f.last = now;
+  auto& spray = by_client_[client];
+  spray.push_back(now);
+  while (spray.size() > static_cast<std::size_t>(kSprayFailures) * 4) spray.pop_front();
 }
 
-void LoginThrottle::succeeded(const std::string& name) { by_name_.erase(name); }
+void LoginThrottle::succeeded(const std::string& name, const std::string& client, SteadyTime now) {
+  by_pair_.erase({name, client});
+  known_[{name, client}] = now;
+}
 
 }  // namespace villagecam::county

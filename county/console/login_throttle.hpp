@@ -1,10 +1,19 @@
-// Slows password guessing: after 5 failed logins for one name, or 20 from
-// one client, within 5 minutes, logins for it are refused until the oldest
-// failure is 5 minutes old. Pure: times in, answers out.
+// Slows password guessing without locking the real user out (docs/county.md,
+// security). Failures are counted per (name, client): after kFreeTries, each
+// further try waits twice as long as the one before (1 s, 2 s, 4 s ... up to
+// kMaxWait) from the last failure, so a guesser gets a few tries an hour
+// while the user of that name from another client is not slowed at all. A
+// client that fails for many names (a spray: kSprayFailures within
+// kSprayWindow) waits the same way for every name, except the names that
+// logged in from it before (remembered kRemember), so the operators behind
+// one proxy are not shut out by a stranger behind it. A success clears its
+// (name, client). Pure: times in, answers out; bounded (stale entries go).
 #pragma once
 
+#include <chrono>
 #include <deque>
 #include <map>
+#include <set>
 #include <string>
 
 #include "util/clock.hpp"
@@ -13,19 +22,30 @@ namespace villagecam::county {
 
 class LoginThrottle {
  public:
-  static constexpr int kPerName = 5;
-  static constexpr int kPerClient = 20;
-  static constexpr auto kWindow = std::chrono::minutes(5);
+  static constexpr int kFreeTries = 3;
+  static constexpr auto kMaxWait = std::chrono::minutes(5);
+  static constexpr int kSprayFailures = 30;
+  static constexpr auto kSprayWindow = std::chrono::minutes(15);
+  static constexpr auto kRemember = std::chrono::hours(24 * 30);
+  static constexpr std::size_t kMaxEntries = 100000;
 
   // Seconds to wait before trying again, or 0.
   long waitSeconds(const std::string& name, const std::string& client, SteadyTime now);
   void failed(const std::string& name, const std::string& client, SteadyTime now);
-  void succeeded(const std::string& name);
+  void succeeded(const std::string& name, const std::string& client, SteadyTime now);
 
  private:
-  static long waitFor(std::deque<SteadyTime>& failures, int limit, SteadyTime now);
-  std::map<std::string, std::deque<SteadyTime>> by_name_;
+  struct Failures {
+    int count = 0;
+    SteadyTime last{};
+  };
+  static Duration backoff(int failures_over);
+  void prune(SteadyTime now);
+
+  std::map<std::pair<std::string, std::string>, Failures> by_pair_;
   std::map<std::string, std::deque<SteadyTime>> by_client_;
+  std::map<std::pair<std::string, std::string>, SteadyTime> known_;  // (name, client) that logged in
+  std::size_t prune_at_ = 4096;
 };
 
 }  // namespace villagecam::county

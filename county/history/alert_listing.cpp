@@ -3,7 +3,9 @@
 #include <charconv>
 #include <ctime>
 #include <regex>
+#include <string_view>
 
+#include "config/rtsp_url.hpp"
 #include "util/time_format.hpp"
 
 namespace villagecam::county {
@@ -24,7 +26,13 @@ std::optional<WallTime> timeParam(const std::string& text) {
 
 namespace {
 
-std::string csvField(const std::string& s) {
+// One cell: quoted when it must be; a text a spreadsheet would take for a
+// formula (= + - @, or a tab or return before one) starts with ' instead
+// (OWASP, CSV injection), so opening the export runs nothing.
+std::string csvField(const std::string& text) {
+  const std::string s = !text.empty() && std::string_view("=+-@\t\r").find(text.front()) != std::string_view::npos
+                            ? "'" + text
+                            : text;
   if (s.find_first_of(",\"\r\n") == std::string::npos) return s;
   std::string out = "\"";
   for (char c : s) {
@@ -97,7 +105,7 @@ std::string alertsCsv(const std::vector<AlertRecord>& records) {
                               r.area, r.zone, toRfc3339(r.started_at), timeText(r.ended_at)}) {
       out += csvField(field) + ",";
     }
-    out += csvField(r.message) + "\r\n";
+    out += csvField(config::redactUrlsIn(r.message)) + "\r\n";  // stored before redaction on receipt, too
   }
   return out;
 }

@@ -4,6 +4,7 @@
 // console logs it and keeps the data for the next try where it can.
 #pragma once
 
+#include <chrono>
 #include <optional>
 #include <stdexcept>
 #include <string>
@@ -27,7 +28,8 @@ class HistoryStore {
   virtual int schemaVersion() = 0;
 
   // Stores one alert message once, by (id, phase, updated_at); true if it
-  // was new. The alert's row follows its latest word.
+  // was new. The alert's row follows its latest word. A message whose id is
+  // another node's alert is not stored (false): a node speaks for itself.
   virtual bool addAlert(const contract::AlertMessage& message, WallTime received_at) = 0;
   virtual std::vector<AlertRecord> alerts(const AlertQuery& query) = 0;  // newest first
 
@@ -52,10 +54,19 @@ class HistoryStore {
   virtual std::optional<SessionRecord> session(const std::string& token_digest, WallTime now) = 0;  // unexpired
   virtual void dropSession(const std::string& token_digest) = 0;
 
-  // Snapshots (JPEG) by id; the latest of each camera. Kept 30 days.
-  virtual void putSnapshot(const SnapshotRecord& snapshot) = 0;
+  // Snapshots (JPEG) by id; the latest received of each camera. Kept 30 days
+  // from their receipt, and at most kSnapshotBytesPerNode of each node (its
+  // oldest go first), so no node's flood evicts another's. A snapshot whose
+  // id another node already used is not stored (false).
+  static constexpr std::size_t kSnapshotBytesPerNode = 64u << 20;
+  static constexpr auto kSnapshotDays = std::chrono::hours(24 * 30);
+  virtual bool putSnapshot(const SnapshotRecord& snapshot) = 0;
   virtual std::optional<SnapshotRecord> snapshot(const std::string& id) = 0;
   virtual std::optional<SnapshotRecord> latestSnapshot(const std::string& node, const std::string& camera) = 0;
+
+  // The nodes admitted into the numbers; admitting again moves a node.
+  virtual void admitNode(const NodeRecord& node) = 0;
+  virtual std::vector<NodeRecord> admittedNodes() = 0;
 
   // Alerts another console stored since the last call (a shared store),
   // so that each console's live picture has every alert.

@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "contract/payloads.hpp"
 #include "util/clock.hpp"
 
 namespace villagecam::county {
@@ -94,8 +95,17 @@ struct SnapshotRecord {
   std::string node;
   std::string camera;
   std::string reason;
-  WallTime taken_at{};
+  WallTime taken_at{};   // the node's clock: shown, never trusted for retention
   std::string jpeg;
+  WallTime received_at{};  // the console's clock: what retention and "latest" go by
+};
+
+// A node admitted into the county's numbers, and the place it counts under.
+struct NodeRecord {
+  std::string node;
+  contract::Place place;
+  std::string admitted_by;  // an operator's name, or "config" (admin-code prefix)
+  WallTime admitted_at{};
 };
 
 struct SilenceRecord {

@@ -38,6 +38,16 @@ const contract::AlertMessage* openAlert(const LivePicture& picture, const NodeLi
   return nullptr;
 }
 
+json placeJson(const contract::Place& p) {
+  return {{"region", p.region}, {"township", p.township}, {"village", p.village},
+          {"code", p.admin_code.empty() ? json(nullptr) : json(p.admin_code)}};
+}
+
+json refusedJson(const std::optional<Refusal>& r) {
+  if (!r) return nullptr;
+  return {{"topic", r->topic}, {"reason", r->reason}, {"at", toRfc3339(r->at)}, {"count", r->count}};
+}
+
 }  // namespace
 
 json countsJson(const Counts& c) {
@@ -96,6 +106,8 @@ json villageJson(const LivePicture& picture, const std::string& key) {
   j["silent_since"] = time(node->silent_since);
   j["silent_reason"] = node->silent_reason.empty() ? json(nullptr) : json(node->silent_reason);
   j["version"] = node->status ? json(node->status->version) : json(nullptr);
+  j["claimed_place"] = node->claimed_place ? placeJson(*node->claimed_place) : json(nullptr);
+  j["refused"] = refusedJson(node->refused);
   json cameras = json::array();
   for (const auto& [id, cam] : node->cameras) {
     auto window = [](const health::UptimeWindow& w) { return rate(w.ratio()); };
@@ -134,8 +146,15 @@ json villageJson(const LivePicture& picture, const std::string& key) {
 
 json problemsJson(const LivePicture& picture) {
   json silent = json::array(), offline = json::array(), tampered = json::array(), uncovered = json::array(),
-       unchecked = json::array();
+       unchecked = json::array(), node_problems = json::array();
   for (const auto& [key, node] : picture.nodes()) {
+    if (node.refused || node.claimed_place) {
+      json j = where(node);
+      j["refused"] = refusedJson(node.refused);
+      j["claimed_place"] = node.claimed_place ? placeJson(*node.claimed_place) : json(nullptr);
+      j["since"] = node.refused ? json(toRfc3339(node.refused->at)) : json(nullptr);
+      node_problems.push_back(std::move(j));
+    }
     if (picture.silent(node)) {
       json j = where(node);
       j["since"] = time(node.silent_since);
@@ -192,7 +211,9 @@ json problemsJson(const LivePicture& picture) {
     });
   };
   for (json* list : {&silent, &offline, &tampered, &uncovered, &unchecked}) oldestFirst(*list);
-  return {{"silent_nodes", silent},
+  return {{"node_problems", node_problems},
+          {"pending_nodes", picture.pending().size()},
+          {"silent_nodes", silent},
           {"offline_cameras", offline},
           {"tampered_views", tampered},
           {"uncovered_areas", uncovered},
@@ -221,6 +242,35 @@ json openAlertsJson(const LivePicture& picture) {
                    {"updated_at", time(a.updated_at)},
                    {"snapshot", a.snapshot ? json(a.snapshot->id) : json(nullptr)},
                    {"message", a.message}});
+  }
+  return out;
+}
+
+}  // namespace villagecam::county
+
+namespace villagecam::county {
+
+json pendingJson(const LivePicture& picture) {
+  json out = json::array();
+  for (const auto& [key, node] : picture.pending()) {
+    out.push_back({{"node", key},
+                   {"claimed_place", placeJson(node.place)},
+                   {"first_seen", toRfc3339(node.first_seen)},
+                   {"silent_since", time(node.silent_since)},
+                   {"cameras", node.cameras.size()},
+                   {"version", node.status ? json(node.status->version) : json(nullptr)},
+                   {"ignored", node.ignored_while_pending},
+                   {"refused", refusedJson(node.refused)}});
+  }
+  return out;
+}
+
+json admittedJson(const LivePicture& picture) {
+  json out = json::array();
+  for (const auto& [key, place] : picture.admitted()) {
+    json j = placeJson(place);
+    j["node"] = key;
+    out.push_back(std::move(j));
   }
   return out;
 }

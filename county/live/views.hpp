@@ -26,9 +26,17 @@ nlohmann::json villagesJson(const LivePicture& picture);
 // if no such node.
 nlohmann::json villageJson(const LivePicture& picture, const std::string& node_key);
 
-// GET /api/problems: silent nodes, cameras not online, tampered views,
-// uncovered areas and views not checked, each with since when.
+// GET /api/problems: nodes whose payloads are refused or who claim another
+// place, the number pending admission, silent nodes, cameras not online,
+// tampered views, uncovered areas and views not checked, each with since when.
 nlohmann::json problemsJson(const LivePicture& picture);
+
+// GET /api/nodes/pending: nodes heard from but not admitted, with the place
+// they claim and what was not taken from them.
+nlohmann::json pendingJson(const LivePicture& picture);
+
+// GET /api/nodes: the admitted nodes and the places they were admitted with.
+nlohmann::json admittedJson(const LivePicture& picture);
 
 // GET /api/alerts/open: the open alerts, newest first.
 nlohmann::json openAlertsJson(const LivePicture& picture);

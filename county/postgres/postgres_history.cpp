@@ -45,6 +45,14 @@ CREATE TABLE snapshots (id TEXT PRIMARY KEY, node TEXT NOT NULL, camera TEXT NOT
                         taken_at TIMESTAMPTZ NOT NULL, jpeg BYTEA NOT NULL);
 CREATE INDEX snapshots_latest ON snapshots (node, camera, taken_at);
 )"},
+    {3, R"(
+ALTER TABLE snapshots ADD COLUMN received_at TIMESTAMPTZ;
+UPDATE snapshots SET received_at = taken_at;
+ALTER TABLE snapshots ALTER COLUMN received_at SET NOT NULL;
+CREATE INDEX snapshots_received ON snapshots (node, camera, received_at);
+CREATE TABLE nodes (node TEXT PRIMARY KEY, region TEXT NOT NULL, township TEXT NOT NULL, village TEXT NOT NULL,
+                    admin_code TEXT NOT NULL, admitted_by TEXT NOT NULL, admitted_at TIMESTAMPTZ NOT NULL);
+)"},
 };
 
 // Times travel as RFC 3339 text both ways.
@@ -184,6 +192,8 @@ bool PostgresHistory::addAlert(const contract::AlertMessage& message, WallTime r
   const auto payload = contract::alertJson(message.alert, message.origin, config::Language::ZhCN).dump();
   std::lock_guard lock(mutex_);
   return withTransaction("storing an alert", [&](pqxx::work& tx) {
+    const auto owner = tx.exec_params("SELECT node FROM alerts WHERE id = $1", r.id);
+    if (!owner.empty() && owner[0][0].as<std::string>() != r.node) return false;  // another node's alert
     const auto inserted = tx.exec_params(
         "INSERT INTO alert_events (id, phase, updated_at, received_at, payload) VALUES ($1, $2, $3, $4, $5::jsonb) "
         "ON CONFLICT DO NOTHING",
@@ -458,14 +468,22 @@ void PostgresHistory::dropSession(const std::string& digest) {
                   [&](pqxx::work& tx) { tx.exec_params("DELETE FROM sessions WHERE token_digest = $1", digest); });
 }
 
-void PostgresHistory::putSnapshot(const SnapshotRecord& r) {
+bool PostgresHistory::putSnapshot(const SnapshotRecord& r) {
   std::lock_guard lock(mutex_);
-  withTransaction("storing a snapshot", [&](pqxx::work& tx) {
-    tx.exec_params("INSERT INTO snapshots (id, node, camera, reason, taken_at, jpeg) "
-                   "VALUES ($1, $2, $3, $4, $5::timestamptz, $6) ON CONFLICT DO NOTHING",
-                   r.id, r.node, r.camera, r.reason, toRfc3339(r.taken_at), pqxx::binarystring(r.jpeg));
-    tx.exec_params("DELETE FROM snapshots WHERE taken_at < $1::timestamptz",
-                   toRfc3339(r.taken_at - std::chrono::hours(24 * 30)));
+  return withTransaction("storing a snapshot", [&](pqxx::work& tx) {
+    const auto inserted = tx.exec_params(
+        "INSERT INTO snapshots (id, node, camera, reason, taken_at, jpeg, received_at) "
+        "VALUES ($1, $2, $3, $4, $5::timestamptz, $6, $7::timestamptz) ON CONFLICT DO NOTHING",
+        r.id, r.node, r.camera, r.reason, toRfc3339(r.taken_at), pqxx::binarystring(r.jpeg), toRfc3339(r.received_at));
+    if (inserted.affected_rows() == 0) return false;  // stored before, or another node's id
+    tx.exec_params("DELETE FROM snapshots WHERE received_at < $1::timestamptz",
+                   toRfc3339(r.received_at - kSnapshotDays));
+    // The node's own oldest go once it holds more than its share.
+    tx.exec_params(
+        "DELETE FROM snapshots WHERE id IN (SELECT id FROM (SELECT id, SUM(length(jpeg)) OVER "
+        "(ORDER BY received_at DESC, id DESC) AS kept FROM snapshots WHERE node = $1) s WHERE kept > $2)",
+        r.node, static_cast<long long>(kSnapshotBytesPerNode));
+    return true;
   });
 }
 
@@ -473,7 +491,7 @@ namespace {
 
 SnapshotRecord snapshotOf(const pqxx::row& r) {
   return {r[0].as<std::string>(), r[1].as<std::string>(), r[2].as<std::string>(), r[3].as<std::string>(),
-          timeIn(r[4]).value_or(WallTime{}), pqxx::binarystring(r[5]).str()};
+          timeIn(r[4]).value_or(WallTime{}), pqxx::binarystring(r[5]).str(), timeIn(r[6]).value_or(WallTime{})};
 }
 
 }  // namespace
@@ -481,8 +499,8 @@ SnapshotRecord snapshotOf(const pqxx::row& r) {
 std::optional<SnapshotRecord> PostgresHistory::snapshot(const std::string& id) {
   std::lock_guard lock(mutex_);
   return withTransaction("reading a snapshot", [&](pqxx::work& tx) -> std::optional<SnapshotRecord> {
-    const auto r = tx.exec_params("SELECT id, node, camera, reason, " + timeOut("taken_at") +
-                                      ", jpeg FROM snapshots WHERE id = $1",
+    const auto r = tx.exec_params("SELECT id, node, camera, reason, " + timeOut("taken_at") + ", jpeg, " +
+                                      timeOut("received_at") + " FROM snapshots WHERE id = $1",
                                   id);
     if (r.empty()) return std::nullopt;
     return snapshotOf(r[0]);
@@ -492,12 +510,39 @@ std::optional<SnapshotRecord> PostgresHistory::snapshot(const std::string& id) {
 std::optional<SnapshotRecord> PostgresHistory::latestSnapshot(const std::string& node, const std::string& camera) {
   std::lock_guard lock(mutex_);
   return withTransaction("reading a snapshot", [&](pqxx::work& tx) -> std::optional<SnapshotRecord> {
-    const auto r = tx.exec_params("SELECT id, node, camera, reason, " + timeOut("taken_at") +
-                                      ", jpeg FROM snapshots WHERE node = $1 AND camera = $2 "
-                                      "ORDER BY taken_at DESC LIMIT 1",
+    const auto r = tx.exec_params("SELECT id, node, camera, reason, " + timeOut("taken_at") + ", jpeg, " +
+                                      timeOut("received_at") +
+                                      " FROM snapshots WHERE node = $1 AND camera = $2 "
+                                      "ORDER BY received_at DESC LIMIT 1",
                                   node, camera);
     if (r.empty()) return std::nullopt;
     return snapshotOf(r[0]);
+  });
+}
+
+void PostgresHistory::admitNode(const NodeRecord& n) {
+  std::lock_guard lock(mutex_);
+  withTransaction("admitting a node", [&](pqxx::work& tx) {
+    tx.exec_params("INSERT INTO nodes (node, region, township, village, admin_code, admitted_by, admitted_at) "
+                   "VALUES ($1, $2, $3, $4, $5, $6, $7::timestamptz) ON CONFLICT (node) DO UPDATE SET "
+                   "region = $2, township = $3, village = $4, admin_code = $5, admitted_by = $6, admitted_at = $7::timestamptz",
+                   n.node, n.place.region, n.place.township, n.place.village, n.place.admin_code, n.admitted_by,
+                   toRfc3339(n.admitted_at));
+  });
+}
+
+std::vector<NodeRecord> PostgresHistory::admittedNodes() {
+  std::lock_guard lock(mutex_);
+  return withTransaction("reading the admitted nodes", [&](pqxx::work& tx) {
+    std::vector<NodeRecord> out;
+    for (const auto& r : tx.exec("SELECT node, region, township, village, admin_code, admitted_by, " +
+                                 timeOut("admitted_at") + " FROM nodes ORDER BY node")) {
+      out.push_back({r[0].as<std::string>(),
+                     {r[1].as<std::string>(), r[2].as<std::string>(), r[3].as<std::string>(), r[4].as<std::string>()},
+                     r[5].as<std::string>(),
+                     timeIn(r[6]).value_or(WallTime{})});
+    }
+    return out;
   });
 }
 

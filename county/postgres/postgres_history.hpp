@@ -42,9 +42,11 @@ class PostgresHistory final : public HistoryStore {
   void putSession(const SessionRecord& session) override;
   std::optional<SessionRecord> session(const std::string& token_digest, WallTime now) override;
   void dropSession(const std::string& token_digest) override;
-  void putSnapshot(const SnapshotRecord& snapshot) override;
+  bool putSnapshot(const SnapshotRecord& snapshot) override;
   std::optional<SnapshotRecord> snapshot(const std::string& id) override;
   std::optional<SnapshotRecord> latestSnapshot(const std::string& node, const std::string& camera) override;
+  void admitNode(const NodeRecord& node) override;
+  std::vector<NodeRecord> admittedNodes() override;
 
  private:
   class Listener;

@@ -38,6 +38,13 @@ CREATE TABLE snapshots (id TEXT PRIMARY KEY, node TEXT NOT NULL, camera TEXT NOT
                         taken_at TEXT NOT NULL, jpeg BLOB NOT NULL);
 CREATE INDEX snapshots_latest ON snapshots (node, camera, taken_at);
 )"},
+    {3, R"(
+ALTER TABLE snapshots ADD COLUMN received_at TEXT NOT NULL DEFAULT '';
+UPDATE snapshots SET received_at = taken_at;
+CREATE INDEX snapshots_received ON snapshots (node, camera, received_at);
+CREATE TABLE nodes (node TEXT PRIMARY KEY, region TEXT NOT NULL, township TEXT NOT NULL, village TEXT NOT NULL,
+                    admin_code TEXT NOT NULL, admitted_by TEXT NOT NULL, admitted_at TEXT NOT NULL);
+)"},
 };
 
 std::optional<std::string> optionalTime(const std::optional<WallTime>& t) {
@@ -77,6 +84,13 @@ constexpr const char* kAlertColumns =
 SqliteHistory::SqliteHistory(const std::filesystem::path& file) : file_(file), db_(file) {
   db_.exec("PRAGMA journal_mode=WAL");
   db_.exec("PRAGMA synchronous=FULL");  // a commit survives a power cut, not only a kill -9
+  // Owner-only, a file made by an older version too: it holds password hashes.
+  for (const auto* suffix : {"", "-wal", "-shm"}) {
+    std::error_code ec;
+    std::filesystem::permissions(file_.string() + suffix,
+                                 std::filesystem::perms::owner_read | std::filesystem::perms::owner_write,
+                                 std::filesystem::perm_options::replace, ec);
+  }
   migrate();
 }
 
@@ -107,6 +121,8 @@ bool SqliteHistory::addAlert(const contract::AlertMessage& message, WallTime rec
   const auto record = alertRecordOf(message);
   std::lock_guard lock(mutex_);
   Transaction tx(db_);
+  auto owner = db_.prepare("SELECT node FROM alerts WHERE id = ?");
+  if (owner.bind(1, record.id).step() && owner.text(0) != record.node) return false;  // another node's alert
   db_.prepare("INSERT OR IGNORE INTO alert_events (id, phase, updated_at, received_at, payload) VALUES (?, ?, ?, ?, ?)")
       .bind(1, record.id)
       .bind(2, record.phase)
@@ -272,31 +288,72 @@ void SqliteHistory::dropSession(const std::string& digest) {
   db_.prepare("DELETE FROM sessions WHERE token_digest = ?").bind(1, digest).run();
 }
 
-void SqliteHistory::putSnapshot(const SnapshotRecord& r) {
+bool SqliteHistory::putSnapshot(const SnapshotRecord& r) {
   std::lock_guard lock(mutex_);
   Transaction tx(db_);
-  auto insert = db_.prepare("INSERT OR IGNORE INTO snapshots (id, node, camera, reason, taken_at, jpeg) VALUES (?, ?, ?, ?, ?, ?)");
+  auto owner = db_.prepare("SELECT node FROM snapshots WHERE id = ?");
+  if (owner.bind(1, r.id).step()) return false;  // stored before, or another node's id
+  auto insert = db_.prepare(
+      "INSERT INTO snapshots (id, node, camera, reason, taken_at, jpeg, received_at) VALUES (?, ?, ?, ?, ?, ?, ?)");
   insert.bind(1, r.id).bind(2, r.node).bind(3, r.camera).bind(4, r.reason).bind(5, toRfc3339(r.taken_at));
-  insert.bindBlob(6, r.jpeg).run();
-  db_.prepare("DELETE FROM snapshots WHERE taken_at < ?")
-      .bind(1, toRfc3339(r.taken_at - std::chrono::hours(24 * 30)))
-      .run();
+  insert.bindBlob(6, r.jpeg).bind(7, toRfc3339(r.received_at)).run();
+  db_.prepare("DELETE FROM snapshots WHERE received_at < ?").bind(1, toRfc3339(r.received_at - kSnapshotDays)).run();
+  // The node's own oldest go once it holds more than its share.
+  auto sizes = db_.prepare("SELECT id, length(jpeg) FROM snapshots WHERE node = ? ORDER BY received_at DESC, id DESC");
+  sizes.bind(1, r.node);
+  std::size_t kept = 0;
+  std::vector<std::string> over;
+  while (sizes.step()) {
+    kept += static_cast<std::size_t>(sizes.integer(1));
+    if (kept > kSnapshotBytesPerNode) over.push_back(sizes.text(0));
+  }
+  for (const auto& id : over) db_.prepare("DELETE FROM snapshots WHERE id = ?").bind(1, id).run();
   tx.commit();
+  return true;
 }
+
+namespace {
+
+SnapshotRecord snapshotAt(const Statement& s) {
+  return SnapshotRecord{s.text(0), s.text(1), s.text(2), s.text(3), fromRfc3339(s.text(4)).value_or(WallTime{}),
+                        s.blob(5), fromRfc3339(s.text(6)).value_or(WallTime{})};
+}
+
+}  // namespace
 
 std::optional<SnapshotRecord> SqliteHistory::snapshot(const std::string& id) {
   std::lock_guard lock(mutex_);
-  auto s = db_.prepare("SELECT id, node, camera, reason, taken_at, jpeg FROM snapshots WHERE id = ?");
+  auto s = db_.prepare("SELECT id, node, camera, reason, taken_at, jpeg, received_at FROM snapshots WHERE id = ?");
   if (!s.bind(1, id).step()) return std::nullopt;
-  return SnapshotRecord{s.text(0), s.text(1), s.text(2), s.text(3), fromRfc3339(s.text(4)).value_or(WallTime{}), s.blob(5)};
+  return snapshotAt(s);
 }
 
 std::optional<SnapshotRecord> SqliteHistory::latestSnapshot(const std::string& node, const std::string& camera) {
   std::lock_guard lock(mutex_);
-  auto s = db_.prepare("SELECT id, node, camera, reason, taken_at, jpeg FROM snapshots WHERE node = ? AND camera = ? "
-                       "ORDER BY taken_at DESC LIMIT 1");
+  auto s = db_.prepare("SELECT id, node, camera, reason, taken_at, jpeg, received_at FROM snapshots "
+                       "WHERE node = ? AND camera = ? ORDER BY received_at DESC LIMIT 1");
   if (!s.bind(1, node).bind(2, camera).step()) return std::nullopt;
-  return SnapshotRecord{s.text(0), s.text(1), s.text(2), s.text(3), fromRfc3339(s.text(4)).value_or(WallTime{}), s.blob(5)};
+  return snapshotAt(s);
+}
+
+void SqliteHistory::admitNode(const NodeRecord& n) {
+  std::lock_guard lock(mutex_);
+  db_.prepare("INSERT OR REPLACE INTO nodes (node, region, township, village, admin_code, admitted_by, admitted_at) "
+              "VALUES (?, ?, ?, ?, ?, ?, ?)")
+      .bind(1, n.node).bind(2, n.place.region).bind(3, n.place.township).bind(4, n.place.village)
+      .bind(5, n.place.admin_code).bind(6, n.admitted_by).bind(7, toRfc3339(n.admitted_at))
+      .run();
+}
+
+std::vector<NodeRecord> SqliteHistory::admittedNodes() {
+  std::lock_guard lock(mutex_);
+  auto s = db_.prepare("SELECT node, region, township, village, admin_code, admitted_by, admitted_at FROM nodes ORDER BY node");
+  std::vector<NodeRecord> out;
+  while (s.step()) {
+    out.push_back({s.text(0), {s.text(1), s.text(2), s.text(3), s.text(4)}, s.text(5),
+                   fromRfc3339(s.text(6)).value_or(WallTime{})});
+  }
+  return out;
 }
 
 }  // namespace villagecam::county::sqlite

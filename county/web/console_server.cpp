@@ -5,15 +5,39 @@
 #include <fstream>
 #include <sstream>
 
+#include "service/guarded_server.hpp"
+#include "util/log_text.hpp"
 #include "util/logging.hpp"
 
 namespace villagecam::county {
 namespace {
 
+// Bytes that are not UTF-8 (a path or parameter from a client) become U+FFFD:
+// an answer never fails to be written.
 void sendJson(httplib::Response& res, const nlohmann::json& j, int status = 200) {
   res.status = status;
   res.set_header("Cache-Control", "no-store");
-  res.set_content(j.dump(), "application/json; charset=utf-8");
+  res.set_content(j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace), "application/json; charset=utf-8");
+}
+
+bool changesState(const httplib::Request& req) { return req.method != "GET" && req.method != "HEAD" && req.method != "OPTIONS"; }
+
+// A request a browser made for a page of another origin (another site, or
+// another port of this host), or a body that is not JSON: refused with why.
+std::optional<std::pair<int, std::string>> crossSiteProblem(const httplib::Request& req) {
+  const auto type = req.get_header_value("Content-Type");
+  if (type.rfind("application/json", 0) != 0) return std::pair{415, std::string("expected Content-Type: application/json")};
+  if (const auto site = req.get_header_value("Sec-Fetch-Site"); !site.empty() && site != "same-origin") {
+    return std::pair{403, "refused: the request came from another site (Sec-Fetch-Site: " + forLog(site, 20) + ")"};
+  }
+  if (req.has_header("Origin")) {
+    const auto origin = req.get_header_value("Origin");
+    const auto host = req.get_header_value("Host");
+    if (host.empty() || (origin != "http://" + host && origin != "https://" + host)) {
+      return std::pair{403, "refused: the request came from another origin (" + forLog(origin, 80) + ")"};
+    }
+  }
+  return std::nullopt;
 }
 
 Params paramsOf(const httplib::Request& req) {
@@ -75,7 +99,9 @@ ConsoleServer::ConsoleServer(config::HttpConfig config, ConsoleSource& source, s
       source_(source),
       www_(std::move(www)),
       echarts_js_(std::move(echarts_js)),
-      server_(std::make_unique<httplib::Server>()) {}
+      server_(std::make_unique<service::GuardedServer>(config_, RequestLimits{12 * 1024, kMaxJsonBody}, "county.http")) {
+  route();
+}
 
 ConsoleServer::~ConsoleServer() { stop(); }
 
@@ -85,14 +111,39 @@ std::optional<Operator> ConsoleServer::operatorFor(const httplib::Request& req) 
   return source_.operatorOf(token);
 }
 
-int ConsoleServer::start() {
+std::string ConsoleServer::clientOf(const httplib::Request& req) const { return server_->clientOf(req); }
+
+std::optional<std::shared_ptr<void>> ConsoleServer::takeStream(const std::string& token) {
+  std::lock_guard lock(streams_mutex_);
+  auto& mine = streams_[token];
+  if (mine >= kStreamsPerSession || streams_total_ >= kStreams) {
+    if (mine == 0) streams_.erase(token);
+    return std::nullopt;
+  }
+  ++mine;
+  ++streams_total_;
+  return std::shared_ptr<void>(nullptr, [this, token](void*) {
+    std::lock_guard lock(streams_mutex_);
+    --streams_total_;
+    if (--streams_[token] <= 0) streams_.erase(token);
+  });
+}
+
+void ConsoleServer::route() {
   auto& s = *server_;
   // Each live page holds a thread while it listens: room for 48 besides requests.
   s.new_task_queue = [] { return new httplib::ThreadPool(64); };
 
-  // Every /api/ request but the login needs a session; the operator is passed on in a header of our own.
+  // A request that changes anything is JSON from this console's own pages;
+  // every /api/ request but the login needs a session.
   s.set_pre_routing_handler([this](const httplib::Request& req, httplib::Response& res) {
     securityHeaders(res);
+    if (changesState(req)) {
+      if (const auto problem = crossSiteProblem(req)) {
+        sendJson(res, {{"error", problem->second}}, problem->first);
+        return httplib::Server::HandlerResponse::Handled;
+      }
+    }
     if (req.path.rfind("/api/", 0) != 0 || req.path == "/api/login") return httplib::Server::HandlerResponse::Unhandled;
     if (!operatorFor(req)) {
       sendJson(res, {{"error", "log in first"}}, 401);
@@ -112,7 +163,7 @@ int ConsoleServer::start() {
         !body.value("password", nlohmann::json()).is_string()) {
       throw BadRequest("expected JSON: {\"name\": ..., \"password\": ...}");
     }
-    const auto result = source_.login(body["name"], body["password"], req.remote_addr);
+    const auto result = source_.login(body["name"], body["password"], clientOf(req));
     if (result.token.empty()) {
       sendJson(res, {{"error", result.error}}, result.status);
       return;
@@ -125,6 +176,7 @@ int ConsoleServer::start() {
   });
   s.Post("/api/logout", [this](const httplib::Request& req, httplib::Response& res) {
     source_.logout(cookie(req, kCookie));
+    source_.live().wake();  // its live streams end now
     res.set_header("Set-Cookie", std::string(kCookie) + "=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0");
     sendJson(res, {{"ok", true}});
   });
@@ -155,6 +207,21 @@ int ConsoleServer::start() {
     sendJson(res, j);
   });
   s.Get("/api/problems", [this](const httplib::Request&, httplib::Response& res) { sendJson(res, source_.problems()); });
+  s.Get("/api/nodes", [this](const httplib::Request&, httplib::Response& res) { sendJson(res, source_.admittedNodes()); });
+  s.Get("/api/nodes/pending", [this](const httplib::Request&, httplib::Response& res) {
+    sendJson(res, source_.pendingNodes());
+  });
+  s.Post(R"(/api/nodes/([A-Za-z0-9_.-]{1,64})/admit)", [this](const httplib::Request& req, httplib::Response& res) {
+    const auto op = operatorFor(req);
+    if (!op || op->role != "admin") return sendJson(res, {{"error", "admins only"}}, 403);
+    nlohmann::json body;
+    try {
+      body = req.body.empty() ? nlohmann::json::object() : nlohmann::json::parse(req.body);
+    } catch (const std::exception&) {
+      throw BadRequest("expected JSON: {} or {\"township\": ..., \"village\": ..., \"admin_code\": ...}");
+    }
+    sendJson(res, source_.admitNode(req.matches[1], body, op->name));
+  });
   s.Get("/api/alerts/open",
         [this](const httplib::Request&, httplib::Response& res) { sendJson(res, source_.openAlerts()); });
   s.Get("/api/alerts", [this](const httplib::Request& req, httplib::Response& res) {
@@ -185,23 +252,36 @@ int ConsoleServer::start() {
           res.set_content(*jpeg, "image/jpeg");
         });
 
-  // Live events: alerts as they come, the summary when it changes.
+  // Live events: alerts as they come, the summary when it changes; a few
+  // streams per session, and each ends when its session does.
   s.Get("/api/stream", [this](const httplib::Request& req, httplib::Response& res) {
+    const auto token = cookie(req, kCookie);
+    auto place = takeStream(token);
+    if (!place) {
+      res.set_header("Retry-After", "10");
+      return sendJson(res, {{"error", "too many live streams open; close a page of the console"}}, 429);
+    }
     std::uint64_t last = source_.live().lastId();
     if (const auto id = req.get_header_value("Last-Event-ID"); !id.empty()) {
       try {
-        last = std::stoull(id);
+        last = std::min<std::uint64_t>(std::stoull(id), last);
       } catch (const std::exception&) {
       }
     }
     res.set_header("Cache-Control", "no-store");
     res.set_header("X-Accel-Buffering", "no");  // nginx: pass each event on at once
-    res.set_chunked_content_provider("text/event-stream", [this, last](std::size_t, httplib::DataSink& sink) mutable {
+    res.set_chunked_content_provider("text/event-stream", [this, last, token, place = *place](std::size_t,
+                                                                                             httplib::DataSink& sink) mutable {
       const std::string hello = "retry: 2000\n\n";
       if (last == source_.live().lastId() && !sink.write(hello.data(), hello.size())) return false;
       while (!source_.live().stopped()) {
         const auto events = source_.live().after(last, std::chrono::seconds(15));
         if (source_.live().stopped()) break;
+        if (!source_.operatorOf(token)) {  // logged out, or expired
+          const std::string bye = "event: logout\ndata: {}\n\n";
+          sink.write(bye.data(), bye.size());
+          break;
+        }
         std::string out;
         for (const auto& e : events) {
           out += formatEvent(e);
@@ -243,18 +323,16 @@ int ConsoleServer::start() {
       what = e.what();
     } catch (...) {
     }
-    logger("county.http")->error("{} {}: {}", req.method, req.path, what);
+    logger("county.http")->error("{} {}: {}", forLog(req.method, 10), forLog(req.path, 120), forLog(what, 300));
     sendJson(res, {{"error", "internal error; see the console's log"}}, 500);
   });
   s.set_error_handler([](const httplib::Request& req, httplib::Response& res) {
-    if (res.body.empty()) sendJson(res, {{"error", "no such page: " + req.path}}, res.status);
+    if (res.body.empty()) sendJson(res, {{"error", "no such page: " + forLog(req.path, 120)}}, res.status);
   });
-  int port = config_.port;
-  if (port == 0) {
-    port = s.bind_to_any_port(config_.host);
-  } else if (!s.bind_to_port(config_.host, port)) {
-    port = -1;
-  }
+}
+
+int ConsoleServer::start() {
+  const int port = server_->bind(config_.host, config_.port);
   if (port < 0) {
     throw std::runtime_error("http.listen " + config_.host + ":" + std::to_string(config_.port) +
                              ": cannot listen there (in use, or not an address of this machine)");

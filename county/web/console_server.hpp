@@ -1,9 +1,18 @@
 // The console's HTTP side (cpp-httplib): the pages, the JSON API under /api/,
 // the live stream (/api/stream, Server-Sent Events) and /healthz, on
 // loopback unless configured. Everything under /api/ but /api/login needs a
-// session (a cookie, HttpOnly, SameSite=Strict); adding users needs the admin
-// role. It only routes: answers come from a ConsoleSource, so it knows
-// nothing of MQTT, the picture or the store.
+// session (a cookie, HttpOnly, SameSite=Strict); adding users and admitting
+// nodes need the admin role. It only routes: answers come from a
+// ConsoleSource, so it knows nothing of MQTT, the picture or the store.
+//
+// Limits (docs/county.md, security): every client meets GuardedServer's
+// (a whole request within http.request_timeout, at most 16 KiB of head and
+// body, a few connections per address). A request that changes anything
+// (POST) must be JSON of at most 4 KiB and come from the console's own
+// origin (Origin, Sec-Fetch-Site), so no other site, nor another port of
+// the same host, can make a browser act. Live streams: 4 per session and
+// 32 in all, each ended when its session ends. No input reaches an answer
+// or a log line unescaped.
 #pragma once
 
 #include <nlohmann/json.hpp>
@@ -11,6 +20,7 @@
 #include <filesystem>
 #include <map>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <stdexcept>
 #include <string>
@@ -20,8 +30,10 @@
 #include "web/live_stream.hpp"
 
 namespace httplib {
-class Server;
 struct Request;
+}
+namespace villagecam::service {
+class GuardedServer;
 }
 
 namespace villagecam::county {
@@ -69,6 +81,13 @@ class ConsoleSource {
   virtual nlohmann::json users() = 0;
   virtual nlohmann::json addUser(const nlohmann::json& body) = 0;  // throws BadRequest
 
+  // Nodes: the admitted ones, those waiting, and an admin's admission of one
+  // (body: {} to take the place it claims, or {"region", "township",
+  // "village", "admin_code"} to set it); throws BadRequest.
+  virtual nlohmann::json admittedNodes() = 0;
+  virtual nlohmann::json pendingNodes() = 0;
+  virtual nlohmann::json admitNode(const std::string& node, const nlohmann::json& body, const std::string& by) = 0;
+
   virtual LiveStream& live() = 0;
 };
 
@@ -81,23 +100,39 @@ class ConsoleServer {
   ConsoleServer(const ConsoleServer&) = delete;
   ConsoleServer& operator=(const ConsoleServer&) = delete;
 
-  // Binds (throws naming http.listen if it cannot) and serves on a thread;
+  // Routes are set up at construction. Binds (throws naming http.listen if it cannot) and serves on a thread;
   // returns the port (the one chosen when configured with 0).
   int start();
   void stop();
 
   static constexpr const char* kCookie = "vc_session";
   static constexpr int kSessionHours = 12;
+  static constexpr std::size_t kMaxJsonBody = 4096;
+  static constexpr int kStreamsPerSession = 4;
+  static constexpr int kStreams = 32;
+
+  // The client of a request (X-Forwarded-For only from a trusted proxy).
+  std::string clientOf(const httplib::Request& req) const;
+
+  // The routed server, for serving a request from a stream without a socket
+  // (the fuzzer: tests/fuzz/fuzz_http.cpp).
+  service::GuardedServer& http() { return *server_; }
 
  private:
+  void route();  // every page and API route, once, at construction
   std::optional<Operator> operatorFor(const httplib::Request& req) const;
+  // A live stream's place, or nullopt when the caps are reached.
+  std::optional<std::shared_ptr<void>> takeStream(const std::string& token);
 
   config::HttpConfig config_;
   ConsoleSource& source_;
   std::filesystem::path www_;
   std::filesystem::path echarts_js_;
-  std::unique_ptr<httplib::Server> server_;
+  std::unique_ptr<service::GuardedServer> server_;
   std::thread thread_;
+  std::mutex streams_mutex_;
+  std::map<std::string, int> streams_;  // open live streams per session token digest
+  int streams_total_ = 0;
 };
 
 // The directory of the pages and the chart library: the source tree's in a

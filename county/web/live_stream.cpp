@@ -13,7 +13,8 @@ void LiveStream::publish(std::string name, std::string data) {
 
 std::vector<LiveStream::Event> LiveStream::after(std::uint64_t after, std::chrono::milliseconds timeout) {
   std::unique_lock lock(mutex_);
-  published_.wait_for(lock, timeout, [&] { return stopped_ || next_id_ - 1 > after; });
+  const auto wakes = wakes_;
+  published_.wait_for(lock, timeout, [&] { return stopped_ || next_id_ - 1 > after || wakes_ != wakes; });
   std::vector<Event> out;
   if (stopped_ || next_id_ - 1 <= after) return out;
   if (events_.empty() || events_.front().id > after + 1) {
@@ -29,6 +30,14 @@ std::vector<LiveStream::Event> LiveStream::after(std::uint64_t after, std::chron
 std::uint64_t LiveStream::lastId() const {
   std::lock_guard lock(mutex_);
   return next_id_ - 1;
+}
+
+void LiveStream::wake() {
+  {
+    std::lock_guard lock(mutex_);
+    ++wakes_;
+  }
+  published_.notify_all();
 }
 
 void LiveStream::stop() {

@@ -29,6 +29,9 @@ class LiveStream {
   // stop. A client too far behind gets one "reload" event.
   std::vector<Event> after(std::uint64_t after, std::chrono::milliseconds timeout);
   std::uint64_t lastId() const;
+  // Wakes every waiting page at once (after() returns what it has, maybe
+  // nothing), so each checks that its session still holds (a logout).
+  void wake();
   void stop();
   bool stopped() const;
 
@@ -38,6 +41,7 @@ class LiveStream {
   std::condition_variable published_;
   std::deque<Event> events_;
   std::uint64_t next_id_ = 1;
+  std::uint64_t wakes_ = 0;
   bool stopped_ = false;
 };
 

@@ -15,7 +15,8 @@ namespace {
 
 namespace fs = std::filesystem;
 
-const std::vector<std::string> kCountyTopKeys{"county", "state_dir", "logging", "mqtt", "http", "storage"};
+const std::vector<std::string> kCountyTopKeys{"county", "state_dir", "logging", "mqtt", "http", "storage", "admission"};
+const std::vector<std::string> kAdmissionKeys{"admin_code_prefixes", "max_pending"};
 const std::vector<std::string> kCountyKeys{"name", "timezone"};
 const std::vector<std::string> kCountyMqttKeys{"brokers",        "client_id",     "protocol",      "keepalive",
                                                "connect_timeout", "reconnect_min", "reconnect_max", "username",
@@ -107,6 +108,16 @@ void readStorage(Sections& ctx, const YAML::Node& n, CountyStorageConfig& out) {
   }
 }
 
+void readAdmission(Sections& ctx, const YAML::Node& n, AdmissionConfig& out) {
+  ctx.reader.rejectUnknownKeys(n, "admission", kAdmissionKeys);
+  static const std::regex prefix("[0-9]{2,12}");
+  readMatchingStrings(ctx, n, "admission", "admin_code_prefixes", prefix,
+                      "the first 2 to 12 digits of an admin code (the county's 6: \"410225\")", out.admin_code_prefixes);
+  if (auto v = n["max_pending"]; v.IsDefined()) {
+    if (auto i = ctx.reader.integer(v, "admission.max_pending", 0, 100000)) out.max_pending = static_cast<int>(*i);
+  }
+}
+
 CountyConfig parseSections(Sections& ctx, std::string_view yaml) {
   CountyConfig cfg;
   cfg.source_file = ctx.reader.file();
@@ -131,6 +142,7 @@ CountyConfig parseSections(Sections& ctx, std::string_view yaml) {
   if (auto n = ctx.reader.required(root, "", "mqtt"); n && ctx.reader.expectMap(*n, "mqtt")) readCountyMqtt(ctx, *n, cfg);
   if (auto n = root["http"]; n.IsDefined() && ctx.reader.expectMap(n, "http")) readHttp(ctx, n, cfg.http);
   if (auto n = root["storage"]; n.IsDefined() && ctx.reader.expectMap(n, "storage")) readStorage(ctx, n, cfg.storage);
+  if (auto n = root["admission"]; n.IsDefined() && ctx.reader.expectMap(n, "admission")) readAdmission(ctx, n, cfg.admission);
   if (ctx.reader.hasIssues()) throw ConfigError(ctx.reader.takeIssues());
   return cfg;
 }

@@ -26,6 +26,16 @@ struct CountyStorageConfig {
   bool operator==(const CountyStorageConfig&) const = default;
 };
 
+// Which nodes count without an operator's word (docs/county.md, security).
+struct AdmissionConfig {
+  // Nodes whose status gives an admin code starting with one of these (2 to
+  // 12 digits, e.g. the county's 6) are admitted at first sight; others wait
+  // for an admin. Empty: every node waits.
+  std::vector<std::string> admin_code_prefixes;
+  int max_pending = 1000;  // nodes waiting at once; more are refused
+  bool operator==(const AdmissionConfig&) const = default;
+};
+
 struct CountyConfig {
   std::filesystem::path source_file;
   std::string name;      // the county, shown on the console
@@ -40,8 +50,13 @@ struct CountyConfig {
   // A node whose status does not say its interval (older than
   // node-status/1.3) is taken to publish this often.
   Seconds default_status_interval{60};
-  HttpConfig http{true, "127.0.0.1", 9820};
+  HttpConfig http = [] {
+    HttpConfig h;
+    h.port = 9820;
+    return h;
+  }();
   CountyStorageConfig storage;
+  AdmissionConfig admission;
 };
 
 CountyConfig loadCountyConfig(const std::filesystem::path& file);

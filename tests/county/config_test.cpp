@@ -33,6 +33,21 @@ TEST(CountyConfig, ReadsEveryKeyWithItsDefaults) {
   EXPECT_EQ(cfg.http.host, "127.0.0.1");  // loopback unless configured
   EXPECT_EQ(cfg.http.port, 9820);
   EXPECT_EQ(cfg.storage.engine, StorageEngine::Sqlite);
+  // Secure defaults: no node counts without a word, bounded clients, no proxy believed.
+  EXPECT_TRUE(cfg.admission.admin_code_prefixes.empty());
+  EXPECT_EQ(cfg.admission.max_pending, 1000);
+  EXPECT_EQ(cfg.http.request_timeout, Seconds(10));
+  EXPECT_EQ(cfg.http.max_connections_per_client, 16);
+  EXPECT_TRUE(cfg.http.trusted_proxies.empty());
+  const auto set = parseCountyConfig("mqtt:\n  brokers: [tcp://127.0.0.1:1883]\nadmission:\n  admin_code_prefixes: [\"410225\"]\n"
+                                     "  max_pending: 50\nhttp: {request_timeout: 3s, max_connections_per_client: 4, "
+                                     "trusted_proxies: [127.0.0.1, \"::1\"]}\n",
+                                     "county.yaml", "/etc/villagecam");
+  EXPECT_EQ(set.admission.admin_code_prefixes, std::vector<std::string>{"410225"});
+  EXPECT_EQ(set.admission.max_pending, 50);
+  EXPECT_EQ(set.http.request_timeout, Seconds(3));
+  EXPECT_EQ(set.http.max_connections_per_client, 4);
+  EXPECT_EQ(set.http.trusted_proxies, (std::vector<std::string>{"127.0.0.1", "::1"}));
 }
 
 TEST(CountyConfig, EachMistakeIsNamedWithItsPlace) {
@@ -54,6 +69,13 @@ TEST(CountyConfig, EachMistakeIsNamedWithItsPlace) {
        {"county.yaml:3:19: storage.engine: expected one of sqlite, postgresql, got 'mysql'"}},
       {"mqtt:\n  brokers: [tcp://127.0.0.1:1883]\nhttp: {listen: everywhere}\n",
        {"county.yaml:3:16: http.listen: expected host:port such as 127.0.0.1:9810, got 'everywhere'"}},
+      {"mqtt:\n  brokers: [tcp://127.0.0.1:1883]\nadmission: {admin_code_prefixes: [\"4102x\"]}\n",
+       {"county.yaml:3:35: admission.admin_code_prefixes[0]: expected the first 2 to 12 digits of an admin code "
+        "(the county's 6: \"410225\"), got '4102x'"}},
+      {"mqtt:\n  brokers: [tcp://127.0.0.1:1883]\nadmission: {max_pendng: 5}\n",
+       {"county.yaml:3:13: admission.max_pending: unknown key 'max_pendng' (did you mean 'max_pending'?)"}},
+      {"mqtt:\n  brokers: [tcp://127.0.0.1:1883]\nhttp: {trusted_proxies: [nginx]}\n",
+       {"county.yaml:3:26: http.trusted_proxies[0]: expected an IP address such as 127.0.0.1, got 'nginx'"}},
   };
   for (const auto& c : cases) EXPECT_EQ(problems(c.yaml), c.expected) << c.yaml;
   // The password never shows in an error.

@@ -27,11 +27,17 @@ TEST(CountyConsoleInABrowser, LogsInShowsTheTruthTakesALiveAlertAndExportsCsv) {
   Mosquitto broker;
   const auto config = dir / "county.yaml";
   std::ofstream(config) << "county: {name: 模拟县}\nstate_dir: " << (dir / "state").string() << "\nmqtt:\n  brokers: ["
-                        << broker.uri() << "]\n  reconnect_min: 1s\n  reconnect_max: 2s\nhttp: {listen: \"127.0.0.1:0\"}\n";
+                        << broker.uri() << "]\n  reconnect_min: 1s\n  reconnect_max: 2s\nhttp: {listen: \"127.0.0.1:0\"}\n"
+                        << "admission: {admin_code_prefixes: [\"410225\"]}\n";
   ChildProcess add({VILLAGECAM_COUNTY_BIN, "add-user", "--config", config.string(), "--name", "wang", "--role", "viewer"});
   add.writeLine(kPassword);
   add.closeInput();
   ASSERT_EQ(add.wait(30s).value_or(-1), 0) << add.output();
+  // The alert simulators below send no status: admitted by hand, as an installer would.
+  for (const char* node : {"alerting", "alerting-live"}) {
+    ChildProcess admit({VILLAGECAM_COUNTY_BIN, "admit-node", "--config", config.string(), "--node", node});
+    ASSERT_EQ(admit.wait(30s).value_or(-1), 0) << admit.output();
+  }
   ChildProcess console({VILLAGECAM_COUNTY_BIN, "run", "--config", config.string()});
   const auto line = console.waitForSubstring("console on http://127.0.0.1:", 15s);
   ASSERT_TRUE(line) << console.output();

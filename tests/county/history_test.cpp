@@ -143,11 +143,11 @@ TEST_P(Stores, SilencesOpenAndClose) {
 }
 
 TEST_P(Stores, MigrationsAreVersionedAndARestartKeepsEverything) {
-  EXPECT_EQ(store_->schemaVersion(), 2);
+  EXPECT_EQ(store_->schemaVersion(), 3);
   store_->addAlert(alert("a1", events::AlertPhase::Start, kT0), kT0);
   store_.reset();
   auto again = GetParam().make(dir_.path());
-  EXPECT_EQ(again->schemaVersion(), 2);
+  EXPECT_EQ(again->schemaVersion(), 3);
   EXPECT_EQ(again->alerts({}).size(), 1u);
   EXPECT_FALSE(again->addAlert(alert("a1", events::AlertPhase::Start, kT0), kT0));
 }
@@ -181,12 +181,55 @@ TEST_P(Stores, UsersSessionsAndSnapshotsAreKept) {
   store_->dropSession("d1");
   EXPECT_FALSE(store_->session("d1", kT0 + 1h));
   std::string jpeg("\xff\xd8\x00\x01\x02", 5);
-  store_->putSnapshot({"s1", "xz", "gate", "view_tampered", kT0, jpeg});
-  store_->putSnapshot({"s2", "xz", "gate", "periodic", kT0 + 1min, jpeg + "x"});
+  EXPECT_TRUE(store_->putSnapshot({"s1", "xz", "gate", "view_tampered", kT0, jpeg, kT0}));
+  EXPECT_TRUE(store_->putSnapshot({"s2", "xz", "gate", "periodic", kT0 + 1min, jpeg + "x", kT0 + 1min}));
   ASSERT_TRUE(store_->snapshot("s1"));
   EXPECT_EQ(store_->snapshot("s1")->jpeg, jpeg);
   EXPECT_EQ(store_->latestSnapshot("xz", "gate")->id, "s2");
   EXPECT_FALSE(store_->latestSnapshot("xz", "lane"));
+}
+
+TEST_P(Stores, ANodeCannotTouchAnothersAlertsOrSnapshotsNorWipeThemWithAFutureDate) {
+  ASSERT_TRUE(store_->addAlert(alert("a1", events::AlertPhase::Start, kT0), kT0));
+  auto forged = alert("a1", events::AlertPhase::End, kT0, std::nullopt, kT0 + 1min);
+  forged.origin.node_id = "evil";
+  EXPECT_FALSE(store_->addAlert(forged, kT0 + 1min));
+  ASSERT_EQ(store_->alerts({}).size(), 1u);
+  EXPECT_EQ(store_->alerts({})[0].phase, "start");
+  const std::string jpeg("\xff\xd8\xff\x01\xff\xd9", 6);
+  ASSERT_TRUE(store_->putSnapshot({"s1", "xz", "gate", "periodic", kT0, jpeg, kT0}));
+  // The same id from another node is not stored; a snapshot dated 2099 is kept
+  // by when it came, and wipes nothing.
+  EXPECT_FALSE(store_->putSnapshot({"s1", "evil", "gate", "periodic", kT0, jpeg, kT0 + 1s}));
+  const auto future = *fromRfc3339("2099-01-01T00:00:00Z");
+  EXPECT_TRUE(store_->putSnapshot({"s2", "evil", "gate", "periodic", future, jpeg, kT0 + 2s}));
+  EXPECT_EQ(store_->snapshot("s1")->node, "xz");
+  EXPECT_EQ(store_->latestSnapshot("xz", "gate")->id, "s1");
+  // A node's flood evicts only its own oldest.
+  const std::string big(8u << 20, 'j');
+  for (int i = 0; i < 10; ++i) {
+    store_->putSnapshot({"f" + std::to_string(i), "evil", "c" + std::to_string(i), "periodic", kT0, big, kT0 + 3s + i * 1s});
+  }
+  EXPECT_TRUE(store_->snapshot("s1"));
+  EXPECT_FALSE(store_->snapshot("s2"));
+  EXPECT_FALSE(store_->snapshot("f0"));
+  EXPECT_TRUE(store_->snapshot("f9"));
+  // 30 days after receipt, a snapshot goes.
+  store_->putSnapshot({"s3", "xz", "gate", "periodic", kT0, jpeg, kT0 + 31 * 24h});
+  EXPECT_FALSE(store_->snapshot("s1"));
+}
+
+TEST_P(Stores, AdmittedNodesAndTheirPlacesAreKept) {
+  EXPECT_TRUE(store_->admittedNodes().empty());
+  store_->admitNode({"xz", {"兰考县", "城关镇", "新庄村", "410225100201"}, "config", kT0});
+  store_->admitNode({"xz", {"兰考县", "谷营镇", "新庄村", "410225101201"}, "wang", kT0 + 1h});  // moved
+  store_->admitNode({"db", {"", "城关镇", "东坝头村", ""}, "wang", kT0});
+  const auto nodes = store_->admittedNodes();
+  ASSERT_EQ(nodes.size(), 2u);
+  EXPECT_EQ(nodes[1].node, "xz");
+  EXPECT_EQ(nodes[1].place.township, "谷营镇");
+  EXPECT_EQ(nodes[1].admitted_by, "wang");
+  EXPECT_EQ(nodes[1].admitted_at, kT0 + 1h);
 }
 
 INSTANTIATE_TEST_SUITE_P(Engines, Stores,
@@ -213,7 +256,10 @@ FeedMessage cameraOf(const std::string& node, const std::string& id, health::Cam
 
 class Booker : public ::testing::Test {
  protected:
-  void SetUp() override { useTimeZone("Asia/Shanghai"); }
+  void SetUp() override {
+    useTimeZone("Asia/Shanghai");
+    picture_.setAdmitted({{"xz", {"兰考县", "城关镇", "新庄村", "410225100201"}}});
+  }
   void apply(const FeedMessage& m) { ASSERT_NE(picture_.apply(m, now_, wall_).kind, Applied::Kind::Bad); }
   void advance(Duration d) {
     now_ += d;
@@ -221,7 +267,7 @@ class Booker : public ::testing::Test {
   }
   SteadyTime now_{std::chrono::hours(100)};
   WallTime wall_ = kT0;
-  LivePicture picture_{"villagecam", config::Seconds(60)};
+  LivePicture picture_{"villagecam", config::Seconds(60), Admission{{"410225"}}};
   TimeBooker booker_;
 };
 

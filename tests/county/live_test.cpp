@@ -129,7 +129,7 @@ class Live : public ::testing::Test {
 
   SteadyTime now_ = kSteady0;
   WallTime wall_ = kWall0;
-  LivePicture picture_{"villagecam", Seconds(60)};
+  LivePicture picture_{"villagecam", Seconds(60), Admission{{"410225"}}};
 };
 
 TEST_F(Live, TheRatesFollowTheirDefinitions) {
@@ -200,14 +200,16 @@ TEST_F(Live, ARetainedStatusIsAsOldAsItSays) {
   // The console restarts; the broker hands it a dead node's last status,
   // published 10 minutes ago with no will (the broker lost the session).
   apply(state("xz", "online"));
-  apply(statusOf("xz", place("", "新庄村", ""), {{"gate", CameraState::Online, "ok"}}, wall_ - 10min, 0, true));
+  const auto p = place("", "新庄村", "410225100201");
+  apply(statusOf("xz", p, {{"gate", CameraState::Online, "ok"}}, wall_ - 10min, 0, true));
   EXPECT_TRUE(picture_.silent(*picture_.node("xz")));
   // A fresh retained one is heard.
-  apply(statusOf("xz", place("", "新庄村", ""), {{"gate", CameraState::Online, "ok"}}, wall_ - 2s, 0, true));
+  apply(statusOf("xz", p, {{"gate", CameraState::Online, "ok"}}, wall_ - 2s, 0, true));
   EXPECT_FALSE(picture_.silent(*picture_.node("xz")));
 }
 
 TEST_F(Live, OpenAlertsFollowStartUpdateAndEndAndALateStartDoesNotUndoAnUpdate) {
+  village();
   events::Alert a;
   a.id = "a1";
   a.type = events::AlertType::Intrusion;
@@ -227,7 +229,7 @@ TEST_F(Live, OpenAlertsFollowStartUpdateAndEndAndALateStartDoesNotUndoAnUpdate) 
   update.updated_at = wall_ + 30s;
   publish(update);
   publish(a);  // delivered again (at least once)
-  EXPECT_EQ(picture_.openAlerts().at("a1").alert.phase, events::AlertPhase::Update);
+  EXPECT_EQ(picture_.openAlerts().at("xz/a1").alert.phase, events::AlertPhase::Update);
   const auto open = openAlertsJson(picture_);
   ASSERT_EQ(open.size(), 1u);
   EXPECT_EQ(open[0]["village"], "新庄村");
@@ -254,6 +256,167 @@ TEST_F(Live, ABadPayloadIsRefusedNamingTheTopicAndPathAndChangesNothing) {
   EXPECT_EQ(summaryJson(picture_, "兰考县", wall_), before);
   // Topics of other trees are none of its business.
   EXPECT_EQ(picture_.apply({"other/xz/status", "{}", true}, now_, wall_).kind, Applied::Kind::Ignored);
+  // The node shows what was refused, escaped.
+  ASSERT_TRUE(picture_.node("xz")->refused);
+  EXPECT_EQ(picture_.node("xz")->refused->count, 2u);
+  EXPECT_EQ(problemsJson(picture_)["node_problems"][0]["refused"]["topic"], "villagecam/xz/state");
+}
+
+events::Alert intrusion(const std::string& id, WallTime at) {
+  events::Alert a;
+  a.id = id;
+  a.type = events::AlertType::Intrusion;
+  a.severity = events::Severity::Warning;
+  a.camera_id = "gate";
+  a.zone_id = "z";
+  a.started_at = at;
+  a.reason_code = "person";
+  return a;
+}
+
+FeedMessage alertOn(const std::string& topic_node, const std::string& named_node, const events::Alert& a,
+                    const contract::Place& p) {
+  return {"villagecam/" + topic_node + "/alerts",
+          contract::alertJson(a, contract::Origin{named_node, p}, config::Language::En).dump(), false};
+}
+
+TEST_F(Live, ANodeSpeaksOnlyForItself) {
+  village();
+  const auto xz = place("城关镇", "新庄村", "410225100201");
+  apply(statusOf("evil", place("城关镇", "恶村", "410225100299"), {{"gate", CameraState::Online, "ok"}}, wall_));
+  ASSERT_NE(picture_.node("evil"), nullptr);  // admitted: its own admin code, under the county's prefix
+  const auto before = summaryJson(picture_, "兰考县", wall_);
+  // An alert, a status, a coverage, a camera status and a snapshot naming xz on evil's topics.
+  auto refused = [&](const FeedMessage& m, const std::string& says) {
+    const auto a = picture_.apply(m, now_, wall_);
+    EXPECT_EQ(a.kind, Applied::Kind::Bad) << m.topic;
+    EXPECT_NE(a.error.find(says), std::string::npos) << a.error;
+  };
+  refused(alertOn("evil", "xz", intrusion("a1", wall_), xz), "alert: /node: 'xz' is not the node of this topic ('evil')");
+  refused({"villagecam/evil/status", statusOf("xz", xz, {}, wall_).payload, true}, "node-status: /node: 'xz' is not");
+  refused({"villagecam/evil/coverage", coverageOf("xz", xz, {}, wall_).payload, true}, "coverage: /node: 'xz' is not");
+  refused({"villagecam/evil/cameras/gate/status", cameraOf("xz", {"gate", CameraState::Offline, "ok"}, wall_).payload, true},
+          "camera-status: /node: 'xz' is not");
+  // A camera status for another camera than its topic's.
+  refused({"villagecam/xz/cameras/gate/status", cameraOf("xz", {"square", CameraState::Offline, "ok"}, wall_).payload, true},
+          "camera-status: /camera: 'square' is not the camera of this topic ('gate')");
+  EXPECT_EQ(summaryJson(picture_, "兰考县", wall_)["rates"], before["rates"]);
+  EXPECT_TRUE(picture_.openAlerts().empty());
+  // Its own alert with another node's alert id closes nothing of that node's.
+  apply(alertOn("xz", "xz", intrusion("a1", wall_), xz));
+  auto end = intrusion("a1", wall_);
+  end.phase = events::AlertPhase::End;
+  end.ended_at = wall_ + 1s;
+  apply(alertOn("evil", "evil", end, place("城关镇", "恶村", "410225100299")));
+  EXPECT_EQ(picture_.openAlerts().count("xz/a1"), 1u);
+}
+
+TEST_F(Live, AnUnknownNodeWaitsForAdmissionAndCountsInNoRate) {
+  village();
+  const auto before = summaryJson(picture_, "兰考县", wall_);
+  // Another county's code, and the code of a village already admitted: both wait.
+  const auto other = place("某镇", "某村", "410226100201");
+  apply(statusOf("stranger", other, {{"a", CameraState::Offline, "ok"}}, wall_));
+  apply(statusOf("twin", place("城关镇", "新庄村", "410225100201"), {{"a", CameraState::Offline, "ok"}}, wall_));
+  for (int i = 0; i < 50; ++i) apply(cameraOf("twin", {"c" + std::to_string(i), CameraState::Offline, "ok"}, wall_));
+  apply(alertOn("twin", "twin", intrusion("t1", wall_), other));
+  EXPECT_EQ(picture_.node("stranger"), nullptr);
+  EXPECT_EQ(picture_.node("twin"), nullptr);
+  ASSERT_EQ(picture_.pending().size(), 2u);
+  EXPECT_EQ(picture_.pending().at("twin").cameras.size(), 50u);
+  EXPECT_EQ(picture_.pending().at("twin").ignored_while_pending, 1u);
+  EXPECT_TRUE(picture_.openAlerts().empty());
+  EXPECT_EQ(summaryJson(picture_, "兰考县", wall_)["rates"], before["rates"]);
+  const auto pending = pendingJson(picture_);
+  ASSERT_EQ(pending.size(), 2u);
+  EXPECT_EQ(pending[0]["node"], "stranger");
+  EXPECT_EQ(pending[0]["claimed_place"]["code"], "410226100201");
+  // Payloads refused from new ids leave nothing behind.
+  for (int i = 0; i < 100; ++i) {
+    EXPECT_EQ(picture_.apply({"villagecam/n" + std::to_string(i) + "/status", "{\"schema\": 1}", true}, now_, wall_).kind,
+              Applied::Kind::Bad);
+  }
+  EXPECT_EQ(picture_.pending().size(), 2u);
+  // An admin admits the stranger: it counts from now, where it was admitted.
+  picture_.admit("stranger", other);
+  EXPECT_EQ(summaryJson(picture_, "兰考县", wall_)["nodes"]["total"], 4);
+  EXPECT_EQ(picture_.pending().size(), 1u);
+}
+
+TEST_F(Live, PendingNodesAreBounded) {
+  LivePicture picture("villagecam", Seconds(60), Admission{{}, 2});
+  for (const char* id : {"a", "b"}) {
+    EXPECT_EQ(picture.apply(statusOf(id, place("", id, ""), {}, wall_), now_, wall_).kind, Applied::Kind::NodeStatus);
+  }
+  const auto third = picture.apply(statusOf("c", place("", "c", ""), {}, wall_), now_, wall_);
+  EXPECT_EQ(third.kind, Applied::Kind::Bad);
+  EXPECT_NE(third.error.find("2 nodes already wait for admission"), std::string::npos) << third.error;
+}
+
+TEST_F(Live, AnAdmittedNodesPlaceChangesOnlyByAnAdminsWord) {
+  village();
+  const auto elsewhere = place("谷营镇", "谷营村", "410225101201");
+  apply(statusOf("xz", elsewhere, {{"gate", CameraState::Online, "ok"}}, wall_));
+  const auto* xz = picture_.node("xz");
+  EXPECT_EQ(xz->place.township, "城关镇");
+  ASSERT_TRUE(xz->claimed_place);
+  EXPECT_EQ(xz->claimed_place->township, "谷营镇");
+  EXPECT_EQ(problemsJson(picture_)["node_problems"][0]["claimed_place"]["township"], "谷营镇");
+  // Its alerts count where it was admitted.
+  apply(alertOn("xz", "xz", intrusion("a1", wall_), elsewhere));
+  EXPECT_EQ(picture_.openAlerts().at("xz/a1").origin.place.township, "城关镇");
+  picture_.admit("xz", elsewhere);
+  EXPECT_EQ(picture_.node("xz")->place.township, "谷营镇");
+  EXPECT_FALSE(picture_.node("xz")->claimed_place);
+}
+
+TEST_F(Live, HostilePayloadsAreRefusedNeverThrowAndAreShownAsTheNodesProblem) {
+  village();
+  const auto before = summaryJson(picture_, "兰考县", wall_);
+  auto status = nlohmann::json::parse(statusOf("xz", place("城关镇", "新庄村", "410225100201"), {}, wall_).payload);
+  auto with = [&](const std::string& key, const std::string& raw) {
+    auto j = status;
+    j.erase(key);
+    auto text = j.dump();
+    text.insert(text.size() - 1, ",\"" + key + "\":" + raw);
+    return text;
+  };
+  const std::string deep = std::string(20, '[') + std::string(20, ']');
+  const std::vector<std::pair<std::string, std::string>> cases = {
+      {with("status_interval_s", "1e999"), "not JSON"},
+      {with("status_interval_s", "1e300"), "number out of range"},
+      {with("status_interval_s", "-5"), "expected 0 < seconds <= 86400"},
+      {with("village", "\"" + std::string(300, 'x') + "\""), "a name is at most 200 bytes"},
+      {with("village", "\"a\\nb\""), "no control characters"},
+      {with("version", "\"" + std::string(70000, 'v') + "\""), "more than the 65536 a node-status payload may have"},
+      {with("cameras", deep), "nested deeper than 12 levels"},
+      {with("village", "\"\xff\xfe\""), "not JSON"},
+      {"\"just a string\"", "expected an object"},
+  };
+  for (const auto& [payload, says] : cases) {
+    Applied a;
+    EXPECT_NO_THROW(a = picture_.apply({"villagecam/xz/status", payload, true}, now_, wall_));
+    EXPECT_EQ(a.kind, Applied::Kind::Bad) << says;
+    EXPECT_NE(a.error.find(says), std::string::npos) << a.error;
+    EXPECT_LT(a.error.size(), 800u);
+    EXPECT_EQ(a.error.find('\n'), std::string::npos);
+  }
+  EXPECT_EQ(summaryJson(picture_, "兰考县", wall_)["rates"], before["rates"]);
+  EXPECT_EQ(picture_.node("xz")->refused->count, cases.size());
+}
+
+TEST_F(Live, CredentialsInFreeTextAreRedacted) {
+  village();
+  auto m = cameraOf("xz", {"bridge", CameraState::Offline, "ok"}, wall_);
+  auto j = nlohmann::json::parse(m.payload);
+  j["reason"] = "cannot reach rtsp://admin:hunter2@10.0.0.7/ch1";
+  m.payload = j.dump();
+  apply(m);
+  EXPECT_EQ(picture_.node("xz")->cameras.at("bridge").reason, "cannot reach rtsp://admin:***@10.0.0.7/ch1");
+  auto a = intrusion("a2", wall_);
+  a.message = "see rtsp://u:secret@cam/1";
+  apply(alertOn("xz", "xz", a, place("城关镇", "新庄村", "410225100201")));
+  EXPECT_EQ(picture_.openAlerts().at("xz/a2").alert.message, "see rtsp://u:***@cam/1");
 }
 
 TEST_F(Live, ACameraWhoseRetainedTopicIsClearedLeavesThePicture) {

@@ -51,6 +51,8 @@ int main(int argc, char** argv) {
   villagecam::mqtt::Publisher publisher(cfg, outbox);
   publisher.start();
 
+  // The node speaks for itself: its id is its topic prefix's last level.
+  const std::string node_id = prefix.substr(prefix.rfind('/') + 1);
   const auto start = std::chrono::steady_clock::now();
   for (long i = 1; i <= count; ++i) {
     events::Alert a;
@@ -63,7 +65,7 @@ int main(int argc, char** argv) {
     a.reason_code = "refused";
     a.detail = "simulated";
     a.message = events::renderMessage(a, config::Language::En);
-    outbox->push(villagecam::contract::alertJson(a, "sim", config::Language::En).dump());
+    outbox->push(villagecam::contract::alertJson(a, node_id, config::Language::En).dump());
     publisher.wake();
     if (rate > 0) std::this_thread::sleep_until(start + std::chrono::duration<double>(i / rate));
   }

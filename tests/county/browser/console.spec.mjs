@@ -118,6 +118,30 @@ try {
   await page.emulateMedia({ media: 'print' });
   check(!(await page.locator('nav').isVisible()), 'the navigation is not printed');
   await page.pdf?.({ path: path.join(artifacts, 'report.pdf') }).catch(() => {});
+  await page.emulateMedia({ media: 'screen' });
+
+  // Logging out ends the session; a login link that would lead to another
+  // site (`next=/\host`, `//host`, `https:` ...) leads to the console instead.
+  await page.goto(base + '/');
+  await page.click('#logout');
+  await page.waitForURL(/\/login\.html/);
+  for (const next of ['/\\phish.example/x', '//phish.example/x', 'https://phish.example/',
+                      '/\t/phish.example', 'javascript:alert(1)']) {
+    await page.goto(base + '/login.html?next=' + encodeURIComponent(next));
+    await page.fill('#name', user);
+    await page.fill('#password', password);
+    await page.click('#submit');
+    await page.waitForURL((u) => !u.pathname.endsWith('/login.html'));
+    check(new URL(page.url()).origin === new URL(base).origin, `next=${next} stays on the console (went to ${page.url()})`);
+    await page.click('#logout');
+    await page.waitForURL(/\/login\.html/);
+  }
+  // A local one is followed.
+  await page.goto(base + '/login.html?next=' + encodeURIComponent('/alerts.html?type=intrusion'));
+  await page.fill('#name', user);
+  await page.fill('#password', password);
+  await page.click('#submit');
+  await page.waitForURL(base + '/alerts.html?type=intrusion');
 } catch (e) {
   failures.push('stopped: ' + e.message);
 } finally {

@@ -125,7 +125,9 @@ export async function nav(active) {
       lang() === 'en' ? '中文' : 'English'),
     el('span', { class: 'who' }, me.name + ' (' + me.role + ')'),
     el('button', { id: 'logout', 'data-i18n': 'logout', onclick: async () => {
-      await fetch('/api/logout', { method: 'POST', credentials: 'same-origin' });
+      await fetch('/api/logout', {
+        method: 'POST', credentials: 'same-origin', headers: { 'Content-Type': 'application/json' }, body: '{}',
+      });
       location.href = '/login.html';
     } }));
   document.body.prepend(bar);
@@ -143,5 +145,10 @@ export function live(handlers) {
     source.addEventListener(name, (e) => handler(JSON.parse(e.data)));
   }
   source.addEventListener('reload', () => location.reload());
+  // The session ended (a logout here or in another tab, or it expired): to the login page.
+  source.addEventListener('logout', () => {
+    source.close();
+    location.href = '/login.html?next=' + encodeURIComponent(location.pathname + location.search);
+  });
   return source;
 }
