@@ -186,10 +186,12 @@ Applied LivePicture::apply(const FeedMessage& m, SteadyTime now, WallTime wall) 
   out.node_key = key;
   auto bad = [&](const std::string& what) {
     out.kind = Applied::Kind::Bad;
-    out.error = fmt::format("{}: {}", forLog(m.topic, 120), forLog(what, 300));
+    // What the payload held may be quoted in the reason: never a password.
+    const auto reason = forLog(config::redactUrlsIn(what), 300);
+    out.error = fmt::format("{}: {}", forLog(m.topic, 120), reason);
     if (NodeLive* node = isNodeKey(key) ? known(key) : nullptr) {
       const auto count = node->refused ? node->refused->count + 1 : 1;
-      node->refused = Refusal{forLog(m.topic, 120), forLog(what, 300), wall, count};
+      node->refused = Refusal{forLog(m.topic, 120), reason, wall, count};
     }
     return out;
   };
@@ -242,6 +244,9 @@ Applied LivePicture::apply(const FeedMessage& m, SteadyTime now, WallTime wall) 
         }
         return std::nullopt;
       };
+      for (auto& area : coverage.report.areas) {
+        for (auto& watcher : area.cameras) watcher.detail = config::redactUrlsIn(watcher.detail);
+      }
       std::map<std::string, WallTime> seen;
       for (const auto& area : coverage.report.areas) {
         const auto it = node->area_seen_since.find(area.id);

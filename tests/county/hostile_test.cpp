@@ -61,7 +61,7 @@ TEST(HostileWebClient, NoRequestEndsTheConsole) {
     }
   }
   // Garbage and half requests.
-  for (const std::string raw : {std::string("\x16\x03\x01\x02\x00", 5), std::string("GET\r\n\r\n"),
+  for (const std::string& raw : {std::string("\x16\x03\x01\x02\x00", 5), std::string("GET\r\n\r\n"),
                                 std::string("GET / HTTP/1.1\r\nContent-Length: -1\r\n\r\n"),
                                 std::string("GET / HTTP/1.1\r\nContent-Length: 1\r\nContent-Length: 2\r\n\r\n"),
                                 std::string("GET / HTTP/1.1\r\n" + std::string(20000, 'a') + "\r\n\r\n")}) {
@@ -69,6 +69,24 @@ TEST(HostileWebClient, NoRequestEndsTheConsole) {
   }
   ASSERT_TRUE(console.process().running()) << console.process().output();
   EXPECT_FALSE(console.get("/api/summary").is_null());
+}
+
+TEST(HostileWebClient, ALoginNameCannotForgeALogLineAndTheHistoryIsTheOwnersOnly) {
+  ScratchDir dir("county-hostile");
+  Mosquitto broker;
+  Console console(dir.path(), broker);
+  const auto body = json{{"name", "x\n2026-12-06 12:00:00.000 info    admin logged in"},
+                         {"password", "wrong"}}.dump();
+  EXPECT_EQ(statusOf(rawRequest(console.port(), post("/api/login", body, "Content-Type: application/json\r\n"))), 401);
+  ASSERT_TRUE(console.process().waitForSubstring("failed login for", 5s));
+  for (const auto& line : console.process().lines()) {
+    EXPECT_NE(line.rfind("2026-12-06 12:00:00.000", 0), 0u) << line;  // no line of the name's making
+  }
+  namespace fs = std::filesystem;
+  const auto state = dir / "county-state";
+  EXPECT_EQ(fs::status(state).permissions() & fs::perms::all, fs::perms::owner_all);
+  EXPECT_EQ(fs::status(state / "county.sqlite3").permissions() & fs::perms::all,
+            fs::perms::owner_read | fs::perms::owner_write);
 }
 
 TEST(HostileWebClient, BodiesAreBoundedBeforeTheyAreRead) {
@@ -394,7 +412,9 @@ TEST(HostileNode, PerNodeCredentialsAndTheExampleAclBindEachNodeToItsTopics) {
   EXPECT_EQ(sim["village"], "第1镇1村");
   EXPECT_TRUE(sim["claimed_place"].is_null());
   for (const auto& v : villages) {
-    if (v["key"] == "sim-0001") EXPECT_EQ(v["cameras"]["configured"], 0) << v.dump();  // not the forged 1,000
+    if (v["key"] == "sim-0001") {
+      EXPECT_EQ(v["cameras"]["configured"], 0) << v.dump();  // not the forged 1,000
+    }
   }
   EXPECT_TRUE(console.get("/api/alerts").empty());
   EXPECT_EQ(console.get("/api/health")["refused"], 0);  // the broker dropped them: nothing reached the console

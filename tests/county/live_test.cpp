@@ -297,6 +297,17 @@ TEST_F(Live, ANodeSpeaksOnlyForItself) {
   refused({"villagecam/evil/coverage", coverageOf("xz", xz, {}, wall_).payload, true}, "coverage: /node: 'xz' is not");
   refused({"villagecam/evil/cameras/gate/status", cameraOf("xz", {"gate", CameraState::Offline, "ok"}, wall_).payload, true},
           "camera-status: /node: 'xz' is not");
+  // A snapshot of xz's camera on evil's topic, and on xz's topic for another camera.
+  contract::Snapshot shot{"5f0b7c3e-1d2a-4b8c-9e6f-0a1b2c3d4e5f", "gate", wall_, "periodic", 16, 16,
+                          std::string("\xff\xd8\xff\xe0 jpeg \xff\xd9", 12)};
+  refused({"villagecam/evil/cameras/gate/snapshot", contract::snapshotJson(shot, "xz").dump(), true},
+          "snapshot: /node: 'xz' is not the node of this topic ('evil')");
+  refused({"villagecam/xz/cameras/square/snapshot", contract::snapshotJson(shot, "xz").dump(), true},
+          "snapshot: /camera: 'gate' is not the camera of this topic ('square')");
+  // Not a JPEG, whatever it says.
+  shot.jpeg = "GIF89a not a jpeg at all";
+  refused({"villagecam/xz/cameras/gate/snapshot", contract::snapshotJson(shot, "xz").dump(), true},
+          "snapshot: /jpeg_base64: not a JPEG image");
   // A camera status for another camera than its topic's.
   refused({"villagecam/xz/cameras/gate/status", cameraOf("xz", {"square", CameraState::Offline, "ok"}, wall_).payload, true},
           "camera-status: /camera: 'square' is not the camera of this topic ('gate')");

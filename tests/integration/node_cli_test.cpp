@@ -16,6 +16,7 @@
 #include "scratch_dir.hpp"
 #include "mosquitto.hpp"
 #include "notify_socket.hpp"
+#include "raw_http.hpp"
 #include "test_cameras.hpp"
 
 namespace villagecam {
@@ -335,7 +336,7 @@ TEST_F(NodeCli, ServesHealthMetricsAndStatusOnLoopback) {
   TestCameras cams({CameraSpec{.name = "gate"}});
   const auto config = writeConfig("  - id: gate\n    rtsp_url: " + cams.url("gate") + "\n  - id: dead\n    rtsp_url: "
                                   "rtsp://127.0.0.1:1/x\nareas:\n  - {id: entrance, kind: entrance, cameras: [gate]}\n",
-                                  "http: {listen: \"127.0.0.1:0\"}\n");
+                                  "http: {listen: \"127.0.0.1:0\", request_timeout: 2s}\n");
   ChildProcess node({testing::nodeBinary(), "run", "--config", config.string()});
   const auto line = node.waitForSubstring("HTTP endpoint on http://127.0.0.1:", 15s);
   ASSERT_TRUE(line) << node.output();
@@ -385,6 +386,21 @@ TEST_F(NodeCli, ServesHealthMetricsAndStatusOnLoopback) {
   EXPECT_EQ(j["cameras"].size(), 2u);
   EXPECT_EQ(j["coverage"]["ratio"], 0.0) << "the gate's view is not checked: no baseline";
   EXPECT_EQ(j["coverage"]["unverified_share"], 1.0);
+
+  // The endpoint meets clients as the county console does (GuardedServer):
+  // no body, a head in time, a few connections an address; and stays up.
+  const auto post = testing::rawRequest(port, "POST /status HTTP/1.1\r\nHost: x\r\nContent-Length: 100000000\r\n\r\n");
+  EXPECT_EQ(testing::statusOf(post), 413) << post;
+  auto slow = testing::connectFrom(port, "127.0.0.2");
+  testing::sendAll(slow.get(), "GET /status HTTP/1.1\r\n");
+  const auto start = std::chrono::steady_clock::now();
+  EXPECT_EQ(testing::statusOf(testing::readAll(slow.get(), 15s)), 408);  // http.request_timeout: 2 s here
+  EXPECT_LT(std::chrono::steady_clock::now() - start, 5s);
+  EXPECT_EQ(testing::statusOf(testing::rawRequest(port, "GET /%FF HTTP/1.1\r\nHost: x\r\n\r\n")), 404);
+  const auto refused = http.Get("/metrics");
+  ASSERT_TRUE(refused);
+  EXPECT_NE(refused->body.find("villagecam_http_refused_total{reason=\"timeout\"} 1\n"), std::string::npos) << refused->body;
+  EXPECT_NE(refused->body.find("villagecam_http_refused_total{reason=\"malformed_or_too_large\"} 1\n"), std::string::npos);
   node.signal(SIGTERM);
   ASSERT_TRUE(node.wait(5s));
 }
