@@ -314,10 +314,10 @@ void CountyConsole::loop() {
     publishLive(true);
     for (const auto& c : silences) {
       if (c.began) {
-        log->warn("node {} ({}) is silent: {}", c.node, c.label,
+        log->warn("node {} ({}) is silent: {}", c.node, forLog(c.label, 80),
                   c.record.reason == "offline" ? "its state says offline" : "no status for 3 intervals");
       } else {
-        log->info("node {} ({}) is heard again", c.node, c.label);
+        log->info("node {} ({}) is heard again", c.node, forLog(c.label, 80));
       }
       try {
         if (c.began) {
@@ -369,12 +369,14 @@ LoginResult CountyConsole::login(const std::string& name, const std::string& pas
       logger("county.access")->warn("login for '{}' from {} refused: too many failed tries", shown, forLog(client, 46));
       return {"", "too many failed logins; try again in " + std::to_string(wait) + " s", 429};
     }
+    // Counted as failed until it succeeds: tries made at once see each other.
+    throttle_.failed(name, client, now);
   }
   // At most kConcurrentHashes scrypt runs at once; the rest wait a little, then are told to retry.
   if (!hashing_.try_acquire_for(std::chrono::seconds(3))) {
     logger("county.access")->warn("login for '{}' from {} refused: the console is busy checking passwords", shown,
                                   forLog(client, 46));
-    return {"", "busy; try again in a few seconds", 503};
+    return {"", "busy; try again in a few seconds", 503};  // it stays counted: a flood slows itself
   }
   struct Release {
     std::counting_semaphore<kConcurrentHashes>& s;
@@ -386,7 +388,6 @@ LoginResult CountyConsole::login(const std::string& name, const std::string& pas
   const bool ok = verifyPassword(password, user ? user->password_hash : kNobody) && user.has_value();
   std::lock_guard lock(login_mutex_);
   if (!ok) {
-    throttle_.failed(name, client, now);
     logger("county.access")->warn("failed login for '{}' from {}", shown, forLog(client, 46));
     return {"", "wrong name or password", 401};
   }

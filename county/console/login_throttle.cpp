@@ -1,8 +1,26 @@
 #include "console/login_throttle.hpp"
 
 #include <algorithm>
+#include <vector>
 
 namespace villagecam::county {
+
+namespace {
+
+// Above kMaxEntries, the entries older than the median go.
+template <class Map, class Time>
+void forgetOlderHalf(Map& map, Time time) {
+  if (map.size() <= LoginThrottle::kMaxEntries) return;
+  std::vector<SteadyTime> times;
+  times.reserve(map.size());
+  for (const auto& [key, value] : map) times.push_back(time(value));
+  auto middle = times.begin() + static_cast<long>(times.size() / 2);
+  std::nth_element(times.begin(), middle, times.end());
+  const auto cut = *middle;
+  std::erase_if(map, [&](const auto& e) { return time(e.second) < cut; });
+}
+
+}  // namespace
 
 Duration LoginThrottle::backoff(int over) {
   if (over <= 0) return Duration::zero();
@@ -16,10 +34,10 @@ void LoginThrottle::prune(SteadyTime now) {
   std::erase_if(by_pair_, [&](const auto& e) { return now - e.second.last > kMaxWait * 2; });
   std::erase_if(by_client_, [&](const auto& e) { return e.second.empty() || now - e.second.back() > kSprayWindow; });
   std::erase_if(known_, [&](const auto& e) { return now - e.second > kRemember; });
-  // Still too many (a flood of names and addresses): forget the oldest half.
-  while (by_pair_.size() > kMaxEntries) by_pair_.erase(by_pair_.begin());
-  while (by_client_.size() > kMaxEntries) by_client_.erase(by_client_.begin());
-  while (known_.size() > kMaxEntries) known_.erase(known_.begin());
+  // Still too many (a flood of names and addresses): forget the older half.
+  forgetOlderHalf(by_pair_, [](const Failures& f) { return f.last; });
+  forgetOlderHalf(by_client_, [](const std::deque<SteadyTime>& d) { return d.back(); });
+  forgetOlderHalf(known_, [](SteadyTime t) { return t; });
   prune_at_ = std::max<std::size_t>(4096, 2 * (by_pair_.size() + by_client_.size() + known_.size()));
 }
 
@@ -51,6 +69,11 @@ void LoginThrottle::failed(const std::string& name, const std::string& client, S
 
 void LoginThrottle::succeeded(const std::string& name, const std::string& client, SteadyTime now) {
   by_pair_.erase({name, client});
+  // The try was counted as failed when it began (at `now`): not a spray.
+  if (auto it = by_client_.find(client); it != by_client_.end()) {
+    auto& spray = it->second;
+    if (const auto t = std::find(spray.rbegin(), spray.rend(), now); t != spray.rend()) spray.erase(std::next(t).base());
+  }
   known_[{name, client}] = now;
 }
 

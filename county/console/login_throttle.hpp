@@ -31,6 +31,8 @@ class LoginThrottle {
 
   // Seconds to wait before trying again, or 0.
   long waitSeconds(const std::string& name, const std::string& client, SteadyTime now);
+  // A try is counted as failed when it begins (so tries made at once see
+  // each other); succeeded() then takes back the one begun at `now`.
   void failed(const std::string& name, const std::string& client, SteadyTime now);
   void succeeded(const std::string& name, const std::string& client, SteadyTime now);
 

@@ -320,6 +320,11 @@ Applied LivePicture::apply(const FeedMessage& m, SteadyTime now, WallTime wall) 
         return out;
       }
       a.origin.place = admitted_.at(key);  // where the county put the node, not what it says
+      if (a.alert.phase != events::AlertPhase::End && !open_alerts_.count(alertKey(key, a.alert.id)) &&
+          openAlertsOf(key) >= admission_.max_open_alerts_per_node) {
+        return bad(fmt::format("alert: the node already has {} open alerts, the most a node may have",
+                               admission_.max_open_alerts_per_node));
+      }
       for (auto* text : {&a.alert.detail, &a.alert.message}) *text = config::redactUrlsIn(*text);
       for (auto& cause : a.alert.causes) cause.detail = config::redactUrlsIn(cause.detail);
       applyAlert(a, key);
@@ -347,6 +352,12 @@ void LivePicture::applyAlert(const contract::AlertMessage& m, const std::string&
   }
   open = m;
   if (open.origin.node_id.empty()) open.origin.node_id = key;
+}
+
+std::size_t LivePicture::openAlertsOf(const std::string& key) const {
+  const auto from = open_alerts_.lower_bound(key + "/");
+  const auto to = open_alerts_.lower_bound(key + "0");  // '0' follows '/'
+  return static_cast<std::size_t>(std::distance(from, to));
 }
 
 void LivePicture::restoreOpenAlerts(std::vector<contract::AlertMessage> open) {

@@ -99,6 +99,7 @@ struct Admission {
   std::vector<std::string> admin_code_prefixes;
   std::size_t max_pending = 1000;        // nodes waiting; more are refused
   std::size_t max_cameras_per_node = 512;
+  std::size_t max_open_alerts_per_node = 1000;  // more starts are refused until some end
   bool admits(const contract::Place& place) const;
 };
 
@@ -143,6 +144,7 @@ class LivePicture {
   NodeLive& entryFor(const std::string& key, WallTime wall);
   Applied applyNodeStatus(const FeedMessage& m, const std::string& key, SteadyTime now, WallTime wall);
   void applyAlert(const contract::AlertMessage& m, const std::string& key);
+  std::size_t openAlertsOf(const std::string& key) const;
   void updateSilence(NodeLive& node, SteadyTime now, WallTime wall);
 
   std::string root_;

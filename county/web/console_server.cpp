@@ -99,7 +99,8 @@ ConsoleServer::ConsoleServer(config::HttpConfig config, ConsoleSource& source, s
       source_(source),
       www_(std::move(www)),
       echarts_js_(std::move(echarts_js)),
-      server_(std::make_unique<service::GuardedServer>(config_, RequestLimits{12 * 1024, kMaxJsonBody}, "county.http")) {
+      server_(std::make_unique<service::GuardedServer>(config_, RequestLimits{12 * 1024, kMaxJsonBody}, "county.http",
+                                                       kThreads)) {
   route();
 }
 
@@ -131,8 +132,6 @@ std::optional<std::shared_ptr<void>> ConsoleServer::takeStream(const std::string
 
 void ConsoleServer::route() {
   auto& s = *server_;
-  // Each live page holds a thread while it listens: room for 48 besides requests.
-  s.new_task_queue = [] { return new httplib::ThreadPool(64); };
 
   // A request that changes anything is JSON from this console's own pages;
   // every /api/ request but the login needs a session.
@@ -163,7 +162,8 @@ void ConsoleServer::route() {
         !body.value("password", nlohmann::json()).is_string()) {
       throw BadRequest("expected JSON: {\"name\": ..., \"password\": ...}");
     }
-    const auto result = source_.login(body["name"], body["password"], clientOf(req));
+    // The throttle counts by address group (an IPv6 /64 is one client).
+    const auto result = source_.login(body["name"], body["password"], addressGroup(clientOf(req)));
     if (result.token.empty()) {
       sendJson(res, {{"error", result.error}}, result.status);
       return;
@@ -277,7 +277,14 @@ void ConsoleServer::route() {
       while (!source_.live().stopped()) {
         const auto events = source_.live().after(last, std::chrono::seconds(15));
         if (source_.live().stopped()) break;
-        if (!source_.operatorOf(token)) {  // logged out, or expired
+        bool signed_in = false;
+        try {
+          signed_in = source_.operatorOf(token).has_value();
+        } catch (const std::exception& e) {  // the store is away: end the stream, the page reconnects
+          logger("county.http")->warn("live stream ended: cannot check its session: {}", forLog(e.what(), 200));
+          return false;
+        }
+        if (!signed_in) {  // logged out, or expired
           const std::string bye = "event: logout\ndata: {}\n\n";
           sink.write(bye.data(), bye.size());
           break;

@@ -110,6 +110,7 @@ class ConsoleServer {
   static constexpr std::size_t kMaxJsonBody = 4096;
   static constexpr int kStreamsPerSession = 4;
   static constexpr int kStreams = 32;
+  static constexpr std::size_t kThreads = 64;  // each live page holds one while it listens: 32 left for requests
 
   // The client of a request (X-Forwarded-For only from a trusted proxy).
   std::string clientOf(const httplib::Request& req) const;

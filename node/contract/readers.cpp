@@ -64,10 +64,22 @@ class Field {
   std::string name() const {
     const auto s = text();
     if (s.size() > kMaxName) fail(fmt::format("a name is at most {} bytes ({})", kMaxName, s.size()));
-    for (const char c : s) {
-      if (static_cast<unsigned char>(c) < 0x20 || c == 0x7F) fail("a name holds no control characters");
-    }
+    // Nothing forLog would escape: no control character (C0, C1), line
+    // separator or backslash.
+    if (forLog(s, kMaxName + 1) != s) fail("a name holds no control characters, line separators or backslashes");
     return s;
+  }
+  // A number within [min, max].
+  double number(double min, double max) const {
+    const double d = number();
+    if (d < min || d > max) fail(fmt::format("expected {} to {}, got {}", min, max, shown(v_)));
+    return d;
+  }
+  // An integer within [min, max].
+  int integer(int min, int max) const {
+    const int i = integer();
+    if (i < min || i > max) fail(fmt::format("expected {} to {}, got {}", min, max, i));
+    return i;
   }
   // Every number of the contract is a finite measure well below 1e12
   // (seconds, shares, rates, pixels).
@@ -359,16 +371,21 @@ NodeStatus readNodeStatus(const json& j) {
   }
   s.now = f.at("updated_at").time();
   const Field cameras = f.at("cameras");
-  for (auto state : kCameraStates) s.cameras_by_state[health::toString(state)] = cameras.at(health::toString(state)).integer();
-  s.cameras_disabled = cameras.at("disabled").integer();
+  // A node has at most kMaxCameras cameras: no count can skew a county's rates past that.
+  int total = 0;
+  for (auto state : kCameraStates) {
+    total += s.cameras_by_state[health::toString(state)] = cameras.at(health::toString(state)).integer(0, kMaxCameras);
+  }
+  s.cameras_disabled = cameras.at("disabled").integer(0, kMaxCameras);
+  if (total + s.cameras_disabled > kMaxCameras) cameras.fail(fmt::format("more than {} cameras", kMaxCameras));
   const Field outbox = f.at("outbox");
   s.outbox_depth = outbox.at("depth").count();
   s.outbox_bytes = outbox.at("bytes").count();
   s.outbox_dropped = outbox.at("dropped").count();
   const Field coverage = f.at("coverage");
   if (auto r = coverage.find("ratio")) s.coverage_ratio = r->number();
-  s.areas_total = coverage.at("areas").integer();
-  s.areas_covered = coverage.at("covered").integer();
+  s.areas_total = coverage.at("areas").integer(0, kMaxCameras);
+  s.areas_covered = coverage.at("covered").integer(0, kMaxCameras);
   // Since 1.1; a 1.0 node counted unchecked views as covered and said nothing more.
   if (auto u = coverage.find("unverified")) s.areas_unverified = u->integer();
   if (auto u = coverage.find("unverified_share")) s.coverage_unverified_share = u->number();
@@ -394,7 +411,7 @@ CoverageSummary readCoverage(const json& j) {
     area.id = a.at("id").id();
     area.name = a.at("name").name();
     area.kind = named(a.at("kind"), kAreaKinds);
-    area.weight = a.at("weight").number();
+    area.weight = a.at("weight").number(0.01, 1000);  // as a node's config allows
     area.state = named(a.at("state"), kAreaStates);
     area.verified = a.at("verified").boolean();
     area.grid = optionalName(a, "grid");

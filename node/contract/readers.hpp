@@ -58,10 +58,14 @@ SnapshotMessage readSnapshot(const nlohmann::json& j);
 // kMaxPayloadDepth levels of nesting (checked before parsing, so no depth
 // reaches the parser); a syntax error, bad UTF-8 or a number no double holds
 // is a PayloadError too. Every reader then takes strings of bounded length
-// (ids 80 bytes, names 200, free text 2000) and finite numbers below 1e12.
+// (ids 80 bytes, names 200, free text 2000), finite numbers below 1e12,
+// camera counts within kMaxCameras and area weights of 0.01 to 1000.
 nlohmann::json parsePayload(const std::string& text, const char* kind);
 
 constexpr std::size_t kMaxPayloadDepth = 12;
+// The most cameras (and areas) a node-status may count: a village box has a
+// few dozen; no status can weigh more than this in a township's rates.
+constexpr int kMaxCameras = 512;
 std::size_t maxPayloadBytes(std::string_view kind);
 // The byte offset where `text` first nests deeper than max_depth, if it does.
 std::optional<std::size_t> deeperThan(std::string_view text, std::size_t max_depth);

@@ -33,6 +33,7 @@ const char* reasonOf(int status) {
     case 408: return "Request Timeout";
     case 411: return "Length Required";
     case 413: return "Payload Too Large";
+    case 415: return "Unsupported Media Type";
     case 431: return "Request Header Fields Too Large";
     default: return "Service Unavailable";
   }
@@ -90,9 +91,11 @@ class SocketStream final : public httplib::Stream {
 
 }  // namespace
 
-GuardedServer::GuardedServer(const config::HttpConfig& config, RequestLimits limits, std::string log_name)
+GuardedServer::GuardedServer(const config::HttpConfig& config, RequestLimits limits, std::string log_name,
+                             std::size_t threads)
     : config_(config), limits_(limits), log_name_(std::move(log_name)) {
   set_payload_max_length(limits_.max_body);
+  new_task_queue = [threads] { return new httplib::ThreadPool(threads); };
 }
 
 int GuardedServer::bind(const std::string& host, int port) {
@@ -136,7 +139,11 @@ std::string GuardedServer::clientOf(const httplib::Request& req) const {
 bool GuardedServer::serve(httplib::Stream& stream, std::string_view request) {
   if (checkRequest(request, limits_).kind != RequestVerdict::Kind::Complete) return false;
   bool closed = false;
-  return process_request(stream, /*close_connection=*/true, closed, nullptr);
+  try {
+    return process_request(stream, /*close_connection=*/true, closed, nullptr);
+  } catch (...) {
+    return false;
+  }
 }
 
 void GuardedServer::note(const char* what, const std::string& address) {
@@ -194,8 +201,9 @@ int GuardedServer::awaitRequest(socket_t sock) {
 }
 
 bool GuardedServer::process_and_close_socket(socket_t sock) {
-  const auto address = peerAddress(sock);
-  const bool bounded = !trusted(address);
+  const auto peer = peerAddress(sock);
+  const bool bounded = !trusted(peer);
+  const auto address = addressGroup(peer);
   bool over = false;
   {
     std::lock_guard lock(mutex_);
@@ -221,7 +229,14 @@ bool GuardedServer::process_and_close_socket(socket_t sock) {
   if (status == 0) {  // the whole request is here: one request, then the connection closes
     SocketStream stream(sock, std::chrono::duration_cast<std::chrono::milliseconds>(config_.request_timeout));
     bool closed = false;
-    const bool ok = process_request(stream, /*close_connection=*/true, closed, nullptr);
+    bool ok = false;
+    try {  // a content provider runs outside httplib's own catch: nothing may end a pool thread
+      ok = process_request(stream, /*close_connection=*/true, closed, nullptr);
+    } catch (const std::exception& e) {
+      logger(log_name_)->error("http: a request ended with an error: {}", forLog(e.what(), 200));
+    } catch (...) {
+      logger(log_name_)->error("http: a request ended with an unknown error");
+    }
     ::shutdown(sock, SHUT_RDWR);
     ::close(sock);
     return ok;
@@ -238,6 +253,7 @@ bool GuardedServer::process_and_close_socket(socket_t sock) {
     note(status == 413 ? "a body over the limit (413)"
          : status == 431 ? "a head over the limit (431)"
          : status == 411 ? "a body without Content-Length (411)"
+         : status == 415 ? "a compressed body (415)"
                          : "a malformed request (400)",
          address);
   }

@@ -6,8 +6,10 @@
 //   an oversized one 413/431, a chunked one 411, all before anything is read
 //   into memory (the bytes are peeked at, the socket's low-water mark set so
 //   the wait costs nothing);
-// - one address holds at most http.max_connections_per_client connections
-//   (trusted proxies excepted); more are answered 503 at once;
+// - one address (an IPv6 /64) holds at most http.max_connections_per_client
+//   connections (trusted proxies excepted); more are answered 503 at once.
+//   The pool is finite: many addresses at once can still hold every thread,
+//   each for at most request_timeout (docs/county.md, Security);
 // - one request per connection, so every request passes the gate; reads and
 //   writes of the answer wait at most http.request_timeout each, so a
 //   client that stops reading (a stalled live page) lets its thread go.
@@ -36,7 +38,9 @@ class GuardedServer : public httplib::Server {
     std::atomic<std::uint64_t> refused{0};    // too large, chunked, malformed
   };
 
-  GuardedServer(const config::HttpConfig& config, RequestLimits limits, std::string log_name);
+  // threads: the pool that serves connections (each waits for its request
+  // in one, at most request_timeout).
+  GuardedServer(const config::HttpConfig& config, RequestLimits limits, std::string log_name, std::size_t threads);
 
   // Binds to host:port (0: any free port) with a listen backlog of
   // SOMAXCONN, so a flood of connections does not drop the SYNs of others;

@@ -37,7 +37,8 @@ nlohmann::json statusJson(const NodeReport& m) {
 HttpEndpoint::HttpEndpoint(const config::HttpConfig& config, const NodeView& node)
     : config_(config),
       node_(node),
-      server_(std::make_unique<GuardedServer>(config, RequestLimits{8 * 1024, 0}, "http")) {
+      server_(std::make_unique<GuardedServer>(config, RequestLimits{8 * 1024, 0}, "http",
+                                              static_cast<std::size_t>(config.max_connections_per_client) + 8)) {
   // Read-only: no body is taken (GuardedServer answers 413 to one).
   server_->Get("/healthz", [this](const httplib::Request&, httplib::Response& res) {
     const auto stale = staleHeartbeats(node_.heartbeats(), std::chrono::steady_clock::now(), kStaleAfter);

@@ -33,8 +33,9 @@ std::optional<WallTime> fromRfc3339(std::string_view text) {
     return std::nullopt;
   }
   // Each field in its range, and the year one a WallTime holds (nanoseconds
-  // from 1970 in 64 bits reach 1677 to 2262): no input overflows it.
-  if (tm.tm_year < 1900 || tm.tm_year > 2200 || tm.tm_mon < 1 || tm.tm_mon > 12 || tm.tm_mday < 1 || tm.tm_mday > 31 ||
+  // from 1970 in 64 bits reach 1677 to 2262), so that neither a time nor the
+  // difference of two such times overflows.
+  if (tm.tm_year < 1970 || tm.tm_year > 2200 || tm.tm_mon < 1 || tm.tm_mon > 12 || tm.tm_mday < 1 || tm.tm_mday > 31 ||
       tm.tm_hour < 0 || tm.tm_hour > 23 || tm.tm_min < 0 || tm.tm_min > 59 || tm.tm_sec < 0 || tm.tm_sec > 60 ||
       ms < 0 || ms > 999) {
     return std::nullopt;

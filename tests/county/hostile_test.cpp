@@ -105,6 +105,16 @@ TEST(HostileWebClient, BodiesAreBoundedBeforeTheyAreRead) {
   EXPECT_EQ(statusOf(rawRequest(console.port(), "POST /api/login HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: "
                                                 "application/json\r\nTransfer-Encoding: chunked\r\n\r\n")),
             411);
+  // No length, a compressed body (a 4 KiB gzip inflates to megabytes), a header hidden behind a bare LF.
+  EXPECT_EQ(statusOf(rawRequest(console.port(), "POST /api/login HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: "
+                                                "application/json\r\n\r\n{\"name\": \"")),
+            411);
+  EXPECT_EQ(statusOf(rawRequest(console.port(), "POST /api/login HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: "
+                                                "application/json\r\nContent-Encoding: gzip\r\nContent-Length: 4\r\n\r\nabcd")),
+            415);
+  EXPECT_EQ(statusOf(rawRequest(console.port(), "POST /api/login HTTP/1.1\r\nHost: 127.0.0.1\r\nX: y\nTransfer-Encoding: "
+                                                "chunked\r\nContent-Length: 2\r\n\r\n{}")),
+            400);
   // Six at once, each sending its megabytes as fast as it can: all refused, the memory stays.
   std::vector<std::future<int>> senders;
   for (int i = 0; i < 6; ++i) {

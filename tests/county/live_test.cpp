@@ -393,6 +393,11 @@ TEST_F(Live, HostilePayloadsAreRefusedNeverThrowAndAreShownAsTheNodesProblem) {
     return text;
   };
   const std::string deep = std::string(20, '[') + std::string(20, ']');
+  auto counts = [&](int offline) {
+    auto j = status;
+    j["cameras"]["offline"] = offline;
+    return j.dump();
+  };
   const std::vector<std::pair<std::string, std::string>> cases = {
       {with("status_interval_s", "1e999"), "not JSON"},
       {with("status_interval_s", "1e300"), "number out of range"},
@@ -403,6 +408,9 @@ TEST_F(Live, HostilePayloadsAreRefusedNeverThrowAndAreShownAsTheNodesProblem) {
       {with("cameras", deep), "nested deeper than 12 levels"},
       {with("village", "\"\xff\xfe\""), "not JSON"},
       {"\"just a string\"", "expected an object"},
+      {counts(2147483647), "expected 0 to 512"},
+      {counts(-5), "expected 0 to 512"},
+      {with("village", "\"a\u2028b\""), "no control characters"},
   };
   for (const auto& [payload, says] : cases) {
     Applied a;
@@ -414,6 +422,34 @@ TEST_F(Live, HostilePayloadsAreRefusedNeverThrowAndAreShownAsTheNodesProblem) {
   }
   EXPECT_EQ(summaryJson(picture_, "兰考县", wall_)["rates"], before["rates"]);
   EXPECT_EQ(picture_.node("xz")->refused->count, cases.size());
+}
+
+TEST_F(Live, NoAdmittedNodeWeighsMoreThanANodeCan) {
+  village();
+  const auto before = summaryJson(picture_, "兰考县", wall_);
+  const auto xz = place("城关镇", "新庄村", "410225100201");
+  auto heavy = coverageOf("xz", xz, {{"entrance", 2, health::AreaState::Covered, ""}}, wall_);
+  auto j = nlohmann::json::parse(heavy.payload);
+  j["areas"][0]["weight"] = 1e12;
+  heavy.payload = j.dump();
+  const auto a = picture_.apply(heavy, now_, wall_);
+  EXPECT_EQ(a.kind, Applied::Kind::Bad);
+  EXPECT_NE(a.error.find("/areas/0/weight: expected 0.01 to 1000"), std::string::npos) << a.error;
+  EXPECT_EQ(summaryJson(picture_, "兰考县", wall_)["rates"], before["rates"]);
+  // Open alerts: at most so many a node; an end always goes through.
+  LivePicture picture("villagecam", Seconds(60), Admission{{"410225"}, 10, 512, 3});
+  picture.apply(statusOf("xz", xz, {}, wall_), now_, wall_);
+  for (int i = 0; i < 3; ++i) {
+    EXPECT_EQ(picture.apply(alertOn("xz", "xz", intrusion("a" + std::to_string(i), wall_), xz), now_, wall_).kind,
+              Applied::Kind::Alert);
+  }
+  EXPECT_EQ(picture.apply(alertOn("xz", "xz", intrusion("a3", wall_), xz), now_, wall_).kind, Applied::Kind::Bad);
+  auto end = intrusion("a0", wall_);
+  end.phase = events::AlertPhase::End;
+  end.ended_at = wall_ + 1s;
+  EXPECT_EQ(picture.apply(alertOn("xz", "xz", end, xz), now_, wall_).kind, Applied::Kind::Alert);
+  EXPECT_EQ(picture.apply(alertOn("xz", "xz", intrusion("a3", wall_), xz), now_, wall_).kind, Applied::Kind::Alert);
+  EXPECT_EQ(picture.openAlerts().size(), 3u);
 }
 
 TEST_F(Live, CredentialsInFreeTextAreRedacted) {
