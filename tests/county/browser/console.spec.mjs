@@ -1,7 +1,7 @@
 // The county console in a real browser: Debian's chromium, driven by
 // playwright-core (npm). Run by tests/county/console_browser_test.cpp, which
 // starts the broker, the console and the simulator and passes:
-//   node console.spec.mjs <base url> <user> <password> <truth json> <artifacts dir>
+//   node console.spec.mjs <base url> <user> <password> <truth json> <artifacts dir> <admin> <admin password>
 // It prints READY when the overview is checked and waits for the harness to
 // publish an alert (LIVE-SENT on stdin), which must appear without a reload.
 // Exits 0 only if every check held and no page logged an error.
@@ -15,7 +15,7 @@ const here = path.dirname(fileURLToPath(import.meta.url));
 const require = createRequire(path.resolve(here, '../../../county/www/package.json'));
 const { chromium } = require('playwright-core');
 
-const [base, user, password, truthText, artifacts] = process.argv.slice(2);
+const [base, user, password, truthText, artifacts, admin, adminPassword] = process.argv.slice(2);
 const truth = JSON.parse(truthText);
 mkdirSync(artifacts, { recursive: true });
 const failures = [];
@@ -142,6 +142,24 @@ try {
   await page.fill('#password', password);
   await page.click('#submit');
   await page.waitForURL(base + '/alerts.html?type=intrusion');
+
+  // An admin admits the node of another county from the operators page; until then it counts nowhere.
+  check(!(await page.evaluate(async () => (await (await fetch('/api/villages')).json()).some((v) => v.key === 'stranger'))),
+    'a node waiting for admission is not a village');
+  await page.click('#logout');
+  await page.waitForURL(/\/login\.html/);
+  await page.goto(base + '/login.html?next=' + encodeURIComponent('/users.html'));
+  await page.fill('#name', admin);
+  await page.fill('#password', adminPassword);
+  await page.click('#submit');
+  await page.waitForURL(base + '/users.html');
+  await page.waitForSelector('#pending button.admit[data-node="stranger"]');
+  check((await page.textContent('#pending')).includes('410226100201'), 'the pending node shows the code it claims');
+  await page.screenshot({ path: path.join(artifacts, 'pending.png'), fullPage: true });
+  await page.click('#pending button.admit[data-node="stranger"]');
+  await page.waitForFunction(() => !document.querySelector('#pending button.admit[data-node="stranger"]'));
+  check(await page.evaluate(async () => (await (await fetch('/api/villages')).json()).some((v) => v.key === 'stranger')),
+    'an admitted node is a village');
 } catch (e) {
   failures.push('stopped: ' + e.message);
 } finally {

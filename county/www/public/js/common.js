@@ -19,6 +19,8 @@ const WORDS = {
     covered: '已覆盖', uncovered: '未覆盖', unverified: '未核验', unknown: '未知', ok: '正常', tampered: '异常',
     offline: '离线', stalled: '卡顿', connecting: '连接中', unauthorized: '认证失败',
     users: '用户管理', add_user: '添加用户', role: '角色', added: '已添加', admins_only: '仅管理员可用',
+    pending_nodes: '待准入节点', pending_hint: '未准入的节点不计入任何比率，其告警与抓图不予接收。核对其所报位置后准入。',
+    node: '节点', code: '区划代码', first_seen: '首次上报', refused: '最近拒收', admit: '准入', admitted: '已准入',
   },
   en: {
     title: 'Village CCTV · County console', overview: 'Overview', alerts: 'Alert history', report: 'Assessment report',
@@ -37,6 +39,9 @@ const WORDS = {
     unverified: 'unverified', unknown: 'unknown', ok: 'ok', tampered: 'tampered', offline: 'offline', stalled: 'stalled',
     connecting: 'connecting', unauthorized: 'unauthorized',
     users: 'Operators', add_user: 'Add an operator', role: 'Role', added: 'Added', admins_only: 'Admins only',
+    pending_nodes: 'Nodes awaiting admission',
+    pending_hint: 'A node not admitted counts in no rate; its alerts and snapshots are not taken. Check the place it claims, then admit it.',
+    node: 'Node', code: 'Admin code', first_seen: 'First seen', refused: 'Last refused', admit: 'Admit', admitted: 'Admitted',
   },
 };
 
