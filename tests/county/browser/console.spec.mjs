@@ -122,44 +122,41 @@ try {
 
   // Logging out ends the session; a login link that would lead to another
   // site (`next=/\host`, `//host`, `https:` ...) leads to the console instead.
-  await page.goto(base + '/');
-  await page.click('#logout');
-  await page.waitForURL(/\/login\.html/);
-  for (const next of ['/\\phish.example/x', '//phish.example/x', 'https://phish.example/',
-                      '/\t/phish.example', 'javascript:alert(1)']) {
-    await page.goto(base + '/login.html?next=' + encodeURIComponent(next));
-    await page.fill('#name', user);
-    await page.fill('#password', password);
-    await page.click('#submit');
-    await page.waitForURL((u) => !u.pathname.endsWith('/login.html'));
-    check(new URL(page.url()).origin === new URL(base).origin, `next=${next} stays on the console (went to ${page.url()})`);
+  const logOut = async () => {
     await page.click('#logout');
     await page.waitForURL(/\/login\.html/);
+  };
+  const logInThrough = async (next, name, secret) => {
+    await page.goto(base + '/login.html?next=' + encodeURIComponent(next));
+    await page.fill('#name', name);
+    await page.fill('#password', secret);
+    await page.click('#submit');
+    await page.waitForURL((u) => !u.pathname.endsWith('/login.html'));
+  };
+  const villageKeys = () => page.evaluate(async () => (await (await fetch('/api/villages')).json()).map((v) => v.key));
+  await page.goto(base + '/');
+  await logOut();
+  for (const next of ['/\\phish.example/x', '//phish.example/x', 'https://phish.example/',
+                      '/\t/phish.example', 'javascript:alert(1)']) {
+    await logInThrough(next, user, password);
+    check(new URL(page.url()).origin === new URL(base).origin, `next=${next} stays on the console (went to ${page.url()})`);
+    await logOut();
   }
   // A local one is followed.
-  await page.goto(base + '/login.html?next=' + encodeURIComponent('/alerts.html?type=intrusion'));
-  await page.fill('#name', user);
-  await page.fill('#password', password);
-  await page.click('#submit');
-  await page.waitForURL(base + '/alerts.html?type=intrusion');
+  await logInThrough('/alerts.html?type=intrusion', user, password);
+  check(page.url() === base + '/alerts.html?type=intrusion', 'a local next= is followed');
 
   // An admin admits the node of another county from the operators page; until then it counts nowhere.
-  check(!(await page.evaluate(async () => (await (await fetch('/api/villages')).json()).some((v) => v.key === 'stranger'))),
-    'a node waiting for admission is not a village');
-  await page.click('#logout');
-  await page.waitForURL(/\/login\.html/);
-  await page.goto(base + '/login.html?next=' + encodeURIComponent('/users.html'));
-  await page.fill('#name', admin);
-  await page.fill('#password', adminPassword);
-  await page.click('#submit');
-  await page.waitForURL(base + '/users.html');
+  check(!(await villageKeys()).includes('stranger'), 'a node waiting for admission is not a village');
+  await logOut();
+  await logInThrough('/users.html', admin, adminPassword);
+  check(page.url() === base + '/users.html', 'the admin lands on the operators page');
   await page.waitForSelector('#pending button.admit[data-node="stranger"]');
   check((await page.textContent('#pending')).includes('410226100201'), 'the pending node shows the code it claims');
   await page.screenshot({ path: path.join(artifacts, 'pending.png'), fullPage: true });
   await page.click('#pending button.admit[data-node="stranger"]');
   await page.waitForFunction(() => !document.querySelector('#pending button.admit[data-node="stranger"]'));
-  check(await page.evaluate(async () => (await (await fetch('/api/villages')).json()).some((v) => v.key === 'stranger')),
-    'an admitted node is a village');
+  check((await villageKeys()).includes('stranger'), 'an admitted node is a village');
 } catch (e) {
   failures.push('stopped: ' + e.message);
 } finally {
