@@ -154,7 +154,7 @@ void GuardedServer::note(const char* what, const std::string& address) {
     if (last != std::chrono::steady_clock::time_point{} && now - last < std::chrono::minutes(1)) return;
     last = now;
   }
-  logger(log_name_)->warn("http: {} from {} (logged once a minute; counted in the metrics)", what, forLog(address, 46));
+  logger(log_name_)->warn("{} from {} (logged once a minute; counted in the metrics)", what, forLog(address, 46));
 }
 
 void GuardedServer::refuse(socket_t sock, int status) {
@@ -233,9 +233,9 @@ bool GuardedServer::process_and_close_socket(socket_t sock) {
     try {  // a content provider runs outside httplib's own catch: nothing may end a pool thread
       ok = process_request(stream, /*close_connection=*/true, closed, nullptr);
     } catch (const std::exception& e) {
-      logger(log_name_)->error("http: a request ended with an error: {}", forLog(e.what(), 200));
+      logger(log_name_)->error("a request ended with an error: {}", forLog(e.what(), 200));
     } catch (...) {
-      logger(log_name_)->error("http: a request ended with an unknown error");
+      logger(log_name_)->error("a request ended with an unknown error");
     }
     ::shutdown(sock, SHUT_RDWR);
     ::close(sock);
