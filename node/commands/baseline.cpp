@@ -7,6 +7,7 @@
 #include "commands/exit_codes.hpp"
 
 #include <algorithm>
+#include <optional>
 
 #include "analysis/baseline_store.hpp"
 #include "analysis/baseline_vetting.hpp"
@@ -37,8 +38,14 @@ BaselineResult takeBaseline(const config::Config& config, const config::CameraCo
                                     ingest::FrameOutput{{cam.analysis.width, cam.analysis.height}, cam.analysis.fps});
     pipeline.play();
     std::vector<cv::Mat> collected;
-    const auto deadline = steady_clock::now() + duration_cast<steady_clock::duration>(
-                                                    duration<double>(seconds * 2 + config.ingest.connect_timeout.count()));
+    // The first second of a stream is left out: a camera just connected to
+    // may still be settling its exposure, and a test pattern or encoder its
+    // first pictures, none of which is the view to keep.
+    constexpr auto kWarmUp = std::chrono::seconds{1};
+    std::optional<steady_clock::time_point> first_frame;
+    const auto deadline =
+        steady_clock::now() + kWarmUp +
+        duration_cast<steady_clock::duration>(duration<double>(seconds * 2 + config.ingest.connect_timeout.count()));
     while (static_cast<int>(collected.size()) < frames && steady_clock::now() < deadline) {
       auto batch = mailbox->waitUntil(deadline);
       if (!batch.failures.empty()) {
@@ -46,7 +53,10 @@ BaselineResult takeBaseline(const config::Config& config, const config::CameraCo
         return result;
       }
       cv::Mat grey, colour;  // grey: what the running node judges views on
-      if (batch.frame) collected.push_back(analysis::AnalysisFrame(mailbox->latestFrame(), grey, colour).grey().clone());
+      if (!batch.frame) continue;
+      const auto now = steady_clock::now();
+      if (!first_frame) first_frame = now;
+      if (now - *first_frame >= kWarmUp) collected.push_back(analysis::AnalysisFrame(mailbox->latestFrame(), grey, colour).grey().clone());
     }
     result.frames = static_cast<int>(collected.size());
     result.kept_from_decoder = counters->without_reference.load() + counters->corrupt.load();
