@@ -67,6 +67,9 @@ class CameraUnit {
   void restore(const std::vector<events::Alert>& open, SteadyTime now);
   ViewState initialView() const;
 
+  // Every encoded unit of its stream goes there too (before start()).
+  void relayTo(std::shared_ptr<ingest::EncodedFanout> fanout) { worker_->relayTo(std::move(fanout)); }
+
   void start();
   void stop();  // idempotent
 

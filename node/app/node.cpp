@@ -26,10 +26,12 @@ Node::Node(config::Config config, const Clock& clock)
       log_(logger("node")),
       uptime_(config_.state_dir, clock),
       coverage_(config_.state_dir, clock, toDuration(config_.uptime_flush_interval)),
-      unit_options_{{config_.view_quality, config_.snapshots.jpeg_quality}, config_.snapshots.jpeg_quality} {
+      unit_options_{{config_.view_quality, config_.snapshots.jpeg_quality}, config_.snapshots.jpeg_quality},
+      views_([this](const std::string& id) { return fanout(id); }, clock) {
   prepareWritableDir(config_.state_dir, "state_dir");
   uptime_.setFlushInterval(toDuration(config_.uptime_flush_interval));
   const auto tmpl = CameraUnit::loadTemplate(config_.ingest);
+  views_.configure(config_.cameras, config_.ingest, tmpl, toDuration(config_.restream.view_linger));
   for (const auto& camera : config_.cameras) {
     if (!camera.enabled) {
       log_->info("camera {} is disabled in the config", camera.id);
@@ -56,6 +58,7 @@ void Node::addCamera(const config::CameraConfig& camera, ingest::RenderedPipelin
   // A camera's monitors start from what its open alerts say (after a restart
   // of the node or of the camera's stream).
   if (alerts_) unit->restore(alerts_->openAlerts(), clock_.steady());
+  unit->relayTo(fanoutFor(camera.id));
   Camera entry{nullptr, unit->initialView()};
   entry.unit = std::move(unit);
   std::lock_guard lock(cameras_mutex_);
@@ -68,6 +71,53 @@ void Node::removeCamera(const std::string& id) {
   it->unit->stop();  // outside the lock: a slow teardown must not block readers
   std::lock_guard lock(cameras_mutex_);
   cameras_.erase(it);
+}
+
+std::shared_ptr<ingest::EncodedFanout> Node::fanoutFor(const std::string& id) {
+  std::lock_guard lock(fanouts_mutex_);
+  auto& f = fanouts_[id];
+  if (!f) f = std::make_shared<ingest::EncodedFanout>(id);
+  return f;
+}
+
+std::shared_ptr<ingest::EncodedFanout> Node::fanout(const std::string& id) const {
+  std::lock_guard lock(fanouts_mutex_);
+  const auto it = fanouts_.find(id);
+  return it == fanouts_.end() ? nullptr : it->second;
+}
+
+void Node::closeFanout(const std::string& id) {
+  std::shared_ptr<ingest::EncodedFanout> gone;
+  {
+    std::lock_guard lock(fanouts_mutex_);
+    const auto it = fanouts_.find(id);
+    if (it == fanouts_.end()) return;
+    gone = std::move(it->second);
+    fanouts_.erase(it);
+  }
+  gone->close();
+}
+
+std::vector<std::string> Node::cameraIds() const {
+  std::lock_guard lock(cameras_mutex_);
+  std::vector<std::string> ids;
+  for (const auto& c : cameras_) ids.push_back(c.unit->id());
+  return ids;
+}
+
+void Node::startRestream() {
+  if (!config_.restream.enabled) return;
+  restream_ = std::make_unique<relay::RestreamServer>(config_.restream, views_);
+  try {
+    const int port = restream_->start(cameraIds());
+    log_->info("re-serving cameras on rtsp://{}:{}/<camera-id>{}", config_.restream.host, port,
+               config_.restream.viewers.empty() ? " (no viewer accounts: anyone on this box may watch)"
+                                                : fmt::format(" ({} viewer account(s), digest)",
+                                                              config_.restream.viewers.size()));
+  } catch (const std::exception& e) {
+    log_->error("{}; running without re-serving", e.what());
+    restream_.reset();
+  }
 }
 
 Node::Camera* Node::find(const std::string& id) {
@@ -99,6 +149,7 @@ std::string Node::applyReload(config::Config next) {
   for (const auto& c : next.cameras) {
     if (!c.enabled) continue;
     rendered[c.id] = CameraUnit::render(tmpl, c, next.ingest);
+    if (c.view_url) ingest::forRelay(rendered[c.id]);  // throws now, before anything changed, if it cannot
     wanted[c.id] = CameraUnit::streamKey(c, rendered[c.id], next.ingest);
   }
   for (const auto& c : cameras_) running[c.unit->id()] = c.unit->streamKey();
@@ -109,6 +160,7 @@ std::string Node::applyReload(config::Config next) {
 
   for (const auto& id : plan.remove) {
     removeCamera(id);
+    closeFanout(id);
     alerts_->endAllOf(id, now);
   }
   for (const auto& id : plan.retune) {
@@ -130,6 +182,11 @@ std::string Node::applyReload(config::Config next) {
   // The node's view of the config: cameras and areas are the new ones.
   config_.cameras = next.cameras;
   config_.areas = next.areas;
+  for (const auto& c : next.cameras) {
+    if (!c.enabled) closeFanout(c.id);
+  }
+  views_.configure(next.cameras, next.ingest, tmpl, toDuration(config_.restream.view_linger));
+  if (restream_) restream_->setCameras(cameraIds());
   for (const auto& area : plan.areas_gone) alerts_->end(events::areaSubject(area), now);
   if (plan.log_level_changed) {
     setLogLevel(next.logging.level);
@@ -161,6 +218,7 @@ void Node::start() {
   for (auto& c : cameras_) c.unit->start();
   thread_ = std::thread([this] { run(); });
   started_ = true;
+  startRestream();
   log_->info("node {} started with {} camera(s); state in {}{}", config_.node.id, cameras_.size(),
              config_.state_dir.string(),
              publisher_ ? fmt::format("; MQTT prefix {}", config_.mqtt.topic_prefix) : std::string("; MQTT off"));
@@ -268,6 +326,7 @@ void Node::noteClockSync() {
 }
 
 void Node::tick(WallTime now, SteadyTime steady_now) {
+  views_.expire(steady_now);
   if (updateCoverage(now, /*publish_always=*/false) && reporter_) publishNode(now);
   const auto cameras = healths();
   // Booked by the monotonic clock: a step of the wall clock (NTP setting a
@@ -362,6 +421,8 @@ void Node::loadOpenAlerts() {
 void Node::stop() {
   if (!started_) return;
   started_ = false;
+  if (restream_) restream_->stop();  // viewers first: nothing waits on a camera going
+  views_.stopAll();
   // Tear the cameras down side by side: a camera stuck in a slow teardown
   // must not add its time to every other camera's.
   std::vector<std::thread> stoppers;
@@ -406,6 +467,15 @@ service::NodeReport Node::report() const {
     m.alerts_sent = s.alerts_sent;
     m.outbox_depth = outbox_->depth();
     m.outbox_dropped = outbox_->dropped();
+  }
+  m.restream.enabled = config_.restream.enabled;
+  if (restream_) {
+    const auto r = restream_->stats();
+    m.restream.listening = r.listening;
+    m.restream.outgoing_bits_per_second = r.outgoing_bits_per_second;
+    for (const auto& c : r.cameras) {
+      m.restream.cameras.push_back({c.camera, c.viewers, c.connects, c.disconnects, c.refusals, c.units_dropped});
+    }
   }
   return m;
 }

@@ -33,12 +33,14 @@
 #include "app/coverage_keeper.hpp"
 #include "app/alert_desk.hpp"
 #include "app/status_reporter.hpp"
+#include "app/view_streams.hpp"
 #include "config/config.hpp"
 #include "health/coverage.hpp"
 #include "health/uptime_store.hpp"
 #include "ingest/pipeline_template.hpp"
 #include "mqtt/outbox.hpp"
 #include "mqtt/publisher.hpp"
+#include "relay/restream_server.hpp"
 #include "service/node_report.hpp"
 #include "util/clock.hpp"
 #include "util/wall_clock_watch.hpp"
@@ -93,6 +95,13 @@ class Node : public service::NodeView {
   void handle(const BaselineRefreshed& m, WallTime now);
   void addCamera(const config::CameraConfig& camera, ingest::RenderedPipeline rendered);
   void removeCamera(const std::string& id);
+  // A camera's encoded stream, shared by whatever re-serves or records it;
+  // it outlives restarts of the camera's stream and unit.
+  std::shared_ptr<ingest::EncodedFanout> fanoutFor(const std::string& id);
+  std::shared_ptr<ingest::EncodedFanout> fanout(const std::string& id) const;  // any thread; null: none
+  void closeFanout(const std::string& id);
+  void startRestream();
+  std::vector<std::string> cameraIds() const;
   Camera* find(const std::string& id);
   std::string applyReload(config::Config next);
   void tick(WallTime now, SteadyTime steady_now);
@@ -124,6 +133,11 @@ class Node : public service::NodeView {
   bool started_logged_ = false;  // the clock's state was told once
   SteadyTime next_summary_{};
   SteadyTime next_status_{};
+
+  mutable std::mutex fanouts_mutex_;  // a leaf
+  std::map<std::string, std::shared_ptr<ingest::EncodedFanout>> fanouts_;
+  ViewStreams views_;                                // what re-served viewers get
+  std::unique_ptr<relay::RestreamServer> restream_;  // with restream.enabled, while it listens
 
   MessageQueue<Message> messages_;
   std::thread thread_;

@@ -35,7 +35,7 @@ BaselineResult takeBaseline(const config::Config& config, const config::CameraCo
     auto mailbox = std::make_shared<ingest::Mailbox>();
     auto counters = std::make_shared<ingest::StreamCounters>();
     ingest::CameraPipeline pipeline(rendered, cam.url, cam.credentials, mailbox, counters,
-                                    ingest::FrameOutput{{cam.analysis.width, cam.analysis.height}, cam.analysis.fps});
+                                    ingest::FrameOutput{{cam.analysis.width, cam.analysis.height}, cam.analysis.fps, {}, nullptr});
     pipeline.play();
     std::vector<cv::Mat> collected;
     // The first second of a stream is left out: a camera just connected to

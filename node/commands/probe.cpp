@@ -63,7 +63,7 @@ ProbeResult probeCamera(const ProbeOptions& options) {
   try {
     // Frames at the camera's own size: the installer's snapshot shows all of it.
     ingest::CameraPipeline pipeline(rendered, options.url, options.credentials, mailbox, counters,
-                                    ingest::FrameOutput{{}, 2.0});  // the rate comes from the encoded frames
+                                    ingest::FrameOutput{{}, 2.0, {}, nullptr});  // the rate comes from the encoded frames
     pipeline.play();
     while (true) {
       const auto deadline = first_frame_at

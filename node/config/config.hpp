@@ -4,6 +4,7 @@
 
 #include <chrono>
 #include <filesystem>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -83,6 +84,11 @@ struct CameraConfig {
   std::string name;
   RtspUrl url;     // without credentials; see credentials
   std::optional<Credentials> credentials;
+  // The camera's main stream, pulled only while someone watches it
+  // re-served (restream); url is then the sub stream that is analysed.
+  // Its credentials are those of url unless it carries its own.
+  std::optional<RtspUrl> view_url;
+  std::optional<Credentials> view_credentials;
   Transport transport = Transport::Auto;
   AnalysisConfig analysis;
   DetectionConfig detection;
@@ -204,6 +210,26 @@ struct HttpConfig {
   bool operator==(const HttpConfig&) const = default;
 };
 
+// Re-serving every camera over RTSP from the node's one connection to it
+// (relay/restream_server.hpp).
+struct RestreamConfig {
+  bool enabled = true;
+  std::string host = "127.0.0.1";  // beyond loopback only with viewer accounts
+  int port = 8554;                 // 0: any free port (logged)
+  int max_viewers_per_camera = 4;
+  int max_bitrate_kbps = 20000;    // all viewers together: the node's outgoing budget
+  // A camera's main stream (view_url) is let go this long after its last
+  // viewer leaves.
+  Seconds view_linger{30};
+  // Viewer accounts (RTSP digest), from `viewers:` in the secrets file:
+  // name to password. None: anyone who reaches the port may watch, which
+  // the config allows on loopback only.
+  std::map<std::string, std::string> viewers;  // secret
+  bool operator==(const RestreamConfig&) const = default;
+};
+
+bool isLoopbackHost(const std::string& host);
+
 struct SnapshotsConfig {
   int jpeg_quality = 80;                 // 10 to 100
   std::size_t max_bytes = 64u << 20;     // kept under <state_dir>/snapshots, oldest removed first
@@ -237,6 +263,7 @@ struct Config {
   ViewQualityConfig view_quality;
   SnapshotsConfig snapshots;
   HttpConfig http;
+  RestreamConfig restream;
   std::vector<CameraConfig> cameras;
   std::vector<AreaConfig> areas;
 };

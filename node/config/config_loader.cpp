@@ -43,7 +43,7 @@ Config parseSections(Sections& ctx, std::string_view yaml) {
   if (auto n = root["uptime_flush_interval"]; n.IsDefined()) {
     if (auto d = ctx.reader.duration(n, "uptime_flush_interval", 1, 600)) cfg.uptime_flush_interval = *d;
   }
-  std::map<std::string, Credentials> secrets;
+  Secrets secrets;
   if (auto n = root["secrets_file"]; n.IsDefined()) {
     if (auto s = filePath(ctx, n, "secrets_file")) {
       cfg.secrets_file = *s;
@@ -57,9 +57,11 @@ Config parseSections(Sections& ctx, std::string_view yaml) {
   if (auto n = root["view_quality"]; n.IsDefined() && ctx.reader.expectMap(n, "view_quality")) readViewQuality(ctx, n, cfg.view_quality);
   if (auto n = root["http"]; n.IsDefined() && ctx.reader.expectMap(n, "http")) readHttp(ctx, n, cfg.http);
   if (auto n = root["snapshots"]; n.IsDefined() && ctx.reader.expectMap(n, "snapshots")) readSnapshots(ctx, n, cfg.snapshots);
+  cfg.restream.viewers = secrets.viewers;
+  if (auto n = root["restream"]; n.IsDefined() && ctx.reader.expectMap(n, "restream")) readRestream(ctx, n, cfg.restream);
   if (auto n = root["alerts"]; n.IsDefined() && ctx.reader.expectMap(n, "alerts")) readAlerts(ctx, n, cfg.alerts);
   if (auto n = ctx.reader.required(root, "", "cameras"); n && ctx.reader.expectSequence(*n, "cameras")) {
-    readCameras(ctx, *n, secrets, cfg.cameras);
+    readCameras(ctx, *n, secrets.rtsp, cfg.cameras);
   }
   if (auto n = root["areas"]; n.IsDefined() && ctx.reader.expectSequence(n, "areas")) readAreas(ctx, n, cfg.cameras, cfg.areas);
   if (ctx.reader.hasIssues()) throw ConfigError(ctx.reader.takeIssues());
@@ -81,6 +83,10 @@ const char* toString(AnalysisMode m) { return kAnalysisModes[static_cast<size_t>
 const char* toString(ZoneKind k) { return kZoneKinds[static_cast<size_t>(k)].c_str(); }
 
 const char* toString(AreaKind k) { return kAreaKinds[static_cast<size_t>(k)].c_str(); }
+
+bool isLoopbackHost(const std::string& host) {
+  return host == "localhost" || host == "::1" || host == "[::1]" || host.rfind("127.", 0) == 0;
+}
 
 const char* toString(Language l) { return l == Language::En ? "en" : "zh-CN"; }
 

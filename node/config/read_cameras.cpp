@@ -1,23 +1,31 @@
 #include "config/sections.hpp"
 
+#include <optional>
+#include <tuple>
+#include <utility>
+
 namespace villagecam::config {
 
 namespace fs = std::filesystem;
 
 namespace {
 
-void readUrl(Sections& ctx, const YAML::Node& v, const std::string& path, CameraConfig& cam) {
+// An RTSP URL at `path`, reported there (password hidden) if malformed; its
+// credentials, if it carries any, as the second.
+std::optional<std::pair<RtspUrl, std::optional<Credentials>>> readRtspUrl(Sections& ctx, const YAML::Node& v,
+                                                                           const std::string& path) {
   auto text = ctx.reader.string(v, path);
-  if (!text) return;
+  if (!text) return std::nullopt;
   auto parsed = parseRtspUrl(*text);
   if (!parsed.url) {
     ctx.reader.report(v.Mark(), path, "malformed RTSP URL '" + redactUrlsIn(*text) + "': " + parsed.error);
-    return;
+    return std::nullopt;
   }
-  cam.url = *parsed.url;
-  if (!cam.url.username.empty() || !cam.url.password.empty()) {
-    cam.credentials = Credentials{cam.url.username, cam.url.password};
+  std::optional<Credentials> credentials;
+  if (!parsed.url->username.empty() || !parsed.url->password.empty()) {
+    credentials = Credentials{parsed.url->username, parsed.url->password};
   }
+  return std::make_pair(*parsed.url, credentials);
 }
 
 void readSecretRef(Sections& ctx, const YAML::Node& v, const std::string& path,
@@ -54,7 +62,15 @@ void readCameras(Sections& ctx, const YAML::Node& list, const std::map<std::stri
     cam.id = readUniqueId(ctx, n, path, "camera", first_seen).value_or("");
     cam.name = cam.id;
     if (auto v = n["name"]; v.IsDefined()) cam.name = ctx.reader.string(v, childPath(path, "name")).value_or(cam.id);
-    if (auto v = ctx.reader.required(n, path, "rtsp_url")) readUrl(ctx, *v, childPath(path, "rtsp_url"), cam);
+    if (auto v = ctx.reader.required(n, path, "rtsp_url")) {
+      if (auto url = readRtspUrl(ctx, *v, childPath(path, "rtsp_url"))) std::tie(cam.url, cam.credentials) = *url;
+    }
+    if (auto v = n["view_url"]; v.IsDefined()) {
+      if (auto url = readRtspUrl(ctx, v, childPath(path, "view_url"))) {
+        cam.view_url = url->first;
+        cam.view_credentials = url->second;
+      }
+    }
     if (auto v = n["transport"]; v.IsDefined()) {
       if (auto t = ctx.reader.choice(v, childPath(path, "transport"), kTransports)) {
         cam.transport = static_cast<Transport>(*t);
@@ -89,6 +105,7 @@ void readCameras(Sections& ctx, const YAML::Node& list, const std::map<std::stri
     // By role: a camera with zones decodes every frame; one that only
     // watches its area needs key frames for its view checks.
     cam.analysis.mode = explicit_mode.value_or(cam.detection.enabled() ? AnalysisMode::Full : AnalysisMode::Keyframes);
+    if (cam.view_url && !cam.view_credentials) cam.view_credentials = cam.credentials;  // the same camera
     out.push_back(std::move(cam));
   }
 }

@@ -31,23 +31,48 @@ void readViewQuality(Sections& ctx, const YAML::Node& n, ViewQualityConfig& out)
 void readHttp(Sections& ctx, const YAML::Node& n, HttpConfig& out) {
   ctx.reader.rejectUnknownKeys(n, "http", kHttpKeys);
   if (auto v = n["enabled"]; v.IsDefined()) out.enabled = ctx.reader.boolean(v, "http.enabled").value_or(true);
-  if (auto v = n["listen"]; v.IsDefined()) {
-    static const std::regex listen("([A-Za-z0-9.:-]+|\\[[0-9a-fA-F:]+\\]):([0-9]{1,5})");
-    std::smatch m;
-    const auto text = ctx.reader.string(v, "http.listen");
-    if (text && std::regex_match(*text, m, listen) && std::stoi(m[2]) <= 65535) {
-      out.host = m[1];
-      out.port = std::stoi(m[2]);
-    } else if (text) {
-      ctx.reader.report(v.Mark(), "http.listen", "expected host:port such as 127.0.0.1:9810, got '" + *text + "'");
-    }
-  }
+  readListen(ctx, n, "http", "127.0.0.1:9810", out.host, out.port);
   readDuration(ctx, n, "http", "request_timeout", out.request_timeout, 1, 120);
   if (auto v = n["max_connections_per_client"]; v.IsDefined()) {
     if (auto i = ctx.reader.integer(v, "http.max_connections_per_client", 1, 1000)) out.max_connections_per_client = static_cast<int>(*i);
   }
   static const std::regex address("[0-9.]{7,15}|[0-9a-fA-F:]{2,39}");
   readMatchingStrings(ctx, n, "http", "trusted_proxies", address, "an IP address such as 127.0.0.1", out.trusted_proxies);
+}
+
+void readListen(Sections& ctx, const YAML::Node& section, const std::string& path, const std::string& example,
+                std::string& host, int& port) {
+  const auto v = section["listen"];
+  if (!v.IsDefined()) return;
+  static const std::regex listen("([A-Za-z0-9.:-]+|\\[[0-9a-fA-F:]+\\]):([0-9]{1,5})");
+  std::smatch m;
+  const auto text = ctx.reader.string(v, childPath(path, "listen"));
+  if (text && std::regex_match(*text, m, listen) && std::stoi(m[2]) <= 65535) {
+    host = m[1];
+    port = std::stoi(m[2]);
+  } else if (text) {
+    ctx.reader.report(v.Mark(), childPath(path, "listen"), "expected host:port such as " + example + ", got '" + *text + "'");
+  }
+}
+
+void readRestream(Sections& ctx, const YAML::Node& n, RestreamConfig& out) {
+  ctx.reader.rejectUnknownKeys(n, "restream", kRestreamKeys);
+  if (auto v = n["enabled"]; v.IsDefined()) out.enabled = ctx.reader.boolean(v, "restream.enabled").value_or(true);
+  readListen(ctx, n, "restream", "127.0.0.1:8554", out.host, out.port);
+  if (auto v = n["max_viewers_per_camera"]; v.IsDefined()) {
+    if (auto i = ctx.reader.integer(v, "restream.max_viewers_per_camera", 1, 64)) out.max_viewers_per_camera = static_cast<int>(*i);
+  }
+  if (auto v = n["max_bitrate_kbps"]; v.IsDefined()) {
+    if (auto i = ctx.reader.integer(v, "restream.max_bitrate_kbps", 100, 10'000'000)) out.max_bitrate_kbps = static_cast<int>(*i);
+  }
+  readDuration(ctx, n, "restream", "view_linger", out.view_linger, 0, 3600);
+  if (out.enabled && !isLoopbackHost(out.host) && out.viewers.empty()) {
+    const auto at = n["listen"].IsDefined() ? n["listen"].Mark() : n.Mark();
+    ctx.reader.report(at, "restream.listen",
+                      "'" + out.host + "' is beyond loopback and there is no viewer account: anyone on the network "
+                      "could watch every camera; add viewers: to the secrets file (secrets_file), or listen on "
+                      "127.0.0.1");
+  }
 }
 
 void readSnapshots(Sections& ctx, const YAML::Node& n, SnapshotsConfig& out) {

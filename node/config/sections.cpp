@@ -11,9 +11,8 @@ namespace villagecam::config {
 namespace fs = std::filesystem;
 
 // Loads the secrets file. Its messages never quote a value.
-std::map<std::string, Credentials> loadSecrets(const fs::path& path, YamlReader& config_reader,
-                                               const YAML::Mark& declared_at) {
-  std::map<std::string, Credentials> out;
+Secrets loadSecrets(const fs::path& path, YamlReader& config_reader, const YAML::Mark& declared_at) {
+  Secrets out;
   std::ifstream in(path);
   if (!in) {
     config_reader.report(declared_at, "secrets_file",
@@ -30,7 +29,7 @@ std::map<std::string, Credentials> loadSecrets(const fs::path& path, YamlReader&
     reader.report(e.mark, "", "YAML syntax error: " + e.msg);
   }
   if (root.IsDefined() && !root.IsNull() && reader.expectMap(root, "")) {
-    reader.rejectUnknownKeys(root, "", {"rtsp"});
+    reader.rejectUnknownKeys(root, "", {"rtsp", "viewers"});
     if (const auto rtsp = root["rtsp"]; rtsp.IsDefined() && reader.expectMap(rtsp, "rtsp")) {
       for (const auto& entry : rtsp) {
         const std::string name = entry.first.Scalar();
@@ -44,7 +43,28 @@ std::map<std::string, Credentials> loadSecrets(const fs::path& path, YamlReader&
         if (auto n = reader.required(entry.second, path_here, "password")) {
           c.password = reader.string(*n, childPath(path_here, "password")).value_or("");
         }
-        out.emplace(name, std::move(c));
+        out.rtsp.emplace(name, std::move(c));
+      }
+    }
+    if (const auto viewers = root["viewers"]; viewers.IsDefined() && reader.expectMap(viewers, "viewers")) {
+      static const std::regex kViewerName("[A-Za-z0-9._-]{1,64}");
+      for (const auto& entry : viewers) {
+        const std::string name = entry.first.Scalar();
+        const std::string path_here = childPath("viewers", name);
+        if (!std::regex_match(name, kViewerName)) {
+          reader.report(entry.first.Mark(), path_here, "a viewer's name is 1 to 64 of A-Z, a-z, 0-9, '.', '_' and '-'");
+          continue;
+        }
+        if (!reader.expectMap(entry.second, path_here)) continue;
+        reader.rejectUnknownKeys(entry.second, path_here, {"password"});
+        if (auto n = reader.required(entry.second, path_here, "password")) {
+          const auto password = reader.string(*n, childPath(path_here, "password")).value_or("");
+          if (password.size() < 12) {
+            reader.report(n->Mark(), childPath(path_here, "password"), "too short: at least 12 characters");
+            continue;
+          }
+          out.viewers.emplace(name, password);
+        }
       }
     }
   }

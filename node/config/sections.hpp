@@ -23,7 +23,9 @@ inline const std::regex kIdPattern("[a-z0-9][a-z0-9_-]{0,63}");
 
 inline const std::vector<std::string> kTopKeys{"node",   "state_dir", "uptime_flush_interval", "secrets_file", "logging",
                                         "ingest", "mqtt",      "alerts",                "view_quality", "snapshots",
-                                        "http",   "cameras",   "areas"};
+                                        "http",   "restream",  "cameras",   "areas"};
+inline const std::vector<std::string> kRestreamKeys{"enabled", "listen", "max_viewers_per_camera", "max_bitrate_kbps",
+                                                    "view_linger"};
 inline const std::vector<std::string> kHttpKeys{"enabled", "listen", "request_timeout", "max_connections_per_client",
                                                "trusted_proxies"};
 inline const std::vector<std::string> kViewQualityKeys{
@@ -48,7 +50,7 @@ inline const std::vector<std::string> kLoggingKeys{"level"};
 inline const std::vector<std::string> kIngestKeys{"pipeline",        "pipelines_dir",      "connect_timeout",
                                            "stall_timeout",   "backoff_initial",    "backoff_max",
                                            "unauthorized_retry", "latency_ms",      "decoder_threads"};
-inline const std::vector<std::string> kCameraKeys{"id",     "name",     "rtsp_url",  "transport",
+inline const std::vector<std::string> kCameraKeys{"id",     "name",     "rtsp_url",  "view_url", "transport",
                                            "secret", "analysis", "detection", "enabled"};
 inline const std::vector<std::string> kDetectionKeys{"fps", "min_area", "masks", "zones", "rate_limit"};
 inline const std::vector<std::string> kRateLimitKeys{"alerts", "per"};
@@ -85,8 +87,16 @@ std::optional<std::filesystem::path> filePath(Sections& ctx, const YAML::Node& n
 // appended to `out`; each one that does not is reported as "expected <what>".
 void readMatchingStrings(Sections& ctx, const YAML::Node& section, const std::string& path, const char* key,
                          const std::regex& pattern, const std::string& what, std::vector<std::string>& out);
-std::map<std::string, Credentials> loadSecrets(const std::filesystem::path& path, YamlReader& config_reader,
-                                               const YAML::Mark& declared_at);
+// What the secrets file holds: camera credentials by name (rtsp:), and the
+// restream's viewer accounts (viewers:, name to password).
+struct Secrets {
+  std::map<std::string, Credentials> rtsp;
+  std::map<std::string, std::string> viewers;
+};
+Secrets loadSecrets(const std::filesystem::path& path, YamlReader& config_reader, const YAML::Mark& declared_at);
+// host:port such as 127.0.0.1:8554 or [::1]:8554 at section.listen, when it is there.
+void readListen(Sections& ctx, const YAML::Node& section, const std::string& path, const std::string& example,
+                std::string& host, int& port);
 
 // One function a section.
 void readNode(Sections& ctx, const YAML::Node& n, NodeIdentity& node);                      // read_node.cpp
@@ -100,6 +110,7 @@ void readMqttConnection(Sections& ctx, const YAML::Node& n, MqttConfig& mqtt);
 void readViewQuality(Sections& ctx, const YAML::Node& n, ViewQualityConfig& out);           // read_local.cpp
 void readHttp(Sections& ctx, const YAML::Node& n, HttpConfig& out);                         // read_local.cpp
 void readSnapshots(Sections& ctx, const YAML::Node& n, SnapshotsConfig& out);               // read_local.cpp
+void readRestream(Sections& ctx, const YAML::Node& n, RestreamConfig& out);                 // read_local.cpp
 void readCameras(Sections& ctx, const YAML::Node& list, const std::map<std::string, Credentials>& secrets,
                  std::vector<CameraConfig>& out);                                           // read_cameras.cpp
 void readDetection(Sections& ctx, const YAML::Node& n, const std::string& path, DetectionConfig& d);  // read_detection.cpp

@@ -56,6 +56,7 @@ class CameraPipeline::Impl {
  private:
   static void onPadAdded(GstElement* src, GstPad* pad, gpointer self);
   static GstPadProbeReturn onEncodedBuffer(GstPad* pad, GstPadProbeInfo* info, gpointer self);
+  static GstPadProbeReturn onEncodedCaps(GstPad* pad, GstPadProbeInfo* info, gpointer self);
   static GstPadProbeReturn onDecodedBuffer(GstPad* pad, GstPadProbeInfo* info, gpointer self);
   static GstBusSyncReply onBusMessage(GstBus* bus, GstMessage* message, gpointer self);
 
@@ -69,6 +70,7 @@ class CameraPipeline::Impl {
   RateCeiling rate_ceiling_;   // likewise
   ReferenceGate reference_gate_;  // used on the parser's streaming thread only
   std::unique_ptr<KeyFrameSampler> sampler_;  // analysis mode health: admit on the parser's thread
+  std::shared_ptr<EncodedFanout> relay_;      // may be null
   bool decodes_ = false;          // the chain has a decoder; set before linking
   gst::ElementPtr pipeline_;
   gst::BusPtr bus_;
@@ -105,7 +107,8 @@ CameraPipeline::Impl::Impl(const RenderedPipeline& rendered, const config::RtspU
       scaler_(output.size),
       rate_ceiling_(output.max_fps),
       sampler_(output.sample_every > Duration::zero() ? std::make_unique<KeyFrameSampler>(output.sample_every)
-                                                      : nullptr) {
+                                                      : nullptr),
+      relay_(std::move(output.relay)) {
   gst::ensureInitialised();
   pipeline_ = gst::adoptFloating(gst_pipeline_new(nullptr));
   gst::ElementPtr source = parseLaunch(rendered_.source, /*as_bin=*/false);
@@ -188,6 +191,10 @@ void CameraPipeline::Impl::linkVideoPad(GstPad* pad) {
   if (parse) {
     parse_src_.reset(gst_element_get_static_pad(parse.get(), "src"));
     gst_pad_add_probe(parse_src_.get(), GST_PAD_PROBE_TYPE_BUFFER, &CameraPipeline::Impl::onEncodedBuffer, this, nullptr);
+    if (relay_) {
+      gst_pad_add_probe(parse_src_.get(), GST_PAD_PROBE_TYPE_EVENT_DOWNSTREAM, &CameraPipeline::Impl::onEncodedCaps,
+                        this, nullptr);
+    }
   }
   if (sink) {
     // Frames are taken on the sink's input pad and go no further: the sink
@@ -223,6 +230,9 @@ GstPadProbeReturn CameraPipeline::Impl::onEncodedBuffer(GstPad*, GstPadProbeInfo
     c.delta_bytes.fetch_add(size, std::memory_order_relaxed);
     c.frames_since_key.fetch_add(1, std::memory_order_relaxed);
   }
+  if (pipeline->relay_) {
+    pipeline->relay_->push(EncodedUnit(buffer, std::chrono::system_clock::now(), std::chrono::steady_clock::now()));
+  }
   if (!pipeline->first_frame_posted_.exchange(true, std::memory_order_relaxed)) {
     pipeline->mailbox_->postFirstEncodedFrame();
   }
@@ -234,6 +244,21 @@ GstPadProbeReturn CameraPipeline::Impl::onEncodedBuffer(GstPad*, GstPadProbeInfo
   if (pipeline->sampler_ && !pipeline->sampler_->admit(key, std::chrono::steady_clock::now())) {
     return GST_PAD_PROBE_DROP;  // health mode: no sample due
   }
+  return GST_PAD_PROBE_OK;
+}
+
+// The parser's output format, for the relay: its caps as a string.
+GstPadProbeReturn CameraPipeline::Impl::onEncodedCaps(GstPad*, GstPadProbeInfo* info, gpointer self) {
+  GstEvent* event = GST_PAD_PROBE_INFO_EVENT(info);
+  if (GST_EVENT_TYPE(event) != GST_EVENT_CAPS) return GST_PAD_PROBE_OK;
+  GstCaps* caps = nullptr;
+  gst_event_parse_caps(event, &caps);  // borrowed
+  if (!caps || gst_caps_get_size(caps) == 0) return GST_PAD_PROBE_OK;
+  auto* pipeline = static_cast<CameraPipeline::Impl*>(self);
+  const std::string name = gst_structure_get_name(gst_caps_get_structure(caps, 0));
+  const std::string codec = name == "video/x-h264" ? "h264" : name == "video/x-h265" ? "h265" : lower(name);
+  gst::CharPtr text(gst_caps_to_string(caps));
+  pipeline->relay_->setFormat({codec, text.get()});
   return GST_PAD_PROBE_OK;
 }
 

@@ -15,6 +15,7 @@
 
 #include "config/config.hpp"
 #include "analysis/analysis_frame.hpp"
+#include "ingest/encoded_fanout.hpp"
 #include "ingest/mailbox.hpp"
 #include "ingest/pipeline_template.hpp"
 #include "ingest/stream_counters.hpp"
@@ -35,6 +36,9 @@ struct FrameOutput {
   // Analysis mode health: one key frame decoded this often (KeyFrameSampler),
   // nothing else; zero: the stream is decoded.
   Duration sample_every{};
+  // Every encoded unit the parser puts out, in every mode, before anything
+  // is dropped for the decoder; null: none.
+  std::shared_ptr<EncodedFanout> relay;
 };
 
 class CameraPipeline {

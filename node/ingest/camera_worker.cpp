@@ -66,7 +66,7 @@ void CameraWorker::startStream(SteadyTime now) {
   try {
     pipeline_ = std::make_unique<CameraPipeline>(rendered_, camera_.url, camera_.credentials, mailbox_, counters_,
                                                  FrameOutput{{camera_.analysis.width, camera_.analysis.height},
-                                                             config::streamedFps(camera_), sampled});
+                                                             config::streamedFps(camera_), sampled, relay_});
   } catch (const std::exception& e) {
     supervisor_.streamStarted(now);
     supervisor_.streamFailed(now, health::FailureKind::Other, e.what());
@@ -80,6 +80,7 @@ void CameraWorker::startStream(SteadyTime now) {
 
 void CameraWorker::stopStream() {
   pipeline_.reset();  // joins the pipeline's streaming threads
+  if (relay_) relay_->interrupted();
   mailbox_->clear();  // what the old stream left behind is no news
   rates_.reset();
 }

@@ -18,6 +18,7 @@
 #include "health/camera_health.hpp"
 #include "ingest/camera_pipeline.hpp"
 #include "ingest/camera_supervisor.hpp"
+#include "ingest/encoded_fanout.hpp"
 #include "ingest/mailbox.hpp"
 #include "ingest/pipeline_template.hpp"
 #include "ingest/rate_meter.hpp"
@@ -56,6 +57,9 @@ class CameraWorker {
     if (pipeline_) pipeline_->askForPicture();
   }
 
+  // Every encoded unit of the camera's stream goes there too (before start()).
+  void relayTo(std::shared_ptr<EncodedFanout> fanout) { relay_ = std::move(fanout); }
+
   void start();
   // Ends the thread: tears the stream down and joins. Idempotent.
   void stop();
@@ -85,6 +89,7 @@ class CameraWorker {
   cv::Mat grey_buffer_, colour_buffer_;  // for analysis::AnalysisFrame, reused
   SteadyTime last_frame_{};
   Duration sample_every_ = std::chrono::minutes(1);
+  std::shared_ptr<EncodedFanout> relay_;
 
   FrameHandler frame_handler_;
   StateHandler state_handler_;

@@ -6,6 +6,7 @@
 #include <fstream>
 #include <numeric>
 #include <sstream>
+#include <utility>
 
 #ifndef VILLAGECAM_PIPELINES_INSTALL_DIR
 #define VILLAGECAM_PIPELINES_INSTALL_DIR ""
@@ -111,24 +112,41 @@ RenderedPipeline render(const PipelineTemplate& tmpl, const TemplateVars& vars) 
   return out;
 }
 
+namespace {
+
+// A codec chain up to and with its parser ("... ! h264parse name=parse"),
+// and where the rest begins (after the " ! " that follows the parser).
+std::pair<std::string, std::size_t> parserHead(const std::string& chain, const std::string& codec,
+                                               const std::string& needed_for) {
+  const auto named = chain.find("name=parse");
+  const auto bang = named == std::string::npos ? std::string::npos : chain.find('!', named);
+  if (bang == std::string::npos) {
+    throw TemplateError("[" + codec + "]: no element named parse followed by the decoder; " + needed_for +
+                        " needs one");
+  }
+  std::string head = chain.substr(0, bang);
+  while (!head.empty() && std::isspace(static_cast<unsigned char>(head.back()))) head.pop_back();
+  return {head, bang + 1};
+}
+
+}  // namespace
+
 RenderedPipeline forMode(RenderedPipeline r, config::AnalysisMode mode) {
   if (mode == config::AnalysisMode::Full) return r;
   for (auto& [codec, chain] : r.decoders) {
-    // The parser element ends where the next " ! " after "name=parse" begins.
-    const auto named = chain.find("name=parse");
-    const auto bang = named == std::string::npos ? std::string::npos : chain.find('!', named);
-    if (bang == std::string::npos) {
-      throw TemplateError("[" + codec + "]: no element named parse followed by the decoder; analysis mode " +
-                          config::toString(mode) + " needs one");
-    }
-    std::string head = chain.substr(0, bang);
-    while (!head.empty() && std::isspace(static_cast<unsigned char>(head.back()))) head.pop_back();
+    const auto [head, rest] = parserHead(chain, codec, std::string("analysis mode ") + config::toString(mode));
     // Health keeps the chain: the pipeline lets one key frame through to
     // the decoder now and then (KeyFrameSampler), at the parser's pad.
     if (mode == config::AnalysisMode::Keyframes) {
-      chain = head + " ! identity drop-buffer-flags=delta-unit ! " + chain.substr(bang + 1);
+      chain = head + " ! identity drop-buffer-flags=delta-unit ! " + chain.substr(rest);
     }
   }
+  return r;
+}
+
+RenderedPipeline forRelay(RenderedPipeline r) {
+  for (auto& [codec, chain] : r.decoders) chain = parserHead(chain, codec, "re-serving a main stream").first;
+  r.output = "fakesink sync=false async=false enable-last-sample=false";
   return r;
 }
 

@@ -61,6 +61,11 @@ PipelineTemplate loadTemplate(const std::filesystem::path& dir, const std::strin
 // the decoder.
 RenderedPipeline forMode(RenderedPipeline rendered, config::AnalysisMode mode);
 
+// The pipeline of a stream that is only passed on (a camera's main stream,
+// re-served): each codec chain up to its parser, then a fakesink; nothing is
+// decoded. Throws TemplateError as forMode does.
+RenderedPipeline forRelay(RenderedPipeline rendered);
+
 // rtspsrc's protocols value for a transport setting.
 std::string protocolsFor(config::Transport transport);
 

@@ -154,6 +154,36 @@ std::string renderMetrics(const NodeReport& m) {
     Family(out, "villagecam_alerts_sent_total", "counter", "Alerts the broker acknowledged since the node started.")
         .sample("", static_cast<double>(m.alerts_sent));
   }
+  if (m.restream.enabled) {
+    const auto& r = m.restream;
+    Family(out, "villagecam_restream_listening", "gauge", "1 while the RTSP re-serving port listens.")
+        .sample("", r.listening ? 1 : 0);
+    Family(out, "villagecam_restream_outgoing_bits_per_second", "gauge",
+           "What every viewer together costs, at the cameras' current bit rates.")
+        .sample("", static_cast<double>(r.outgoing_bits_per_second));
+    auto per_viewed = [&](const std::string& name, const std::string& type, const std::string& help, auto value) {
+      Family f(out, name, type, help);
+      for (const auto& c : r.cameras) f.sample(label("camera", c.camera), static_cast<double>(value(c)));
+    };
+    per_viewed("villagecam_restream_viewers", "gauge", "Viewers watching the camera re-served now.",
+               [](const RestreamCameraReport& c) { return c.viewers; });
+    per_viewed("villagecam_restream_viewers_started_total", "counter", "Viewers that started watching the camera.",
+               [](const RestreamCameraReport& c) { return c.viewers_started; });
+    per_viewed("villagecam_restream_viewers_left_total", "counter",
+               "Viewers that stopped watching the camera (teardown or connection closed).",
+               [](const RestreamCameraReport& c) { return c.viewers_left; });
+    per_viewed("villagecam_restream_units_dropped_total", "counter",
+               "Encoded frames not sent to the camera's viewers because they fell behind or joined between key frames.",
+               [](const RestreamCameraReport& c) { return c.units_dropped; });
+    Family f(out, "villagecam_restream_refusals_total", "counter", "Viewers refused, by reason.");
+    for (const auto& c : r.cameras) {
+      for (const char* reason : {"too_many_viewers", "not_enough_bandwidth", "camera_offline"}) {
+        const auto it = c.refusals.find(reason);
+        f.sample(label("camera", c.camera) + "," + label("reason", reason),
+                 static_cast<double>(it == c.refusals.end() ? 0 : it->second));
+      }
+    }
+  }
   return out;
 }
 

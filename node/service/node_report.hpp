@@ -4,6 +4,8 @@
 // depend on the orchestrator that sits above it.
 #pragma once
 
+#include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -24,6 +26,23 @@ struct CameraReport {
   std::optional<contract::DetectionReport> detection;  // cameras with zones
 };
 
+// Re-serving (relay/restream_server.hpp), per camera.
+struct RestreamCameraReport {
+  std::string camera;
+  int viewers = 0;
+  std::uint64_t viewers_started = 0;
+  std::uint64_t viewers_left = 0;
+  std::map<std::string, std::uint64_t> refusals;  // by reason: too_many_viewers, not_enough_bandwidth, camera_offline
+  std::uint64_t units_dropped = 0;
+};
+
+struct RestreamReport {
+  bool enabled = false;
+  bool listening = false;
+  std::uint64_t outgoing_bits_per_second = 0;
+  std::vector<RestreamCameraReport> cameras;
+};
+
 struct NodeReport {
   std::string node_id;
   std::string version;
@@ -35,6 +54,7 @@ struct NodeReport {
   std::size_t outbox_depth = 0;
   std::uint64_t outbox_dropped = 0;
   std::uint64_t alerts_sent = 0;
+  RestreamReport restream;
 };
 
 // Called from the HTTP thread and the daemon's loop: must be thread-safe.

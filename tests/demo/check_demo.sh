@@ -59,6 +59,12 @@ while True:
 print("county console: 21 villages, the demo one among them")
 CHECK
 
+# Any camera plays from the node, re-served from its one connection.
+restream=$(sed -n 's|.*re-served from the node.s one connection to it: \(rtsp://127.0.0.1:[0-9]*\)/.*|\1|p' "$log" | head -1)
+probe=$(ffprobe -v error -rtsp_transport tcp -show_entries stream=codec_name -of csv=p=0 "$restream/gate" 2>&1) ||
+  { echo "ffprobe could not play $restream/gate: $probe"; cat "$log"; exit 1; }
+[ "$probe" = h264 ] || { echo "the re-served gate is not H.264: $probe"; exit 1; }
+
 kill -INT -- -"$pgid"
 deadline=$((SECONDS + 20))
 while kill -0 "$pid" 2>/dev/null; do
@@ -71,4 +77,4 @@ if [ -n "$left" ]; then
   echo "processes left behind after Ctrl-C:"; ps -o pid,args -p $(tr '\n' ',' <<<"$left" | sed 's/,$//'); exit 1
 fi
 if [ -e "$run_dir" ]; then echo "the demo left $run_dir behind"; exit 1; fi
-echo "demo: came up, showed the offline alert over MQTT and 21 villages on the county console, stopped cleanly on Ctrl-C"
+echo "demo: came up, showed the offline alert over MQTT and 21 villages on the county console, re-served the gate, stopped cleanly on Ctrl-C"

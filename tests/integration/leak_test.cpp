@@ -7,12 +7,16 @@
 
 #include <condition_variable>
 #include <filesystem>
+#include <functional>
 #include <map>
 #include <mutex>
+#include <thread>
 
 #include "ingest/camera_worker.hpp"
 #include "ingest/gst_ptr.hpp"
 #include "ingest/pipeline_template.hpp"
+#include "child_process.hpp"
+#include "relay/restream_server.hpp"
 #include "test_cameras.hpp"
 
 namespace villagecam::ingest {
@@ -84,6 +88,22 @@ class GstObjectActivity {
   std::map<guint64, std::pair<std::string, int>> net_;  // address -> (type, created - destroyed)
 };
 
+// Stream threads hand their last references back just after they stop:
+// wait (bounded) for every object made since `activity` began to be gone;
+// and no more descriptors, nor threads beyond the few idle ones GLib keeps
+// in its pools for reuse.
+void expectNothingLeftBehind(GstObjectActivity& activity, size_t threads_before, size_t fds_before) {
+  const auto settle_by = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+  auto alive = activity.alive();
+  while (!alive.empty() && std::chrono::steady_clock::now() < settle_by) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    alive = activity.alive();
+  }
+  EXPECT_TRUE(alive.empty()) << "objects still alive: " << ::testing::PrintToString(alive);
+  EXPECT_LE(countEntries("/proc/self/fd"), fds_before);
+  EXPECT_LE(countEntries("/proc/self/task"), threads_before + 2);
+}
+
 class Flapping : public ::testing::Test {
  protected:
   struct Watch {
@@ -96,7 +116,8 @@ class Flapping : public ::testing::Test {
     }
   };
 
-  std::unique_ptr<CameraWorker> makeWorker(const std::string& url, Watch& watch) {
+  std::unique_ptr<CameraWorker> makeWorker(const std::string& url, Watch& watch,
+                                          std::shared_ptr<EncodedFanout> relay = nullptr) {
     config::CameraConfig cam;
     cam.id = "flap";
     cam.url = *config::parseRtspUrl(url).url;
@@ -111,6 +132,7 @@ class Flapping : public ::testing::Test {
     auto worker = std::make_unique<CameraWorker>(
         cam, ingest, render(loadTemplate(testing::pipelinesSourceDir(), "software"), templateVars(cam, ingest)),
         clock_);
+    if (relay) worker->relayTo(std::move(relay));
     worker->onStateChange([&watch](const health::CameraHealth& h) {
       {
         std::lock_guard lock(watch.mutex);
@@ -120,6 +142,28 @@ class Flapping : public ::testing::Test {
     });
     worker->start();
     return worker;
+  }
+
+  // One camera's stream for the restream server: always the analysed one.
+  struct OneCamera : relay::StreamSources {
+    std::shared_ptr<EncodedFanout> fanout = std::make_shared<EncodedFanout>("flap");
+    std::shared_ptr<EncodedFanout> analysed(const std::string& id) const override { return id == "flap" ? fanout : nullptr; }
+    std::shared_ptr<EncodedFanout> viewed(const std::string& id) const override { return analysed(id); }
+    std::shared_ptr<EncodedFanout> acquire(const std::string& id) override { return analysed(id); }
+    void release(const std::string&) override {}
+  };
+
+  // A viewer nobody here wrote, for as long as it lives.
+  static std::unique_ptr<testing::ChildProcess> viewer(int port) {
+    return std::make_unique<testing::ChildProcess>(std::vector<std::string>{
+        "/usr/bin/gst-launch-1.0", "rtspsrc", "location=rtsp://127.0.0.1:" + std::to_string(port) + "/flap",
+        "protocols=tcp", "!", "fakesink"});
+  }
+
+  static config::RestreamConfig restreamConfig() {
+    config::RestreamConfig c;
+    c.port = 0;
+    return c;
   }
 
   SystemClock clock_;
@@ -161,18 +205,56 @@ TEST_F(Flapping, ManyReconnectsLeaveNoThreadsDescriptorsOrGstObjects) {
     worker->stop();
   }
 
-  // Stream threads hand their last references back just after they stop:
-  // wait (bounded) for every object made during the flapping to be gone.
-  const auto settle_by = std::chrono::steady_clock::now() + 10s;
-  auto alive = activity.alive();
-  while (!alive.empty() && std::chrono::steady_clock::now() < settle_by) {
-    std::this_thread::sleep_for(100ms);
-    alive = activity.alive();
-  }
-  EXPECT_TRUE(alive.empty()) << "objects still alive: " << ::testing::PrintToString(alive);
-  EXPECT_LE(countEntries("/proc/self/fd"), fds_before);
-  // GLib keeps a few idle pool threads for reuse; they must not grow with the cycles.
-  EXPECT_LE(countEntries("/proc/self/task"), threads_before + 2);
+  expectNothingLeftBehind(activity, threads_before, fds_before);
+}
+
+// The same with the camera re-served and a viewer watching throughout: the
+// fan-out, its feed, the shared media and the server's threads come and go
+// with the cycles and leave nothing either.
+TEST_F(Flapping, ManyReconnectsWithAViewerAttachedLeaveNothingBehind) {
+  const int cycles = std::getenv("VILLAGECAM_FLAP_CYCLES") ? std::atoi(std::getenv("VILLAGECAM_FLAP_CYCLES")) : 20;
+  TestCameras cams({CameraSpec{.name = "flap", .width = 320, .height = 180}});
+  OneCamera sources;
+  auto run_viewer = [&](relay::RestreamServer& server, int port) {
+    auto v = viewer(port);
+    // Watching: the server has booked it.
+    const auto deadline = std::chrono::steady_clock::now() + 20s;
+    while (std::chrono::steady_clock::now() < deadline) {
+      const auto stats = server.stats();
+      if (!stats.cameras.empty() && stats.cameras[0].viewers == 1) break;
+      std::this_thread::sleep_for(100ms);  // polling the server's own count, with a deadline
+    }
+    return v;
+  };
+  // The camera streaming, re-served, with a viewer watching; `flap` is run
+  // in between, then everything is stopped.
+  auto watched = [&](const std::function<void(Watch&, relay::RestreamServer&)>& flap) {
+    Watch watch;
+    auto worker = makeWorker(cams.url("flap"), watch, sources.fanout);
+    ASSERT_TRUE(watch.waitFor(health::CameraState::Online, 20s));
+    relay::RestreamServer server(restreamConfig(), sources);
+    const int port = server.start({"flap"});
+    auto v = run_viewer(server, port);
+    ASSERT_EQ(server.stats().cameras[0].viewers, 1);
+    flap(watch, server);
+    EXPECT_TRUE(v->running());
+    server.stop();
+    worker->stop();
+  };
+  watched([](Watch&, relay::RestreamServer&) {});  // warm-up: plugins, types, the server's pools, once per process
+  const size_t threads_before = countEntries("/proc/self/task");
+  const size_t fds_before = countEntries("/proc/self/fd");
+  GstObjectActivity activity;
+  watched([&](Watch& watch, relay::RestreamServer& server) {
+    for (int i = 0; i < cycles; ++i) {
+      cams.stop("flap");
+      ASSERT_TRUE(watch.waitFor(health::CameraState::Offline, 20s)) << "cycle " << i;
+      cams.start("flap");
+      ASSERT_TRUE(watch.waitFor(health::CameraState::Online, 20s)) << "cycle " << i;
+    }
+    EXPECT_EQ(server.stats().cameras[0].viewers, 1) << "the viewer stayed through the camera's reconnects";
+  });
+  expectNothingLeftBehind(activity, threads_before, fds_before);
 }
 
 }  // namespace

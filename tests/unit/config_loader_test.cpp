@@ -271,6 +271,53 @@ TEST_F(SecretsFile, ASecretsFileCanComeFromSystemdCredentials) {
   EXPECT_EQ(cfg.cameras[0].credentials->password, "pw");
 }
 
+TEST_F(SecretsFile, ViewerAccountsComeFromTheSecretsFileAndAllowReServingBeyondLoopback) {
+  writeSecrets("viewers:\n  office: {password: correct-horse-9}\n");
+  const Config cfg = parseConfig(
+      "node: {id: v1}\nsecrets_file: secrets.yaml\nrestream: {listen: 0.0.0.0:8554, max_viewers_per_camera: 3, "
+      "max_bitrate_kbps: 8000, view_linger: 1m}\ncameras:\n  - id: gate\n    rtsp_url: rtsp://h/sub\n"
+      "    view_url: rtsp://admin:pw@h/main\n",
+      "config.yaml", dir_);
+  EXPECT_EQ(cfg.restream.host, "0.0.0.0");
+  EXPECT_EQ(cfg.restream.port, 8554);
+  EXPECT_EQ(cfg.restream.max_viewers_per_camera, 3);
+  EXPECT_EQ(cfg.restream.max_bitrate_kbps, 8000);
+  EXPECT_EQ(cfg.restream.view_linger, Seconds(60));
+  EXPECT_EQ(cfg.restream.viewers, (std::map<std::string, std::string>{{"office", "correct-horse-9"}}));
+  ASSERT_TRUE(cfg.cameras[0].view_url);
+  EXPECT_EQ(cfg.cameras[0].view_url->withoutCredentials(), "rtsp://h/main");
+  EXPECT_EQ(cfg.cameras[0].view_credentials->password, "pw");
+}
+
+TEST_F(SecretsFile, ReServingBeyondLoopbackWithoutViewerAccountsIsRefusedAndAShortPasswordNamed) {
+  writeSecrets("viewers:\n  office: {password: short}\n");
+  const auto found = problems("node: {id: v1}\nsecrets_file: secrets.yaml\nrestream:\n  listen: 0.0.0.0:8554\n"
+                              "cameras: []\n",
+                              dir_);
+  const std::string file = (dir_ / "secrets.yaml").string();
+  EXPECT_EQ(found, (std::vector<std::string>{
+                       file + ":2:22: viewers.office.password: too short: at least 12 characters",
+                       "config.yaml:4:11: restream.listen: '0.0.0.0' is beyond loopback and there is no viewer "
+                       "account: anyone on the network could watch every camera; add viewers: to the secrets file "
+                       "(secrets_file), or listen on 127.0.0.1"}));
+  for (const auto& line : found) EXPECT_EQ(line.find("short}"), std::string::npos) << line;
+}
+
+TEST(ConfigLoader, ReServingIsOnLoopbackByDefaultAndAViewUrlTakesTheCamerasCredentials) {
+  const Config cfg = parseConfig("node: {id: v1}\ncameras:\n  - id: gate\n    rtsp_url: rtsp://admin:pw@h/sub\n"
+                                 "    view_url: rtsp://h/main\n",
+                                 "config.yaml", ".");
+  EXPECT_TRUE(cfg.restream.enabled);
+  EXPECT_EQ(cfg.restream.host, "127.0.0.1");
+  EXPECT_EQ(cfg.restream.port, 8554);
+  EXPECT_TRUE(cfg.restream.viewers.empty());
+  ASSERT_TRUE(cfg.cameras[0].view_credentials);
+  EXPECT_EQ(cfg.cameras[0].view_credentials->username, "admin");
+  EXPECT_EQ(problems("node: {id: v1}\nrestream: {listen: 8554}\ncameras: []\n", "."),
+            std::vector<std::string>{"config.yaml:2:20: restream.listen: expected host:port such as 127.0.0.1:8554, "
+                                     "got '8554'"});
+}
+
 TEST(ConfigLoader, MissingFileIsNamed) {
   try {
     loadConfig("/nonexistent/villagecam.yaml");
