@@ -11,7 +11,7 @@
 namespace villagecam::app {
 
 AlertDesk::AlertDesk(const config::Config& config, std::shared_ptr<mqtt::Outbox> outbox, mqtt::Publisher* publisher,
-                     StatusReporter* reporter)
+                     StatusReporter* reporter, record::Recorder* recorder)
     : origin_(contract::originOf(config.node)),
       topic_prefix_(config.mqtt.topic_prefix),
       language_(config.alerts.language),
@@ -21,7 +21,8 @@ AlertDesk::AlertDesk(const config::Config& config, std::shared_ptr<mqtt::Outbox>
       snapshots_(config.state_dir / "snapshots", config.snapshots.max_bytes),
       outbox_(std::move(outbox)),
       publisher_(publisher),
-      reporter_(reporter) {
+      reporter_(reporter),
+      recorder_(recorder) {
   if (publisher_) publisher_->setCompanions(snapshotsBeforeAlerts(snapshots_, topic_prefix_, origin_.node_id));
 }
 
@@ -119,7 +120,8 @@ void AlertDesk::startWithSnapshot(const std::string& subject, events::Alert want
 
 void AlertDesk::raise(const std::vector<events::Alert>& alerts) {
   if (alerts.empty()) return;
-  for (const auto& a : alerts) {
+  for (auto a : alerts) {
+    attachClip(a);
     log_->info("alert {} {} {}: {}", events::toString(a.phase), events::toString(a.type), a.camera_id, a.message);
     if (outbox_) outbox_->push(contract::alertJson(a, origin_, language_).dump());
   }
@@ -129,6 +131,23 @@ void AlertDesk::raise(const std::vector<events::Alert>& alerts) {
     log_->error("cannot save open alerts: {}", e.what());
   }
   if (publisher_) publisher_->wake();
+}
+
+void AlertDesk::attachClip(events::Alert& a) {
+  if (!recorder_ || a.camera_id.empty()) return;
+  std::optional<record::ClipPlan> plan;
+  if (a.phase == events::AlertPhase::Start) {
+    plan = recorder_->alertStarted(a.id, events::toString(a.type), a.camera_id, a.started_at);
+  } else if (a.phase == events::AlertPhase::End && a.ended_at) {
+    plan = recorder_->alertEnded(a.id, *a.ended_at);
+  }
+  if (!plan) plan = recorder_->planOf(a.id);
+  if (!plan) return;
+  if (const auto written = recorder_->find(a.id)) {
+    a.clip = events::ClipRef{written->id, written->start, written->end, "ready", written->bytes};
+  } else {
+    a.clip = events::ClipRef{plan->id, plan->start, plan->end, "recording", std::nullopt};
+  }
 }
 
 std::vector<events::Alert> AlertDesk::restore(const std::set<std::string>& live, WallTime now) {

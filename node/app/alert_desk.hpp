@@ -18,6 +18,7 @@
 #include "app/open_alert_store.hpp"
 #include "app/snapshot_store.hpp"
 #include "app/status_reporter.hpp"
+#include "record/recorder.hpp"
 #include "config/config.hpp"
 #include "events/alert_book.hpp"
 #include "mqtt/outbox.hpp"
@@ -32,9 +33,9 @@ mqtt::Publisher::Companions snapshotsBeforeAlerts(const SnapshotStore& store, co
 
 class AlertDesk {
  public:
-  // outbox, publisher and reporter are null without MQTT.
+  // outbox, publisher and reporter are null without MQTT; recorder without clips.
   AlertDesk(const config::Config& config, std::shared_ptr<mqtt::Outbox> outbox, mqtt::Publisher* publisher,
-            StatusReporter* reporter);
+            StatusReporter* reporter, record::Recorder* recorder);
 
   // The subject's alert is now `wanted` (nullopt: none): starts, ends or
   // replaces what is open, and raises what that takes.
@@ -59,6 +60,8 @@ class AlertDesk {
 
  private:
   void raise(const std::vector<events::Alert>& alerts);
+  // A camera's alert of a clip type starts its clip, and names it from then on.
+  void attachClip(events::Alert& alert);
   // Starts the alert with the snapshot attached, keeping the snapshot only if it did start.
   void startWithSnapshot(const std::string& subject, events::Alert wanted, const ViewSnapshot& shot,
                          const std::string& camera_id, const std::string& reason, WallTime now);
@@ -73,6 +76,7 @@ class AlertDesk {
   std::shared_ptr<mqtt::Outbox> outbox_;
   mqtt::Publisher* publisher_;
   StatusReporter* reporter_;
+  record::Recorder* recorder_;
 };
 
 }  // namespace villagecam::app

@@ -54,10 +54,10 @@ int runDaemon(const config::Config& config) {
   node->start();
   std::unique_ptr<service::HttpEndpoint> http;
   if (config.http.enabled) {
-    http = std::make_unique<service::HttpEndpoint>(config.http, *node);
+    http = std::make_unique<service::HttpEndpoint>(config.http, *node, config.restream.viewers);
     try {
       const int port = http->start();
-      log->info("HTTP endpoint on http://{}:{} (/healthz, /metrics, /status)", config.http.host, port);
+      log->info("HTTP endpoint on http://{}:{} (/healthz, /metrics, /status, /clips)", config.http.host, port);
     } catch (const std::exception& e) {
       log->error("{}; running without the HTTP endpoint", e.what());
       http.reset();

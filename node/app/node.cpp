@@ -29,6 +29,7 @@ Node::Node(config::Config config, const Clock& clock)
       unit_options_{{config_.view_quality, config_.snapshots.jpeg_quality}, config_.snapshots.jpeg_quality},
       views_([this](const std::string& id) { return fanout(id); }, clock) {
   prepareWritableDir(config_.state_dir, "state_dir");
+  if (config_.clips.enabled) recorder_ = std::make_unique<record::Recorder>(config_.clips, config_.state_dir / "clips");
   uptime_.setFlushInterval(toDuration(config_.uptime_flush_interval));
   const auto tmpl = CameraUnit::loadTemplate(config_.ingest);
   views_.configure(config_.cameras, config_.ingest, tmpl, toDuration(config_.restream.view_linger));
@@ -46,7 +47,7 @@ Node::Node(config::Config config, const Clock& clock)
     reporter_ = std::make_unique<StatusReporter>(*publisher_, config_.mqtt.topic_prefix, config_.node.id,
                                                  config_.state_dir / "published_cameras.json");
   }
-  alerts_ = std::make_unique<AlertDesk>(config_, outbox_, publisher_.get(), reporter_.get());
+  alerts_ = std::make_unique<AlertDesk>(config_, outbox_, publisher_.get(), reporter_.get(), recorder_.get());
 }
 
 Node::~Node() { stop(); }
@@ -58,7 +59,9 @@ void Node::addCamera(const config::CameraConfig& camera, ingest::RenderedPipelin
   // A camera's monitors start from what its open alerts say (after a restart
   // of the node or of the camera's stream).
   if (alerts_) unit->restore(alerts_->openAlerts(), clock_.steady());
-  unit->relayTo(fanoutFor(camera.id));
+  const auto stream = fanoutFor(camera.id);
+  unit->relayTo(stream);
+  if (recorder_) recorder_->watch(camera.id, stream);
   Camera entry{nullptr, unit->initialView()};
   entry.unit = std::move(unit);
   std::lock_guard lock(cameras_mutex_);
@@ -95,6 +98,7 @@ void Node::closeFanout(const std::string& id) {
     gone = std::move(it->second);
     fanouts_.erase(it);
   }
+  if (recorder_) recorder_->unwatch(id);
   gone->close();
 }
 
@@ -327,6 +331,7 @@ void Node::noteClockSync() {
 
 void Node::tick(WallTime now, SteadyTime steady_now) {
   views_.expire(steady_now);
+  if (recorder_) recorder_->tick(now, steady_now);
   if (updateCoverage(now, /*publish_always=*/false) && reporter_) publishNode(now);
   const auto cameras = healths();
   // Booked by the monotonic clock: a step of the wall clock (NTP setting a
@@ -423,6 +428,7 @@ void Node::stop() {
   started_ = false;
   if (restream_) restream_->stop();  // viewers first: nothing waits on a camera going
   views_.stopAll();
+  if (recorder_) recorder_->stop();  // clips being written end with what they have
   // Tear the cameras down side by side: a camera stuck in a slow teardown
   // must not add its time to every other camera's.
   std::vector<std::thread> stoppers;
@@ -468,6 +474,14 @@ service::NodeReport Node::report() const {
     m.outbox_depth = outbox_->depth();
     m.outbox_dropped = outbox_->dropped();
   }
+  if (recorder_) {
+    const auto kept = recorder_->list();
+    m.clips.enabled = true;
+    m.clips.kept = kept.size();
+    for (const auto& c : kept) m.clips.bytes += c.bytes;
+    m.clips.ring_bytes = recorder_->ringBytes();
+    m.clips.writing = recorder_->writing();
+  }
   m.restream.enabled = config_.restream.enabled;
   if (restream_) {
     const auto r = restream_->stats();
@@ -485,6 +499,18 @@ std::vector<service::Heartbeat> Node::heartbeats() const {
   std::lock_guard lock(cameras_mutex_);
   for (const auto& c : cameras_) out.push_back({"camera " + c.unit->id(), c.unit->lastLoop()});
   return out;
+}
+
+std::vector<service::ClipListing> Node::clips() const {
+  std::vector<service::ClipListing> out;
+  if (!recorder_) return out;
+  for (const auto& c : recorder_->list()) out.push_back({c.id, c.camera, c.alert_type, c.start, c.end, c.bytes, c.frames});
+  return out;
+}
+
+std::optional<std::filesystem::path> Node::clipFile(const std::string& id) const {
+  if (!recorder_ || !recorder_->find(id)) return std::nullopt;
+  return recorder_->mp4For(id);
 }
 
 std::string Node::summary() const {

@@ -70,6 +70,8 @@ class Node : public service::NodeView {
   // service::NodeView: what /metrics, /status and the watchdog see.
   service::NodeReport report() const override;
   std::vector<service::Heartbeat> heartbeats() const override;
+  std::vector<service::ClipListing> clips() const override;
+  std::optional<std::filesystem::path> clipFile(const std::string& id) const override;
   // One line for people (systemd's STATUS=).
   std::string summary() const;
   health::CoverageReport coverage() const;
@@ -136,6 +138,7 @@ class Node : public service::NodeView {
 
   mutable std::mutex fanouts_mutex_;  // a leaf
   std::map<std::string, std::shared_ptr<ingest::EncodedFanout>> fanouts_;
+  std::unique_ptr<record::Recorder> recorder_;       // with clips.enabled
   ViewStreams views_;                                // what re-served viewers get
   std::unique_ptr<relay::RestreamServer> restream_;  // with restream.enabled, while it listens
 

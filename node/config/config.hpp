@@ -230,6 +230,18 @@ struct RestreamConfig {
 
 bool isLoopbackHost(const std::string& host);
 
+// Evidence clips: the seconds of video around an alert, kept as MP4 under
+// <state_dir>/clips (record/recorder.hpp).
+struct ClipsConfig {
+  bool enabled = true;
+  Seconds pre_roll{5};
+  Seconds post_roll{10};
+  Seconds max_duration{60};  // an alert longer than the rolls: the clip ends this long after it starts at most
+  std::vector<std::string> alert_types{"view_tampered", "intrusion"};
+  std::size_t max_bytes = 1024u << 20;  // all clips; the oldest are removed first
+  bool operator==(const ClipsConfig&) const = default;
+};
+
 struct SnapshotsConfig {
   int jpeg_quality = 80;                 // 10 to 100
   std::size_t max_bytes = 64u << 20;     // kept under <state_dir>/snapshots, oldest removed first
@@ -264,6 +276,7 @@ struct Config {
   SnapshotsConfig snapshots;
   HttpConfig http;
   RestreamConfig restream;
+  ClipsConfig clips;
   std::vector<CameraConfig> cameras;
   std::vector<AreaConfig> areas;
 };

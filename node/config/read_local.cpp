@@ -75,6 +75,29 @@ void readRestream(Sections& ctx, const YAML::Node& n, RestreamConfig& out) {
   }
 }
 
+void readClips(Sections& ctx, const YAML::Node& n, ClipsConfig& out) {
+  ctx.reader.rejectUnknownKeys(n, "clips", kClipsKeys);
+  if (auto v = n["enabled"]; v.IsDefined()) out.enabled = ctx.reader.boolean(v, "clips.enabled").value_or(true);
+  readDuration(ctx, n, "clips", "pre_roll", out.pre_roll, 0, 60);
+  readDuration(ctx, n, "clips", "post_roll", out.post_roll, 1, 300);
+  readDuration(ctx, n, "clips", "max_duration", out.max_duration, 2, 3600);
+  if (out.max_duration < out.pre_roll + out.post_roll) {
+    const auto at = n["max_duration"].IsDefined() ? n["max_duration"].Mark() : n.Mark();
+    ctx.reader.report(at, "clips.max_duration", "must be at least pre_roll + post_roll");
+  }
+  if (auto v = n["alert_types"]; v.IsDefined() && ctx.reader.expectSequence(v, "clips.alert_types")) {
+    out.alert_types.clear();
+    for (std::size_t i = 0; i < v.size(); ++i) {
+      if (auto c = ctx.reader.choice(v[i], indexPath("clips.alert_types", i), kClipAlertTypes)) {
+        out.alert_types.push_back(kClipAlertTypes[*c]);
+      }
+    }
+  }
+  if (auto v = n["max_bytes"]; v.IsDefined()) {
+    out.max_bytes = ctx.reader.size(v, "clips.max_bytes", 16u << 20, 1ull << 40).value_or(out.max_bytes);
+  }
+}
+
 void readSnapshots(Sections& ctx, const YAML::Node& n, SnapshotsConfig& out) {
   ctx.reader.rejectUnknownKeys(n, "snapshots", kSnapshotKeys);
   if (auto v = n["jpeg_quality"]; v.IsDefined()) {

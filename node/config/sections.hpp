@@ -23,7 +23,11 @@ inline const std::regex kIdPattern("[a-z0-9][a-z0-9_-]{0,63}");
 
 inline const std::vector<std::string> kTopKeys{"node",   "state_dir", "uptime_flush_interval", "secrets_file", "logging",
                                         "ingest", "mqtt",      "alerts",                "view_quality", "snapshots",
-                                        "http",   "restream",  "cameras",   "areas"};
+                                        "http",   "restream",  "clips",     "cameras",   "areas"};
+inline const std::vector<std::string> kClipsKeys{"enabled", "pre_roll", "post_roll", "max_duration", "alert_types",
+                                                 "max_bytes"};
+inline const std::vector<std::string> kClipAlertTypes{"camera_offline", "camera_stalled", "view_tampered",
+                                                      "coverage_lost", "motion", "intrusion"};
 inline const std::vector<std::string> kRestreamKeys{"enabled", "listen", "max_viewers_per_camera", "max_bitrate_kbps",
                                                     "view_linger"};
 inline const std::vector<std::string> kHttpKeys{"enabled", "listen", "request_timeout", "max_connections_per_client",
@@ -111,6 +115,7 @@ void readViewQuality(Sections& ctx, const YAML::Node& n, ViewQualityConfig& out)
 void readHttp(Sections& ctx, const YAML::Node& n, HttpConfig& out);                         // read_local.cpp
 void readSnapshots(Sections& ctx, const YAML::Node& n, SnapshotsConfig& out);               // read_local.cpp
 void readRestream(Sections& ctx, const YAML::Node& n, RestreamConfig& out);                 // read_local.cpp
+void readClips(Sections& ctx, const YAML::Node& n, ClipsConfig& out);                       // read_local.cpp
 void readCameras(Sections& ctx, const YAML::Node& list, const std::map<std::string, Credentials>& secrets,
                  std::vector<CameraConfig>& out);                                           // read_cameras.cpp
 void readDetection(Sections& ctx, const YAML::Node& n, const std::string& path, DetectionConfig& d);  // read_detection.cpp

@@ -81,6 +81,12 @@ json alertJson(const events::Alert& a, const Origin& origin, config::Language la
                                      {"topic", a.snapshot->topic},
                                      {"taken_at", toRfc3339(a.snapshot->taken_at)}}
                               : json(nullptr)},
+      {"clip", a.clip ? json{{"id", a.clip->id},
+                             {"start", toRfc3339(a.clip->start)},
+                             {"end", toRfc3339(a.clip->end)},
+                             {"status", a.clip->status},
+                             {"bytes", a.clip->bytes ? json(*a.clip->bytes) : json(nullptr)}}
+                      : json(nullptr)},
       {"started_at", toRfc3339(a.started_at)},
       {"ended_at", optionalTime(a.ended_at)},
       {"updated_at", optionalTime(a.updated_at)},
@@ -123,6 +129,15 @@ events::Alert alertFromJson(const json& j) {
   if (const auto it = j.find("snapshot"); it != j.end() && !it->is_null()) {
     a.snapshot = events::SnapshotRef{it->at("id").get<std::string>(), it->at("topic").get<std::string>(),
                                      fromRfc3339(it->at("taken_at").get<std::string>()).value_or(WallTime{})};
+  }
+  if (const auto it = j.find("clip"); it != j.end() && it->is_object()) {
+    events::ClipRef clip;
+    clip.id = it->at("id").get<std::string>();
+    clip.start = fromRfc3339(it->at("start").get<std::string>()).value_or(WallTime{});
+    clip.end = fromRfc3339(it->at("end").get<std::string>()).value_or(WallTime{});
+    clip.status = it->at("status").get<std::string>();
+    if (const auto b = it->find("bytes"); b != it->end() && b->is_number_unsigned()) clip.bytes = b->get<std::uintmax_t>();
+    a.clip = clip;
   }
   a.started_at = fromRfc3339(j.at("started_at").get<std::string>()).value_or(WallTime{});
   if (!j.at("ended_at").is_null()) a.ended_at = fromRfc3339(j.at("ended_at").get<std::string>());

@@ -15,7 +15,7 @@
 
 namespace villagecam::contract {
 
-inline constexpr const char* kAlertSchema = "villagecam.alert/1.3";
+inline constexpr const char* kAlertSchema = "villagecam.alert/1.4";
 inline constexpr const char* kCameraStatusSchema = "villagecam.camera-status/1.2";
 inline constexpr const char* kNodeStatusSchema = "villagecam.node-status/1.3";
 inline constexpr const char* kCoverageSchema = "villagecam.coverage/1.2";

@@ -43,6 +43,17 @@ struct SnapshotRef {
   WallTime taken_at{};
 };
 
+// The evidence clip of an alert (record/recorder.hpp): planned at its start,
+// "ready" with its size once written.
+struct ClipRef {
+  std::string id;
+  WallTime start{};
+  WallTime end{};
+  std::string status;  // recording, ready
+  std::optional<std::uintmax_t> bytes;  // when ready
+  bool operator==(const ClipRef&) const = default;
+};
+
 struct Alert {
   std::string id;  // the same on start and end
   AlertType type = AlertType::CameraOffline;
@@ -58,6 +69,7 @@ struct Alert {
   std::optional<double> covered_share;  // view_tampered, occluded: the share of the view covered, 0..1
   std::vector<Cause> causes;        // coverage_lost: why each of the area's cameras is not watching
   std::optional<SnapshotRef> snapshot;
+  std::optional<ClipRef> clip;      // tamper and intrusion by default (clips.alert_types)
   std::string zone_id;              // motion, intrusion: the camera's zone
   std::string zone_name;
   std::vector<ObjectBox> objects;   // motion, intrusion: what is in the zone (start, update) or was last

@@ -61,8 +61,15 @@ void EncodedFanout::Subscription::reset() {
 
 EncodedFanout::Subscription EncodedFanout::subscribe(const std::shared_ptr<EncodedFanout>& fanout,
                                                      std::shared_ptr<EncodedSink> sink) {
-  EncodedSink* raw = sink.get();
+  return subscribeMade(fanout, [&] { return std::move(sink); });
+}
+
+EncodedFanout::Subscription EncodedFanout::subscribeMade(const std::shared_ptr<EncodedFanout>& fanout,
+                                                         const std::function<std::shared_ptr<EncodedSink>()>& make) {
   std::lock_guard lock(fanout->mutex_);
+  auto sink = make();
+  if (!sink) return {};
+  EncodedSink* raw = sink.get();
   if (fanout->closed_) {
     sink->closed();
     return {};

@@ -10,6 +10,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -103,6 +104,11 @@ class EncodedFanout {
   // then every unit from the next one on. It must outlive the subscription.
   [[nodiscard]] static Subscription subscribe(const std::shared_ptr<EncodedFanout>& fanout,
                                               std::shared_ptr<EncodedSink> sink);
+  // The same with a sink made by `make` under the fan-out's lock: nothing is
+  // pushed between what `make` sees (of another sink fed by this fan-out)
+  // and the new sink's first unit. `make` may return null: no subscription.
+  [[nodiscard]] static Subscription subscribeMade(const std::shared_ptr<EncodedFanout>& fanout,
+                                                  const std::function<std::shared_ptr<EncodedSink>()>& make);
 
   // The producer side (a camera pipeline's streaming threads).
   void setFormat(EncodedFormat format);

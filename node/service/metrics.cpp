@@ -154,6 +154,16 @@ std::string renderMetrics(const NodeReport& m) {
     Family(out, "villagecam_alerts_sent_total", "counter", "Alerts the broker acknowledged since the node started.")
         .sample("", static_cast<double>(m.alerts_sent));
   }
+  if (m.clips.enabled) {
+    Family(out, "villagecam_clips", "gauge", "Evidence clips kept on disk.").sample("", static_cast<double>(m.clips.kept));
+    Family(out, "villagecam_clips_bytes", "gauge", "Bytes of the evidence clips kept (clips.max_bytes bounds them).")
+        .sample("", static_cast<double>(m.clips.bytes));
+    Family(out, "villagecam_clips_writing", "gauge", "Evidence clips being written now.")
+        .sample("", static_cast<double>(m.clips.writing));
+    Family(out, "villagecam_clip_ring_bytes", "gauge",
+           "Encoded video every camera's ring holds in memory for the clips' pre-roll.")
+        .sample("", static_cast<double>(m.clips.ring_bytes));
+  }
   if (m.restream.enabled) {
     const auto& r = m.restream;
     Family(out, "villagecam_restream_listening", "gauge", "1 while the RTSP re-serving port listens.")

@@ -5,6 +5,7 @@
 #pragma once
 
 #include <cstdint>
+#include <filesystem>
 #include <map>
 #include <optional>
 #include <string>
@@ -43,6 +44,15 @@ struct RestreamReport {
   std::vector<RestreamCameraReport> cameras;
 };
 
+// Evidence clips (record/recorder.hpp).
+struct ClipsReport {
+  bool enabled = false;
+  std::size_t kept = 0;
+  std::uintmax_t bytes = 0;
+  std::size_t ring_bytes = 0;  // every camera's last seconds, held in memory
+  std::size_t writing = 0;
+};
+
 struct NodeReport {
   std::string node_id;
   std::string version;
@@ -55,6 +65,18 @@ struct NodeReport {
   std::uint64_t outbox_dropped = 0;
   std::uint64_t alerts_sent = 0;
   RestreamReport restream;
+  ClipsReport clips;
+};
+
+// An evidence clip on disk (record/clip_store.hpp), as /clips lists it.
+struct ClipListing {
+  std::string id;
+  std::string camera;
+  std::string alert_type;
+  WallTime start{};
+  WallTime end{};
+  std::uintmax_t bytes = 0;
+  std::uint64_t frames = 0;
 };
 
 // Called from the HTTP thread and the daemon's loop: must be thread-safe.
@@ -62,6 +84,9 @@ class NodeView {
  public:
   virtual ~NodeView() = default;
   virtual NodeReport report() const = 0;
+  // The clips kept, newest first, and the file of one (nullopt: none such).
+  virtual std::vector<ClipListing> clips() const { return {}; }
+  virtual std::optional<std::filesystem::path> clipFile(const std::string& /*id*/) const { return std::nullopt; }
   // The event loop's and every camera worker's last round.
   virtual std::vector<Heartbeat> heartbeats() const = 0;
 };

@@ -8,6 +8,7 @@
 #include <filesystem>
 #include <thread>
 #include <fstream>
+#include <sstream>
 #include <nlohmann/json.hpp>
 #include <signal.h>
 #include <sys/wait.h>
@@ -16,6 +17,7 @@
 #include "scratch_dir.hpp"
 #include "mosquitto.hpp"
 #include "mqtt_subscriber.hpp"
+#include "raw_http.hpp"
 #include "test_cameras.hpp"
 #include "util/time_format.hpp"
 
@@ -60,6 +62,15 @@ class MqttNode : public ::testing::Test {
   }
   static std::function<bool(const std::string&)> json(std::function<bool(const nlohmann::json&)> f) {
     return [=](const std::string& p) { return !p.empty() && f(nlohmann::json::parse(p)); };
+  }
+
+  // A program of the system by name (ffprobe), to the end; its exit code and output.
+  static std::pair<int, std::string> runTool(std::vector<std::string> argv) {
+    argv[0] = "/usr/bin/" + argv[0];
+    ChildProcess p(std::move(argv));
+    const auto status = p.wait(30s);
+    p.waitForEndOfOutput(5s);
+    return {status && WIFEXITED(*status) ? WEXITSTATUS(*status) : -1, p.output()};
   }
 
   ScratchDir dir_{"mqtt"};
@@ -508,6 +519,118 @@ TEST_F(MqttNode, AnIntruderInAnActiveZoneRaisesOneAlertWithASnapshotAndNoneOutsi
   })), 5s));
   node->signal(SIGTERM);
   ASSERT_TRUE(node->wait(5s));
+  const auto [valid, report] = county.validateAgainstSchemas(dir_);
+  EXPECT_TRUE(valid) << report;
+}
+
+// Issue 24: an intrusion yields an evidence clip: the alert names it
+// (planned on its start), the node writes it as an MP4 of pre_roll +
+// post_roll that ffprobe reads, starting at a key frame with timestamps in
+// order, lists it at /clips and serves it with range requests; a kill -9
+// while a clip is written leaves nothing half-written listed.
+TEST_F(MqttNode, AnIntrusionYieldsAnEvidenceClipThatPlayersReadAndAKillLeavesNoTornOne) {
+  Mosquitto broker;
+  TestCameras cams({CameraSpec{.name = "river"}});
+  const auto config = writeConfig(
+      brokerYaml(broker), "  - {id: river, rtsp_url: \"" + cams.url("river") +
+                              "\", detection: {fps: 5, zones: [{id: bank, kind: intrusion, polygon: [[0.55, 0.55], "
+                              "[1, 0.55], [1, 1], [0.55, 1]], dwell: 1s, clear_after: 1s, cooldown: 1s}]}}\n");
+  std::ofstream(config, std::ios::app) << "clips: {pre_roll: 3s, post_roll: 6s}\nhttp: {listen: 127.0.0.1:0}\n";
+  MqttSubscriber county(broker.uri(), "villagecam/n1/#");
+  auto node = runNode(config);
+  const auto http_line = node->waitForSubstring("HTTP endpoint on http://127.0.0.1:", 20s);
+  ASSERT_TRUE(http_line) << node->output();
+  const int http_port = std::stoi(http_line->substr(http_line->find("127.0.0.1:") + 10));
+  ASSERT_TRUE(county.waitUntil(has("villagecam/n1/cameras/river/status", json([](const nlohmann::json& j) {
+    return j["detection"]["frames"].get<int>() >= 20;
+  })), 30s)) << node->output();
+
+  cams.enter("river");
+  nlohmann::json start;
+  ASSERT_TRUE(county.waitUntil(has("villagecam/n1/alerts", json([&](const nlohmann::json& j) {
+    if (j["type"] != "intrusion" || j["phase"] != "start") return false;
+    start = j;
+    return true;
+  })), 20s)) << node->output();
+  cams.leave("river");  // a short event: the clip is its rolls
+  const std::string id = start["id"];
+  ASSERT_TRUE(start["clip"].is_object()) << start;
+  EXPECT_EQ(start["schema"], "villagecam.alert/1.4");
+  EXPECT_EQ(start["clip"]["id"], id);
+  EXPECT_EQ(start["clip"]["status"], "recording");
+  const auto planned = *fromRfc3339(start["clip"]["end"].get<std::string>()) -
+                       *fromRfc3339(start["clip"]["start"].get<std::string>());
+  EXPECT_EQ(planned, std::chrono::seconds(9));
+  ASSERT_TRUE(node->waitForSubstring("clip " + id + " of river written", 30s)) << node->output();
+  ASSERT_TRUE(county.waitUntil(has("villagecam/n1/alerts", json([&](const nlohmann::json& j) {
+    return j["id"] == id && j["phase"] == "end";
+  })), 20s)) << node->output();
+
+  // Listed, and served whole and by range.
+  const auto listed = rawRequest(http_port, "GET /clips HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+  EXPECT_NE(listed.find("\"/clips/" + id + ".mp4\""), std::string::npos) << listed;
+  const fs::path file = dir_ / "state" / "clips" / (id + ".mp4");
+  ASSERT_TRUE(fs::exists(file));
+  auto [code, probe] = runTool({"ffprobe", "-v", "error", "-select_streams", "v:0", "-show_entries",
+                                "format=duration:stream=codec_name", "-of", "default=nw=1", file.string()});
+  EXPECT_EQ(code, 0) << probe;
+  EXPECT_NE(probe.find("codec_name=h264"), std::string::npos) << probe;
+  const double duration = std::stod(probe.substr(probe.find("duration=") + 9));
+  EXPECT_NEAR(duration, 9.0, 0.5) << "pre_roll + post_roll";
+  auto [frames_code, frames] = runTool({"ffprobe", "-v", "error", "-select_streams", "v:0", "-show_entries",
+                                        "frame=key_frame,pts_time", "-of", "csv=p=0", file.string()});
+  ASSERT_EQ(frames_code, 0) << frames;
+  std::istringstream rows(frames);
+  std::string row;
+  double last = -1;
+  int count = 0;
+  while (std::getline(rows, row)) {
+    if (row.empty()) continue;
+    const auto comma = row.find(',');
+    if (count == 0) {
+      EXPECT_EQ(row.substr(0, comma), "1") << "the first frame is a key frame";
+    }
+    const double pts = std::stod(row.substr(comma + 1));
+    EXPECT_GT(pts, last) << "timestamps in order, at frame " << count;
+    last = pts;
+    ++count;
+  }
+  EXPECT_GE(count, 80);  // 9 s at 10 frames a second
+  const auto ranged = rawRequest(http_port, "GET /clips/" + id +
+                                                ".mp4 HTTP/1.1\r\nHost: x\r\nRange: bytes=100-199\r\nConnection: close\r\n\r\n");
+  EXPECT_EQ(statusOf(ranged), 206) << ranged.substr(0, 300);
+  std::ifstream in(file, std::ios::binary);
+  std::string expected(100, '\0');
+  in.seekg(100);
+  in.read(expected.data(), 100);
+  EXPECT_EQ(ranged.substr(ranged.find("\r\n\r\n") + 4), expected);
+  EXPECT_EQ(statusOf(rawRequest(http_port, "GET /clips/../state.json HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")),
+            404);
+
+  // A second intrusion, and the node killed while its clip is written.
+  ASSERT_TRUE(node->waitForSubstring("alert end intrusion", 10s));
+  const auto before = node->lines().size();
+  cams.enter("river");
+  ASSERT_TRUE(node->waitForLine([](const std::string& l) { return l.find("started:") != std::string::npos; }, 20s,
+                                before))
+      << node->output();
+  node->signal(SIGKILL);
+  node->wait(5s);
+  bool part_left = false;
+  for (const auto& e : fs::directory_iterator(dir_ / "state" / "clips")) part_left |= e.path().extension() == ".part";
+  EXPECT_TRUE(part_left) << "killed while writing: the test did not catch a clip half-written";
+  cams.leave("river");
+  auto again = runNode(config);
+  ASSERT_TRUE(again->waitForSubstring("unfinished or unrecorded clip file(s) from before the last stop removed", 20s))
+      << again->output();
+  const auto http_again = again->waitForSubstring("HTTP endpoint on http://127.0.0.1:", 20s);
+  ASSERT_TRUE(http_again);
+  const int port_again = std::stoi(http_again->substr(http_again->find("127.0.0.1:") + 10));
+  const auto after = rawRequest(port_again, "GET /clips HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+  EXPECT_EQ(nlohmann::json::parse(after.substr(after.find("\r\n\r\n") + 4))["clips"].size(), 1u) << after;
+  for (const auto& e : fs::directory_iterator(dir_ / "state" / "clips")) EXPECT_NE(e.path().extension(), ".part");
+  again->signal(SIGTERM);
+  ASSERT_TRUE(again->wait(10s));
   const auto [valid, report] = county.validateAgainstSchemas(dir_);
   EXPECT_TRUE(valid) << report;
 }

@@ -74,7 +74,7 @@ class Restream : public ::testing::Test {
                        const std::string& extra = "") {
     const fs::path file = dir_ / ("villagecam-" + std::to_string(++configs_) + ".yaml");
     std::ofstream(file) << "node: {id: n1}\nstate_dir: " << (dir_ / "state").string()
-                        << "\nhttp: {listen: 127.0.0.1:0}\n"
+                        << "\nhttp: {listen: " << http_listen_ << "}\n"
                         << "ingest: {stall_timeout: 2s, backoff_max: 2s, connect_timeout: 4s, pipelines_dir: "
                         << pipelinesSourceDir() << "}\nrestream: {listen: 127.0.0.1:0" << restream_yaml << "}\n"
                         << extra << "cameras:\n" << cameras_yaml;
@@ -89,9 +89,9 @@ class Restream : public ::testing::Test {
     std::smatch m;
     ASSERT_TRUE(std::regex_search(*line, m, std::regex("127\\.0\\.0\\.1:(\\d+)/")));
     rtsp_port_ = std::stoi(m[1]);
-    const auto http = node_->waitForSubstring("HTTP endpoint on http://127.0.0.1:", 10s);
+    const auto http = node_->waitForSubstring("HTTP endpoint on http://", 10s);
     ASSERT_TRUE(http) << node_->output();
-    ASSERT_TRUE(std::regex_search(*http, m, std::regex("127\\.0\\.0\\.1:(\\d+)")));
+    ASSERT_TRUE(std::regex_search(*http, m, std::regex("http://[0-9.]+:(\\d+)")));
     http_port_ = std::stoi(m[1]);
     const auto deadline = std::chrono::steady_clock::now() + 20s;
     while (metric("villagecam_camera_up", "") < online && std::chrono::steady_clock::now() < deadline) {
@@ -120,6 +120,7 @@ class Restream : public ::testing::Test {
 
   ScratchDir dir_{"restream"};
   int configs_ = 0;
+  std::string http_listen_ = "127.0.0.1:0";
   std::unique_ptr<ChildProcess> node_;
   int rtsp_port_ = 0;
   int http_port_ = 0;
@@ -318,6 +319,35 @@ TEST_F(Restream, AMainStreamIsPulledOnlyWhileWatchedAndLetGoAfterTheLastViewer) 
   EXPECT_EQ(cams.connections()["rtsp"], 3);
   EXPECT_EQ(metric("villagecam_camera_reconnects_total", ""), 0) << node_->output();
   EXPECT_EQ(metric("villagecam_camera_up", "camera=\"gate\""), 1);
+}
+
+// Clips are evidence: an endpoint that listens beyond loopback serves them
+// only to a viewer account (HTTP Basic), and to nobody without accounts.
+// (It listens on 0.0.0.0 here; the test's requests go to 127.0.0.1 only.)
+TEST_F(Restream, BeyondLoopbackClipsAreServedToViewerAccountsOnly) {
+  TestCameras cams({CameraSpec{.name = "gate"}});
+  http_listen_ = "0.0.0.0:0";
+  const auto secrets = dir_ / "secrets.yaml";
+  std::ofstream(secrets) << "viewers:\n  office: {password: correct-horse-9}\n";
+  startNode(writeConfig("  - {id: gate, rtsp_url: \"" + cams.url("gate") + "\"}\n", "",
+                        "secrets_file: " + secrets.string() + "\n"),
+            1);
+  auto get = [&](const std::string& authorization) {
+    return rawRequest(http_port_, "GET /clips HTTP/1.1\r\nHost: x\r\n" + authorization + "Connection: close\r\n\r\n");
+  };
+  const auto anonymous = get("");
+  EXPECT_EQ(statusOf(anonymous), 401) << anonymous;
+  EXPECT_NE(anonymous.find("WWW-Authenticate: Basic realm=\"villagecam\""), std::string::npos) << anonymous;
+  EXPECT_EQ(statusOf(get("Authorization: Basic b2ZmaWNlOndyb25nLXBhc3N3b3Jk\r\n")), 401);  // office:wrong-password
+  const auto viewer = get("Authorization: Basic b2ZmaWNlOmNvcnJlY3QtaG9yc2UtOQ==\r\n");  // office:correct-horse-9
+  EXPECT_EQ(statusOf(viewer), 200) << viewer;
+  EXPECT_NE(viewer.find("\"clips\""), std::string::npos) << viewer;
+  EXPECT_EQ(statusOf(rawRequest(http_port_, "GET /metrics HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")), 200)
+      << "only the clips are behind the accounts";
+
+  node_.reset();
+  startNode(writeConfig("  - {id: gate, rtsp_url: \"" + cams.url("gate") + "\"}\n"), 1);
+  EXPECT_EQ(statusOf(get("")), 403) << "beyond loopback without accounts: nobody";
 }
 
 }  // namespace

@@ -103,16 +103,24 @@ TEST(Payloads, AnAlertRoundTripsThroughJson) {
   CameraAlertTracker t(config::Language::En);
   t.update(cond(CameraState::Online), kT0);
   t.update(cond(CameraState::Offline), kT0 + 1s);
-  const auto end = t.update(cond(CameraState::Online), kT0 + 2500ms)[0];
+  auto end = t.update(cond(CameraState::Online), kT0 + 2500ms)[0];
   const auto j = contract::alertJson(end, "n1", config::Language::En);
-  EXPECT_EQ(j["schema"], "villagecam.alert/1.3");
+  EXPECT_EQ(j["schema"], "villagecam.alert/1.4");
   EXPECT_EQ(j["phase"], "end");
   EXPECT_EQ(j["duration_s"], 1.5);
   EXPECT_EQ(j["area"], nullptr);
+  EXPECT_EQ(j["clip"], nullptr);
   const auto back = contract::alertFromJson(j);
   EXPECT_EQ(back.id, end.id);
   EXPECT_EQ(back.started_at, end.started_at);
   EXPECT_EQ(back.ended_at, end.ended_at);
+  EXPECT_FALSE(back.clip);
+  // 1.4: the clip it names, planned and then written.
+  end.clip = events::ClipRef{end.id, kT0 - 3s, kT0 + 6s, "ready", 1'965'975};
+  const auto with_clip = contract::alertJson(end, "n1", config::Language::En);
+  EXPECT_EQ(with_clip["clip"]["status"], "ready");
+  EXPECT_EQ(with_clip["clip"]["bytes"], 1'965'975);
+  EXPECT_EQ(contract::alertFromJson(with_clip).clip, end.clip);
 }
 
 TEST(Payloads, AnOccludedViewSaysHowMuchOfItIsCovered) {
