@@ -27,12 +27,16 @@
 #include <thread>
 
 #include "child_process.hpp"
+#include "bench_stats.hpp"
 #include "contract/readers.hpp"
 #include "mosquitto.hpp"
 #include "process_stats.hpp"
 #include "util/time_format.hpp"
 
 namespace {
+
+using villagecam::bench::median;
+using villagecam::bench::percentile;
 
 using namespace villagecam;
 using namespace villagecam::testing;
@@ -83,11 +87,6 @@ int runFloor(const std::string& broker) {
   return 0;
 }
 
-double percentile(std::vector<double> v, double p) {
-  if (v.empty()) return 0;
-  std::sort(v.begin(), v.end());
-  return v[std::min(v.size() - 1, static_cast<std::size_t>(p * static_cast<double>(v.size())))];
-}
 
 class Console {
  public:

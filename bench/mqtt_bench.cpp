@@ -20,6 +20,7 @@
 
 #include "events/alert.hpp"
 #include "mosquitto.hpp"
+#include "bench_stats.hpp"
 #include "mqtt/outbox.hpp"
 #include "contract/payloads.hpp"
 #include "mqtt/publisher.hpp"
@@ -27,6 +28,9 @@
 #include "util/logging.hpp"
 
 namespace {
+
+using villagecam::bench::median;
+using villagecam::bench::percentile;
 
 using namespace villagecam;
 using Clock = std::chrono::steady_clock;
@@ -92,11 +96,6 @@ class Receiver {
   double last_us_ = 0;
 };
 
-double percentile(std::vector<double> v, double p) {
-  if (v.empty()) return 0;
-  std::sort(v.begin(), v.end());
-  return v[std::min(v.size() - 1, static_cast<size_t>(p * static_cast<double>(v.size())))];
-}
 
 template <typename Send>
 Result measure(Receiver& rx, long latency_count, double rate, long burst_count, Send send) {

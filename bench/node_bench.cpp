@@ -37,6 +37,7 @@
 #include <thread>
 
 #include "child_process.hpp"
+#include "bench_stats.hpp"
 #include "process_stats.hpp"
 #include "mosquitto.hpp"
 #include "mqtt_subscriber.hpp"
@@ -44,6 +45,9 @@
 #include "work_dir.hpp"
 
 namespace {
+
+using villagecam::bench::median;
+using villagecam::bench::percentile;
 
 namespace fs = std::filesystem;
 using namespace villagecam::testing;
@@ -165,10 +169,6 @@ Usage runNode(const std::string& mode, const TestCameras& cams, int n, const Mos
   return u;
 }
 
-double median(std::vector<double> v) {
-  std::sort(v.begin(), v.end());
-  return v.size() % 2 ? v[v.size() / 2] : (v[v.size() / 2 - 1] + v[v.size() / 2]) / 2;
-}
 
 // Memory per camera is the slope between one camera and K; CPU per camera is
 // measured with K cameras in `rounds` rounds, each running the floor and then

@@ -34,12 +34,16 @@
 #include <unordered_map>
 
 #include "child_process.hpp"
+#include "bench_stats.hpp"
 #include "mosquitto.hpp"  // runCommand
 #include "process_stats.hpp"
 #include "test_cameras.hpp"
 #include "work_dir.hpp"
 
 namespace {
+
+using villagecam::bench::median;
+using villagecam::bench::percentile;
 
 namespace fs = std::filesystem;
 using namespace villagecam::testing;
@@ -56,17 +60,7 @@ struct Options {
   fs::path footage = fs::path(VILLAGECAM_BINARY_DIR) / "bench-footage";
 };
 
-double median(std::vector<double> v) {
-  if (v.empty()) return 0;
-  std::sort(v.begin(), v.end());
-  return v.size() % 2 ? v[v.size() / 2] : (v[v.size() / 2 - 1] + v[v.size() / 2]) / 2;
-}
 
-double percentile(std::vector<double> v, double p) {
-  if (v.empty()) return 0;
-  std::sort(v.begin(), v.end());
-  return v[static_cast<std::size_t>(p * static_cast<double>(v.size() - 1))];
-}
 
 // CPU seconds per camera-second of a process over the window, after a warm-up.
 double cpuPerCamera(pid_t pid, int cameras, const Options& o) {
@@ -87,6 +81,8 @@ double floorCpu(const TestCameras& cams, const Options& o) {
   ChildProcess floor(argv);
   const double cpu = cpuPerCamera(floor.pid(), o.cameras, o);
   if (!floor.running()) throw std::runtime_error("the gst-launch floor died: " + floor.output());
+  // Decoding 720p25 takes a few % of a core: far less means it decoded nothing.
+  if (cpu < 0.01) throw std::runtime_error("the gst-launch floor decoded almost nothing: " + floor.output());
   return cpu;
 }
 
@@ -147,7 +143,7 @@ class FrameArrivals {
 
 }  // namespace
 
-int main(int argc, char** argv) {
+int run(int argc, char** argv) {
   Options o;
   for (int i = 1; i + 1 < argc; i += 2) {
     const std::string a = argv[i], v = argv[i + 1];
@@ -251,4 +247,14 @@ int main(int argc, char** argv) {
   node.signal(SIGTERM);
   node.wait(10s);
   return 0;
+}
+
+// Every process the bench started is stopped on the way out, a failure too.
+int main(int argc, char** argv) {
+  try {
+    return run(argc, argv);
+  } catch (const std::exception& e) {
+    fmt::print(stderr, "restream_bench: {}\n", e.what());
+    return 1;
+  }
 }
