@@ -17,8 +17,13 @@
 // (8 cameras full + 24 key frames) runs M minutes and every camera's analysed
 // frame count is compared with its configured rate.
 //
+// Each stream is measured over each transport (--transport udp|tcp|both,
+// default both): the floor and the node's cameras pull over that one.
+// Memory is also compared whole: the node's RSS with K cameras against the
+// floor's with K.
+//
 //   node_bench [--cameras K] [--cameras-h265 K] [--seconds S] [--rounds R] [--footage DIR] [--repeats N]
-//              [--village-minutes M] [--only h264|h265|latency|village]
+//              [--transport udp|tcp|both] [--village-minutes M] [--only h264|h265|latency|village]
 #include <fmt/format.h>
 #include <httplib.h>
 #include <sys/wait.h>
@@ -65,6 +70,8 @@ struct Options {
   double village_minutes = 0;
   fs::path footage;
   std::string only;
+  std::vector<std::string> transports{"udp", "tcp"};
+  std::string transport = "udp";  // the one measured now
 };
 
 struct Stream {
@@ -106,8 +113,8 @@ Usage runFloor(const Stream& s, const TestCameras& cams, int n, const Options& o
   const std::string parse = s.codec == "h264" ? "h264parse" : "h265parse";
   const std::string dec = s.codec == "h264" ? "avdec_h264" : "avdec_h265";
   for (int i = 0; i < n; ++i) {
-    argv.insert(argv.end(), {"rtspsrc", "location=" + cams.url(fmt::format("cam{}", i)), "!", depay, "!", parse, "!",
-                             dec, "!", "fakesink"});
+    argv.insert(argv.end(), {"rtspsrc", "location=" + cams.url(fmt::format("cam{}", i)), "protocols=" + o.transport,
+                             "!", depay, "!", parse, "!", dec, "!", "fakesink"});
   }
   ChildProcess floor(argv);
   const auto u = measure(floor.pid(), n, o);
@@ -115,8 +122,10 @@ Usage runFloor(const Stream& s, const TestCameras& cams, int n, const Options& o
   return u;
 }
 
-std::string cameraYaml(const std::string& id, const std::string& url, const std::string& mode, bool motion_zone) {
-  std::string y = fmt::format("  - id: {}\n    rtsp_url: \"{}\"\n    analysis: {{mode: {}}}\n", id, url, mode);
+std::string cameraYaml(const std::string& id, const std::string& url, const std::string& mode, bool motion_zone,
+                       const std::string& transport = "auto") {
+  std::string y = fmt::format("  - id: {}\n    rtsp_url: \"{}\"\n    transport: {}\n    analysis: {{mode: {}}}\n", id,
+                              url, transport, mode);
   if (motion_zone) {  // default dwell, clear and cooldown: what a field config has
     y += "    detection:\n      zones: [{id: all, kind: motion, polygon: [[0, 0], [1, 0], [1, 1], [0, 1]]}]\n";
   }
@@ -135,11 +144,11 @@ fs::path writeConfig(const fs::path& dir, const std::string& name, const Mosquit
   return file;
 }
 
-std::string nodeCameras(const std::string& mode, const TestCameras& cams, int n) {
+std::string nodeCameras(const std::string& mode, const TestCameras& cams, int n, const std::string& transport) {
   std::string y;
   for (int i = 0; i < n; ++i) {
     const auto id = fmt::format("cam{}", i);
-    y += cameraYaml(id, cams.url(id), mode, mode == "full");
+    y += cameraYaml(id, cams.url(id), mode, mode == "full", transport);
   }
   return y;
 }
@@ -157,7 +166,7 @@ void takeBaselines(const fs::path& config) {
 Usage runNode(const std::string& mode, const TestCameras& cams, int n, const Mosquitto& broker, const fs::path& dir,
               const Options& o) {
   const auto name = fmt::format("{}-{}", mode, n);
-  const auto config = writeConfig(dir, name, broker, nodeCameras(mode, cams, n));
+  const auto config = writeConfig(dir, name, broker, nodeCameras(mode, cams, n, o.transport));
   if (mode != "health") {  // view checks run against a baseline, as in the field
     takeBaselines(config);
   }
@@ -175,8 +184,8 @@ Usage runNode(const std::string& mode, const TestCameras& cams, int n, const Mos
 // every mode, so that a noisy neighbour on the host moves the floor and the
 // node alike; the ratio printed is the median of the rounds' ratios.
 void benchStream(const Stream& s, const Options& o, const fs::path& dir) {
-  fmt::print("\n== {} ({} cameras, {} rounds of {:.0f} s windows after {:.0f} s warm-up)\n", s.label, o.cameras,
-             o.rounds, o.seconds, o.warmup);
+  fmt::print("\n== {} over {} ({} cameras, {} rounds of {:.0f} s windows after {:.0f} s warm-up)\n", s.label,
+             o.transport == "tcp" ? "TCP" : "UDP", o.cameras, o.rounds, o.seconds, o.warmup);
   std::fflush(stdout);
   TestCameras cams(fileCameras(s, o.cameras));
   Mosquitto broker;
@@ -193,8 +202,8 @@ void benchStream(const Stream& s, const Options& o, const fs::path& dir) {
   const auto perCameraMiB = [&](const std::string& name) {
     return (many[name].back().rss_mib - one[name].rss_mib) / (o.cameras - 1);
   };
-  fmt::print("{:<10} {:>13} {:>16} {:>11} {:>8} {:>11} {:>15}\n", "", "CPU %/camera", "x floor (rounds)",
-             "MiB/camera", "x floor", "RSS(K) MiB", "threads 1 -> K");
+  fmt::print("{:<10} {:>13} {:>16} {:>11} {:>8} {:>11} {:>8} {:>15}\n", "", "CPU %/camera", "x floor (rounds)",
+             "MiB/camera", "x floor", "RSS(K) MiB", "x floor", "threads 1 -> K");
   for (const auto& name : names) {
     std::vector<double> cpu, ratio;
     std::string each;
@@ -203,9 +212,10 @@ void benchStream(const Stream& s, const Options& o, const fs::path& dir) {
       ratio.push_back(many[name][r].cpu_per_camera / many["floor"][r].cpu_per_camera);
       each += fmt::format("{}{:.2f}", r ? " " : "", ratio.back());
     }
-    fmt::print("{:<10} {:>13.2f} {:>6.3f} ({:>7}) {:>11.1f} {:>8.2f} {:>11.1f} {:>9} -> {:<3}\n", name,
+    fmt::print("{:<10} {:>13.2f} {:>6.3f} ({:>7}) {:>11.1f} {:>8.2f} {:>11.1f} {:>8.2f} {:>9} -> {:<3}\n", name,
                100 * median(cpu), median(ratio), each, perCameraMiB(name), perCameraMiB(name) / perCameraMiB("floor"),
-               many[name].back().rss_mib, one[name].threads, many[name].back().threads);
+               many[name].back().rss_mib, many[name].back().rss_mib / many["floor"].back().rss_mib, one[name].threads,
+               many[name].back().threads);
   }
   std::fflush(stdout);
 }
@@ -385,6 +395,8 @@ int main(int argc, char** argv) {
     else if (a == "--rounds") o.rounds = std::max(1, std::stoi(v));
     else if (a == "--village-minutes") o.village_minutes = std::stod(v);
     else if (a == "--only") o.only = v;
+    else if (a == "--transport" && (v == "udp" || v == "tcp")) o.transports = {v};
+    else if (a == "--transport" && v == "both") o.transports = {"udp", "tcp"};
     else {
       std::cerr << "node_bench: unknown option " << a << " (see the comment at the top of bench/node_bench.cpp)\n";
       return 2;
@@ -400,11 +412,14 @@ int main(int argc, char** argv) {
     std::array<char, 256> host{};
     ::gethostname(host.data(), host.size());
     fmt::print("node_bench on {} ({} cores)\n", host.data(), std::thread::hardware_concurrency());
-    if (o.only.empty() || o.only == "h264") benchStream(h264, o, dir.path());
-    if (o.only.empty() || o.only == "h265") {
-      Options fewer = o;
-      fewer.cameras = o.cameras_h265;
-      benchStream(h265, fewer, dir.path());
+    for (const auto& transport : o.transports) {
+      Options over = o;
+      over.transport = transport;
+      if (o.only.empty() || o.only == "h264") benchStream(h264, over, dir.path());
+      if (o.only.empty() || o.only == "h265") {
+        over.cameras = o.cameras_h265;
+        benchStream(h265, over, dir.path());
+      }
     }
     if (o.only.empty() || o.only == "latency") benchLatency(h264, o, dir.path());
     if ((o.only.empty() && o.village_minutes > 0) || o.only == "village") {

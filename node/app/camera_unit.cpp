@@ -53,13 +53,17 @@ ingest::PipelineTemplate CameraUnit::loadTemplate(const config::IngestConfig& in
 
 ingest::RenderedPipeline CameraUnit::render(const ingest::PipelineTemplate& tmpl, const config::CameraConfig& camera,
                                             const config::IngestConfig& ingest) {
-  return ingest::forMode(ingest::render(tmpl, ingest::templateVars(camera, ingest)), camera.analysis.mode);
+  return ingest::withRtspClient(
+      ingest::forMode(ingest::render(tmpl, ingest::templateVars(camera, ingest)), camera.analysis.mode),
+      ingest.rtsp_client, camera.analysis.mode, camera, ingest);
 }
 
 std::string CameraUnit::streamKey(const config::CameraConfig& c, const ingest::RenderedPipeline& rendered,
                                   const config::IngestConfig& in) {
   std::string pipeline = rendered.source + "\n" + rendered.output;
   for (const auto& [codec, chain] : rendered.decoders) pipeline += "\n" + codec + ": " + chain;
+  if (rendered.demuxer) pipeline += fmt::format("\nread by FFmpeg: {} {} {}", config::toString(rendered.demuxer->transport),
+                                                rendered.demuxer->io_timeout_us, rendered.demuxer->max_delay_us);
   return fmt::format("{}\n{}\n{}\n{}\n{}:{}\n{}\n{} {} {} {} {} {}", pipeline, config::streamedFps(c), c.name,
                      c.url.withoutCredentials(), c.credentials ? c.credentials->username : "",
                      c.credentials ? c.credentials->password : "", c.detection.enabled(), in.connect_timeout.count(),

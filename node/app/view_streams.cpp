@@ -19,7 +19,8 @@ void ViewStreams::configure(const std::vector<config::CameraConfig>& cameras, co
     m.camera.name = c.name + " (main stream)";
     m.camera.url = *c.view_url;
     m.camera.credentials = c.view_credentials;
-    m.rendered = ingest::forRelay(ingest::render(tmpl, ingest::templateVars(m.camera, ingest)));
+    m.rendered = ingest::withRtspClient(ingest::forRelay(ingest::render(tmpl, ingest::templateVars(m.camera, ingest))),
+                                        ingest.rtsp_client, std::nullopt, m.camera, ingest);
     next.emplace(c.id, std::move(m));
   }
   std::vector<std::unique_ptr<ingest::CameraWorker>> stopping;
@@ -30,7 +31,8 @@ void ViewStreams::configure(const std::vector<config::CameraConfig>& cameras, co
       const auto it = next.find(id);
       const bool same = it != next.end() && it->second.camera.url.withoutCredentials() == m.camera.url.withoutCredentials() &&
                         it->second.camera.credentials == m.camera.credentials &&
-                        it->second.rendered.decoders == m.rendered.decoders && ingest == ingest_;
+                        it->second.rendered.decoders == m.rendered.decoders &&
+                        it->second.rendered.demuxer == m.rendered.demuxer && ingest == ingest_;
       if (same) {
         it->second.fanout = std::move(m.fanout);
         it->second.worker = std::move(m.worker);

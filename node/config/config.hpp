@@ -19,7 +19,15 @@ using Seconds = std::chrono::duration<double>;
 
 enum class Transport { Auto, Tcp, Udp };
 
+// Which RTSP client reads a camera: GStreamer's rtspsrc, FFmpeg's demuxer
+// (libavformat; one thread a camera, no jitter buffer), or auto: the
+// demuxer for streams nobody decodes every frame of (analysis modes
+// keyframes and health, main streams re-served) over plain rtsp://, rtspsrc
+// for the rest (full decoding, rtsps:// whose certificate it verifies).
+enum class RtspClient { Auto, Gstreamer, Ffmpeg };
+
 const char* toString(Transport t);
+const char* toString(RtspClient c);
 
 struct Credentials {
   std::string username;
@@ -111,6 +119,7 @@ struct IngestConfig {
   Seconds unauthorized_retry{120};
   int latency_ms = 200;
   int decoder_threads = 1;
+  RtspClient rtsp_client = RtspClient::Auto;
   bool operator==(const IngestConfig&) const = default;
 };
 

@@ -79,6 +79,8 @@ const char* toString(Transport t) {
   }
 }
 
+const char* toString(RtspClient c) { return kRtspClients[static_cast<size_t>(c)].c_str(); }
+
 const char* toString(AnalysisMode m) { return kAnalysisModes[static_cast<size_t>(m)].c_str(); }
 
 const char* toString(ZoneKind k) { return kZoneKinds[static_cast<size_t>(k)].c_str(); }

@@ -29,6 +29,9 @@ void readIngest(Sections& ctx, const YAML::Node& n, IngestConfig& in) {
   if (auto v = n["decoder_threads"]; v.IsDefined()) {
     if (auto i = ctx.reader.integer(v, "ingest.decoder_threads", 0, 16)) in.decoder_threads = static_cast<int>(*i);
   }
+  if (auto v = n["rtsp_client"]; v.IsDefined()) {
+    if (auto c = ctx.reader.choice(v, "ingest.rtsp_client", kRtspClients)) in.rtsp_client = static_cast<RtspClient>(*c);
+  }
 }
 
 }  // namespace villagecam::config

@@ -53,7 +53,8 @@ inline const std::vector<std::string> kNodeKeys{"id", "region", "township", "vil
 inline const std::vector<std::string> kLoggingKeys{"level"};
 inline const std::vector<std::string> kIngestKeys{"pipeline",        "pipelines_dir",      "connect_timeout",
                                            "stall_timeout",   "backoff_initial",    "backoff_max",
-                                           "unauthorized_retry", "latency_ms",      "decoder_threads"};
+                                           "unauthorized_retry", "latency_ms",      "decoder_threads",
+                                           "rtsp_client"};
 inline const std::vector<std::string> kCameraKeys{"id",     "name",     "rtsp_url",  "view_url", "transport",
                                            "secret", "analysis", "detection", "enabled"};
 inline const std::vector<std::string> kDetectionKeys{"fps", "min_area", "masks", "zones", "rate_limit"};
@@ -65,6 +66,7 @@ inline const std::vector<std::string> kScheduleKeys{"days", "from", "to"};
 inline const std::vector<std::string> kAnalysisKeys{"mode", "fps", "width", "height"};
 inline const std::vector<std::string> kAnalysisModes{"health", "keyframes", "full"};
 inline const std::vector<std::string> kTransports{"auto", "tcp", "udp"};
+inline const std::vector<std::string> kRtspClients{"auto", "gstreamer", "ffmpeg"};
 inline const std::vector<std::string> kLevels{"trace", "debug", "info", "warn", "error"};
 
 

@@ -1,10 +1,12 @@
-// One streaming attempt of one camera: a GStreamer pipeline built from the
-// rendered template. Created to connect, destroyed to disconnect; its
+// One streaming attempt of one camera: a pipeline built from the rendered
+// template, read by GStreamer's rtspsrc or, when the rendered pipeline says
+// so (RenderedPipeline::demuxer), by FFmpeg's demuxer on a thread of its own
+// (pipeline_backend.hpp). Created to connect, destroyed to disconnect; its
 // destructor stops every streaming thread before anything it shares goes.
-// Threads: GStreamer calls the callbacks (in the .cpp) on its streaming threads; they
-// only count, scale a decoded picture into the Mailbox, post and return.
-// The template's [output] ends in an element named "sink"; decoded frames are
-// taken on its input pad and dropped there.
+// Threads: the streaming threads only count, scale a decoded picture into
+// the Mailbox, post and return (StreamTaps). The template's [output] ends in
+// an element named "sink"; decoded frames are taken on its input pad and
+// dropped there.
 #pragma once
 
 #include <atomic>
@@ -22,6 +24,8 @@
 #include "util/clock.hpp"
 
 namespace villagecam::ingest {
+
+class PipelineBackend;
 
 struct StreamInfo {
   std::string codec;  // "h264", "h265", ...
@@ -57,8 +61,7 @@ class CameraPipeline {
   void askForPicture();
 
  private:
-  class Impl;  // the GStreamer side, in the .cpp: no GStreamer header leaks from here
-  std::unique_ptr<Impl> impl_;
+  std::unique_ptr<PipelineBackend> backend_;  // no GStreamer or FFmpeg header leaks from here
 };
 
 }  // namespace villagecam::ingest

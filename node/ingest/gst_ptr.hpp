@@ -46,6 +46,12 @@ inline ElementPtr adoptFloating(GstElement* e) {
   return ElementPtr(e);
 }
 
+// The same for a pad made with gst_pad_new().
+inline PadPtr adoptFloatingPad(GstPad* p) {
+  if (p) gst_object_ref_sink(p);
+  return PadPtr(p);
+}
+
 // A new reference held by the caller.
 template <typename T>
 ObjectPtr<T> ref(T* p) {

@@ -53,6 +53,18 @@ std::optional<std::string> RenderedPipeline::chainFor(const std::string& codec) 
   return it->second + " ! " + output;
 }
 
+std::optional<std::string> RenderedPipeline::decodeChainFor(const std::string& codec) const {
+  auto chain = chainFor(codec);
+  if (!chain) return std::nullopt;
+  const auto named = chain->find("name=parse");
+  if (named == std::string::npos) return chain;
+  const auto bang = chain->rfind('!', named);
+  if (bang == std::string::npos) return chain;
+  return trim(chain->substr(bang + 1));
+}
+
+bool RenderedPipeline::decodes() const { return output.find("name=sink") != std::string::npos; }
+
 PipelineTemplate parseTemplate(const std::string& text, const std::string& name) {
   PipelineTemplate tmpl;
   tmpl.name = name;
@@ -147,6 +159,19 @@ RenderedPipeline forMode(RenderedPipeline r, config::AnalysisMode mode) {
 RenderedPipeline forRelay(RenderedPipeline r) {
   for (auto& [codec, chain] : r.decoders) chain = parserHead(chain, codec, "re-serving a main stream").first;
   r.output = "fakesink sync=false async=false enable-last-sample=false";
+  return r;
+}
+
+RenderedPipeline withRtspClient(RenderedPipeline r, config::RtspClient client, std::optional<config::AnalysisMode> mode,
+                                const config::CameraConfig& camera, const config::IngestConfig& ingest) {
+  r.demuxer.reset();
+  if (camera.url.scheme != "rtsp") return r;  // rtsps: rtspsrc, which verifies the camera's certificate
+  const bool decodes_every_frame = mode && *mode == config::AnalysisMode::Full;
+  const bool demux = client == config::RtspClient::Ffmpeg ||
+                     (client == config::RtspClient::Auto && !decodes_every_frame);
+  if (!demux) return r;
+  r.demuxer = DemuxerSettings{camera.transport, static_cast<std::int64_t>(ingest.connect_timeout.count() * 1e6),
+                              static_cast<std::int64_t>(ingest.latency_ms) * 1000};
   return r;
 }
 

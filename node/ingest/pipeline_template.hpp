@@ -2,6 +2,7 @@
 // Pure string work, tested without GStreamer.
 #pragma once
 
+#include <cstdint>
 #include <filesystem>
 #include <map>
 #include <optional>
@@ -24,15 +25,32 @@ struct PipelineTemplate {
   std::string output;                          // [output]: ... ! appsink name=sink
 };
 
+// How FFmpeg's RTSP demuxer reads a camera (RtspDemuxer).
+struct DemuxerSettings {
+  config::Transport transport = config::Transport::Auto;
+  std::int64_t io_timeout_us = 10'000'000;  // a socket read or write that takes longer fails
+  std::int64_t max_delay_us = 200'000;      // how long UDP packets wait to be put back in order
+  bool operator==(const DemuxerSettings&) const = default;
+};
+
 // A template ready for gst_parse_launch: every placeholder filled in.
 struct RenderedPipeline {
   std::string source;
   std::map<std::string, std::string> decoders;
   std::string output;
+  // Set: FFmpeg's demuxer reads the camera instead of [source], and each
+  // codec chain is used from its parser on (decodeChainFor).
+  std::optional<DemuxerSettings> demuxer;
 
   // The chain to link behind the source for a codec, or nullopt if the
   // template cannot decode that codec.
   std::optional<std::string> chainFor(const std::string& codec) const;
+  // The same from the element named "parse" on: what follows a source that
+  // hands out parsed access units, not RTP. nullopt as chainFor.
+  std::optional<std::string> decodeChainFor(const std::string& codec) const;
+  // Whether the chain ends in the sink named "sink" (a stream only passed on
+  // decodes nothing).
+  bool decodes() const;
 };
 
 using TemplateVars = std::map<std::string, std::string>;
@@ -65,6 +83,14 @@ RenderedPipeline forMode(RenderedPipeline rendered, config::AnalysisMode mode);
 // re-served): each codec chain up to its parser, then a fakesink; nothing is
 // decoded. Throws TemplateError as forMode does.
 RenderedPipeline forRelay(RenderedPipeline rendered);
+
+// The pipeline read by the RTSP client `client` chooses for a camera in
+// `mode` (nullopt: a stream only passed on, never analysed): with the
+// demuxer, `demuxer` is set from the camera's transport and the ingest
+// timeouts; else it is left unset.
+RenderedPipeline withRtspClient(RenderedPipeline rendered, config::RtspClient client,
+                                std::optional<config::AnalysisMode> mode, const config::CameraConfig& camera,
+                                const config::IngestConfig& ingest);
 
 // rtspsrc's protocols value for a transport setting.
 std::string protocolsFor(config::Transport transport);

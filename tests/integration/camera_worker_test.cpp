@@ -1,5 +1,6 @@
 // Camera workers against real RTSP cameras (gst-rtsp-server on 127.0.0.1):
-// online, killed, back, frozen, wrong password, hanging, garbage, stopping.
+// online, killed, back, frozen, wrong password, hanging, garbage, stopping;
+// each read by both RTSP clients (rtspsrc and FFmpeg's demuxer).
 #include <gtest/gtest.h>
 
 #include <atomic>
@@ -24,8 +25,12 @@ using testing::CameraSpec;
 using testing::TestCameras;
 using Clock = std::chrono::steady_clock;
 
+// The RTSP client of the test that runs (CameraWorkers' parameter).
+config::RtspClient g_client = config::RtspClient::Gstreamer;
+
 config::IngestConfig fastIngest() {
   config::IngestConfig in;
+  in.rtsp_client = g_client;
   in.connect_timeout = config::Seconds(4);
   in.stall_timeout = config::Seconds(2);
   in.backoff_initial = config::Seconds(0.5);
@@ -52,8 +57,10 @@ class WatchedWorker {
  public:
   WatchedWorker(config::CameraConfig camera, const config::IngestConfig& ingest = fastIngest())
       : worker_(camera, ingest,
-                forMode(render(loadTemplate(testing::pipelinesSourceDir(), "software"), templateVars(camera, ingest)),
-                        camera.analysis.mode),
+                withRtspClient(forMode(render(loadTemplate(testing::pipelinesSourceDir(), "software"),
+                                              templateVars(camera, ingest)),
+                                       camera.analysis.mode),
+                               ingest.rtsp_client, camera.analysis.mode, camera, ingest),
                 clock_) {
     worker_.onStateChange([this](const health::CameraHealth& h) {
       {
@@ -96,7 +103,17 @@ class WatchedWorker {
 
 double seconds(Clock::duration d) { return std::chrono::duration<double>(d).count(); }
 
-TEST(CameraWorker, H264AndH265CamerasComeOnlineWithMeasuredHealth) {
+class CameraWorkers : public ::testing::TestWithParam<config::RtspClient> {
+ protected:
+  void SetUp() override { g_client = GetParam(); }
+  void TearDown() override { g_client = config::RtspClient::Gstreamer; }
+};
+
+INSTANTIATE_TEST_SUITE_P(Clients, CameraWorkers,
+                         ::testing::Values(config::RtspClient::Gstreamer, config::RtspClient::Ffmpeg),
+                         [](const auto& info) { return std::string(config::toString(info.param)); });
+
+TEST_P(CameraWorkers, H264AndH265CamerasComeOnlineWithMeasuredHealth) {
   TestCameras cams({{.name = "gate"}, {.name = "square", .codec = "h265"}});
   WatchedWorker gate(cameraAt("gate", cams.url("gate")));
   WatchedWorker square(cameraAt("square", cams.url("square")));
@@ -119,7 +136,7 @@ TEST(CameraWorker, H264AndH265CamerasComeOnlineWithMeasuredHealth) {
   EXPECT_EQ(square.worker().health().codec, "h265");
 }
 
-TEST(CameraWorker, KilledServerGoesOfflineWithinTheStallTimeoutAndComesBack) {
+TEST_P(CameraWorkers, KilledServerGoesOfflineWithinTheStallTimeoutAndComesBack) {
   TestCameras cams({{.name = "bridge"}});
   const auto ingest = fastIngest();
   WatchedWorker bridge(cameraAt("bridge", cams.url("bridge")), ingest);
@@ -137,7 +154,7 @@ TEST(CameraWorker, KilledServerGoesOfflineWithinTheStallTimeoutAndComesBack) {
   EXPECT_GE(bridge.worker().health().reconnects, 1u);
 }
 
-TEST(CameraWorker, AFrozenStreamIsStalledThenRecovers) {
+TEST_P(CameraWorkers, AFrozenStreamIsStalledThenRecovers) {
   TestCameras cams({{.name = "river"}});
   const auto ingest = fastIngest();
   WatchedWorker river(cameraAt("river", cams.url("river")), ingest);
@@ -150,7 +167,7 @@ TEST(CameraWorker, AFrozenStreamIsStalledThenRecovers) {
   ASSERT_TRUE(river.waitFor(health::CameraState::Online, 20s)) << river.lastReason();
 }
 
-TEST(CameraWorker, StoppedCameraIsOfflineWhileTheOtherStaysOnline) {
+TEST_P(CameraWorkers, StoppedCameraIsOfflineWhileTheOtherStaysOnline) {
   TestCameras cams({{.name = "a"}, {.name = "b"}});
   WatchedWorker a(cameraAt("a", cams.url("a")));
   WatchedWorker b(cameraAt("b", cams.url("b")));
@@ -163,7 +180,7 @@ TEST(CameraWorker, StoppedCameraIsOfflineWhileTheOtherStaysOnline) {
   ASSERT_TRUE(a.waitFor(health::CameraState::Online, 15s)) << a.lastReason();
 }
 
-TEST(CameraWorker, WrongPasswordIsUnauthorizedWithoutAReconnectStorm) {
+TEST_P(CameraWorkers, WrongPasswordIsUnauthorizedWithoutAReconnectStorm) {
   TestCameras cams({{.name = "school", .user = "admin", .password = "right"}});
   auto camera = cameraAt("school", cams.url("school"));
   camera.credentials = config::Credentials{"admin", "wrong-pw-123"};
@@ -177,7 +194,7 @@ TEST(CameraWorker, WrongPasswordIsUnauthorizedWithoutAReconnectStorm) {
   EXPECT_LE(cams.connections()["auth"], 2);  // one attempt: the challenge and the refused answer
 }
 
-TEST(CameraWorker, RightPasswordGetsVideo) {
+TEST_P(CameraWorkers, RightPasswordGetsVideo) {
   TestCameras cams({{.name = "school", .user = "admin", .password = "p@ss:word"}});
   auto camera = cameraAt("school", cams.url("school"));
   camera.credentials = config::Credentials{"admin", "p@ss:word"};
@@ -186,7 +203,7 @@ TEST(CameraWorker, RightPasswordGetsVideo) {
   EXPECT_EQ(school.worker().health().url.find("p@ss"), std::string::npos);
 }
 
-TEST(CameraWorker, HangingAndGarbageCamerasDoNotDelayTheOthers) {
+TEST_P(CameraWorkers, HangingAndGarbageCamerasDoNotDelayTheOthers) {
   TestCameras cams({{.name = "a"}, {.name = "b"}}, /*hang_port=*/true, /*garbage_port=*/true);
   const auto ingest = fastIngest();
   const auto start = Clock::now();
@@ -204,14 +221,14 @@ TEST(CameraWorker, HangingAndGarbageCamerasDoNotDelayTheOthers) {
   EXPECT_NE(hang.lastReason().find("no video within 4 s"), std::string::npos) << hang.lastReason();
 }
 
-TEST(CameraWorker, UnknownPathAndRefusedPortSayWhy) {
+TEST_P(CameraWorkers, UnknownPathAndRefusedPortSayWhy) {
   TestCameras cams({{.name = "a"}});
   WatchedWorker missing(cameraAt("missing", cams.url("nope")));
   ASSERT_TRUE(missing.waitFor(health::CameraState::Offline, 10s));
   EXPECT_NE(missing.lastReason().find("404"), std::string::npos) << missing.lastReason();
 }
 
-TEST(CameraWorker, StopsWithinTwoSecondsWhateverTheCamerasAreDoing) {
+TEST_P(CameraWorkers, StopsWithinTwoSecondsWhateverTheCamerasAreDoing) {
   TestCameras cams({{.name = "a"}}, /*hang_port=*/true);
   auto hang = std::make_unique<WatchedWorker>(cameraAt("hang", "rtsp://127.0.0.1:" + std::to_string(cams.hangPort()) + "/x"));
   auto a = std::make_unique<WatchedWorker>(cameraAt("a", cams.url("a")));
@@ -224,7 +241,7 @@ TEST(CameraWorker, StopsWithinTwoSecondsWhateverTheCamerasAreDoing) {
 
 // The watchdog's premise: a worker stuck in its own code stops its heartbeat,
 // and only its own; the daemon then stops pinging systemd (app/liveness).
-TEST(CameraWorker, AWorkerHungInItsFrameHandlerStopsItsHeartbeatAndOnlyItsOwn) {
+TEST_P(CameraWorkers, AWorkerHungInItsFrameHandlerStopsItsHeartbeatAndOnlyItsOwn) {
   TestCameras cams({CameraSpec{.name = "a"}, CameraSpec{.name = "b"}});
   SystemClock clock;
   std::promise<void> entered, release;
@@ -232,7 +249,9 @@ TEST(CameraWorker, AWorkerHungInItsFrameHandlerStopsItsHeartbeatAndOnlyItsOwn) {
   std::atomic<bool> first{true};
   const auto cam = cameraAt("a", cams.url("a"));
   CameraWorker hung(cam, fastIngest(),
-                    render(loadTemplate(testing::pipelinesSourceDir(), "software"), templateVars(cam, fastIngest())),
+                    withRtspClient(render(loadTemplate(testing::pipelinesSourceDir(), "software"),
+                                          templateVars(cam, fastIngest())),
+                                   g_client, cam.analysis.mode, cam, fastIngest()),
                     clock);
   hung.onFrame([&](const analysis::AnalysisFrame&) {
     if (first.exchange(false)) entered.set_value();
@@ -254,7 +273,7 @@ TEST(CameraWorker, AWorkerHungInItsFrameHandlerStopsItsHeartbeatAndOnlyItsOwn) {
 // send one every 2 s, 20 frames), health one key frame a minute (its first
 // at once, for the first view check); both still see every frame arrive, so
 // timing and stall detection work as in full.
-TEST(CameraWorker, KeyframesModeDecodesOnlyKeyFramesAndHealthModeOneAMinute) {
+TEST_P(CameraWorkers, KeyframesModeDecodesOnlyKeyFramesAndHealthModeOneAMinute) {
   TestCameras cams({CameraSpec{.name = "key"}, CameraSpec{.name = "health"}});
   auto key = cameraAt("key", cams.url("key"));
   key.analysis = {config::AnalysisMode::Keyframes, 30, 320, 180};
@@ -283,7 +302,7 @@ TEST(CameraWorker, KeyframesModeDecodesOnlyKeyFramesAndHealthModeOneAMinute) {
 // The test camera server's file cameras, through which bench/node_bench
 // serves real footage: a pre-encoded clip loops at its own frame rate, with
 // its key frames, and decodes.
-TEST(CameraWorker, AFileCameraLoopsItsClipAtItsOwnRate) {
+TEST_P(CameraWorkers, AFileCameraLoopsItsClipAtItsOwnRate) {
   testing::ScratchDir dir("file-camera");
   const auto clip = dir / "clip.h264";  // 2 s at 25 fps, a key frame every second
   const auto [code, out] = testing::runCommand(

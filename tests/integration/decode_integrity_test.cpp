@@ -4,7 +4,8 @@
 // that loses RTP packets. Every frame the worker hands to analysis is held
 // against the clip decoded cleanly: each must match one of its frames in
 // every part of the picture. A frame decoded without a reference (smeared
-// from grey, or concealed where a packet was lost) matches none.
+// from grey, or concealed where a packet was lost) matches none. Both RTSP
+// clients (rtspsrc and FFmpeg's demuxer), decoding every frame.
 #include <gtest/gtest.h>
 
 #include <opencv2/core.hpp>
@@ -85,8 +86,10 @@ struct Received {
 };
 
 // Runs a worker on the camera until it has handed over `count` frames.
-std::pair<std::vector<cv::Mat>, health::CameraHealth> receive(const std::string& url, size_t count) {
+std::pair<std::vector<cv::Mat>, health::CameraHealth> receive(const std::string& url, size_t count,
+                                                             config::RtspClient client) {
   config::IngestConfig ingest;
+  ingest.rtsp_client = client;
   ingest.connect_timeout = config::Seconds(4);
   ingest.stall_timeout = config::Seconds(3);
   ingest.latency_ms = 200;
@@ -97,8 +100,10 @@ std::pair<std::vector<cv::Mat>, health::CameraHealth> receive(const std::string&
   camera.analysis = {config::AnalysisMode::Full, kFps, kWidth, kHeight};
   SystemClock clock;
   CameraWorker worker(camera, ingest,
-                      forMode(render(loadTemplate(testing::pipelinesSourceDir(), "software"), templateVars(camera, ingest)),
-                              camera.analysis.mode),
+                      withRtspClient(forMode(render(loadTemplate(testing::pipelinesSourceDir(), "software"),
+                                                    templateVars(camera, ingest)),
+                                             camera.analysis.mode),
+                                     client, camera.analysis.mode, camera, ingest),
                       clock);
   Received got;
   worker.onFrame([&](const analysis::AnalysisFrame& f) {
@@ -116,7 +121,7 @@ std::pair<std::vector<cv::Mat>, health::CameraHealth> receive(const std::string&
   return {frames, health};
 }
 
-class DecodeIntegrity : public ::testing::Test {
+class DecodeIntegrity : public ::testing::TestWithParam<config::RtspClient> {
  protected:
   static void SetUpTestSuite() {
     dir_ = new testing::ScratchDir("decode-integrity");
@@ -132,7 +137,11 @@ class DecodeIntegrity : public ::testing::Test {
 testing::ScratchDir* DecodeIntegrity::dir_ = nullptr;
 Clip* DecodeIntegrity::clip_ = nullptr;
 
-TEST_F(DecodeIntegrity, TheCleanDecodeIsTheReference) {
+INSTANTIATE_TEST_SUITE_P(Clients, DecodeIntegrity,
+                         ::testing::Values(config::RtspClient::Gstreamer, config::RtspClient::Ffmpeg),
+                         [](const auto& info) { return std::string(config::toString(info.param)); });
+
+TEST_P(DecodeIntegrity, TheCleanDecodeIsTheReference) {
   ASSERT_GE(clip_->clean.size(), 100u);
   // The same picture through the node's scaler and through videoscale, and
   // two pictures a second apart, for scale.
@@ -140,9 +149,9 @@ TEST_F(DecodeIntegrity, TheCleanDecodeIsTheReference) {
   EXPECT_GT(worstPartDifference(clip_->clean[5], clip_->clean[15]), 8.0);
 }
 
-TEST_F(DecodeIntegrity, ACameraJoinedMidGopHandsOverOnlyCompletePictures) {
+TEST_P(DecodeIntegrity, ACameraJoinedMidGopHandsOverOnlyCompletePictures) {
   TestCameras cams({CameraSpec{.name = "mid", .file = clip_->h264.string(), .mid_gop = true}});
-  const auto [frames, health] = receive(cams.url("mid"), 40);
+  const auto [frames, health] = receive(cams.url("mid"), 40, GetParam());
   ASSERT_GE(frames.size(), 40u);
   EXPECT_GE(health.frames_without_reference, 3u) << "the half GOP before the first key frame is kept from the decoder";
   for (size_t i = 0; i < frames.size(); ++i) {
@@ -150,9 +159,9 @@ TEST_F(DecodeIntegrity, ACameraJoinedMidGopHandsOverOnlyCompletePictures) {
   }
 }
 
-TEST_F(DecodeIntegrity, ACameraLosingPacketsHandsOverOnlyCompletePictures) {
+TEST_P(DecodeIntegrity, ACameraLosingPacketsHandsOverOnlyCompletePictures) {
   TestCameras cams({CameraSpec{.name = "lossy", .file = clip_->h264.string(), .loss_percent = 1.5}});
-  const auto [frames, health] = receive(cams.url("lossy"), 40);
+  const auto [frames, health] = receive(cams.url("lossy"), 40, GetParam());
   ASSERT_GE(frames.size(), 20u) << "frames between losses still arrive";
   EXPECT_GT(health.frames_without_reference, 0u) << "losses keep the rest of their GOP from the decoder";
   int unmatched = 0;

@@ -167,6 +167,7 @@ TEST_F(NodeCli, UptimeSurvivesAKill9AndARestartAndCountsTheGapAsUnknown) {
     ChildProcess node({testing::nodeBinary(), "run", "--config", config.string()});
     ASSERT_TRUE(node.waitForSubstring("uptime history loaded for 1 camera(s)", 15s)) << node.output();
     ASSERT_TRUE(node.waitForSubstring("-> online", 15s)) << node.output();
+    std::this_thread::sleep_for(2s);  // some up time to be counted (a camera that ends its stream is seen at once)
     cams.stop("gate");
     ASSERT_TRUE(node.waitForSubstring("-> offline", 10s)) << node.output();
     std::this_thread::sleep_for(2s);  // some down time to be counted

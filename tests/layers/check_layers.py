@@ -21,6 +21,7 @@ import tempfile
 # Outside libraries, by the header paths they are included as.
 FAMILIES = {
     "gstreamer": (r"gst/", r"glib\.h", r"glib/", r"glib-object\.h", r"gio/"),
+    "ffmpeg": (r"libavformat/", r"libavcodec/", r"libavutil/"),
     "paho": (r"mqtt/",),
     "httplib": (r"httplib\.h",),
     "opencv": (r"opencv2/",),

@@ -118,6 +118,39 @@ TEST(PipelineTemplate, KeyframesCutsTheChainAtTheParserAndHealthSamplesThere) {
   EXPECT_THROW(forMode(r, config::AnalysisMode::Health), TemplateError);
 }
 
+// Auto reads with FFmpeg's demuxer what nobody decodes every frame of, over
+// plain rtsp://; the demuxer feeds each chain from its parser on.
+TEST(PipelineTemplate, TheDemuxerReadsWhatIsNotDecodedEveryFrameAndFeedsTheChainFromItsParser) {
+  RenderedPipeline r;
+  r.decoders["h264"] = "rtph264depay ! h264parse name=parse ! avdec_h264 max-threads=1";
+  r.output = "videoconvert ! fakesink name=sink";
+  config::CameraConfig cam;
+  cam.url = *config::parseRtspUrl("rtsp://10.0.0.5/stream").url;
+  cam.transport = config::Transport::Udp;
+  config::IngestConfig ingest;
+  ingest.latency_ms = 150;
+  ingest.connect_timeout = config::Seconds(7);
+  using config::AnalysisMode;
+  using config::RtspClient;
+  EXPECT_FALSE(withRtspClient(r, RtspClient::Auto, AnalysisMode::Full, cam, ingest).demuxer);
+  const auto health = withRtspClient(r, RtspClient::Auto, AnalysisMode::Health, cam, ingest);
+  ASSERT_TRUE(health.demuxer);
+  EXPECT_EQ(*health.demuxer, (DemuxerSettings{config::Transport::Udp, 7'000'000, 150'000}));
+  EXPECT_TRUE(withRtspClient(r, RtspClient::Auto, AnalysisMode::Keyframes, cam, ingest).demuxer);
+  EXPECT_TRUE(withRtspClient(r, RtspClient::Auto, std::nullopt, cam, ingest).demuxer) << "a main stream re-served";
+  EXPECT_TRUE(withRtspClient(r, RtspClient::Ffmpeg, AnalysisMode::Full, cam, ingest).demuxer);
+  EXPECT_FALSE(withRtspClient(r, RtspClient::Gstreamer, AnalysisMode::Health, cam, ingest).demuxer);
+  cam.url = *config::parseRtspUrl("rtsps://10.0.0.5/stream").url;
+  EXPECT_FALSE(withRtspClient(r, RtspClient::Ffmpeg, AnalysisMode::Health, cam, ingest).demuxer)
+      << "rtsps stays with rtspsrc, which verifies the certificate";
+
+  EXPECT_EQ(*health.decodeChainFor("h264"), "h264parse name=parse ! avdec_h264 max-threads=1 ! videoconvert ! fakesink name=sink");
+  EXPECT_FALSE(health.decodeChainFor("h265"));
+  EXPECT_TRUE(health.decodes());
+  EXPECT_FALSE(forRelay(health).decodes());
+  EXPECT_EQ(*forRelay(health).decodeChainFor("h264"), "h264parse name=parse ! fakesink sync=false async=false enable-last-sample=false");
+}
+
 INSTANTIATE_TEST_SUITE_P(All, ShippedTemplates,
                          ::testing::Values("software", "vaapi", "v4l2-rpi", "jetson", "rockchip"));
 

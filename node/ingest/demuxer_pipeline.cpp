@@ -1,0 +1,156 @@
+// The camera read by FFmpeg's demuxer (RtspDemuxer) on one thread of its own,
+// which also counts, relays and, for what is to be decoded, pushes the unit
+// through the template's chain from its parser on (DecodeBranch), all in
+// turn: one thread a camera, however many consumers.
+#include <gst/gst.h>
+
+#include <atomic>
+#include <mutex>
+#include <thread>
+
+#include "ingest/decode_branch.hpp"
+#include "ingest/gst_ptr.hpp"
+#include "ingest/pipeline_backend.hpp"
+#include "ingest/rtsp_demuxer.hpp"
+#include "ingest/stream_taps.hpp"
+
+namespace villagecam::ingest {
+namespace {
+
+std::string capsFor(const std::string& codec) {
+  return "video/x-" + codec + ", stream-format=(string)byte-stream, alignment=(string)au";
+}
+
+void freePacket(gpointer packet) { AvPacketFree{}(static_cast<AVPacket*>(packet)); }
+
+class DemuxerPipeline final : public PipelineBackend {
+ public:
+  DemuxerPipeline(const RenderedPipeline& rendered, const config::RtspUrl& url,
+                  const std::optional<config::Credentials>& credentials, std::shared_ptr<Mailbox> mailbox,
+                  std::shared_ptr<StreamCounters> counters, FrameOutput output)
+      : rendered_(rendered),
+        url_(url),
+        credentials_(credentials),
+        mailbox_(mailbox),
+        taps_(std::move(mailbox), std::move(counters), std::move(output)) {
+    gst::ensureInitialised();
+    taps_.setDecodes(rendered_.decodes());
+  }
+
+  ~DemuxerPipeline() override {
+    demuxer_.interrupt();
+    if (thread_.joinable()) thread_.join();
+    // The thread made the branch and the demuxer's connection; both go here,
+    // after it: no push is under way.
+  }
+
+  void play() override {
+    thread_ = std::thread([this] { run(); });
+  }
+
+  StreamInfo info() const override {
+    std::lock_guard lock(info_mutex_);
+    StreamInfo out = info_;
+    if (branch_) std::tie(out.width, out.height) = branch_->size();
+    return out;
+  }
+
+  void askForPicture() override { taps_.askForPicture(); }
+
+ private:
+  void run();
+  void fail(StreamFailure failure) {
+    if (!demuxer_.interrupted()) mailbox_->postFailure(std::move(failure));
+  }
+  // The unit as a buffer for GStreamer: FFmpeg's packet, not copied, unless
+  // a key frame comes without its parameter sets (the SDP's go before it, so
+  // that a viewer, a clip or the decoder can start there).
+  GstBuffer* bufferOf(RtspDemuxer::Unit& unit, bool discont);
+
+  const RenderedPipeline rendered_;
+  const config::RtspUrl url_;
+  const std::optional<config::Credentials> credentials_;
+  std::shared_ptr<Mailbox> mailbox_;
+  StreamTaps taps_;
+  RtspDemuxer demuxer_;
+  std::string codec_;
+
+  mutable std::mutex info_mutex_;  // guards info_ and branch_ (made once, by the thread)
+  StreamInfo info_;
+  std::unique_ptr<DecodeBranch> branch_;
+  std::thread thread_;
+};
+
+void DemuxerPipeline::run() {
+  if (auto failure = demuxer_.open(url_, credentials_, *rendered_.demuxer)) return fail(std::move(*failure));
+  codec_ = demuxer_.codec();
+  const auto chain = rendered_.decodeChainFor(codec_);
+  if (!chain || (codec_ != "h264" && codec_ != "h265")) {
+    return fail({health::FailureKind::UnsupportedCodec, "unsupported codec '" + codec_ + "'"});
+  }
+  const std::string caps = capsFor(codec_);
+  {
+    gst::CapsPtr parsed(gst_caps_from_string(caps.c_str()));
+    taps_.encodedCaps(parsed.get());
+  }
+  std::unique_ptr<DecodeBranch> branch;
+  if (taps_.decodes()) {
+    try {
+      branch = std::make_unique<DecodeBranch>(*chain, caps, taps_);
+    } catch (const std::exception& e) {
+      return fail({health::FailureKind::Other, e.what()});
+    }
+  }
+  {
+    std::lock_guard lock(info_mutex_);
+    info_.codec = codec_;
+    branch_ = std::move(branch);
+  }
+  bool discont = true;  // the first unit of a connection follows nothing
+  while (true) {
+    auto result = demuxer_.read();
+    if (!result.unit) return fail(std::move(*result.failure));
+    GstBuffer* buffer = bufferOf(*result.unit, discont || result.unit->corrupt);
+    discont = false;
+    if (!buffer) return fail({health::FailureKind::Other, "out of memory"});
+    if (taps_.encoded(buffer) && branch_) {
+      if (!branch_->push(buffer)) return;  // the branch posted why
+    } else {
+      gst_buffer_unref(buffer);
+    }
+  }
+}
+
+GstBuffer* DemuxerPipeline::bufferOf(RtspDemuxer::Unit& unit, bool discont) {
+  GstBuffer* buffer = nullptr;
+  const auto& sets = demuxer_.parameterSets();
+  if (unit.key && !sets.empty() && !carriesParameterSets(codec_, unit.data, unit.size)) {
+    buffer = gst_buffer_new_allocate(nullptr, sets.size() + unit.size, nullptr);
+    if (!buffer) return nullptr;
+    gst_buffer_fill(buffer, 0, sets.data(), sets.size());
+    gst_buffer_fill(buffer, sets.size(), unit.data, unit.size);
+  } else {
+    AVPacket* packet = unit.packet.release();
+    buffer = gst_buffer_new_wrapped_full(GST_MEMORY_FLAG_READONLY, const_cast<std::uint8_t*>(unit.data), unit.size, 0,
+                                         unit.size, packet, &freePacket);
+  }
+  if (unit.pts_ns && *unit.pts_ns >= 0) {
+    GST_BUFFER_PTS(buffer) = static_cast<GstClockTime>(*unit.pts_ns);
+    GST_BUFFER_DTS(buffer) = static_cast<GstClockTime>(*unit.pts_ns);
+  }
+  if (!unit.key) GST_BUFFER_FLAG_SET(buffer, GST_BUFFER_FLAG_DELTA_UNIT);
+  if (discont) GST_BUFFER_FLAG_SET(buffer, GST_BUFFER_FLAG_DISCONT);
+  return buffer;
+}
+
+}  // namespace
+
+std::unique_ptr<PipelineBackend> makeDemuxerPipeline(const RenderedPipeline& rendered, const config::RtspUrl& url,
+                                                     const std::optional<config::Credentials>& credentials,
+                                                     std::shared_ptr<Mailbox> mailbox,
+                                                     std::shared_ptr<StreamCounters> counters, FrameOutput output) {
+  return std::make_unique<DemuxerPipeline>(rendered, url, credentials, std::move(mailbox), std::move(counters),
+                                           std::move(output));
+}
+
+}  // namespace villagecam::ingest

@@ -1,0 +1,58 @@
+// What every camera pipeline does with the stream, whichever RTSP client
+// reads it (rtspsrc or FFmpeg's demuxer): counts each encoded access unit,
+// hands it to the relay, decides whether the decoder gets it (ReferenceGate,
+// KeyFrameSampler), and takes each decoded picture into the Mailbox at the
+// analysis size and rate. GStreamer-typed, ingest-internal.
+//
+// Threads: encoded() on the thread that reads the camera, decoded() on the
+// decoder's output thread (maybe the same); each keeps its own state.
+#pragma once
+
+#include <gst/gst.h>
+
+#include <atomic>
+#include <memory>
+
+#include "ingest/camera_pipeline.hpp"
+#include "ingest/frame_scaler.hpp"
+#include "ingest/key_frame_sampler.hpp"
+#include "ingest/rate_ceiling.hpp"
+#include "ingest/reference_gate.hpp"
+
+namespace villagecam::ingest {
+
+class StreamTaps {
+ public:
+  StreamTaps(std::shared_ptr<Mailbox> mailbox, std::shared_ptr<StreamCounters> counters, FrameOutput output);
+
+  // Whether a decoder follows (set before the first unit): without one no
+  // unit is held back for lack of a reference.
+  void setDecodes(bool decodes) { decodes_ = decodes; }
+  bool decodes() const { return decodes_; }
+
+  // One encoded access unit (borrowed). True: pass it on to the decoder.
+  bool encoded(GstBuffer* buffer);
+  // The encoded stream's format, for the relay (the parser's caps).
+  void encodedCaps(const GstCaps* caps);
+  // One decoded picture (borrowed; `caps` its format). It goes no further:
+  // scaled into the mailbox if due, else dropped.
+  void decoded(GstBuffer* buffer, GstCaps* caps);
+
+  void askForPicture() {
+    if (sampler_) sampler_->askNow();
+  }
+  Mailbox& mailbox() { return *mailbox_; }
+
+ private:
+  std::shared_ptr<Mailbox> mailbox_;
+  std::shared_ptr<StreamCounters> counters_;
+  FrameScaler scaler_;            // decoded() only
+  RateCeiling rate_ceiling_;      // decoded() only
+  ReferenceGate reference_gate_;  // encoded() only
+  std::unique_ptr<KeyFrameSampler> sampler_;  // analysis mode health
+  std::shared_ptr<EncodedFanout> relay_;      // may be null
+  bool decodes_ = false;
+  std::atomic<bool> first_frame_posted_{false};
+};
+
+}  // namespace villagecam::ingest
