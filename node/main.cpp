@@ -6,6 +6,7 @@
 //   mqtt-test     one round trip through the configured MQTT broker
 //   baseline      take the cameras' reference views for view-quality checks
 #include <CLI/CLI.hpp>
+#include <malloc.h>
 
 #include "app/daemon.hpp"
 #include "commands/baseline.hpp"
@@ -41,6 +42,12 @@ int main(int argc, char** argv) {
   // Before any thread exists, so every thread inherits the mask and the
   // daemon takes the signals in its own loop.
   service::blockTerminationSignals();
+  // A decoded picture (1.4 MB at 720p) is mapped and unmapped on its own:
+  // with glibc's sliding threshold, the first freed picture pool raises it
+  // and every later one stays in the heap, resident, after its decoder is
+  // gone (a health-mode camera's decoder lives for one sample a minute).
+  // Measured in docs/performance.md: 8 health cameras 158 -> 133 MiB.
+  mallopt(M_MMAP_THRESHOLD, 1 << 20);
 
   CLI::App cli{"villagecam-node: village CCTV edge node"};
   cli.set_version_flag("--version", VILLAGECAM_VERSION);

@@ -43,6 +43,10 @@ struct FrameOutput {
   // Every encoded unit the parser puts out, in every mode, before anything
   // is dropped for the decoder; null: none.
   std::shared_ptr<EncodedFanout> relay;
+  // Analysis mode keyframes: only key frames go on to the decoder (the
+  // others are counted and relayed, then dropped: with FFmpeg's demuxer
+  // before any GStreamer element sees them).
+  bool key_frames_only = false;
 };
 
 class CameraPipeline {

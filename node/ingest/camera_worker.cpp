@@ -64,9 +64,10 @@ void CameraWorker::startStream(SteadyTime now) {
   counters_->frames_since_key = 0;
   const Duration sampled = camera_.analysis.mode == config::AnalysisMode::Health ? sample_every_ : Duration::zero();
   try {
+    FrameOutput output{{camera_.analysis.width, camera_.analysis.height}, config::streamedFps(camera_), sampled, relay_};
+    output.key_frames_only = camera_.analysis.mode == config::AnalysisMode::Keyframes;
     pipeline_ = std::make_unique<CameraPipeline>(rendered_, camera_.url, camera_.credentials, mailbox_, counters_,
-                                                 FrameOutput{{camera_.analysis.width, camera_.analysis.height},
-                                                             config::streamedFps(camera_), sampled, relay_});
+                                                 std::move(output));
   } catch (const std::exception& e) {
     supervisor_.streamStarted(now);
     supervisor_.streamFailed(now, health::FailureKind::Other, e.what());

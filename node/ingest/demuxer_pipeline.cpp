@@ -51,7 +51,10 @@ class DemuxerPipeline final : public PipelineBackend {
   StreamInfo info() const override {
     std::lock_guard lock(info_mutex_);
     StreamInfo out = info_;
-    if (branch_) std::tie(out.width, out.height) = branch_->size();
+    if (branch_) {
+      const auto [width, height] = branch_->size();
+      if (width > 0) std::tie(out.width, out.height) = std::tie(width, height);
+    }
     return out;
   }
 
@@ -66,6 +69,11 @@ class DemuxerPipeline final : public PipelineBackend {
   // a key frame comes without its parameter sets (the SDP's go before it, so
   // that a viewer, a clip or the decoder can start there).
   GstBuffer* bufferOf(RtspDemuxer::Unit& unit, bool discont);
+  // Hands a unit that is to be decoded to the branch, made now if there is
+  // none; in health mode the branch (its decoder, its picture pool: some
+  // 5 MiB at 720p) goes again once the sample's picture is out. False: the
+  // branch failed and said why.
+  bool decode(GstBuffer* buffer);
 
   const RenderedPipeline rendered_;
   const config::RtspUrl url_;
@@ -74,6 +82,7 @@ class DemuxerPipeline final : public PipelineBackend {
   StreamTaps taps_;
   RtspDemuxer demuxer_;
   std::string codec_;
+  std::string decode_chain_, decode_caps_;  // set once the codec is known
 
   mutable std::mutex info_mutex_;  // guards info_ and branch_ (made once, by the thread)
   StreamInfo info_;
@@ -93,18 +102,11 @@ void DemuxerPipeline::run() {
     gst::CapsPtr parsed(gst_caps_from_string(caps.c_str()));
     taps_.encodedCaps(parsed.get());
   }
-  std::unique_ptr<DecodeBranch> branch;
-  if (taps_.decodes()) {
-    try {
-      branch = std::make_unique<DecodeBranch>(*chain, caps, taps_);
-    } catch (const std::exception& e) {
-      return fail({health::FailureKind::Other, e.what()});
-    }
-  }
+  decode_chain_ = *chain;
+  decode_caps_ = caps;
   {
     std::lock_guard lock(info_mutex_);
     info_.codec = codec_;
-    branch_ = std::move(branch);
   }
   bool discont = true;  // the first unit of a connection follows nothing
   while (true) {
@@ -113,12 +115,34 @@ void DemuxerPipeline::run() {
     GstBuffer* buffer = bufferOf(*result.unit, discont || result.unit->corrupt);
     discont = false;
     if (!buffer) return fail({health::FailureKind::Other, "out of memory"});
-    if (taps_.encoded(buffer) && branch_) {
-      if (!branch_->push(buffer)) return;  // the branch posted why
+    if (taps_.encoded(buffer) && taps_.decodes()) {
+      if (!decode(buffer)) return;  // the branch posted why
     } else {
       gst_buffer_unref(buffer);
     }
   }
+}
+
+bool DemuxerPipeline::decode(GstBuffer* buffer) {
+  if (!branch_) {
+    try {
+      auto branch = std::make_unique<DecodeBranch>(decode_chain_, decode_caps_, taps_);
+      std::lock_guard lock(info_mutex_);
+      branch_ = std::move(branch);
+    } catch (const std::exception& e) {
+      gst_buffer_unref(buffer);
+      fail({health::FailureKind::Other, e.what()});
+      return false;
+    }
+  }
+  if (!branch_->push(buffer)) return false;
+  if (taps_.decodesSamplesOnly() && !taps_.sampleUnderWay()) {
+    std::unique_ptr<DecodeBranch> done;
+    std::lock_guard lock(info_mutex_);
+    std::tie(info_.width, info_.height) = branch_->size();
+    done = std::move(branch_);  // torn down after the lock, on this thread
+  }
+  return true;
 }
 
 GstBuffer* DemuxerPipeline::bufferOf(RtspDemuxer::Unit& unit, bool discont) {

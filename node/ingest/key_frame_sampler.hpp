@@ -31,6 +31,8 @@ class KeyFrameSampler {
   }
   // The decoder handed out a picture (its output thread, maybe another).
   void decoded() { passing_.store(false, std::memory_order_release); }
+  // Units pass now: a sample's key frame went in, its picture has not come out.
+  bool passing() const { return passing_.load(std::memory_order_acquire); }
   // A sample now, at the next key frame, whatever the interval says (any
   // thread): the stream looks frozen, and only a picture tells a still scene
   // from a capped lens.

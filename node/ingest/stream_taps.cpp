@@ -23,7 +23,8 @@ StreamTaps::StreamTaps(std::shared_ptr<Mailbox> mailbox, std::shared_ptr<StreamC
       rate_ceiling_(output.max_fps),
       sampler_(output.sample_every > Duration::zero() ? std::make_unique<KeyFrameSampler>(output.sample_every)
                                                       : nullptr),
-      relay_(std::move(output.relay)) {}
+      relay_(std::move(output.relay)),
+      key_frames_only_(output.key_frames_only) {}
 
 bool StreamTaps::encoded(GstBuffer* buffer) {
   auto& c = *counters_;
@@ -41,6 +42,7 @@ bool StreamTaps::encoded(GstBuffer* buffer) {
   }
   if (relay_) relay_->push(EncodedUnit(buffer, std::chrono::system_clock::now(), std::chrono::steady_clock::now()));
   if (!first_frame_posted_.exchange(true, std::memory_order_relaxed)) mailbox_->postFirstEncodedFrame();
+  if (key_frames_only_ && !key) return false;
   const bool complete = reference_gate_.admit(key, GST_BUFFER_FLAG_IS_SET(buffer, GST_BUFFER_FLAG_DISCONT));
   if (!complete && decodes_) {
     c.without_reference.fetch_add(1, std::memory_order_relaxed);

@@ -41,6 +41,10 @@ class StreamTaps {
   void askForPicture() {
     if (sampler_) sampler_->askNow();
   }
+  // Analysis mode health: the decoder is needed only while a sample's
+  // units pass (a pipeline may let it go between samples).
+  bool decodesSamplesOnly() const { return sampler_ != nullptr; }
+  bool sampleUnderWay() const { return sampler_ && sampler_->passing(); }
   Mailbox& mailbox() { return *mailbox_; }
 
  private:
@@ -52,6 +56,7 @@ class StreamTaps {
   std::unique_ptr<KeyFrameSampler> sampler_;  // analysis mode health
   std::shared_ptr<EncodedFanout> relay_;      // may be null
   bool decodes_ = false;
+  const bool key_frames_only_;
   std::atomic<bool> first_frame_posted_{false};
 };
 

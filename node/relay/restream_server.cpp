@@ -190,11 +190,16 @@ int RestreamServer::Impl::start(const std::vector<std::string>& ids) {
   g_signal_connect(server_.get(), "client-connected", G_CALLBACK(&Impl::onClientConnected), this);
   for (const auto& id : ids) mount(id);
 
-  server_source_.reset(gst_rtsp_server_create_source(server_.get(), nullptr, nullptr));
+  // GStreamer 1.22 dereferences the error argument when the bind fails:
+  // never pass it null.
+  GError* raw_error = nullptr;
+  server_source_.reset(gst_rtsp_server_create_source(server_.get(), nullptr, &raw_error));
+  const gst::ErrorPtr error(raw_error);
   if (!server_source_) {
     const std::string address = fmt::format("{}:{}", config_.host, config_.port);
+    const std::string why = error && error->message ? error->message : "in use, or not an address of this box";
     stop();
-    throw std::runtime_error("restream: cannot listen on " + address + " (in use, or not an address of this box)");
+    throw std::runtime_error("restream: cannot listen on " + address + " (" + why + ")");
   }
   g_source_attach(server_source_.get(), context_.get());
   listening_ = true;

@@ -350,5 +350,28 @@ TEST_F(Restream, BeyondLoopbackClipsAreServedToViewerAccountsOnly) {
   EXPECT_EQ(statusOf(get("")), 403) << "beyond loopback without accounts: nobody";
 }
 
+// A port already taken (here by another node's re-serving): the node says
+// which address and why, and watches its cameras on without re-serving (it
+// used to crash in gst-rtsp-server's bind error path).
+TEST_F(Restream, APortInUseIsReportedWithTheAddressAndWhyAndTheNodeWatchesOn) {
+  TestCameras cams({CameraSpec{.name = "gate"}});
+  startNode(writeConfig("  - {id: gate, rtsp_url: \"" + cams.url("gate") + "\"}\n"), 1);
+  const fs::path second = dir_ / "second.yaml";
+  std::ofstream(second) << "node: {id: n2}\nstate_dir: " << (dir_ / "state-2").string()
+                        << "\nhttp: {listen: 127.0.0.1:0}\ningest: {pipelines_dir: " << pipelinesSourceDir()
+                        << "}\nrestream: {listen: 127.0.0.1:" << rtsp_port_ << "}\ncameras:\n  - {id: gate, rtsp_url: \""
+                        << cams.url("gate") << "\"}\n";
+  ChildProcess other({nodeBinary(), "run", "--config", second.string()});
+  EXPECT_TRUE(other.waitForSubstring("cannot listen on 127.0.0.1:" + std::to_string(rtsp_port_) +
+                                         " (Error binding to address",
+                                     20s))
+      << other.output();
+  EXPECT_TRUE(other.waitForSubstring("-> online", 20s)) << other.output();
+  other.signal(SIGTERM);
+  const auto status = other.wait(10s);
+  ASSERT_TRUE(status) << other.output();
+  EXPECT_TRUE(WIFEXITED(*status) && WEXITSTATUS(*status) == 0) << other.output();
+}
+
 }  // namespace
 }  // namespace villagecam
