@@ -1,10 +1,10 @@
 #include "analysis/baseline_store.hpp"
 
 #include <nlohmann/json.hpp>
-#include <opencv2/imgcodecs.hpp>
 
 #include <stdexcept>
 
+#include "analysis/image_codec.hpp"
 #include "util/atomic_file.hpp"
 #include "util/time_format.hpp"
 
@@ -14,8 +14,8 @@ void saveBaseline(const std::filesystem::path& dir, const std::string& camera, c
   std::filesystem::create_directories(dir);
   cv::Mat eight_bit;
   s.baseline.reference.convertTo(eight_bit, CV_8U);
-  std::vector<uchar> png;
-  if (!cv::imencode(".png", eight_bit, png)) throw std::runtime_error("cannot encode the baseline of " + camera);
+  const std::vector<std::uint8_t> png = encodePngGrey(eight_bit);
+  if (png.empty()) throw std::runtime_error("cannot encode the baseline of " + camera);
   writeFileAtomically(dir / (camera + ".png"), std::string_view(reinterpret_cast<const char*>(png.data()), png.size()));
   const nlohmann::json j{{"version", 1},
                          {"camera", camera},
@@ -62,7 +62,7 @@ std::optional<StoredBaseline> loadBaseline(const std::filesystem::path& dir, con
     throw std::runtime_error(json_file.string() + ": malformed baseline: " + e.what());
   }
   const auto png_file = dir / (camera + ".png");
-  cv::Mat reference = cv::imread(png_file.string(), cv::IMREAD_GRAYSCALE);
+  cv::Mat reference = readPngGrey(png_file);
   if (reference.empty() || reference.cols != kAnalysisWidth || reference.rows != kAnalysisHeight) {
     throw std::runtime_error(png_file.string() + ": missing or not a " + std::to_string(kAnalysisWidth) + "x" +
                              std::to_string(kAnalysisHeight) + " grey picture");

@@ -1,6 +1,6 @@
 #include "app/snapshot_store.hpp"
 
-#include <opencv2/imgcodecs.hpp>
+#include "analysis/image_codec.hpp"
 
 #include <algorithm>
 #include <regex>
@@ -76,11 +76,11 @@ std::optional<contract::Snapshot> readEntry(const fs::path& path, const std::str
   s.camera_id = camera;
   s.taken_at = WallTime(std::chrono::milliseconds(std::stoll(m[1])));
   s.jpeg = readFileIfExists(path).value_or("");
-  const std::vector<uchar> bytes(s.jpeg.begin(), s.jpeg.end());
-  const cv::Mat decoded = cv::imdecode(bytes, cv::IMREAD_UNCHANGED);  // its size, from the JPEG itself
-  if (decoded.empty()) return std::nullopt;
-  s.width = decoded.cols;
-  s.height = decoded.rows;
+  const std::vector<std::uint8_t> bytes(s.jpeg.begin(), s.jpeg.end());
+  const auto size = analysis::jpegSize(bytes);  // from the JPEG itself
+  if (!size) return std::nullopt;
+  s.width = size->width;
+  s.height = size->height;
   return s;
 }
 

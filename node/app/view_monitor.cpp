@@ -1,6 +1,6 @@
 #include "app/view_monitor.hpp"
 
-#include <opencv2/imgcodecs.hpp>
+#include "analysis/image_codec.hpp"
 
 #include <algorithm>
 #include <map>
@@ -196,8 +196,8 @@ void ViewMonitor::considerRefresh(const cv::Mat& grey, const analysis::ViewAsses
 }
 
 std::shared_ptr<const ViewSnapshot> encodeSnapshot(const cv::Mat& frame, WallTime taken_at, int jpeg_quality) {
-  std::vector<uchar> jpeg;
-  if (!cv::imencode(".jpg", frame, jpeg, {cv::IMWRITE_JPEG_QUALITY, jpeg_quality})) return nullptr;
+  const std::vector<std::uint8_t> jpeg = analysis::encodeJpeg(frame, jpeg_quality);
+  if (jpeg.empty()) return nullptr;
   auto shot = std::make_shared<ViewSnapshot>();
   shot->id = events::newAlertId();
   shot->taken_at = taken_at;

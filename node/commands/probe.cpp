@@ -1,5 +1,6 @@
 #include "commands/probe.hpp"
 
+#include <fstream>
 #include <iostream>
 
 #include "commands/exit_codes.hpp"
@@ -7,9 +8,9 @@
 #include <fmt/format.h>
 
 #include <nlohmann/json.hpp>
-#include <opencv2/imgcodecs.hpp>
 
 #include "analysis/analysis_frame.hpp"
+#include "analysis/image_codec.hpp"
 #include "ingest/camera_pipeline.hpp"
 #include "ingest/stream_failure.hpp"
 #include "ingest/pipeline_template.hpp"
@@ -112,7 +113,10 @@ ProbeResult probeCamera(const ProbeOptions& options) {
   cv::Mat grey, colour;
   if (options.snapshot && !mailbox->latestFrame().empty()) {
     const analysis::AnalysisFrame frame(mailbox->latestFrame(), grey, colour);
-    if (!cv::imwrite(options.snapshot->string(), frame.colour())) {
+    const auto jpeg = analysis::encodeJpeg(frame.colour(), 90);
+    std::ofstream out(*options.snapshot, std::ios::binary | std::ios::trunc);
+    out.write(reinterpret_cast<const char*>(jpeg.data()), static_cast<std::streamsize>(jpeg.size()));
+    if (jpeg.empty() || !out.flush()) {
       result.ok = false;
       result.error = "video is fine but the snapshot could not be written to '" + options.snapshot->string() + "'";
       return result;

@@ -22,6 +22,8 @@ import tempfile
 FAMILIES = {
     "gstreamer": (r"gst/", r"glib\.h", r"glib/", r"glib-object\.h", r"gio/"),
     "ffmpeg": (r"libavformat/", r"libavcodec/", r"libavutil/"),
+    "jpeg": (r"turbojpeg\.h",),
+    "png": (r"png\.h",),
     "paho": (r"mqtt/",),
     "httplib": (r"httplib\.h",),
     "opencv": (r"opencv2/",),
