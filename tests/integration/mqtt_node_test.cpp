@@ -623,8 +623,8 @@ TEST_F(MqttNode, AnIntrusionYieldsAnEvidenceClipThatPlayersReadAndAKillLeavesNoT
   auto again = runNode(config);
   ASSERT_TRUE(again->waitForSubstring("unfinished or unrecorded clip file(s) from before the last stop removed", 20s))
       << again->output();
-  const auto http_again = again->waitForSubstring("HTTP endpoint on http://127.0.0.1:", 20s);
-  ASSERT_TRUE(http_again);
+  const auto http_again = again->waitForSubstring("HTTP endpoint on http://127.0.0.1:", 40s);
+  ASSERT_TRUE(http_again) << again->output();
   const int port_again = std::stoi(http_again->substr(http_again->find("127.0.0.1:") + 10));
   const auto after = rawRequest(port_again, "GET /clips HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
   EXPECT_EQ(nlohmann::json::parse(after.substr(after.find("\r\n\r\n") + 4))["clips"].size(), 1u) << after;

@@ -154,14 +154,23 @@ TEST_F(Restream, ClientsNobodyHereWrotePullEveryCameraOverTheNodesOneConnection)
                             "6", "-y", copy_tcp.string()});
   auto ffmpeg_udp = client({"ffmpeg", "-v", "error", "-rtsp_transport", "udp", "-i", url("gate"), "-c", "copy", "-t",
                             "6", "-y", copy_udp.string()});
-  auto gst_tcp = client({"gst-launch-1.0", "-q", "rtspsrc", "location=" + url("gate"), "protocols=tcp", "!",
+  auto gst_tcp = client({"gst-launch-1.0", "rtspsrc", "location=" + url("gate"), "protocols=tcp", "!",
                          "rtph264depay", "!", "h264parse", "!", "fakesink", "num-buffers=40"});
-  auto gst_udp = client({"gst-launch-1.0", "-q", "rtspsrc", "location=" + url("gate"), "protocols=udp", "!",
+  auto gst_udp = client({"gst-launch-1.0", "rtspsrc", "location=" + url("gate"), "protocols=udp", "!",
                          "rtph264depay", "!", "h264parse", "!", "fakesink", "num-buffers=40"});
-  for (auto* p : {ffmpeg_tcp.get(), ffmpeg_udp.get(), gst_tcp.get(), gst_udp.get()}) {
+  for (auto* p : {ffmpeg_tcp.get(), ffmpeg_udp.get()}) {
     const auto status = p->wait(40s);
     ASSERT_TRUE(status) << p->output();
     EXPECT_TRUE(WIFEXITED(*status) && WEXITSTATUS(*status) == 0) << p->output();
+  }
+  // gst-launch's judge is its 40 buffers (EOS at its fakesink). On the way
+  // out it sends PAUSE, which once in a while fails with "Could not write
+  // to resource" (seen once in about ten runs, the connection already
+  // gone) and makes it exit 1: an error about leaving, not about the stream.
+  for (auto* p : {gst_tcp.get(), gst_udp.get()}) {
+    const auto status = p->wait(40s);
+    ASSERT_TRUE(status) << p->output();
+    EXPECT_NE(p->output().find("Got EOS from element"), std::string::npos) << p->output();
   }
   // 6 s at 10 frames a second, less the wait for the first key frame.
   EXPECT_GE(framesIn(copy_tcp), 40);
