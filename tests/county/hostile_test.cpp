@@ -162,9 +162,12 @@ TEST(HostileWebClient, AnotherOriginCannotActForAnOperator) {
 TEST(HostileWebClient, SlowClientsAndOpenStreamsStarveNoPage) {
   ScratchDir dir("county-hostile");
   Mosquitto broker;
-  Console console(dir.path(), broker, "", "", "county", ", request_timeout: 8s");
+  // The slow sockets are held for request_timeout: long enough to measure a
+  // page in chromium while they are, even when chromium starts slowly.
+  Console console(dir.path(), broker, "", "", "county", ", request_timeout: 20s");
   const auto cookie = cookieOf(console);
   // 70 sockets from 127.0.0.2 that send half a head and then a byte now and then.
+  const auto attack_start = std::chrono::steady_clock::now();
   std::vector<UniqueFd> slow;
   for (int i = 0; i < 70; ++i) {
     slow.push_back(connectFrom(console.port(), "127.0.0.2"));
@@ -190,7 +193,6 @@ TEST(HostileWebClient, SlowClientsAndOpenStreamsStarveNoPage) {
     EXPECT_LT(pageTime(console.port(), cookie), 1000ms);
   }
   // And in a real browser: the overview shows its numbers within a second, its own live stream included.
-  const auto load_start = std::chrono::steady_clock::now();
   ChildProcess page({"/usr/bin/node", VILLAGECAM_SOURCE_DIR "/tests/county/browser/page_time.spec.mjs",
                      "http://127.0.0.1:" + std::to_string(console.port()), "tester", Console::kPassword});
   const auto took = page.waitForSubstring("PAGE_MS ", 30s);
@@ -198,11 +200,11 @@ TEST(HostileWebClient, SlowClientsAndOpenStreamsStarveNoPage) {
   EXPECT_LT(std::stoi(took->substr(took->find("PAGE_MS ") + 8)), 1000) << *took;
   EXPECT_EQ(page.wait(30s).value_or(-1), 0) << page.output();
   std::cout << "overview in chromium during the attack: " << *took << "\n";
-  ASSERT_LT(std::chrono::steady_clock::now() - load_start, 8s) << "the slow sockets let go before the page was measured";
+  ASSERT_LT(std::chrono::steady_clock::now() - attack_start, 20s) << "the slow sockets let go before the page was measured";
   // The slow ones are let go when their time is up: 408, or 503 for those over the per-address bound.
   int timed_out = 0, bounded = 0;
   for (auto& s : slow) {
-    const int status = statusOf(readAll(s.get(), 10s));
+    const int status = statusOf(readAll(s.get(), 25s));
     timed_out += status == 408;
     bounded += status == 503;
   }
