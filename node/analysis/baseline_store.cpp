@@ -68,6 +68,7 @@ std::optional<StoredBaseline> loadBaseline(const std::filesystem::path& dir, con
                              std::to_string(kAnalysisHeight) + " grey picture");
   }
   reference.convertTo(s.baseline.reference, CV_32F);
+  s.baseline.shift_reference = makeShiftReference(s.baseline.reference);
   return s;
 }
 

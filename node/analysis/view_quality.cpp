@@ -78,12 +78,17 @@ ViewMeasures measure(const cv::Mat& prepared, int grid_columns, int grid_rows) {
   cv::Sobel(prepared, gy, CV_32F, 0, 1, 3);
   cv::magnitude(gx, gy, magnitude);
   const int cw = prepared.cols / grid_columns, ch = prepared.rows / grid_rows;
+  std::vector<float> v;
+  v.reserve(static_cast<size_t>(cw * ch));
   for (int r = 0; r < grid_rows; ++r) {
     for (int c = 0; c < grid_columns; ++c) {
       // The median, not the mean: a cover's edge through a cell is a strong
       // line that would lend a half-covered cell the texture it lost.
-      const cv::Mat cell = magnitude(cv::Rect(c * cw, r * ch, cw, ch)).clone();
-      std::vector<float> v(cell.begin<float>(), cell.end<float>());
+      v.clear();
+      for (int y = r * ch; y < (r + 1) * ch; ++y) {
+        const float* row = magnitude.ptr<float>(y) + c * cw;
+        v.insert(v.end(), row, row + cw);
+      }
       std::nth_element(v.begin(), v.begin() + static_cast<long>(v.size() / 2), v.end());
       m.cell_texture.push_back(v[v.size() / 2]);
     }
@@ -100,6 +105,7 @@ ViewBaseline makeBaseline(const std::vector<cv::Mat>& frames) {
     sum += p;
   }
   b.reference = sum / static_cast<double>(std::max<size_t>(1, frames.size()));
+  b.shift_reference = makeShiftReference(b.reference);
   std::vector<double> differences;
   for (size_t i = 1; i < frames.size(); ++i) {
     const cv::Mat a = rawSmallGrey(frames[i - 1]), c = rawSmallGrey(frames[i]);
@@ -139,16 +145,42 @@ ViewBaseline makeBaseline(const std::vector<cv::Mat>& frames) {
   return b;
 }
 
-ShiftEstimate estimateShift(const cv::Mat& reference, const cv::Mat& prepared) {
-  // Smoothed first: sensor noise, rain and compression speckle would
-  // otherwise dilute the correlation peak of a view that has not moved.
-  cv::Mat a, b, window;
-  cv::GaussianBlur(reference, a, cv::Size(0, 0), 2.0);
-  cv::GaussianBlur(prepared, b, cv::Size(0, 0), 2.0);
-  cv::createHanningWindow(window, reference.size(), CV_32F);
+// Smoothed first: sensor noise, rain and compression speckle would
+// otherwise dilute the correlation peak of a view that has not moved.
+namespace {
+cv::Mat smoothedForShift(const cv::Mat& picture) {
+  cv::Mat out;
+  cv::GaussianBlur(picture, out, cv::Size(0, 0), 2.0);
+  return out;
+}
+
+// The window goes on before phaseCorrelate (which would otherwise multiply
+// it into its inputs in place, a cached reference included).
+cv::Mat windowed(const cv::Mat& picture, const cv::Mat& window) {
+  cv::Mat out;
+  cv::multiply(window, smoothedForShift(picture), out);
+  return out;
+}
+
+}  // namespace
+
+ShiftReference makeShiftReference(const cv::Mat& reference) {
+  ShiftReference r;
+  if (reference.empty()) return r;
+  cv::createHanningWindow(r.window, reference.size(), CV_32F);
+  r.windowed = windowed(reference, r.window);
+  return r;
+}
+
+ShiftEstimate estimateShift(const ShiftReference& reference, const cv::Mat& prepared) {
   double response = 0;
-  const cv::Point2d d = cv::phaseCorrelate(a, b, window, &response);
+  const cv::Point2d d = cv::phaseCorrelate(reference.windowed, windowed(prepared, reference.window), cv::noArray(),
+                                           &response);
   return {d.x, d.y, response};
+}
+
+ShiftEstimate estimateShift(const cv::Mat& reference, const cv::Mat& prepared) {
+  return estimateShift(makeShiftReference(reference), prepared);
 }
 
 double textureLayoutSimilarity(const std::vector<double>& baseline, const std::vector<double>& now) {
@@ -274,7 +306,8 @@ ViewAssessment assess(const cv::Mat& frame, const cv::Mat& previous_raw, const V
              cv::INTER_AREA);
   cell_means.convertTo(cell_means, CV_64F);
   a.cover = estimateCover(baseline.measures, a.measures, std::vector<double>(cell_means.begin<double>(), cell_means.end<double>()), t);
-  a.shift = estimateShift(baseline.reference, prepared);
+  a.shift = baseline.shift_reference.empty() ? estimateShift(baseline.reference, prepared)
+                                             : estimateShift(baseline.shift_reference, prepared);
   a.layout_similarity = textureLayoutSimilarity(baseline.measures.cell_texture, a.measures.cell_texture);
   const double moved = std::hypot(a.shift.dx / prepared.cols, a.shift.dy / prepared.rows);
   const bool moved_clearly = a.shift.response >= t.shift_min_response && moved > t.shift_fraction;

@@ -40,8 +40,18 @@ struct ViewMeasures {
   std::vector<double> cell_clipped;
 };
 
+// What estimateShift needs of a reference picture, made once with the
+// baseline rather than at every check.
+struct ShiftReference {
+  cv::Mat window;    // Hanning, against the edges' jump
+  cv::Mat windowed;  // the reference, smoothed as a checked picture is, times the window
+  bool empty() const { return windowed.empty(); }
+};
+ShiftReference makeShiftReference(const cv::Mat& reference);
+
 struct ViewBaseline {
   cv::Mat reference;               // normalised grey, kAnalysisWidth x kAnalysisHeight
+  ShiftReference shift_reference;  // of `reference`; empty: made at each check
   ViewMeasures measures;
   // Median mean |difference| of consecutive frames at baseline, raw grey at
   // analysis size: the camera's live temporal noise. Negative: not measured
@@ -90,6 +100,7 @@ struct ShiftEstimate {
   double dx = 0, dy = 0;  // pixels at analysis size
   double response = 0;    // phase correlation peak, 0..1
 };
+ShiftEstimate estimateShift(const ShiftReference& reference, const cv::Mat& prepared);
 ShiftEstimate estimateShift(const cv::Mat& reference, const cv::Mat& prepared);
 double textureLayoutSimilarity(const std::vector<double>& baseline, const std::vector<double>& now);
 

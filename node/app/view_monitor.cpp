@@ -90,8 +90,8 @@ bool ViewMonitor::onFrame(const analysis::AnalysisFrame& frame, SteadyTime now, 
     frame.colour().copyTo(last_picture_);  // once a sampling interval: the snapshot if the stream raises
     last_picture_at_ = wall;
   }
-  const cv::Mat& colour = frame.colour();
-  return judge(verdict.issues, now, &colour, wall, covered_share, /*picture_checked=*/true);
+  return judge(verdict.issues, now, [&frame] { return &frame.colour(); }, wall, covered_share,
+               /*picture_checked=*/true);
 }
 
 // A cover near the threshold reads a little above or below it from check to
@@ -132,11 +132,12 @@ bool ViewMonitor::onStream(const analysis::StreamSample& sample, SteadyTime now)
     issues.insert(issues.begin(), analysis::ViewIssue::Frozen);
   }
   // The snapshot of an issue the stream raises is the last picture sampled.
-  return judge(issues, now, last_picture_.empty() ? nullptr : &last_picture_, last_picture_at_, picture_share_,
+  const auto last = [this]() -> const cv::Mat* { return last_picture_.empty() ? nullptr : &last_picture_; };
+  return judge(issues, now, last, last_picture_at_, picture_share_,
                /*picture_checked=*/false);
 }
 
-bool ViewMonitor::judge(std::vector<analysis::ViewIssue> issues, SteadyTime now, const cv::Mat* colour, WallTime wall,
+bool ViewMonitor::judge(std::vector<analysis::ViewIssue> issues, SteadyTime now, const ColourPicture& colour, WallTime wall,
                         std::optional<double> covered_share, bool picture_checked) {
   const bool was_ok = tracker_.ok();
   // A stopped picture dated by its key frames holds from when it stopped.
@@ -144,7 +145,9 @@ bool ViewMonitor::judge(std::vector<analysis::ViewIssue> issues, SteadyTime now,
   if (const auto since = keys_.stillSince()) began.emplace(analysis::ViewIssue::Frozen, *since);
   const auto changes = tracker_.update(issues, now, began);
   std::shared_ptr<const ViewSnapshot> shot;
-  if (was_ok && !tracker_.ok() && colour) shot = snapshot(*colour, wall);  // encoded outside the lock
+  if (was_ok && !tracker_.ok()) {
+    if (const cv::Mat* picture = colour()) shot = snapshot(*picture, wall);  // encoded outside the lock
+  }
   std::lock_guard lock(mutex_);
   state_.raised = tracker_.raised();
   const bool occluded = std::find(state_.raised.begin(), state_.raised.end(), analysis::ViewIssue::Occluded) !=

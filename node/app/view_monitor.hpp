@@ -96,9 +96,11 @@ class ViewMonitor {
   bool takePictureRequest() { return std::exchange(picture_wanted_, false); }
 
  private:
-  // `colour`: the picture to snapshot if an issue is raised now;
+  // `colour`: the picture to snapshot if an issue is raised now (asked for
+  // only then: a colour picture costs a conversion; null: none);
   // `picture_checked`: this judgement checked a picture, not only the stream.
-  bool judge(std::vector<analysis::ViewIssue> issues, SteadyTime now, const cv::Mat* colour, WallTime wall,
+  using ColourPicture = std::function<const cv::Mat*()>;
+  bool judge(std::vector<analysis::ViewIssue> issues, SteadyTime now, const ColourPicture& colour, WallTime wall,
              std::optional<double> covered_share, bool picture_checked);
   double steadyCoverShare(analysis::ViewAssessment& verdict);
   void considerRefresh(const cv::Mat& grey, const analysis::ViewAssessment& verdict, SteadyTime now, WallTime wall);

@@ -137,6 +137,24 @@ struct Scene {
   std::vector<cv::Mat> frames;
 };
 
+// The baseline's shift reference is made once and used at every check: it
+// must give what a reference made afresh gives, every time (phaseCorrelate
+// multiplies its window into its inputs in place when it need not pad them).
+TEST(ViewQuality, AStoredShiftReferenceGivesTheSameEstimateEveryTime) {
+  const auto frames = readClip("vtest.avi", 12, 5);
+  ASSERT_GE(frames.size(), 12u);
+  const ViewBaseline baseline = makeBaseline({frames.begin(), frames.begin() + 5});
+  ASSERT_FALSE(baseline.shift_reference.empty());
+  const cv::Mat prepared = prepare(frames[10]);
+  const auto afresh = estimateShift(baseline.reference, prepared);
+  for (int i = 0; i < 3; ++i) {
+    const auto stored = estimateShift(baseline.shift_reference, prepared);
+    EXPECT_EQ(stored.dx, afresh.dx);
+    EXPECT_EQ(stored.dy, afresh.dy);
+    EXPECT_EQ(stored.response, afresh.response);
+  }
+}
+
 // The share a cover hides is measured, not guessed: opaque covers from a
 // third to three quarters of real footage, from each side, are reported
 // within a tenth of what they hide (a cover's edge cuts cells in two).
