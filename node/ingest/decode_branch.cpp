@@ -53,7 +53,7 @@ DecodeBranch::~DecodeBranch() {
 }
 
 bool DecodeBranch::push(GstBuffer* buffer) {
-  if (failed_) {
+  if (failed_ || (resting_ && !wake())) {
     gst_buffer_unref(buffer);
     return false;
   }
@@ -72,6 +72,24 @@ bool DecodeBranch::push(GstBuffer* buffer) {
     taps_.mailbox().postFailure({health::FailureKind::Other,
                                  std::string("the decoder failed (") + gst_flow_get_name(flow) + ")"});
   }
+  return false;
+}
+
+void DecodeBranch::rest() {
+  if (failed_ || resting_) return;
+  if (started_) gst_pad_push_event(feed_.get(), gst_event_new_eos());  // drains the decoder
+  gst_pad_set_active(feed_.get(), FALSE);  // and forgets the EOS and the caps
+  gst_element_set_state(pipeline_.get(), GST_STATE_READY);
+  started_ = false;
+  resting_ = true;
+}
+
+bool DecodeBranch::wake() {
+  resting_ = false;
+  gst_pad_set_active(feed_.get(), TRUE);
+  if (gst_element_set_state(pipeline_.get(), GST_STATE_PLAYING) != GST_STATE_CHANGE_FAILURE) return true;
+  failed_ = true;
+  taps_.mailbox().postFailure({health::FailureKind::Other, "the decoder refused to start again"});
   return false;
 }
 

@@ -28,10 +28,17 @@ class DecodeBranch {
   // Takes the buffer. False: the branch failed (its error is posted to the
   // taps' mailbox); push nothing more.
   bool push(GstBuffer* buffer);
+  // Puts out every picture the decoder still holds (one that reorders keeps
+  // the last until the next unit comes), on this thread for a software
+  // decoder, then lets the decoder go: its pictures, pool and tables (some
+  // 10 MiB at 720p) are freed and the elements stay, READY. The next push
+  // starts it again, from a key frame.
+  void rest();
   // The stream's size as the parser read it; {0, 0} before the first key frame.
   std::pair<int, int> size() const;
 
  private:
+  bool wake();  // from rest(): PLAYING again; false if it failed (posted)
   static GstPadProbeReturn onDecoded(GstPad* pad, GstPadProbeInfo* info, gpointer self);
   static gboolean onQuery(GstPad* pad, GstObject* parent, GstQuery* query);
   static GstBusSyncReply onBusMessage(GstBus* bus, GstMessage* message, gpointer self);
@@ -43,6 +50,7 @@ class DecodeBranch {
   gst::PadPtr feed_;       // ours: the branch's upstream
   gst::PadPtr parse_src_;  // for size()
   bool started_ = false;   // stream-start, caps and segment sent
+  bool resting_ = false;   // READY since rest()
   bool failed_ = false;
 };
 

@@ -10,6 +10,7 @@
 
 #include "ingest/decode_branch.hpp"
 #include "ingest/gst_ptr.hpp"
+#include "ingest/key_frame_decoder.hpp"
 #include "ingest/pipeline_backend.hpp"
 #include "ingest/rtsp_demuxer.hpp"
 #include "ingest/stream_taps.hpp"
@@ -70,10 +71,13 @@ class DemuxerPipeline final : public PipelineBackend {
   // that a viewer, a clip or the decoder can start there).
   GstBuffer* bufferOf(RtspDemuxer::Unit& unit, bool discont);
   // Hands a unit that is to be decoded to the branch, made now if there is
-  // none; in health mode the branch (its decoder, its picture pool: some
-  // 5 MiB at 720p) goes again once the sample's picture is out. False: the
-  // branch failed and said why.
+  // none. In the health and keyframes modes the branch (its decoder, its
+  // picture pool: some 10 MiB at 720p) goes again once the picture is out:
+  // a key frame decodes on its own. False: the branch failed and said why.
   bool decode(GstBuffer* buffer);
+  // The same for a key frame alone, by libavcodec directly (KeyFrameDecoder):
+  // keyframes and health modes when the template decodes with avdec.
+  bool decodeKeyFrame(GstBuffer* buffer);
 
   const RenderedPipeline rendered_;
   const config::RtspUrl url_;
@@ -87,6 +91,7 @@ class DemuxerPipeline final : public PipelineBackend {
   mutable std::mutex info_mutex_;  // guards info_ and branch_ (made once, by the thread)
   StreamInfo info_;
   std::unique_ptr<DecodeBranch> branch_;
+  std::unique_ptr<KeyFrameDecoder> key_frame_decoder_;  // set: it decodes, not a branch
   std::thread thread_;
 };
 
@@ -104,6 +109,9 @@ void DemuxerPipeline::run() {
   }
   decode_chain_ = *chain;
   decode_caps_ = caps;
+  if ((taps_.decodesKeyFramesOnly() || taps_.decodesSamplesOnly()) && rendered_.decodesWithLibavcodec(codec_)) {
+    key_frame_decoder_ = std::make_unique<KeyFrameDecoder>(codec_);
+  }
   {
     std::lock_guard lock(info_mutex_);
     info_.codec = codec_;
@@ -116,7 +124,7 @@ void DemuxerPipeline::run() {
     discont = false;
     if (!buffer) return fail({health::FailureKind::Other, "out of memory"});
     if (taps_.encoded(buffer) && taps_.decodes()) {
-      if (!decode(buffer)) return;  // the branch posted why
+      if (!(key_frame_decoder_ ? decodeKeyFrame(buffer) : decode(buffer))) return;  // it posted why
     } else {
       gst_buffer_unref(buffer);
     }
@@ -136,12 +144,46 @@ bool DemuxerPipeline::decode(GstBuffer* buffer) {
     }
   }
   if (!branch_->push(buffer)) return false;
-  if (taps_.decodesSamplesOnly() && !taps_.sampleUnderWay()) {
-    std::unique_ptr<DecodeBranch> done;
-    std::lock_guard lock(info_mutex_);
-    std::tie(info_.width, info_.height) = branch_->size();
-    done = std::move(branch_);  // torn down after the lock, on this thread
+  // keyframes: each key frame decodes on its own, its picture out now (not
+  // when the next one comes a GOP later); health: the sample's picture is out.
+  if (taps_.decodesKeyFramesOnly() || (taps_.decodesSamplesOnly() && !taps_.sampleUnderWay())) {
+    {
+      std::lock_guard lock(info_mutex_);
+      std::tie(info_.width, info_.height) = branch_->size();
+    }
+    branch_->rest();
   }
+  return true;
+}
+
+bool DemuxerPipeline::decodeKeyFrame(GstBuffer* buffer) {
+  gst::BufferPtr owned(buffer);
+  if (GST_BUFFER_FLAG_IS_SET(buffer, GST_BUFFER_FLAG_DELTA_UNIT)) return true;  // a sample starts at a key frame
+  const gst::MappedBuffer mapped(buffer);
+  if (!mapped.ok()) return true;
+  auto outcome = key_frame_decoder_->decode(mapped.data(), mapped.size());
+  if (outcome.fatal) {
+    fail({health::FailureKind::Other, outcome.error});
+    return false;
+  }
+  if (!outcome.picture) {
+    taps_.undecodable();  // counted; a health sample goes on to the next key frame
+  } else if (outcome.picture->i420[0].empty()) {
+    fail({health::FailureKind::UnsupportedCodec,
+          "the camera's pictures are " + outcome.picture->format + ": the node reads 8-bit 4:2:0 pictures only"});
+    return false;
+  } else {
+    {
+      std::lock_guard lock(info_mutex_);
+      std::tie(info_.width, info_.height) = std::pair(outcome.picture->i420[0].cols, outcome.picture->i420[0].rows);
+    }
+    const GstClockTime pts = GST_BUFFER_PTS(buffer);
+    taps_.decoded(FrameView(outcome.picture->i420),
+                  GST_CLOCK_TIME_IS_VALID(pts) ? std::optional<std::uint64_t>(pts) : std::nullopt,
+                  outcome.picture->corrupt);
+  }
+  // health: a sample a while; the decoder need not wait for the next.
+  if (taps_.decodesSamplesOnly() && !taps_.sampleUnderWay()) key_frame_decoder_->release();
   return true;
 }
 

@@ -8,9 +8,10 @@ FrameView::FrameView(const GstSample& sample)
     : FrameView(gst_sample_get_buffer(const_cast<GstSample*>(&sample)),
                 gst_sample_get_caps(const_cast<GstSample*>(&sample))) {}
 
-FrameView::FrameView(GstBuffer* buffer, const GstCaps* caps) : mapped_(buffer) {
+FrameView::FrameView(GstBuffer* buffer, const GstCaps* caps) {
+  mapped_.emplace(buffer);
   GstVideoInfo info;
-  if (!mapped_.ok() || !caps || !gst_video_info_from_caps(&info, caps)) return;
+  if (!mapped_->ok() || !caps || !gst_video_info_from_caps(&info, caps)) return;
   Layout layout = Layout::None;
   int planes = 1, type = CV_8UC1;
   switch (GST_VIDEO_INFO_FORMAT(&info)) {
@@ -24,13 +25,24 @@ FrameView::FrameView(GstBuffer* buffer, const GstCaps* caps) : mapped_(buffer) {
     const int w = p == 0 ? width : (width + 1) / 2, h = p == 0 ? height : (height + 1) / 2;
     const auto stride = static_cast<size_t>(GST_VIDEO_INFO_PLANE_STRIDE(&info, p));
     const auto offset = GST_VIDEO_INFO_PLANE_OFFSET(&info, p);
-    if (mapped_.size() < offset + stride * static_cast<size_t>(h - 1) + static_cast<size_t>(w * CV_ELEM_SIZE(type))) {
+    if (mapped_->size() < offset + stride * static_cast<size_t>(h - 1) + static_cast<size_t>(w * CV_ELEM_SIZE(type))) {
       return;  // a buffer shorter than its caps say: not a frame we can read
     }
-    planes_[static_cast<size_t>(p)] = cv::Mat(h, w, type, const_cast<guint8*>(mapped_.data()) + offset, stride);
+    planes_[static_cast<size_t>(p)] = cv::Mat(h, w, type, const_cast<guint8*>(mapped_->data()) + offset, stride);
   }
   layout_ = layout;
   size_ = {width, height};
+}
+
+FrameView::FrameView(const std::array<cv::Mat, 3>& i420) {
+  const cv::Size luma = i420[0].size(), chroma((luma.width + 1) / 2, (luma.height + 1) / 2);
+  for (const auto& p : i420) {
+    if (p.empty() || p.type() != CV_8UC1) return;
+  }
+  if (i420[1].size() != chroma || i420[2].size() != chroma) return;
+  planes_ = i420;
+  layout_ = Layout::I420;
+  size_ = luma;
 }
 
 }  // namespace villagecam::ingest

@@ -1,10 +1,12 @@
-// A decoded GStreamer frame seen as cv::Mat headers without copying. The
-// headers are valid only while the FrameView lives.
+// A decoded picture (a GStreamer buffer, or planes of libavcodec's) seen as
+// cv::Mat headers without copying. The headers are valid only while the
+// FrameView lives and the picture it looks at is not released.
 #pragma once
 
 #include <gst/gst.h>
 
 #include <array>
+#include <optional>
 #include <opencv2/core.hpp>
 
 #include "ingest/gst_ptr.hpp"
@@ -19,6 +21,9 @@ class FrameView {
   explicit FrameView(const GstSample& sample);
   // The same for a buffer and the caps it travels with.
   FrameView(GstBuffer* buffer, const GstCaps* caps);
+  // Planes of an I420 picture held elsewhere: luma, then U and V at half
+  // size. ok() is false if they are not.
+  explicit FrameView(const std::array<cv::Mat, 3>& i420);
   FrameView(const FrameView&) = delete;
   FrameView& operator=(const FrameView&) = delete;
 
@@ -31,7 +36,7 @@ class FrameView {
   const cv::Mat& plane(int i) const { return planes_[static_cast<size_t>(i)]; }
 
  private:
-  gst::MappedBuffer mapped_;
+  std::optional<gst::MappedBuffer> mapped_;
   Layout layout_ = Layout::None;
   cv::Size size_;
   std::array<cv::Mat, 3> planes_;

@@ -32,10 +32,12 @@ using PadPtr = ObjectPtr<GstPad>;
 struct SampleUnref { void operator()(GstSample* s) const { if (s) gst_sample_unref(s); } };
 struct MessageUnref { void operator()(GstMessage* m) const { if (m) gst_message_unref(m); } };
 struct CapsUnref { void operator()(GstCaps* c) const { if (c) gst_caps_unref(c); } };
+struct BufferUnref { void operator()(GstBuffer* b) const { if (b) gst_buffer_unref(b); } };
 
 using SamplePtr = std::unique_ptr<GstSample, SampleUnref>;
 using MessagePtr = std::unique_ptr<GstMessage, MessageUnref>;
 using CapsPtr = std::unique_ptr<GstCaps, CapsUnref>;
+using BufferPtr = std::unique_ptr<GstBuffer, BufferUnref>;
 using ErrorPtr = std::unique_ptr<GError, ErrorFree>;
 using CharPtr = std::unique_ptr<gchar, GFree>;
 

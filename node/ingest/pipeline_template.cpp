@@ -65,6 +65,19 @@ std::optional<std::string> RenderedPipeline::decodeChainFor(const std::string& c
 
 bool RenderedPipeline::decodes() const { return output.find("name=sink") != std::string::npos; }
 
+bool RenderedPipeline::decodesWithLibavcodec(const std::string& codec) const {
+  const auto it = decoders.find(codec);
+  if (it == decoders.end()) return false;
+  std::istringstream elements(it->second);
+  for (std::string element; std::getline(elements, element, '!');) {
+    std::istringstream words(element);
+    std::string factory;
+    words >> factory;
+    if (factory == "avdec_" + codec) return true;
+  }
+  return false;
+}
+
 PipelineTemplate parseTemplate(const std::string& text, const std::string& name) {
   PipelineTemplate tmpl;
   tmpl.name = name;

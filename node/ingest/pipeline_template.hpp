@@ -51,6 +51,10 @@ struct RenderedPipeline {
   // Whether the chain ends in the sink named "sink" (a stream only passed on
   // decodes nothing).
   bool decodes() const;
+  // Whether the codec's chain decodes with libavcodec's own decoder
+  // (avdec_h264, avdec_h265): then the node may call libavcodec itself for
+  // a key frame alone (KeyFrameDecoder), with the same result.
+  bool decodesWithLibavcodec(const std::string& codec) const;
 };
 
 using TemplateVars = std::map<std::string, std::string>;

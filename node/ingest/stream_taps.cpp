@@ -3,7 +3,6 @@
 #include <algorithm>
 #include <chrono>
 
-#include "ingest/frame_view.hpp"
 #include "ingest/gst_ptr.hpp"
 
 namespace villagecam::ingest {
@@ -65,14 +64,28 @@ void StreamTaps::encodedCaps(const GstCaps* caps) {
 // decoder's picture is released when this returns: nothing downstream holds a
 // full-size picture, and the decoder's pool stays at what decoding needs.
 void StreamTaps::decoded(GstBuffer* buffer, GstCaps* caps) {
-  if (sampler_) sampler_->decoded();
-  if (GST_BUFFER_FLAG_IS_SET(buffer, GST_BUFFER_FLAG_CORRUPTED)) {
-    counters_->corrupt.fetch_add(1, std::memory_order_relaxed);
-    return;
-  }
   const GstClockTime pts = GST_BUFFER_PTS(buffer);
-  if (!rate_ceiling_.take(GST_CLOCK_TIME_IS_VALID(pts) ? std::optional<std::uint64_t>(pts) : std::nullopt)) return;
-  const FrameView view(buffer, caps);
+  if (!admitPicture(GST_CLOCK_TIME_IS_VALID(pts) ? std::optional<std::uint64_t>(pts) : std::nullopt,
+                    GST_BUFFER_FLAG_IS_SET(buffer, GST_BUFFER_FLAG_CORRUPTED))) {
+    return;  // not even mapped
+  }
+  takePicture(FrameView(buffer, caps));
+}
+
+void StreamTaps::decoded(const FrameView& picture, std::optional<std::uint64_t> pts_ns, bool corrupt) {
+  if (admitPicture(pts_ns, corrupt)) takePicture(picture);
+}
+
+bool StreamTaps::admitPicture(std::optional<std::uint64_t> pts_ns, bool corrupt) {
+  if (sampler_) sampler_->decoded();
+  if (corrupt) {
+    counters_->corrupt.fetch_add(1, std::memory_order_relaxed);
+    return false;
+  }
+  return rate_ceiling_.take(pts_ns);
+}
+
+void StreamTaps::takePicture(const FrameView& view) {
   if (!view.ok()) {
     mailbox_->postFailure({health::FailureKind::Other,
                            "the pipeline's sink takes a format the node cannot read (BGR, GRAY8 or I420)"});

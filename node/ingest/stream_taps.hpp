@@ -15,6 +15,7 @@
 
 #include "ingest/camera_pipeline.hpp"
 #include "ingest/frame_scaler.hpp"
+#include "ingest/frame_view.hpp"
 #include "ingest/key_frame_sampler.hpp"
 #include "ingest/rate_ceiling.hpp"
 #include "ingest/reference_gate.hpp"
@@ -37,6 +38,11 @@ class StreamTaps {
   // One decoded picture (borrowed; `caps` its format). It goes no further:
   // scaled into the mailbox if due, else dropped.
   void decoded(GstBuffer* buffer, GstCaps* caps);
+  // The same for a picture decoded without GStreamer (KeyFrameDecoder):
+  // `pts_ns` its time stamp if known, `corrupt` if the decoder said so.
+  void decoded(const FrameView& picture, std::optional<std::uint64_t> pts_ns, bool corrupt);
+  // A unit passed on that gave no picture at all: counted as corrupt.
+  void undecodable() { counters_->corrupt.fetch_add(1, std::memory_order_relaxed); }
 
   void askForPicture() {
     if (sampler_) sampler_->askNow();
@@ -45,9 +51,15 @@ class StreamTaps {
   // units pass (a pipeline may let it go between samples).
   bool decodesSamplesOnly() const { return sampler_ != nullptr; }
   bool sampleUnderWay() const { return sampler_ && sampler_->passing(); }
+  // Analysis mode keyframes: each key frame is decoded on its own.
+  bool decodesKeyFramesOnly() const { return key_frames_only_; }
   Mailbox& mailbox() { return *mailbox_; }
 
  private:
+  // Counts a picture out of the decoder; true: analysis takes it now.
+  bool admitPicture(std::optional<std::uint64_t> pts_ns, bool corrupt);
+  void takePicture(const FrameView& picture);
+
   std::shared_ptr<Mailbox> mailbox_;
   std::shared_ptr<StreamCounters> counters_;
   FrameScaler scaler_;            // decoded() only

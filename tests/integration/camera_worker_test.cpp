@@ -299,6 +299,43 @@ TEST_P(CameraWorkers, KeyframesModeDecodesOnlyKeyFramesAndHealthModeOneAMinute) 
   EXPECT_EQ(hh.state, health::CameraState::Online);
 }
 
+// A camera whose encoder reorders (B frames, as real footage and many
+// cameras have) in keyframes mode: FFmpeg's decoder then keeps a key frame's
+// picture until the next unit comes, a GOP later. Read by FFmpeg's demuxer
+// the node drains the decoder after each key frame: each picture comes with
+// its key frame and none is lost. rtspsrc's pipeline keeps its decoder
+// running, which holds each key frame's picture until later ones come: the
+// `gstreamer` client is not held to this (docs/performance.md).
+TEST_P(CameraWorkers, KeyframesModeShowsEachKeyFrameWhenItComesThoughTheEncoderReorders) {
+  if (GetParam() != config::RtspClient::Ffmpeg) GTEST_SKIP() << "rtspsrc's decoder runs on and holds key frames' pictures";
+  testing::ScratchDir dir("reordering-camera");
+  const auto clip = dir / "clip.h264";  // 8 s at 25 fps, a key frame every 2 s, 2 B frames
+  const auto [code, out] = testing::runCommand(
+      {"/usr/bin/gst-launch-1.0", "-q", "videotestsrc", "num-buffers=200", "pattern=ball", "!",
+       "video/x-raw,width=320,height=180,framerate=25/1", "!", "x264enc", "key-int-max=50", "bframes=2",
+       "b-adapt=false", "speed-preset=ultrafast", "!", "video/x-h264,stream-format=byte-stream,profile=main", "!",
+       "filesink", "location=" + clip.string()});
+  ASSERT_EQ(code, 0) << out;
+  TestCameras cams({CameraSpec{.name = "clip", .file = clip.string()}});
+  auto camera = cameraAt("clip", cams.url("clip"));
+  camera.analysis = {config::AnalysisMode::Keyframes, 30, 320, 180};
+  WatchedWorker w(camera);
+  ASSERT_TRUE(w.waitFor(health::CameraState::Online, 20s));
+  health::CameraHealth h;
+  std::optional<std::uint64_t> received_at_first_picture;
+  for (const auto deadline = Clock::now() + 20s; Clock::now() < deadline; std::this_thread::sleep_for(20ms)) {
+    h = w.worker().health();
+    if (h.frames_decoded > 0 && !received_at_first_picture) received_at_first_picture = h.frames_received;
+    if (h.frames_received > 260) break;  // past a loop of the clip: key frames at 0, 50, ... 250
+  }
+  ASSERT_TRUE(received_at_first_picture) << "no key frame was decoded";
+  EXPECT_LT(*received_at_first_picture, 50u) << "the first key frame's picture came only with the second";
+  const auto key_frames = (h.frames_received + 49) / 50;
+  EXPECT_GE(h.frames_decoded + 1, key_frames) << h.frames_decoded << " pictures of " << key_frames << " key frames";
+  EXPECT_LE(h.frames_decoded, key_frames);
+  EXPECT_EQ(h.frames_corrupt, 0u);
+}
+
 // The test camera server's file cameras, through which bench/node_bench
 // serves real footage: a pre-encoded clip loops at its own frame rate, with
 // its key frames, and decodes.

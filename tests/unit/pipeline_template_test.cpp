@@ -118,6 +118,22 @@ TEST(PipelineTemplate, KeyframesCutsTheChainAtTheParserAndHealthSamplesThere) {
   EXPECT_THROW(forMode(r, config::AnalysisMode::Health), TemplateError);
 }
 
+// A key frame alone may be decoded by libavcodec directly only where the
+// template's own decoder is libavcodec's (KeyFrameDecoder gives avdec's picture).
+TEST(PipelineTemplate, KnowsWhichChainsDecodeWithLibavcodec) {
+  const config::CameraConfig cam;
+  const config::IngestConfig ingest;
+  const auto software = render(loadTemplate(VILLAGECAM_SOURCE_DIR "/pipelines", "software"), templateVars(cam, ingest));
+  EXPECT_TRUE(software.decodesWithLibavcodec("h264"));
+  EXPECT_TRUE(software.decodesWithLibavcodec("h265"));
+  EXPECT_FALSE(software.decodesWithLibavcodec("mjpeg"));
+  const auto vaapi = render(loadTemplate(VILLAGECAM_SOURCE_DIR "/pipelines", "vaapi"), templateVars(cam, ingest));
+  EXPECT_FALSE(vaapi.decodesWithLibavcodec("h264"));
+  RenderedPipeline r;
+  r.decoders["h264"] = "rtph264depay ! h264parse name=parse ! avdec_h264_custom";
+  EXPECT_FALSE(r.decodesWithLibavcodec("h264")) << "a factory name, not a prefix";
+}
+
 // Auto reads with FFmpeg's demuxer what nobody decodes every frame of, over
 // plain rtsp://; the demuxer feeds each chain from its parser on.
 TEST(PipelineTemplate, TheDemuxerReadsWhatIsNotDecodedEveryFrameAndFeedsTheChainFromItsParser) {
