@@ -48,6 +48,12 @@ int main(int argc, char** argv) {
   // gone (a health-mode camera's decoder lives for one sample a minute).
   // Measured in docs/performance.md: 8 health cameras 158 -> 133 MiB.
   mallopt(M_MMAP_THRESHOLD, 1 << 20);
+  // Fixing that threshold also fixes the trim threshold at 128 KiB: each
+  // view check's scratch pictures (2-3 MB at the analysis size) were then
+  // handed back to the kernel and faulted in again at the next check, a
+  // twelfth of a keyframes camera's CPU. Up to 4 MiB free at the top of an
+  // arena stay.
+  mallopt(M_TRIM_THRESHOLD, 4 << 20);
 
   CLI::App cli{"villagecam-node: village CCTV edge node"};
   cli.set_version_flag("--version", VILLAGECAM_VERSION);
