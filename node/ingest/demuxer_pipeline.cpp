@@ -71,9 +71,10 @@ class DemuxerPipeline final : public PipelineBackend {
   // that a viewer, a clip or the decoder can start there).
   GstBuffer* bufferOf(RtspDemuxer::Unit& unit, bool discont);
   // Hands a unit that is to be decoded to the branch, made now if there is
-  // none. In the health and keyframes modes the branch (its decoder, its
-  // picture pool: some 10 MiB at 720p) goes again once the picture is out:
-  // a key frame decodes on its own. False: the branch failed and said why.
+  // none. In the health and keyframes modes the branch rests once the
+  // picture is out (DecodeBranch::rest: its decoder and picture pool, some
+  // 10 MiB at 720p, are freed; its elements stay). False: the branch failed
+  // and said why.
   bool decode(GstBuffer* buffer);
   // The same for a key frame alone, by libavcodec directly (KeyFrameDecoder):
   // keyframes and health modes when the template decodes with avdec.
