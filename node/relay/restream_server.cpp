@@ -10,6 +10,7 @@
 #include <map>
 #include <mutex>
 #include <stdexcept>
+#include <string_view>
 #include <thread>
 
 #include "ingest/gst_ptr.hpp"
@@ -115,8 +116,10 @@ class RestreamServer::Impl {
   static GstRTSPStatusCode onPrePlay(GstRTSPClient* client, GstRTSPContext* ctx, gpointer self);
   static void onTeardown(GstRTSPClient* client, GstRTSPContext* ctx, gpointer self);
   static void onSendMessage(GstRTSPClient* client, GstRTSPContext* ctx, GstRTSPMessage* message, gpointer self);
+  static void onPlay(GstRTSPClient* client, GstRTSPContext* ctx, gpointer self);
   static void onMediaConfigure(GstRTSPMediaFactory* factory, GstRTSPMedia* media, gpointer self);
   static void onMediaUnprepared(GstRTSPMedia* media, gpointer self);
+  static void onElementAdded(GstBin* pipeline, GstBin* bin, GstElement* element, gpointer);
   static gboolean onTick(gpointer self);
 
   void mount(const std::string& id);
@@ -336,6 +339,25 @@ void RestreamServer::Impl::onClientConnected(GstRTSPServer*, GstRTSPClient* clie
   g_signal_connect(client, "pre-play-request", G_CALLBACK(&Impl::onPrePlay), self);
   g_signal_connect(client, "teardown-request", G_CALLBACK(&Impl::onTeardown), self);
   g_signal_connect(client, "send-message", G_CALLBACK(&Impl::onSendMessage), self);
+  g_signal_connect(client, "play-request", G_CALLBACK(&Impl::onPlay), self);
+}
+
+// The feed is live, stamped as it arrives: gst-rtsp-server's rate control
+// (its sinks pacing packets against the clock, meant for files) only adds
+// a sleep and a wake-up per frame to each medium. It is off from the
+// medium's start (the UDP sinks, made at SETUP, take it then) and again
+// after each PLAY, which turns it back on (the TCP sinks follow it).
+void RestreamServer::Impl::onPlay(GstRTSPClient*, GstRTSPContext* ctx, gpointer) {
+  if (ctx && ctx->media) gst_rtsp_media_set_rate_control(ctx->media, FALSE);
+}
+
+// The UDP sink for RTP paces against the clock whatever the rate control
+// says; it is told not to as it joins the medium.
+void RestreamServer::Impl::onElementAdded(GstBin*, GstBin*, GstElement* element, gpointer) {
+  GstElementFactory* factory = gst_element_get_factory(element);
+  if (factory && std::string_view(GST_OBJECT_NAME(factory)) == "multiudpsink") {
+    g_object_set(element, "sync", FALSE, nullptr);
+  }
 }
 
 // A 401 of ours (a path that is no camera, asked without credentials) gets
@@ -512,6 +534,10 @@ void RestreamServer::Impl::onMediaConfigure(GstRTSPMediaFactory* factory, GstRTS
   if (!fanout) return;
   auto feed = std::make_shared<AppsrcFeed>(appsrc.get(), kFeedQueueBytes, std::chrono::steady_clock::now());
   g_signal_connect(media, "unprepared", G_CALLBACK(&Impl::onMediaUnprepared), self);
+  gst_rtsp_media_set_rate_control(media, FALSE);  // see onPlay
+  if (gst::ElementPtr pipeline(GST_ELEMENT(gst_object_get_parent(GST_OBJECT(bin.get())))); pipeline) {
+    g_signal_connect(pipeline.get(), "deep-element-added", G_CALLBACK(&Impl::onElementAdded), nullptr);
+  }
   auto subscription = ingest::EncodedFanout::subscribe(fanout, feed);
   std::lock_guard lock(impl->mutex_);
   impl->media_[media] = Media{id, std::move(feed), std::move(subscription)};
