@@ -25,6 +25,8 @@ void saveBaseline(const std::filesystem::path& dir, const std::string& camera, c
                          {"grid", {s.baseline.measures.grid_columns, s.baseline.measures.grid_rows}},
                          {"cell_texture", s.baseline.measures.cell_texture},
                          {"cell_clipped", s.baseline.measures.cell_clipped},
+                         {"cell_level", s.baseline.measures.cell_level},
+                         {"raw_contrast", s.baseline.measures.raw_contrast},
                          {"temporal_noise", s.baseline.temporal_noise}};
   writeFileAtomically(dir / (camera + ".json"), j.dump(2));
 }
@@ -58,6 +60,13 @@ std::optional<StoredBaseline> loadBaseline(const std::filesystem::path& dir, con
         s.baseline.measures.cell_clipped.size() != s.baseline.measures.cell_texture.size()) {
       throw std::runtime_error("cell_clipped has the wrong size for its grid");
     }
+    // Older baselines lack these: no cell is then left out as lost in the dark.
+    s.baseline.measures.cell_level = j.value("cell_level", std::vector<double>{});
+    if (!s.baseline.measures.cell_level.empty() &&
+        s.baseline.measures.cell_level.size() != s.baseline.measures.cell_texture.size()) {
+      throw std::runtime_error("cell_level has the wrong size for its grid");
+    }
+    s.baseline.measures.raw_contrast = j.value("raw_contrast", -1.0);
   } catch (const std::exception& e) {
     throw std::runtime_error(json_file.string() + ": malformed baseline: " + e.what());
   }

@@ -48,6 +48,31 @@ std::vector<double> cellClipped(const cv::Mat& raw, int grid_columns, int grid_r
   return {share.begin<double>(), share.end<double>()};
 }
 
+std::vector<double> cellLevels(const cv::Mat& raw, int grid_columns, int grid_rows) {
+  cv::Mat levels;
+  cv::resize(raw, levels, cv::Size(grid_columns, grid_rows), 0, 0, cv::INTER_AREA);
+  levels.convertTo(levels, CV_64F);
+  return {levels.begin<double>(), levels.end<double>()};
+}
+
+namespace {
+constexpr double kBlackLevel = 16;  // black in the video range decoders give
+}  // namespace
+
+double lightRatio(const ViewMeasures& baseline, const ViewMeasures& now, double quantile) {
+  const size_t cells = baseline.cell_level.size();
+  if (cells == 0 || now.cell_level.size() != cells) return 1;
+  std::vector<double> ratios;
+  for (size_t i = 0; i < cells; ++i) {
+    const double then = baseline.cell_level[i] - kBlackLevel;
+    if (then >= 8) ratios.push_back(std::max(0.0, now.cell_level[i] - kBlackLevel) / then);
+  }
+  if (ratios.empty()) return 1;
+  const auto q = std::min(ratios.size() - 1, static_cast<size_t>(quantile * static_cast<double>(ratios.size())));
+  std::nth_element(ratios.begin(), ratios.begin() + static_cast<long>(q), ratios.end());
+  return ratios[q];
+}
+
 cv::Mat prepare(const cv::Mat& frame) {
   // Normalise brightness and contrast so that dusk, auto-exposure and the
   // infrared switch do not read as lost texture; a blank picture stays flat
@@ -120,8 +145,13 @@ ViewBaseline makeBaseline(const std::vector<cv::Mat>& frames) {
   // image is blurred by motion and would flatter later frames).
   std::vector<ViewMeasures> each;
   for (const auto& f : frames) {
+    const cv::Mat raw = rawSmallGrey(f);
     each.push_back(measure(prepare(f)));
-    each.back().cell_clipped = cellClipped(rawSmallGrey(f), kGridColumns, kGridRows);
+    each.back().cell_clipped = cellClipped(raw, kGridColumns, kGridRows);
+    each.back().cell_level = cellLevels(raw, kGridColumns, kGridRows);
+    cv::Scalar mean, stddev;
+    cv::meanStdDev(raw, mean, stddev);
+    each.back().raw_contrast = stddev[0];
   }
   auto median = [](std::vector<double> v) {
     std::nth_element(v.begin(), v.begin() + static_cast<long>(v.size() / 2), v.end());
@@ -137,11 +167,19 @@ ViewBaseline makeBaseline(const std::vector<cv::Mat>& frames) {
     b.measures.cell_texture[cell] = median(v);
   }
   b.measures.cell_clipped.resize(b.measures.cell_texture.size());
+  b.measures.cell_level.resize(b.measures.cell_texture.size());
   for (size_t cell = 0; cell < b.measures.cell_clipped.size() && !each.empty(); ++cell) {
-    std::vector<double> v;
-    for (const auto& m : each) v.push_back(m.cell_clipped[cell]);
+    std::vector<double> v, l;
+    for (const auto& m : each) {
+      v.push_back(m.cell_clipped[cell]);
+      l.push_back(m.cell_level[cell]);
+    }
     b.measures.cell_clipped[cell] = median(v);
+    b.measures.cell_level[cell] = median(l);
   }
+  std::vector<double> contrast;
+  for (const auto& m : each) contrast.push_back(m.raw_contrast);
+  if (!contrast.empty()) b.measures.raw_contrast = median(contrast);
   return b;
 }
 
@@ -221,9 +259,18 @@ CoverEstimate estimateCover(const ViewMeasures& baseline, const ViewMeasures& no
   auto newly_clipped = [&](size_t i) {
     return clipping_known && now.cell_clipped[i] >= t.glare_clipped_share && clip_rise(i) >= t.glare_clipped_rise;
   };
+  // Dusk: what texture each cell could still show if only the light fell
+  // (as much as it fell over the whole view); where that is below what the
+  // dark's noise and the encoder leave, its loss says nothing of a cover.
+  const double light = lightRatio(baseline, now, t.gain_quantile);
+  const double raw_scale = baseline.raw_contrast > 0 ? baseline.raw_contrast / 48.0 : -1;
+  auto lost_in_dark = [&](size_t i) {
+    return raw_scale > 0 && baseline.cell_texture[i] * raw_scale * light < t.dark_texture;
+  };
   auto judged = [&](size_t i) {
     return baseline.cell_texture[i] >= t.textured_cell &&
-           (now_cell_mean.size() != cells || now_cell_mean[i] < t.saturated_cell) && !newly_clipped(i);
+           (now_cell_mean.size() != cells || now_cell_mean[i] < t.saturated_cell) && !newly_clipped(i) &&
+           !lost_in_dark(i);
   };
   std::vector<double> ratios;
   for (size_t i = 0; i < cells; ++i) {
@@ -301,11 +348,9 @@ ViewAssessment assess(const cv::Mat& frame, const cv::Mat& previous_raw, const V
   // Covered: part of the view lost its texture while the rest kept it and
   // still lines up with the baseline. A cover leaves the rest of the view as
   // it was; a blur dulls every cell; another view lines up nowhere.
-  cv::Mat cell_means;
-  cv::resize(raw, cell_means, cv::Size(baseline.measures.grid_columns, baseline.measures.grid_rows), 0, 0,
-             cv::INTER_AREA);
-  cell_means.convertTo(cell_means, CV_64F);
-  a.cover = estimateCover(baseline.measures, a.measures, std::vector<double>(cell_means.begin<double>(), cell_means.end<double>()), t);
+  a.measures.cell_level = cellLevels(raw, baseline.measures.grid_columns, baseline.measures.grid_rows);
+  a.measures.raw_contrast = raw_stddev[0];
+  a.cover = estimateCover(baseline.measures, a.measures, a.measures.cell_level, t);
   a.shift = baseline.shift_reference.empty() ? estimateShift(baseline.reference, prepared)
                                              : estimateShift(baseline.shift_reference, prepared);
   a.layout_similarity = textureLayoutSimilarity(baseline.measures.cell_texture, a.measures.cell_texture);

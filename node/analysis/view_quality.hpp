@@ -38,6 +38,12 @@ struct ViewMeasures {
   // Per cell, row by row: the share of its raw pixels at white (clipped).
   // Empty: not measured (baselines stored before it was).
   std::vector<double> cell_clipped;
+  // Per cell, row by row: the raw mean brightness, 0..255. Empty: not
+  // measured (baselines stored before it was).
+  std::vector<double> cell_level;
+  // The raw picture's standard deviation, which `prepare` scaled to 48: raw
+  // texture = cell_texture * raw_contrast / 48. Negative: not measured.
+  double raw_contrast = -1;
 };
 
 // What estimateShift needs of a reference picture, made once with the
@@ -82,6 +88,10 @@ struct ViewThresholds {
   double cover_min_sharpness = 0.1;   // fine detail below this share of the baseline's: the whole view is blurred
   double cover_min_layout = 0.7;      // spared cells that no longer line up: another view, not a cover
   double textured_cell = 4.0;         // cells with less texture at baseline (sky, a wall) are not judged
+  // Dusk: a cell whose baseline texture, dimmed as much as the whole view's
+  // light fell, would be below this raw gradient (grey levels) is lost in
+  // the dark (noise, the encoder's quantiser), not covered: not judged.
+  double dark_texture = 2.0;
   // ...over at least this share of the textured view, in one piece, is a cover.
   double occluded_share = 1.0 / 3;
   double shift_fraction = 0.05;       // moved more than this share of the frame size
@@ -147,5 +157,13 @@ inline constexpr int kClippedLevel = 232;
 // Per cell of a columns x rows grid over `raw` (rawSmallGrey), row by row: the
 // share of its pixels clipped at white.
 std::vector<double> cellClipped(const cv::Mat& raw, int grid_columns, int grid_rows);
+// Per cell of a columns x rows grid over `raw`, row by row: its mean level.
+std::vector<double> cellLevels(const cv::Mat& raw, int grid_columns, int grid_rows);
+
+// How much of the baseline's light the view gets now: over its cells, their
+// level above black now against at baseline, at `quantile` (a high one, so
+// that a dark cover over most of the view leaves the light to the cells it
+// spares; 1: as bright, 0.1: a tenth). 1 when the levels are not known.
+double lightRatio(const ViewMeasures& baseline, const ViewMeasures& now, double quantile);
 
 }  // namespace villagecam::analysis
