@@ -459,6 +459,28 @@ std::vector<DetectionCase> detectionCases() {
   add({.id = "stands-tree", .story = "a person stops under a tree, in the wind, for 30 s", .scene = "tree",
        .zone = kYard},
       {.visitor = &person1, .route = comeStandAndGo({w, 340 - ph}, {480, 340 - ph}, 10, 2.0, 30)});
+  // Right after the node connects (issue 25): the camera was unplugged, and
+  // the node's first frame of it is the case's at connect_at. Walks in 1, 2
+  // and 3 s after that; stands in the zone already when the node first sees it.
+  add({.id = "connect-walks-1s", .story = "the node connects; 1 s later a person walks onto the lawn and stands 25 s",
+       .scene = "path", .seconds = 45, .zone = kLawn, .connect_at = 0.0},
+      {.visitor = &person1, .route = comeStandAndGo({-pw, 330 - ph}, {80, 330 - ph}, 1, 2.0, 25)});
+  add({.id = "connect-walks-2s", .story = "the node connects; 2 s later a person walks into the yard and stands 25 s",
+       .scene = "street", .seconds = 45, .zone = kYard, .connect_at = 0.0},
+      {.visitor = &person2, .route = comeStandAndGo({w, 320 - ph}, {470, 320 - ph}, 2, 2.0, 25)});
+  add({.id = "connect-walks-3s", .story = "the node connects; 3 s later a person walks into a square's yard (H.265)",
+       .scene = "square", .seconds = 45, .zone = kYard, .codec = "h265", .connect_at = 0.0},
+      {.visitor = &person1, .route = comeStandAndGo({w, 330 - ph}, {430, 330 - ph}, 3, 2.5, 25)});
+  add({.id = "connect-stands-lawn", .story = "a person stands on the lawn when the node first sees the camera",
+       .scene = "path", .seconds = 60, .zone = kLawn, .connect_at = 20.0},
+      {.visitor = &person2, .route = comeStandAndGo({-pw, 345 - ph}, {60, 345 - ph}, 8, 2.0, 35)});
+  add({.id = "connect-stands-yard", .story = "a person stands quite still in the yard when the node first sees it",
+       .scene = "street", .seconds = 60, .zone = kYard, .connect_at = 20.0},
+      {.visitor = &person1, .route = comeStandAndGo({w, 320 - ph}, {480, 320 - ph}, 8, 2.0, 35, true)});
+  add({.id = "connect-dusk-passes", .story = "the node first sees a path camera at dusk (light 45%); a person passes above the lawn",
+       .scene = "path", .seconds = 45, .zone = kLawn, .connect_at = 20.0},
+      {.visitor = &person2, .route = walkAcross({-pw, 200 - ph}, {w / 2, 200 - ph}, 23, 4.0),
+       .change = [](cv::Mat& f, double t, int) { gain(f, 1.0 - 0.55 * std::clamp(t / 15.0, 0.0, 1.0)); }});
   add({.id = "passes-above", .story = "a person walks past above the lawn", .scene = "path", .zone = kLawn},
       {.visitor = &person2, .route = walkAcross({-pw, 200 - ph}, {w / 2, 200 - ph}, 10, 4.0)});
   add({.id = "stands-outside", .story = "a person stands just left of the yard for 40 s", .scene = "street",

@@ -45,6 +45,11 @@ struct DetectionCase {
   // bit rate it keeps to (a still picture is refined for seconds).
   std::string rate = "abr";
   bool mid_gop = false;     // every session (the baseline's too) starts halfway into a GOP
+  // The node first sees the camera at this case time (seconds, on a key
+  // frame): the camera is unplugged from before the node starts until the
+  // case is played, then plugged in showing the case from here. nullopt:
+  // the node watches it from the idle part on.
+  std::optional<double> connect_at;
   bool held_out = true;     // false: a case the detectors were tuned on
   // The case's frame at `t` seconds into the case (t < 0: the idle part).
   std::function<cv::Mat(int frame_in_clip, double t)> render;

@@ -214,10 +214,12 @@ Verdict scoreIntrusion(const DetectionCase& c, const std::vector<Alert>& alerts,
   ++s.positives;
   if (starts.empty()) return {false, "intrusion MISSED; "};
   ++s.found;
-  const auto [enter, leave] = *c.in_zone;
+  const auto [entered, leave] = *c.in_zone;
+  // Someone in the zone before the node could see them counts from when it could.
+  const double enter = std::max(entered, c.connect_at.value_or(entered));
   const Alert& first = *starts[0];
   const double start = first.at - enter;
-  v.line += fmt::format("intrusion {:.1f} s after entering", start);
+  v.line += fmt::format("intrusion {:.1f} s after {}", start, enter > entered ? "the node first saw them" : "entering");
   const Alert* end = nullptr;
   for (const auto& a : alerts) {
     if (a.id == first.id && a.phase == "end") end = &a;
@@ -288,6 +290,11 @@ int run(const Options& o) {
   const fs::path config = writeConfig(dir.path(), broker, cams, cases);
   const auto refused = takeBaselines(config, cases);
   for (const auto& [id, out] : refused) std::cout << "baseline refused for " << id << ":\n" << out << "\n";
+  // Cameras the node first sees as their case plays are unplugged until then.
+  std::size_t unplugged = 0;
+  for (const auto& c : cases) {
+    if (c.connect_at) cams.stop(c.id), ++unplugged;
+  }
 
   MqttSubscriber county(broker.uri(), "villagecam/eval/#");
   ChildProcess node({nodeBinary(), "run", "--config", config.string()});
@@ -306,7 +313,7 @@ int run(const Options& o) {
           const auto j = nlohmann::json::parse(it->payload);
           std::size_t covered = 0;
           for (const auto& a : j["areas"]) covered += a["state"] == "covered";
-          return covered + refused.size() >= cases.size();
+          return covered + refused.size() + unplugged >= cases.size();
         }
         return false;
       },
@@ -315,11 +322,32 @@ int run(const Options& o) {
 
   std::map<std::string, SystemClock::time_point> began;
   double longest = 0;
+  const auto play_start = SystemClock::now();
+  auto seconds_from_now = [](double s) {
+    return SystemClock::now() + std::chrono::duration_cast<SystemClock::duration>(std::chrono::duration<double>(s));
+  };
   for (const auto& c : cases) {
-    const auto now = SystemClock::now();
+    if (c.connect_at) {
+      cams.startAt(c.id, *c.connect_at);
+      continue;
+    }
     const double in = cams.play(c.id);
-    began[c.id] = now + std::chrono::duration_cast<SystemClock::duration>(std::chrono::duration<double>(in));
+    began[c.id] = seconds_from_now(in);
     longest = std::max(longest, in + c.seconds);
+  }
+  // The unplugged ones: their case starts with the node's first session
+  // (after its reconnection back-off), and its time is the camera's own.
+  for (const auto& c : cases) {
+    if (!c.connect_at) continue;
+    const auto deadline = SystemClock::now() + 90s;
+    std::optional<double> at;
+    while (!(at = cams.position(c.id)) && SystemClock::now() < deadline) std::this_thread::sleep_for(50ms);
+    if (!at) throw std::runtime_error("the node never connected to " + c.id + " once it was plugged in:\n" + node.output());
+    began[c.id] = seconds_from_now(-*at);
+    std::cout << fmt::format("{}: the node connected {:.1f} s after it was plugged in\n", c.id,
+                             std::chrono::duration<double>(SystemClock::now() - play_start).count() - (*at - *c.connect_at))
+              << std::flush;
+    longest = std::max(longest, std::chrono::duration<double>(began[c.id] - SystemClock::now()).count() + c.seconds);
   }
   std::cout << fmt::format("playing; the last case ends in {:.0f} s\n", longest) << std::flush;
   // The run's length is the cases' own: the last alert that can count ends with the longest case.

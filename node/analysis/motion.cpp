@@ -6,12 +6,6 @@
 #include <cmath>
 
 namespace villagecam::analysis {
-namespace {
-
-constexpr int kLearningFrames = 10;  // frames before anything is reported
-
-}  // namespace
-
 bool contains(const Polygon& polygon, cv::Point2d p) {
   // Even-odd rule over the edges.
   bool inside = false;
@@ -54,6 +48,99 @@ void MotionDetector::reconfigure(const MotionConfig& config) {
     mean_level_ = last_mean_ = -1;
   }
   buildMask();
+}
+
+void MotionDetector::restart(const cv::Mat& prior) {
+  frames_ = 0;
+  mean_level_ = last_mean_ = -1;
+  prior_ = prior.clone();
+  started_from_prior_ = false;
+}
+
+namespace {
+
+// The prior as the model sees a frame: grey, at the analysis size, smoothed
+// alike, and brought to the frame's brightness and contrast (a baseline is
+// contrast-normalised; the light may have changed a little since).
+cv::Mat fittedPrior(const cv::Mat& prior, const cv::Mat& frame, const cv::Mat& mask) {
+  cv::Mat grey, small, wide;
+  if (prior.channels() == 3) {
+    cv::cvtColor(prior, grey, cv::COLOR_BGR2GRAY);
+  } else {
+    grey = prior;
+  }
+  cv::resize(grey, small, frame.size(), 0, 0, cv::INTER_AREA);
+  small.convertTo(wide, CV_32F);
+  cv::GaussianBlur(wide, wide, {5, 5}, 0);
+  cv::Scalar prior_mean, prior_sd, frame_mean, frame_sd;
+  cv::meanStdDev(wide, prior_mean, prior_sd, mask);
+  cv::meanStdDev(frame, frame_mean, frame_sd, mask);
+  const double scale = prior_sd[0] > 1.0 ? frame_sd[0] / prior_sd[0] : 1.0;
+  cv::Mat out;
+  wide.convertTo(out, CV_8U, scale, frame_mean[0] - prior_mean[0] * scale);
+  return out;
+}
+
+}  // namespace
+
+namespace {
+
+// How sharp an outline a picture draws along a band: its mean gradient
+// there. Where a frame and a prior differ, the outline of the difference is
+// the edge of an object in whichever of the two shows it; the other shows
+// the background going on across it.
+double outlineIn(const cv::Mat& grey, const cv::Mat& band) {
+  cv::Mat gx, gy, magnitude;
+  cv::Sobel(grey, gx, CV_32F, 1, 0, 3);
+  cv::Sobel(grey, gy, CV_32F, 0, 1, 3);
+  cv::magnitude(gx, gy, magnitude);
+  return cv::mean(magnitude, band)[0];
+}
+
+}  // namespace
+
+bool MotionDetector::keepOnlyNewInPrior(cv::Mat& seed, const cv::Mat& frame) {
+  cv::Mat labels;
+  const int n = cv::connectedComponents(cleaned_, labels, 8, CV_32S);
+  bool changed = false;
+  for (int label = 1; label < n; ++label) {
+    const cv::Mat part = labels == label;
+    cv::Mat band;
+    cv::morphologyEx(part, band, cv::MORPH_GRADIENT, close_kernel_);
+    if (outlineIn(frame, band) >= outlineIn(seed, band)) continue;  // drawn in the frame: an object there now
+    cv::Mat around;
+    cv::dilate(part, around, close_kernel_);
+    frame.copyTo(seed, around);
+    changed = true;
+  }
+  return changed;
+}
+
+double MotionDetector::cleanForeground() {
+  cv::morphologyEx(foreground_, cleaned_, cv::MORPH_OPEN, open_kernel_);
+  cv::morphologyEx(cleaned_, cleaned_, cv::MORPH_CLOSE, close_kernel_);
+  cleaned_.setTo(0, masked_out_);
+  return cv::countNonZero(cleaned_) / (static_cast<double>(config_.width) * config_.height);
+}
+
+void MotionDetector::start(const cv::Mat& small) {
+  started_from_prior_ = false;
+  if (!prior_.empty()) {
+    cv::Mat seed = fittedPrior(prior_, small, mask_);
+    model_->apply(seed, foreground_, 1.0);                  // the model holds the prior...
+    model_->apply(small, foreground_, 1.0 / config_.history);  // ...and judges the first frame
+    started_from_prior_ = cleanForeground() <= config_.prior_max_share;
+    prior_.release();
+    // Where they differ, either the frame shows something new (someone
+    // standing there now) or the prior shows something gone (someone who
+    // stood there then): whichever of the two has more structure there
+    // shows the object. Where the prior does, the frame is the background.
+    if (started_from_prior_ && keepOnlyNewInPrior(seed, small)) {
+      model_->apply(seed, foreground_, 1.0);
+      model_->apply(small, foreground_, 1.0 / config_.history);
+    }
+  }
+  if (!started_from_prior_) model_->apply(small, foreground_, 1.0);
 }
 
 void MotionDetector::buildMask() {
@@ -107,15 +194,25 @@ MotionResult MotionDetector::process(const cv::Mat& frame, const std::vector<cv:
   }
 
   ++frames_;
-  r.learning = frames_ <= kLearningFrames;
-  // A global change is learned at once (learning rate 1: the model restarts
-  // from this picture) rather than reported.
-  model_->apply(small_, foreground_, jump ? 1.0 : -1.0);
-  cv::morphologyEx(foreground_, cleaned_, cv::MORPH_OPEN, open_kernel_);
-  cv::morphologyEx(cleaned_, cleaned_, cv::MORPH_CLOSE, close_kernel_);
-  cleaned_.setTo(0, masked_out_);
-  const double pixels = static_cast<double>(config_.width) * config_.height;
-  r.foreground_share = cv::countNonZero(cleaned_) / pixels;
+  if (frames_ == 1) {
+    // A start: the model begins with the prior (the first frame judged
+    // against it) or with the first frame.
+    start(small_);
+    r.learning = !started_from_prior_;
+    if (r.learning) return r;
+  } else {
+    r.learning = !started_from_prior_ && frames_ <= config_.learning_frames;
+    // A global change is learned at once (learning rate 1: the model
+    // restarts from this picture) rather than reported.
+    // Started from a prior, the model holds the background already: it
+    // learns at its steady rate from the start.
+    const double history = config_.history;
+    const double rate = jump                 ? 1.0
+                        : started_from_prior_ ? 1.0 / history
+                                              : std::min(config_.start_rate, 1.0 / std::min(2.0 * frames_, history));
+    model_->apply(small_, foreground_, rate);
+  }
+  r.foreground_share = cleanForeground();
   if (jump || r.foreground_share > config_.global_change) {
     r.global_change = true;
     if (!jump) model_->apply(small_, foreground_, 1.0);
@@ -125,7 +222,7 @@ MotionResult MotionDetector::process(const cv::Mat& frame, const std::vector<cv:
 
   cv::findContours(cleaned_, contours_, cv::RETR_EXTERNAL, cv::CHAIN_APPROX_SIMPLE);
   for (const auto& c : contours_) {
-    const double area = cv::contourArea(c) / pixels;
+    const double area = cv::contourArea(c) / (static_cast<double>(config_.width) * config_.height);
     if (area < config_.min_area) continue;
     const cv::Rect b = cv::boundingRect(c);
     r.blobs.push_back({{b.x / static_cast<double>(config_.width), b.y / static_cast<double>(config_.height),

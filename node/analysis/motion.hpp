@@ -33,6 +33,19 @@ struct MotionConfig {
   double brightness_jump = 12.0;   // a jump of the mean brightness (0..255) this large: a global change
   int history = 300;               // frames the background model remembers
   double var_threshold = 32.0;     // MOG2's squared Mahalanobis distance for foreground
+  // The first frames after a start without a prior: MOG2 alone learns at
+  // 1/(2n) (half of the second frame, a sixth of the third...), so someone
+  // who walks in just after the camera connects is background within a
+  // second or two. Learning starts at this rate instead, then follows 1/(2n)
+  // down to 1/history: a ghost of something that moved away since the first
+  // frame is learned in some 5 frames, a stopped person is held by the
+  // ObjectTracker before that. Started from a prior, the model holds the
+  // background already and learns at 1/history from the start.
+  double start_rate = 0.02;
+  int learning_frames = 2;         // frames after a start that report nothing (the model's first picture)
+  // A prior (restart) that differs from the first frame over more than this
+  // share of the view is another light or another scene: dropped.
+  double prior_max_share = 0.15;
   std::vector<Polygon> masks;      // ignored regions
 };
 
@@ -65,6 +78,17 @@ class MotionDetector {
   // New masks and thresholds without losing the learned background (a
   // config reload); a new analysis size starts the model again.
   void reconfigure(const MotionConfig& config);
+  // Starts the model again at the next frame (a camera reconnected, or seen
+  // for the first time). `prior`, if not empty, is what the view looked
+  // like before (grey or BGR, any size and light: the view baseline's
+  // reference, or this model's background before the stream went away):
+  // the first frame is judged against it, so that someone already standing
+  // in the view is found. A prior the first frame differs from over more
+  // than prior_max_share of the view (the light or the view changed since)
+  // is dropped, and the model starts from the first frame alone.
+  void restart(const cv::Mat& prior = {});
+  // Whether the last start was judged against its prior (it fitted).
+  bool startedFromPrior() const { return started_from_prior_; }
   const MotionConfig& config() const { return config_; }
 
  private:
@@ -79,7 +103,15 @@ class MotionDetector {
   cv::Mat open_kernel_, close_kernel_;
   double mean_level_ = -1;  // running mean brightness the frames are normalised to
   double last_mean_ = -1;
-  int frames_ = 0;
+  int frames_ = 0;          // since the start
+  cv::Mat prior_;           // for the next start; empty: none
+  bool started_from_prior_ = false;
+
+  void start(const cv::Mat& small);
+  double cleanForeground();  // foreground_ into cleaned_; its share of the view
+  // Takes the frame into `seed` where the prior shows something the frame
+  // does not (cleaned_: where they differ); true if it did anywhere.
+  bool keepOnlyNewInPrior(cv::Mat& seed, const cv::Mat& frame);
 };
 
 }  // namespace villagecam::analysis

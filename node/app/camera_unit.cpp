@@ -33,8 +33,14 @@ CameraUnit::CameraUnit(const config::CameraConfig& camera, const config::IngestC
   auto view_options = options.view;
   view_options.sampled = camera.analysis.mode == config::AnalysisMode::Health;
   view_options.key_frames_only = camera.analysis.mode != config::AnalysisMode::Full;
+  // The view as the baseline in use shows it: the first frames' prior for detection.
+  const cv::Mat view_prior = baselines.refreshed      ? baselines.refreshed->baseline.reference
+                             : baselines.commissioning ? baselines.commissioning->baseline.reference
+                                                       : cv::Mat();
   view_ = std::make_unique<ViewMonitor>(std::move(baselines), view_options, save);
-  if (camera.detection.enabled()) detector_ = std::make_unique<DetectionMonitor>(camera.detection, options.jpeg_quality);
+  if (camera.detection.enabled()) {
+    detector_ = std::make_unique<DetectionMonitor>(camera.detection, options.jpeg_quality, view_prior);
+  }
   worker_ = std::make_unique<ingest::CameraWorker>(camera, ingest, std::move(rendered), clock);
   worker_->sampleKeyFramesEvery(toDuration(options.view.config.health_check_interval));
   worker_->onStateChange([this](const health::CameraHealth& h) { post_(HealthChanged{h}); });

@@ -7,6 +7,8 @@
 namespace villagecam::app {
 namespace {
 
+constexpr Duration kStreamGap = std::chrono::seconds(3);
+
 analysis::Polygon polygonFrom(const config::Polygon& p) {
   analysis::Polygon out;
   for (const auto& pt : p) out.emplace_back(pt.x, pt.y);
@@ -37,9 +39,10 @@ analysis::MotionConfig motionConfigFrom(const config::DetectionConfig& c) {
   return m;
 }
 
-DetectionMonitor::DetectionMonitor(const config::DetectionConfig& config, int jpeg_quality)
+DetectionMonitor::DetectionMonitor(const config::DetectionConfig& config, int jpeg_quality, const cv::Mat& prior)
     : config_(config), jpeg_quality_(jpeg_quality), detector_(motionConfigFrom(config)) {
   reconfigure(config);
+  detector_.restart(prior);
 }
 
 void DetectionMonitor::reconfigure(const config::DetectionConfig& config) {
@@ -85,6 +88,11 @@ std::vector<DetectionEvent> DetectionMonitor::onFrame(const analysis::AnalysisFr
   std::lock_guard run(run_mutex_);
   if (zones_.empty() || now < next_) return events;
   next_ = now + interval_;
+  // Frames stopped for longer than any camera's frame interval: the stream
+  // was away. What is in the view now is judged against the background the
+  // model held before (gone, or still standing there), not learned as it.
+  if (last_frame_ && now - *last_frame_ > kStreamGap) detector_.restart(detector_.background());
+  last_frame_ = now;
   const auto motion = detector_.process(frame.grey(), objects_.heldRegions());
   objects_.update(motion.blobs, detector_.picture(), [this] { return detector_.background(); }, now);
   const auto objects = objects_.present();

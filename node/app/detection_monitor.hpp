@@ -45,9 +45,13 @@ struct DetectionStats {
 
 class DetectionMonitor {
  public:
-  DetectionMonitor(const config::DetectionConfig& config, int jpeg_quality);
+  // `prior`: what the view looks like (the view baseline's reference; empty:
+  // not known), so that the first frames already tell who is there.
+  DetectionMonitor(const config::DetectionConfig& config, int jpeg_quality, const cv::Mat& prior = {});
 
-  // A decoded frame; analysed if the detection interval has passed.
+  // A decoded frame; analysed if the detection interval has passed. After a
+  // gap in the frames (the camera reconnected) the background model starts
+  // again from what it held before, judging the first frame against it.
   std::vector<DetectionEvent> onFrame(const analysis::AnalysisFrame& frame, SteadyTime now, WallTime wall);
   // Zones, masks and thresholds from a reloaded config, without losing the
   // background model or the state of zones that are still there.
@@ -70,6 +74,7 @@ class DetectionMonitor {
   std::unique_ptr<analysis::PeopleCheck> people_;  // only when a zone wants people only
   Duration interval_;
   SteadyTime next_{};
+  std::optional<SteadyTime> last_frame_;  // the last frame analysed
   std::deque<SteadyTime> recent_starts_;
   std::set<std::string> silenced_;  // zones whose current event was suppressed: their update and end are too
   std::uint64_t suppressed_since_report_ = 0;

@@ -26,7 +26,9 @@
 // listens, then obeys commands on stdin, one per line, answering "OK ..." or
 // "ERR ...":
 //   stop NAME    close the camera's sessions and unmount it (as if unplugged)
-//   start NAME   mount it again
+//   start NAME [at=S]  mount it again; with at=S (idle= cameras) the next
+//                session sees the case from S seconds into it (S on a key
+//                frame), as a camera unplugged while the case went on
 //   freeze NAME  keep sessions open but send no more video (a hung encoder)
 //   thaw NAME    send video again
 //   still NAME   the picture stops but the encoder goes on encoding it (a hung
@@ -43,6 +45,8 @@
 //   play NAME    (idle= cameras) play the case after the idle part: answers
 //                "OK play NAME in S", S the seconds until its first frame is
 //                sent (the idle part's end), or ERR if nobody is watching
+//   position NAME  (idle= cameras) "OK position NAME S": the case time of
+//                the frame last sent, or "OK position NAME idle"
 //   connections  how many RTSP connections each server has accepted
 //   quit         exit (so does end of input)
 // A hang port accepts TCP connections and never answers; a garbage port
@@ -152,11 +156,14 @@ const Clip& loadClip(const CameraSpec& spec) {
 // plays are not sent; a new media starts at the clip's first key frame.
 class ClipFeeder {
  public:
-  ClipFeeder(const Clip& clip, GstElement* appsrc, bool mid_gop, std::size_t idle_units)
+  // `case_from`: play the case from that unit after the idle part at once.
+  ClipFeeder(const Clip& clip, GstElement* appsrc, bool mid_gop, std::size_t idle_units,
+             std::optional<std::size_t> case_from = std::nullopt)
       : clip_(clip),
         appsrc_(GST_ELEMENT(gst_object_ref(appsrc))),
-        start_(mid_gop ? midGop(clip) : 0),
-        idle_units_(idle_units) {
+        start_(case_from ? std::min(idle_units + *case_from, clip.units.size() - 1) : mid_gop ? midGop(clip) : 0),
+        idle_units_(idle_units),
+        playing_(case_from.has_value()) {
     gst_app_src_set_caps(GST_APP_SRC(appsrc_), clip_.caps);
     thread_ = std::thread([this] { run(); });
   }
@@ -181,6 +188,13 @@ class ClipFeeder {
     const auto period = std::chrono::nanoseconds(clip_.frame_duration);
     // Frame index_ goes out at next_; the rest's first at next_ + (idle - index_) periods.
     return next_ + period * static_cast<long>(idle_units_ - index_) - std::chrono::steady_clock::now();
+  }
+
+  // Idle cameras: the case time of the unit last sent (nullopt: idling).
+  std::optional<double> position() {
+    std::lock_guard lock(mutex_);
+    if (!playing_ || index_ <= idle_units_ || index_ == start_) return std::nullopt;
+    return static_cast<double>(index_ - 1 - idle_units_) * static_cast<double>(clip_.frame_duration) / GST_SECOND;
   }
 
  private:
@@ -276,6 +290,7 @@ struct Camera {
   bool standing = false;  // ...or standing still there
   std::vector<GstRTSPMedia*> media;  // borrowed: dropped on "unprepared"
   std::map<GstRTSPMedia*, std::unique_ptr<ClipFeeder>> feeders;  // file cameras: one per media
+  std::optional<double> case_at;  // idle= cameras: the next media plays the case from here (seconds)
 };
 
 // Cameras with credentials are served by a second server whose auth has no
@@ -467,7 +482,13 @@ void onMediaConfigure(GstRTSPMediaFactory*, GstRTSPMedia* media, gpointer name) 
   if (!cam.spec.file.empty()) {
     GstElement* bin = gst_rtsp_media_get_element(media);
     GstElement* src = gst_bin_get_by_name(GST_BIN(bin), "src");
-    cam.feeders[media] = std::make_unique<ClipFeeder>(loadClip(cam.spec), src, cam.spec.mid_gop, idleUnits(cam.spec));
+    const Clip& clip = loadClip(cam.spec);
+    std::optional<std::size_t> case_from;
+    if (cam.case_at) {
+      case_from = static_cast<std::size_t>(std::llround(*cam.case_at * GST_SECOND / clip.frame_duration));
+      cam.case_at.reset();
+    }
+    cam.feeders[media] = std::make_unique<ClipFeeder>(clip, src, cam.spec.mid_gop, idleUnits(cam.spec), case_from);
     gst_object_unref(src);
     gst_object_unref(bin);
   }
@@ -550,7 +571,21 @@ std::string command(const std::string& line) {
     KickContext ctx{path};
     gst_rtsp_server_client_filter(with_auth ? g_server.auth_server : g_server.server, kickClient, &ctx);
   } else if (verb == "start") {
+    std::string at;
+    in >> at;
+    if (!at.empty()) {
+      if (at.rfind("at=", 0) != 0 || cam.spec.idle <= 0) return "ERR start NAME at=SECONDS, for an idle= camera";
+      cam.case_at = std::stod(at.substr(3));
+    }
     mount(cam);
+  } else if (verb == "position") {
+    if (cam.spec.idle <= 0) return "ERR position needs an idle= camera";
+    if (cam.feeders.empty()) return "ERR " + name + ": nobody is watching";
+    const auto at = cam.feeders.begin()->second->position();
+    if (!at) return "OK position " + name + " idle";
+    char seconds[32];
+    std::snprintf(seconds, sizeof seconds, "%.3f", *at);
+    return "OK position " + name + " " + seconds;
   } else if (verb == "freeze" || verb == "thaw") {
     cam.frozen = verb == "freeze";
     setValves(cam);

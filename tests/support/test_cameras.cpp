@@ -82,6 +82,22 @@ double TestCameras::play(const std::string& name) {
   return std::stod(reply.substr(in + 4));
 }
 
+void TestCameras::startAt(const std::string& name, double case_seconds) {
+  command("start " + name + " at=" + std::to_string(case_seconds));
+}
+
+std::optional<double> TestCameras::position(const std::string& name) {
+  std::string reply;
+  try {
+    reply = command("position " + name);
+  } catch (const std::runtime_error&) {
+    return std::nullopt;  // nobody watching yet
+  }
+  const auto last = reply.rfind(' ');
+  if (last == std::string::npos || reply.substr(last + 1) == "idle") return std::nullopt;
+  return std::stod(reply.substr(last + 1));
+}
+
 std::map<std::string, int> TestCameras::connections() {
   const std::string reply = command("connections");
   std::map<std::string, int> out;

@@ -5,6 +5,7 @@
 
 #include <chrono>
 #include <map>
+#include <optional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -41,6 +42,12 @@ class TestCameras {
 
   void stop(const std::string& name) { command("stop " + name); }
   void start(const std::string& name) { command("start " + name); }
+  // idle_seconds cameras: mount it again; its next session sees the case
+  // from `case_seconds` into it (a camera unplugged while the case went on).
+  void startAt(const std::string& name, double case_seconds);
+  // idle_seconds cameras: the case time of the frame last sent to its
+  // viewers (nullopt: idling, or nobody watching).
+  std::optional<double> position(const std::string& name);
   void freeze(const std::string& name) { command("freeze " + name); }
   void thaw(const std::string& name) { command("thaw " + name); }
   // The picture stops, the encoder goes on (a hung image pipeline).

@@ -321,3 +321,57 @@ TEST(CameraUnit, TheStreamKeyChangesWithWhatNeedsARestartOnly) {
 
 }  // namespace
 }  // namespace villagecam
+
+namespace villagecam {
+namespace {
+
+// A textured yard (320x180) with a dark, person-sized figure standing in
+// its lower right when `person`, at a brightness offset.
+cv::Mat yard(bool person, int brightness, int frame) {
+  cv::Mat f(180, 320, CV_8UC3);
+  cv::theRNG().state = 23;
+  cv::randu(f, 60, 180);
+  cv::GaussianBlur(f, f, {0, 0}, 3);
+  if (person) {
+    cv::rectangle(f, {250, 120, 14, 40}, cv::Scalar(25, 30, 35), cv::FILLED);
+    cv::rectangle(f, {253, 110, 9, 10}, cv::Scalar(60, 80, 120), cv::FILLED);
+  }
+  cv::Mat noise(f.size(), CV_16SC3), wide;
+  cv::theRNG().state = 1000 + static_cast<std::uint64_t>(frame);
+  cv::randn(noise, 0, 2);
+  f.convertTo(wide, CV_16SC3, 1, brightness);
+  wide += noise;
+  wide.convertTo(f, CV_8UC3);
+  return f;
+}
+
+// The camera reconnects after 10 s with the light stepped up (a cloud gone,
+// the exposure reset) and someone now standing in the zone: judged against
+// the background from before the gap, they are reported within dwell + 1 s.
+// (Learning the first frame as a global change took them in as background.)
+TEST(DetectionMonitorTest, AfterAReconnectSomeoneStandingInTheZoneIsFoundAgainstTheBackgroundBefore) {
+  config::DetectionConfig c;
+  config::ZoneConfig z;
+  z.id = "yard";
+  z.polygon = {{0.6, 0.5}, {1.0, 0.5}, {1.0, 1.0}, {0.6, 1.0}};
+  c.zones = {z};
+  app::DetectionMonitor monitor(c, 80);
+  const SteadyTime t0{};
+  int k = 0;
+  for (; k < 50; ++k) {
+    const auto events = monitor.onFrame(analysis::AnalysisFrame(yard(false, 0, k)), t0 + k * 200ms, WallTime{});
+    ASSERT_TRUE(events.empty()) << "an empty yard, frame " << k;
+  }
+  const SteadyTime back = t0 + k * 200ms + 10s;
+  std::optional<Duration> started;
+  for (int j = 0; j < 25 && !started; ++j) {
+    for (const auto& e : monitor.onFrame(analysis::AnalysisFrame(yard(true, 25, k + j)), back + j * 200ms, WallTime{})) {
+      if (e.phase == analysis::ZonePhase::Start) started = j * 200ms;
+    }
+  }
+  ASSERT_TRUE(started.has_value()) << "the person standing in the zone at the reconnect was never reported";
+  EXPECT_LE(*started, 3s);
+}
+
+}  // namespace
+}  // namespace villagecam
