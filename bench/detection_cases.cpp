@@ -367,6 +367,15 @@ std::vector<DetectionCase> detectionCases() {
   add({.id = "frozen-refined", .story = "the same at a kept bit rate: the encoder refines the still picture for seconds",
        .scene = "path", .tamper = "frozen"},
       {.freeze = true});
+  add({.id = "frozen-cbr", .story = "the same at a strict constant bit rate: every frame padded with filler to 1.5 Mbit/s",
+       .scene = "path", .tamper = "frozen", .rate = "cbr"},
+      {.freeze = true});
+  add({.id = "frozen-abr-lean", .story = "the same at a camera's lean bit rate (300 kbit/s): each key frame re-encodes the still picture",
+       .scene = "path", .tamper = "frozen", .kbits = 300},
+      {.freeze = true});
+  add({.id = "frozen-tree-lean", .story = "a tree camera's picture stops, kept at 300 kbit/s (H.265)",
+       .scene = "tree", .tamper = "frozen", .codec = "h265", .kbits = 300},
+      {.freeze = true});
   add({.id = "frozen-street", .story = "the picture of a still street stops, the encoder goes on (H.265)",
        .scene = "street", .tamper = "frozen", .codec = "h265", .rate = "quant"},
       {.freeze = true});
@@ -431,6 +440,12 @@ std::vector<DetectionCase> detectionCases() {
   add({.id = "headlights", .story = "a car's headlights sweep over a square every 9 s", .scene = "square",
        .zone = kYard},
       {.change = [a, b](cv::Mat& f, double t, int) { headlights(f, t, a, b); }});
+  add({.id = "lean-street", .story = "a healthy still street at a camera's lean bit rate (300 kbit/s)", .scene = "street",
+       .kbits = 300},
+      {});
+  add({.id = "lean-square", .story = "a healthy still square at 300 kbit/s (H.265)", .scene = "square", .codec = "h265",
+       .kbits = 300},
+      {});
   add({.id = "midgop-path", .story = "a healthy path camera whose baseline is taken as the stream starts mid-GOP",
        .scene = "path", .mid_gop = true},
       {});
@@ -508,13 +523,16 @@ void writeClip(const DetectionCase& c, const fs::path& file) {
   }
   const std::string gop = std::to_string(kGop);
   const bool quant = c.rate == "quant";
+  // A strict constant bit rate: every frame padded with filler to the rate
+  // (the stream's size says nothing of the picture).
+  const std::string cbr = c.rate == "cbr" ? ":nal-hrd=cbr:filler" : "";
   const std::string encoder =
       c.codec == "h265"
-          ? "x265enc speed-preset=ultrafast tune=zerolatency key-int-max=" + gop + (quant ? " qp=30" : " bitrate=1200") +
+          ? "x265enc speed-preset=ultrafast tune=zerolatency key-int-max=" + gop + (quant ? " qp=30" : " bitrate=" + std::to_string(c.kbits * 4 / 5)) +
                 " option-string=\"min-keyint=" + gop + ":scenecut=0:open-gop=0\" ! video/x-h265,stream-format=byte-stream"
           : "x264enc speed-preset=veryfast tune=zerolatency key-int-max=" + gop +
-                (quant ? " pass=quant quantizer=26" : " bitrate=1500") + " option-string=\"min-keyint=" + gop +
-                ":scenecut=0\" ! video/x-h264,stream-format=byte-stream";
+                (quant ? " pass=quant quantizer=26" : " bitrate=" + std::to_string(c.kbits)) + " option-string=\"min-keyint=" +
+                gop + ":scenecut=0" + cbr + "\" ! video/x-h264,stream-format=byte-stream";
   const fs::path part = fs::path(file).concat(".part");
   const std::string pipeline = "appsrc ! videoconvert ! video/x-raw,format=I420 ! " + encoder +
                                " ! filesink location=\"" + part.string() + "\"";

@@ -44,6 +44,7 @@ struct DetectionCase {
   // VBR mode: a still picture's delta frames shrink to nothing), or "abr", a
   // bit rate it keeps to (a still picture is refined for seconds).
   std::string rate = "abr";
+  int kbits = 1500;  // abr and cbr: the bit rate kept to (300 is a camera's 1080p25 main stream at 4 Mbit/s, per pixel)
   bool mid_gop = false;     // every session (the baseline's too) starts halfway into a GOP
   // The node first sees the camera at this case time (seconds, on a key
   // frame): the camera is unplugged from before the node starts until the

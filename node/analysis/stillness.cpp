@@ -71,13 +71,30 @@ std::optional<double> KeyFrameStillness::liveFloor() const {
 
 void KeyFrameStillness::add(const cv::Mat& grey, SteadyTime at) {
   const double floor = recent_.empty() ? -1 : noiseFloor(recent_.back().grey, grey);
-  if (recent_.size() > t_.dated_keys) recent_.pop_front();
+  double nearest = floor;
+  for (const auto& k : recent_) {
+    const double f = noiseFloor(k.grey, grey);
+    if (f >= 0 && f < nearest) nearest = f;
+  }
+  if (recent_.size() > t_.dated_keys) {
+    recent_.pop_front();
+    if (stopped_from_ > 0) --stopped_from_;
+  }
   recent_.push_back({at, grey.clone()});
   if (floor < 0) return;
-  last_ = floor;
-  if (still() == true) {
-    if (!still_since_) date();  // a pair was compared: two key frames at least
-    return;  // a still pair teaches nothing about the live view
+  nearest_ = nearest;
+  const auto live = liveFloor();
+  const bool judged = live && *live >= t_.live_floor;
+  if (judged && stopped_) {
+    // Still the stopped picture: nearer to one of its key frames than live
+    // key frames come to each other.
+    stopped_ = nearestStopped(grey) < std::min(t_.stopped_share * *live, t_.compression_floor);
+  } else {
+    stopped_ = judged && nearest < t_.still_share * *live;
+  }
+  if (stopped_) {
+    if (!still_since_) date();
+    return;  // a stopped picture teaches nothing about the live view
   }
   still_since_.reset();
   live_.push_back(floor);
@@ -85,22 +102,52 @@ void KeyFrameStillness::add(const cv::Mat& grey, SteadyTime at) {
 }
 
 void KeyFrameStillness::date() {
-  // The pair that turned still (the last two key frames) showed the picture
-  // at both; earlier ones that differ from it by their compression alone did too.
+  // The key frames from the one the newest repeats showed the stopped
+  // picture; an earlier one that is as near to any later one by its
+  // compression alone did too (its quantiser came back later).
+  const double within = std::min(t_.compression_share * *liveFloor(), t_.compression_floor);
+  const double repeat = t_.still_share * *liveFloor();
   const cv::Mat& now = recent_.back().grey;
-  const double within = t_.began_share * *liveFloor();
-  still_since_ = recent_[recent_.size() - 2].at;
-  for (auto k = recent_.rbegin() + 2; k != recent_.rend(); ++k) {
-    const double floor = noiseFloor(k->grey, now);
-    if (floor < 0 || floor >= within) break;  // another size, or a live picture
-    still_since_ = k->at;
+  std::size_t first = recent_.size() - 2;
+  for (std::size_t i = 0; i + 1 < recent_.size(); ++i) {
+    const double f = noiseFloor(recent_[i].grey, now);
+    if (f >= 0 && f < repeat) {
+      first = i;
+      break;
+    }
   }
+  auto nearestLater = [&](std::size_t key) {
+    double nearest = -1;
+    for (std::size_t later = key + 1; later < recent_.size(); ++later) {
+      const double f = noiseFloor(recent_[key].grey, recent_[later].grey);
+      if (f >= 0 && (nearest < 0 || f < nearest)) nearest = f;
+    }
+    return nearest;
+  };
+  while (first > 0) {
+    const double nearest = nearestLater(first - 1);
+    if (nearest < 0 || nearest >= within) break;  // another size, or a live picture
+    --first;
+  }
+  still_since_ = recent_[first].at;
+  stopped_from_ = first;
+}
+
+double KeyFrameStillness::nearestStopped(const cv::Mat& grey) const {
+  // The stopped picture's key frames: from the one the stop was dated by,
+  // which has moved down the deque as the newest came in.
+  double nearest = -1;
+  for (std::size_t k = stopped_from_; k + 1 < recent_.size(); ++k) {
+    const double f = noiseFloor(recent_[k].grey, grey);
+    if (f >= 0 && (nearest < 0 || f < nearest)) nearest = f;
+  }
+  return nearest < 0 ? 1e9 : nearest;
 }
 
 std::optional<bool> KeyFrameStillness::still() const {
   const auto live = liveFloor();
-  if (!live || *live < t_.live_floor || !last_) return std::nullopt;
-  return *last_ < t_.still_share * *live;
+  if (!live || *live < t_.live_floor || !nearest_) return std::nullopt;
+  return stopped_;
 }
 
 void StreamStillness::add(const StreamSample& s) {

@@ -82,25 +82,45 @@ struct StreamSample {
   int width = 0, height = 0;  // of the stream; 0: not known yet
 };
 
-// Key frames compared each with the one before (analysis modes that decode
-// key frames only): a frozen picture's key frames re-encode the same
-// picture, so they differ by almost nothing where this camera's key frames
+// Key frames compared with the recent ones (analysis modes that decode key
+// frames only): a frozen picture's key frames re-encode the same picture,
+// so they differ by their compression alone, where this camera's key frames
 // differ, live, at least by its sensor noise. The difference is measured as
 // its noise floor: the lower quartile of its mean over a grid of blocks, so
 // that people or traffic in a few blocks do not count.
+//
+// An encoder that keeps its bit rate (ABR, or CBR) re-encodes a stopped
+// picture at a quantiser that wanders from key frame to key frame, and two
+// key frames at different quantisers differ almost as much as live ones
+// at a lean bit rate. But two at the same quantiser are the same picture
+// to the last pixel, which no live key frames are: a key frame that
+// repeats one of the last few (its nearest is below `still_share` of the
+// live floor) shows a stopped picture, and the picture stays stopped while
+// each new key frame is nearer to one of them than live ones come to each
+// other (below `stopped_share`).
 struct KeyFrameThresholds {
-  double still_share = 0.15;   // a floor below this share of the live one is still...
+  double still_share = 0.15;   // the nearest recent key frame below this share of the live floor: stopped...
   double live_floor = 0.3;     // ...judged where the live floor is at least this (grey levels)
   std::size_t live_pairs = 3;  // and was seen over this many pairs
   std::size_t remembered = 15;  // the live floor: the median of this many recent live pairs
-  // Dating the stop: an encoder that keeps its bit rate refines a stopped
-  // picture for seconds, so its key frames come down to the still share only
-  // gradually. Once a pair is still, the key frames before it that differ
-  // from the still picture by less than this share of the live floor (by
-  // their compression alone, without a live frame's noise) showed the same
-  // picture: the picture stopped by the earliest of them. Up to `dated_keys`
-  // key frames back.
-  double began_share = 0.7;
+  // Within this share of the live floor of a key frame of the stopped
+  // picture, a key frame differs from it by compression alone: the picture
+  // is still stopped; and earlier key frames that near showed it already
+  // (the stop is dated by the earliest of them, up to `dated_keys` back).
+  double compression_share = 0.7;
+  // Once stopped, the picture stays stopped while each new key frame is
+  // nearer than this share of the live floor to one of its key frames (and
+  // than compression_floor): live key frames came no nearer than 0.92 of it
+  // to any recent one, a stopped picture's re-encodings up to 0.8 (x264 at
+  // 300 kbit/s): a stop may lapse for a key frame, and end a key frame late.
+  double stopped_share = 0.8;
+  // ...and never farther than this (grey levels): in a view where most of
+  // the picture moves (a tree in the wind) the live floor is motion, not
+  // noise, and its share says nothing of compression. Two encodings of one
+  // picture differed by up to 1.6 at a lean 300 kbit/s for 640x360
+  // (bench/detection_eval's frozen-abr-lean), where the leaves of a tree in
+  // the wind, with a live floor of 7-9, differ by 3.5 and more.
+  double compression_floor = 2.0;
   std::size_t dated_keys = 10;
 };
 
@@ -109,9 +129,9 @@ class KeyFrameStillness {
   explicit KeyFrameStillness(KeyFrameThresholds t = {}) : t_(t) {}
   // One decoded key frame (grey, any fixed size), decoded at `at`.
   void add(const cv::Mat& grey, SteadyTime at);
-  // True: the last two key frames are still against the live ones; false:
-  // live; nullopt: too little seen, or a camera whose key frames never
-  // differed enough to tell.
+  // True: the picture stopped (see KeyFrameThresholds); false: live;
+  // nullopt: too little seen, or a camera whose key frames never differed
+  // enough to tell.
   std::optional<bool> still() const;
   // While still: when the picture stopped at the latest (the earliest key
   // frame that showed it).
@@ -119,7 +139,9 @@ class KeyFrameStillness {
   // A new stream: its first key frame has no predecessor to compare with.
   void restart() {
     recent_.clear();
-    last_.reset();
+    nearest_.reset();
+    stopped_ = false;
+    stopped_from_ = 0;
     still_since_.reset();
   }
   std::optional<double> liveFloor() const;
@@ -129,13 +151,16 @@ class KeyFrameStillness {
  private:
   KeyFrameThresholds t_;
   void date();
+  double nearestStopped(const cv::Mat& grey) const;
 
   struct Key {
     SteadyTime at;
     cv::Mat grey;
   };
   std::deque<Key> recent_;  // the newest last
-  std::optional<double> last_;
+  std::optional<double> nearest_;  // the newest key frame's floor to the nearest of the recent ones
+  bool stopped_ = false;
+  std::size_t stopped_from_ = 0;  // while stopped: the first of its key frames in recent_
   std::optional<SteadyTime> still_since_;
   std::deque<double> live_;
 };

@@ -5,35 +5,21 @@
 // still is. Real footage (Debian's opencv-doc clips), encoded with x264 and
 // decoded again.
 #include <gtest/gtest.h>
-#include <unistd.h>
 
 #include <algorithm>
 #include <cmath>
-#include <filesystem>
 #include <opencv2/imgproc.hpp>
 #include <opencv2/videoio.hpp>
 
 #include "analysis/view_quality.hpp"
+#include "encoded_footage.hpp"
 
 namespace villagecam::analysis {
 namespace {
 
-const std::string kData = "/usr/share/doc/opencv-doc/examples/data/";
-constexpr int kFps = 10;
-
-// The clip at 640x360, `count` frames at 10 fps (a still picture repeated).
-std::vector<cv::Mat> footage(const std::string& name, int count) {
-  cv::VideoCapture cap(kData + name);
-  std::vector<cv::Mat> out;
-  for (cv::Mat f; static_cast<int>(out.size()) < count && cap.read(f);) {
-    cv::Mat wide;
-    cv::resize(f, wide, {640, 480}, 0, 0, cv::INTER_AREA);
-    out.push_back(wide(cv::Rect(0, 60, 640, 360)).clone());
-  }
-  const size_t length = out.size();  // a clip shorter than asked loops
-  for (size_t i = 0; length > 0 && static_cast<int>(out.size()) < count; ++i) out.push_back(out[i % length].clone());
-  return out;
-}
+using testing::footage;
+using testing::throughEncoder;
+constexpr int kFps = testing::kFootageFps;
 
 // The scene's light falls geometrically to `floor` of the day's over
 // `ramp` seconds; the camera's gain makes up for it up to `max_gain` and
@@ -49,25 +35,6 @@ void nightfall(cv::Mat& f, double t, double ramp, double floor, double max_gain,
     wide += noise;
     wide.convertTo(f, CV_8UC3);
   }
-}
-
-// What a camera at `kbps` sends of the frames, as the node decodes it.
-std::vector<cv::Mat> throughEncoder(const std::vector<cv::Mat>& frames, int kbps) {
-  const auto file = std::filesystem::temp_directory_path() /
-                    ("vc-nightfall-" + std::to_string(::getpid()) + "-" + std::to_string(kbps) + ".mp4");
-  {
-    cv::VideoWriter writer("appsrc ! videoconvert ! video/x-raw,format=I420 ! x264enc speed-preset=veryfast "
-                           "tune=zerolatency key-int-max=20 bitrate=" + std::to_string(kbps) +
-                               " ! h264parse ! mp4mux ! filesink location=" + file.string(),
-                           cv::CAP_GSTREAMER, 0, kFps, frames.front().size(), true);
-    if (!writer.isOpened()) throw std::runtime_error("cannot encode with x264enc");
-    for (const auto& f : frames) writer.write(f);
-  }
-  std::vector<cv::Mat> out;
-  cv::VideoCapture cap(file.string());
-  for (cv::Mat f; cap.read(f);) out.push_back(f.clone());
-  std::filesystem::remove(file);
-  return out;
 }
 
 struct Night {
