@@ -437,6 +437,19 @@ std::vector<DetectionCase> detectionCases() {
         cv::RNG rng(static_cast<std::uint64_t>(k));
         return cv::Point(rng.uniform(-4, 5), rng.uniform(-4, 5));
       }});
+  add({.id = "shaking-street", .story = "a loose mount: a street camera shakes 16 px for 40 s, then rests",
+       .scene = "street", .tamper = "shaking"},
+      {.shift = [a, b](double t, int k) {
+        if (t < a || t >= b) return cv::Point();
+        cv::RNG rng(static_cast<std::uint64_t>(k) * 13 + 5);
+        return cv::Point(rng.uniform(-16, 17), rng.uniform(-12, 13));
+      }});
+  add({.id = "shaking-path", .story = "a path camera sways 10 px back and forth (1.3 Hz) for 40 s", .scene = "path",
+       .tamper = "shaking"},
+      {.shift = [a, b](double t, int) {
+        if (t < a || t >= b) return cv::Point();
+        return cv::Point(static_cast<int>(std::lround(10 * std::sin(t * 8.2))), static_cast<int>(std::lround(4 * std::cos(t * 8.2))));
+      }});
   add({.id = "headlights", .story = "a car's headlights sweep over a square every 9 s", .scene = "square",
        .zone = kYard},
       {.change = [a, b](cv::Mat& f, double t, int) { headlights(f, t, a, b); }});

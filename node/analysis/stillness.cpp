@@ -69,7 +69,7 @@ std::optional<double> KeyFrameStillness::liveFloor() const {
   return v[v.size() / 2];
 }
 
-void KeyFrameStillness::add(const cv::Mat& grey, SteadyTime at) {
+void KeyFrameStillness::add(const cv::Mat& grey, SteadyTime at, bool learn) {
   const double floor = recent_.empty() ? -1 : noiseFloor(recent_.back().grey, grey);
   double nearest = floor;
   for (const auto& k : recent_) {
@@ -97,6 +97,7 @@ void KeyFrameStillness::add(const cv::Mat& grey, SteadyTime at) {
     return;  // a stopped picture teaches nothing about the live view
   }
   still_since_.reset();
+  if (!learn) return;
   live_.push_back(floor);
   while (live_.size() > t_.remembered) live_.pop_front();
 }

@@ -127,8 +127,10 @@ struct KeyFrameThresholds {
 class KeyFrameStillness {
  public:
   explicit KeyFrameStillness(KeyFrameThresholds t = {}) : t_(t) {}
-  // One decoded key frame (grey, any fixed size), decoded at `at`.
-  void add(const cv::Mat& grey, SteadyTime at);
+  // One decoded key frame (grey, any fixed size), decoded at `at`. `learn`:
+  // false where the view is known to move (shaking), so that its pairs do
+  // not teach the live floor.
+  void add(const cv::Mat& grey, SteadyTime at, bool learn = true);
   // True: the picture stopped (see KeyFrameThresholds); false: live;
   // nullopt: too little seen, or a camera whose key frames never differed
   // enough to tell.

@@ -15,12 +15,13 @@ const char* toString(ViewIssue issue) {
     case ViewIssue::Defocus: return "defocus";
     case ViewIssue::Occluded: return "occluded";
     case ViewIssue::Shifted: return "shifted";
+    case ViewIssue::Shaking: return "shaking";
   }
   return "unknown";
 }
 
 std::optional<ViewIssue> viewIssueFrom(const std::string& name) {
-  for (auto i : {ViewIssue::Blank, ViewIssue::Frozen, ViewIssue::Defocus, ViewIssue::Occluded, ViewIssue::Shifted}) {
+  for (auto i : kViewIssues) {
     if (name == toString(i)) return i;
   }
   return std::nullopt;

@@ -13,7 +13,11 @@
 
 namespace villagecam::analysis {
 
-enum class ViewIssue { Blank, Frozen, Defocus, Occluded, Shifted };
+// Shaking: the picture moves back and forth from check to check (a loose
+// mount, a pole in the wind), where Shifted is a view that moved and stays.
+enum class ViewIssue { Blank, Frozen, Defocus, Occluded, Shifted, Shaking };
+inline constexpr ViewIssue kViewIssues[] = {ViewIssue::Blank,    ViewIssue::Frozen,  ViewIssue::Defocus,
+                                            ViewIssue::Occluded, ViewIssue::Shifted, ViewIssue::Shaking};
 const char* toString(ViewIssue issue);
 std::optional<ViewIssue> viewIssueFrom(const std::string& name);
 

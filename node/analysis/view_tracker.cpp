@@ -26,7 +26,7 @@ std::vector<ViewChange> ViewTracker::update(const std::vector<ViewIssue>& seen, 
   auto from = [&](Duration hold) {
     return previous && now - *previous <= hold ? *previous : now;
   };
-  for (auto issue : {ViewIssue::Blank, ViewIssue::Frozen, ViewIssue::Defocus, ViewIssue::Occluded, ViewIssue::Shifted}) {
+  for (auto issue : kViewIssues) {
     State& s = states_[issue];
     const bool present = std::find(seen.begin(), seen.end(), issue) != seen.end();
     if (present) {

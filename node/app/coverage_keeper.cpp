@@ -24,7 +24,7 @@ std::map<std::string, health::CameraFacts> cameraFacts(const std::vector<config:
     f.reason = r.health.reason;
     if (!r.view) continue;
     f.has_baseline = r.view->has_baseline;
-    for (auto i : r.view->raised) f.view_issues.push_back(analysis::toString(i));
+    for (auto i : r.view->uncovering) f.view_issues.push_back(analysis::toString(i));
     if (r.view->check_every > Duration::zero()) f.check_every = r.view->check_every;
     // In analysis mode keyframes a picture comes once per key-frame interval:
     // a camera with a long GOP is checked that often, not every check_interval.

@@ -56,6 +56,9 @@ void ViewMonitor::restore(const std::vector<analysis::ViewIssue>& raised, Steady
   tracker_.restore(raised, now);
   std::lock_guard lock(mutex_);
   state_.raised = tracker_.raised();
+  for (auto i : state_.raised) {
+    if (uncovers(i)) state_.uncovering.push_back(i);
+  }
 }
 
 bool ViewMonitor::onFrame(const analysis::AnalysisFrame& frame, SteadyTime now, WallTime wall) {
@@ -67,7 +70,9 @@ bool ViewMonitor::onFrame(const analysis::AnalysisFrame& frame, SteadyTime now, 
     picture_.add(analysis::frameDifference(grey, previous_grey_), now);
     grey.copyTo(previous_grey_);
   }
-  if (options_.key_frames_only) keys_.add(grey, now);
+  // A shaking view's key frames differ by its shaking: they teach nothing
+  // of how a live picture differs (and would make a rested one look still).
+  if (options_.key_frames_only) keys_.add(grey, now, /*learn=*/!shake_.shaking());
   // A quarter interval of slack: frames arriving at the check rate itself,
   // a little early, must not slip to every other frame.
   // Sampled pictures come when the camera's sampler lets them (on schedule,
@@ -76,7 +81,9 @@ bool ViewMonitor::onFrame(const analysis::AnalysisFrame& frame, SteadyTime now, 
   next_check_ = now + interval_;
   auto verdict = analysis::assess(grey, {}, current_->baseline, thresholds_);
   const bool blank = verdict.has(analysis::ViewIssue::Blank);
-  if (!blank && (picture_.still(now) == true || stream_.still() == true || keys_.still() == true)) {
+  if (!blank) judgeShaking(verdict, now);
+  const bool shaking = verdict.has(analysis::ViewIssue::Shaking);
+  if (!blank && !shaking && (picture_.still(now) == true || stream_.still() == true || keys_.still() == true)) {
     verdict.issues.insert(verdict.issues.begin(), analysis::ViewIssue::Frozen);
   }
   const double covered_share = steadyCoverShare(verdict);
@@ -94,6 +101,24 @@ bool ViewMonitor::onFrame(const analysis::AnalysisFrame& frame, SteadyTime now, 
                /*picture_checked=*/true);
 }
 
+// A view that moves from check to check shakes: that explains what the
+// check saw of it (a shifted or blurred picture, texture smeared by the
+// encoder), and a moving picture is not a frozen one.
+void ViewMonitor::judgeShaking(analysis::ViewAssessment& verdict, SteadyTime now) {
+  using analysis::ViewIssue;
+  shake_.add(verdict.shift, now);
+  if (!shake_.shaking()) return;
+  std::erase_if(verdict.issues, [](ViewIssue i) {
+    return i == ViewIssue::Shifted || i == ViewIssue::Occluded || i == ViewIssue::Defocus;
+  });
+  verdict.issues.push_back(ViewIssue::Shaking);
+}
+
+bool ViewMonitor::uncovers(analysis::ViewIssue issue) const {
+  const auto& kinds = options_.config.coverage_issues;
+  return std::find(kinds.begin(), kinds.end(), analysis::toString(issue)) != kinds.end();
+}
+
 // A cover near the threshold reads a little above or below it from check to
 // check (people pass the part it spares): one low reading must not restart
 // the hysteresis. The median of the last five checks decides, where nothing
@@ -106,7 +131,8 @@ double ViewMonitor::steadyCoverShare(analysis::ViewAssessment& verdict) {
   std::nth_element(recent.begin(), recent.begin() + static_cast<long>(recent.size() / 2), recent.end());
   const double steady = recent[recent.size() / 2];
   const bool explained = verdict.has(ViewIssue::Blank) || verdict.has(ViewIssue::Defocus) ||
-                         verdict.has(ViewIssue::Shifted) || verdict.has(ViewIssue::Occluded);
+                         verdict.has(ViewIssue::Shifted) || verdict.has(ViewIssue::Occluded) ||
+                         verdict.has(ViewIssue::Shaking);
   // ...but a reading far below it (the cover came off) is not outvoted by
   // the readings from before: the hysteresis's clear_after starts now.
   const bool far_below = verdict.cover.share < thresholds_.occluded_share * 0.6;
@@ -143,6 +169,7 @@ bool ViewMonitor::judge(std::vector<analysis::ViewIssue> issues, SteadyTime now,
   // A stopped picture dated by its key frames holds from when it stopped.
   std::map<analysis::ViewIssue, SteadyTime> began;
   if (const auto since = keys_.stillSince()) began.emplace(analysis::ViewIssue::Frozen, *since);
+  if (const auto since = shake_.since()) began.emplace(analysis::ViewIssue::Shaking, *since);
   const auto changes = tracker_.update(issues, now, began);
   std::shared_ptr<const ViewSnapshot> shot;
   if (was_ok && !tracker_.ok()) {
@@ -150,6 +177,10 @@ bool ViewMonitor::judge(std::vector<analysis::ViewIssue> issues, SteadyTime now,
   }
   std::lock_guard lock(mutex_);
   state_.raised = tracker_.raised();
+  state_.uncovering.clear();
+  for (auto i : state_.raised) {
+    if (uncovers(i)) state_.uncovering.push_back(i);
+  }
   const bool occluded = std::find(state_.raised.begin(), state_.raised.end(), analysis::ViewIssue::Occluded) !=
                         state_.raised.end();
   if (!occluded) {
@@ -157,7 +188,8 @@ bool ViewMonitor::judge(std::vector<analysis::ViewIssue> issues, SteadyTime now,
   } else if (covered_share) {  // a check of the picture; a check of the stream alone keeps the last
     state_.covered_share = covered_share;
   }
-  if (picture_checked && tracker_.ok()) state_.last_passed = now;  // a picture was checked, not only the stream
+  // A picture was checked, not only the stream, and nothing that leaves the view unwatched is raised.
+  if (picture_checked && state_.uncovering.empty()) state_.last_passed = now;
   if (tracker_.ok()) {
     state_.snapshot.reset();
   } else if (shot) {

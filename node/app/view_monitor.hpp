@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "analysis/baseline_store.hpp"
+#include "analysis/shake.hpp"
 #include "analysis/stillness.hpp"
 #include "analysis/view_quality.hpp"
 #include "analysis/view_tracker.hpp"
@@ -41,9 +42,11 @@ struct ViewState {
   std::optional<WallTime> baseline_taken_at;      // of the baseline in use
   std::optional<WallTime> commissioned_at;        // of the one `villagecam-node baseline` took
   std::vector<analysis::ViewIssue> raised;        // after hysteresis
+  // Of those, the ones that leave the view unwatched (view_quality.coverage_issues).
+  std::vector<analysis::ViewIssue> uncovering;
   std::optional<double> covered_share;            // while occluded is raised: of the last check
-  // When a check of the picture last found nothing raised: the view is
-  // verified while that is within three check intervals (coverage).
+  // When a check of the picture last found nothing uncovering raised: the
+  // view is verified while that is within three check intervals (coverage).
   std::optional<SteadyTime> last_passed;
   Duration check_every{};                         // the cadence of picture checks
   std::shared_ptr<const ViewSnapshot> snapshot;   // while raised: the view when it was raised
@@ -103,6 +106,8 @@ class ViewMonitor {
   bool judge(std::vector<analysis::ViewIssue> issues, SteadyTime now, const ColourPicture& colour, WallTime wall,
              std::optional<double> covered_share, bool picture_checked);
   double steadyCoverShare(analysis::ViewAssessment& verdict);
+  void judgeShaking(analysis::ViewAssessment& verdict, SteadyTime now);
+  bool uncovers(analysis::ViewIssue issue) const;
   void considerRefresh(const cv::Mat& grey, const analysis::ViewAssessment& verdict, SteadyTime now, WallTime wall);
   std::shared_ptr<const ViewSnapshot> snapshot(const cv::Mat& frame, WallTime wall) const;
 
@@ -118,6 +123,7 @@ class ViewMonitor {
   analysis::PictureStillness picture_;
   analysis::StreamStillness stream_;
   analysis::KeyFrameStillness keys_;
+  analysis::ShakeJudge shake_;
   SteadyTime next_check_{};
   SteadyTime next_stream_check_{};
   std::vector<analysis::ViewIssue> picture_issues_;  // sampled: of the last picture, till the next one

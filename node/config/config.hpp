@@ -199,6 +199,10 @@ struct ViewQualityConfig {
   double defocus_ratio = 0.35;       // sharpness below this share of the baseline's
   double occluded_share = 1.0 / 3;   // a cover hiding this share of the textured view or more
   double shift_fraction = 0.05;      // moved more than this share of the frame
+  // The issues that leave a view unwatched: its areas are not covered (nor
+  // its camera intact) while one is raised. The others (shaking) are
+  // reported and alerted, and the view still counts as watched.
+  std::vector<std::string> coverage_issues{"blank", "frozen", "defocus", "occluded", "shifted"};
   bool operator==(const ViewQualityConfig&) const = default;
 };
 

@@ -26,6 +26,14 @@ void readViewQuality(Sections& ctx, const YAML::Node& n, ViewQualityConfig& out)
   num("defocus_ratio", out.defocus_ratio, 0.05, 0.95);
   num("occluded_share", out.occluded_share, 0.1, 1);
   num("shift_fraction", out.shift_fraction, 0.01, 0.5);
+  if (auto v = n["coverage_issues"]; v.IsDefined() && ctx.reader.expectSequence(v, "view_quality.coverage_issues")) {
+    out.coverage_issues.clear();
+    for (std::size_t i = 0; i < v.size(); ++i) {
+      if (auto c = ctx.reader.choice(v[i], indexPath("view_quality.coverage_issues", i), kViewIssueNames)) {
+        out.coverage_issues.push_back(kViewIssueNames[*c]);
+      }
+    }
+  }
 }
 
 void readHttp(Sections& ctx, const YAML::Node& n, HttpConfig& out) {

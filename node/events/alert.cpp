@@ -114,6 +114,7 @@ std::string issueWords(const std::string& issue, config::Language lang) {
       {"defocus", "画面模糊", "out of focus"},
       {"occluded", "画面被遮挡", "occluded (part of the view is covered)"},
       {"shifted", "摄像头被移动或转向", "shifted (moved or turned away)"},
+      {"shaking", "画面抖动", "shaking (the picture shakes)"},
   };
   for (const auto& [code, zh, en] : words) {
     if (issue == code) return lang == config::Language::ZhCN ? zh : en;

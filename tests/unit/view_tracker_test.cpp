@@ -1,6 +1,11 @@
 #include <gtest/gtest.h>
 
+#include "analysis/shake.hpp"
 #include "analysis/view_tracker.hpp"
+
+#include <opencv2/core.hpp>
+
+#include <functional>
 
 namespace villagecam::analysis {
 namespace {
@@ -186,6 +191,45 @@ TEST(BaselineStore, ABaselineOnTheOldFourByFourGridStillJudgesCovers) {
   std::ofstream(dir / "gate.json") << j.dump();
   EXPECT_THROW(loadBaseline(dir, "gate"), std::runtime_error);
   std::filesystem::remove_all(dir);
+}
+
+// Shaking, check by check (shifts in pixels at 320x180): a loose mount
+// throwing the view 4-8 px one way and the other shakes; a view turned once and left there, a
+// 2 px wobble in the wind and a tree's leaves (no shift at all) do not; the
+// shaking is dated to the check before its first jump, and ends at the
+// first check at rest.
+TEST(ShakeJudgeTest, AViewMovingFromCheckToCheckShakesOneThatMovedOnceDoesNot) {
+  const SteadyTime t0{};
+  auto feed = [&](ShakeJudge& j, int from, int count, const std::function<ShiftEstimate(int)>& shift) {
+    for (int i = from; i < from + count; ++i) j.add(shift(i), t0 + i * 2s);
+  };
+  cv::RNG rng(7);
+  ShakeJudge loose;
+  feed(loose, 0, 5, [](int) { return ShiftEstimate{0.1, -0.1, 0.6}; });
+  EXPECT_FALSE(loose.shaking());
+  feed(loose, 5, 6, [&](int i) {
+    const double side = i % 2 ? 1 : -1;  // to one side and the other, by 4 to 8 px
+    return ShiftEstimate{side * rng.uniform(4.0, 8.0), -side * rng.uniform(2.0, 6.0), 0.4};
+  });
+  EXPECT_TRUE(loose.shaking());
+  ASSERT_TRUE(loose.since());
+  EXPECT_EQ(*loose.since(), t0 + 4 * 2s) << "dated to the check before the first jump";
+  feed(loose, 11, 1, [](int) { return ShiftEstimate{0.0, 0.1, 0.6}; });  // back at rest: one jump more
+  feed(loose, 12, 1, [](int) { return ShiftEstimate{0.1, 0.0, 0.6}; });
+  EXPECT_FALSE(loose.shaking()) << "at rest, and no jump since";
+
+  ShakeJudge turned;
+  feed(turned, 0, 3, [](int) { return ShiftEstimate{0, 0, 0.6}; });
+  feed(turned, 3, 8, [](int) { return ShiftEstimate{40, 12, 0.3}; });
+  EXPECT_FALSE(turned.shaking()) << "moved once and stays: shifted, not shaking";
+
+  ShakeJudge wobble;
+  feed(wobble, 0, 10, [&](int) { return ShiftEstimate{rng.uniform(-1.0, 1.0), rng.uniform(-1.0, 1.0), 0.5}; });
+  EXPECT_FALSE(wobble.shaking());
+
+  ShakeJudge blurred;  // no correlation peak to measure: no evidence either way
+  feed(blurred, 0, 10, [&](int i) { return ShiftEstimate{i * 5.0, 0, 0.01}; });
+  EXPECT_FALSE(blurred.shaking());
 }
 
 }  // namespace
