@@ -307,6 +307,24 @@ void headlights(cv::Mat& f, double t, double start, double end) {
   f += light;
 }
 
+// A light shone into the lens: a white core of `radius` px at `centre` with
+// its bloom, and the flare that veils the whole view.
+void lightIntoLens(cv::Mat& f, cv::Point centre, int radius) {
+  cv::Mat light(f.size(), CV_32F);
+  for (int y = 0; y < f.rows; ++y) {
+    float* row = light.ptr<float>(y);
+    for (int x = 0; x < f.cols; ++x) {
+      const double r = std::hypot(x - centre.x, y - centre.y) / radius;
+      row[x] = static_cast<float>(400.0 * std::exp(-r * r) + 30.0);
+    }
+  }
+  cv::Mat light3, wide;
+  cv::cvtColor(light, light3, cv::COLOR_GRAY2BGR);
+  f.convertTo(wide, CV_32FC3);
+  wide += light3;
+  wide.convertTo(f, CV_8UC3);
+}
+
 // --- intrusion zones and their truth ---------------------------------------
 
 Polygon rect(double x0, double y0, double x1, double y1) { return {{x0, y0}, {x1, y0}, {x1, y1}, {x0, y1}}; }
@@ -450,6 +468,12 @@ std::vector<DetectionCase> detectionCases() {
         if (t < a || t >= b) return cv::Point();
         return cv::Point(static_cast<int>(std::lround(10 * std::sin(t * 8.2))), static_cast<int>(std::lround(4 * std::cos(t * 8.2))));
       }});
+  add({.id = "glare-torch", .story = "a torch shone into a square camera's lens from the upper right",
+       .scene = "square", .tamper = "glare"},
+      {.change = during(a, b, [](cv::Mat& f) { lightIntoLens(f, {500, 90}, 60); })});
+  add({.id = "glare-lamp", .story = "a lamp held in front of a path camera, its glare over the middle of the view",
+       .scene = "path", .tamper = "glare"},
+      {.change = during(a, b, [](cv::Mat& f) { lightIntoLens(f, {330, 200}, 110); })});
   add({.id = "headlights", .story = "a car's headlights sweep over a square every 9 s", .scene = "square",
        .zone = kYard},
       {.change = [a, b](cv::Mat& f, double t, int) { headlights(f, t, a, b); }});

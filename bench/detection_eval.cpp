@@ -364,6 +364,10 @@ int run(const Options& o) {
     if (j["covered_share"].is_number()) a.covered_share = j["covered_share"].get<double>();
     if (!began.count(a.camera)) continue;
     a.at = std::chrono::duration<double>(m.received_at - began[a.camera]).count();
+    // After its case the camera loops its idle part again, which no camera
+    // does (the same key frames every 12 s): what starts then is not the case's.
+    const auto c = std::find_if(cases.begin(), cases.end(), [&](const DetectionCase& x) { return x.id == a.camera; });
+    if (a.phase == "start" && c != cases.end() && a.at > c->seconds) continue;
     by_camera[a.camera].push_back(a);
   }
 

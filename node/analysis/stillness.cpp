@@ -90,7 +90,10 @@ void KeyFrameStillness::add(const cv::Mat& grey, SteadyTime at, bool learn) {
     // key frames come to each other.
     stopped_ = nearestStopped(grey) < std::min(t_.stopped_share * *live, t_.compression_floor);
   } else {
-    stopped_ = judged && nearest < t_.still_share * *live;
+    // A repeat, where the pair before it looks re-encoded too. A looped
+    // recording repeats its key frames exactly as well, but each differs
+    // from the one before as live ones do: that is not a stopped picture.
+    stopped_ = judged && nearest < t_.still_share * *live && floor < t_.stopped_share * *live;
   }
   if (stopped_) {
     if (!still_since_) date();

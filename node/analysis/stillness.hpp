@@ -95,7 +95,9 @@ struct StreamSample {
 // at a lean bit rate. But two at the same quantiser are the same picture
 // to the last pixel, which no live key frames are: a key frame that
 // repeats one of the last few (its nearest is below `still_share` of the
-// live floor) shows a stopped picture, and the picture stays stopped while
+// live floor), where it differs from the one just before by less than live
+// ones do (a looped recording repeats its key frames too, each different
+// from the one before), shows a stopped picture, and the picture stays stopped while
 // each new key frame is nearer to one of them than live ones come to each
 // other (below `stopped_share`).
 struct KeyFrameThresholds {

@@ -16,6 +16,7 @@ const char* toString(ViewIssue issue) {
     case ViewIssue::Occluded: return "occluded";
     case ViewIssue::Shifted: return "shifted";
     case ViewIssue::Shaking: return "shaking";
+    case ViewIssue::Glare: return "glare";
   }
   return "unknown";
 }
@@ -319,6 +320,25 @@ CoverEstimate estimateCover(const ViewMeasures& baseline, const ViewMeasures& no
   return e;
 }
 
+double glareShare(const ViewMeasures& baseline, const ViewMeasures& now, const ViewThresholds& t) {
+  const size_t cells = baseline.cell_level.size();
+  if (cells == 0 || now.cell_level.size() != cells ||
+      static_cast<size_t>(baseline.grid_columns * baseline.grid_rows) != cells) {
+    return 0;
+  }
+  cv::Mat lit(baseline.grid_rows, baseline.grid_columns, CV_8U, cv::Scalar(0));
+  for (size_t i = 0; i < cells; ++i) {
+    if (now.cell_level[i] >= t.glare_level && baseline.cell_level[i] <= t.glare_was_below) {
+      lit.at<uchar>(static_cast<int>(i) / baseline.grid_columns, static_cast<int>(i) % baseline.grid_columns) = 255;
+    }
+  }
+  cv::Mat labels, stats, centroids;
+  const int n = cv::connectedComponentsWithStats(lit, labels, stats, centroids, 8, CV_32S);
+  int largest = 0;
+  for (int label = 1; label < n; ++label) largest = std::max(largest, stats.at<int>(label, cv::CC_STAT_AREA));
+  return static_cast<double>(largest) / static_cast<double>(cells);
+}
+
 ViewAssessment assess(const cv::Mat& frame, const cv::Mat& previous_raw, const ViewBaseline& baseline,
                       const ViewThresholds& t) {
   ViewAssessment a;
@@ -361,6 +381,16 @@ ViewAssessment assess(const cv::Mat& frame, const cv::Mat& previous_raw, const V
   // The spared part is the same view if its texture lines up with the
   // baseline's or the picture still correlates with the reference.
   const bool same_view = a.cover.spared_layout >= t.cover_min_layout || a.shift.response >= t.shift_min_response;
+  // A light into the lens whites out part of the view and washes out the
+  // rest: that, not a blur or a cover, is what the view suffers, where the
+  // rest is still the same view (another view may well hold a white sky).
+  const bool other_view = a.shift.response < t.shift_min_response &&
+                          (a.shift.response < t.shift_min_response / 2 || a.layout_similarity < t.layout_min_similarity);
+  a.glare_share = glareShare(baseline.measures, a.measures, t);
+  if (a.glare_share >= t.glare_share && !other_view) {
+    a.issues.push_back(ViewIssue::Glare);
+    return a;
+  }
   const bool occluded = a.cover.share >= t.occluded_share && same_view &&
                         !moved_clearly && a.measures.sharpness >= baseline.measures.sharpness * t.cover_min_sharpness;
   if (occluded) {
@@ -378,8 +408,6 @@ ViewAssessment assess(const cv::Mat& frame, const cv::Mat& previous_raw, const V
   // Moved or turned: the view no longer lines up with the baseline. A clear
   // correlation peak away from the origin is a move; no peak and a changed
   // texture layout is a turn to another view.
-  const bool other_view = a.shift.response < t.shift_min_response &&
-                          (a.shift.response < t.shift_min_response / 2 || a.layout_similarity < t.layout_min_similarity);
   if (moved_clearly || other_view) a.issues.push_back(ViewIssue::Shifted);
   return a;
 }

@@ -15,9 +15,11 @@ namespace villagecam::analysis {
 
 // Shaking: the picture moves back and forth from check to check (a loose
 // mount, a pole in the wind), where Shifted is a view that moved and stays.
-enum class ViewIssue { Blank, Frozen, Defocus, Occluded, Shifted, Shaking };
-inline constexpr ViewIssue kViewIssues[] = {ViewIssue::Blank,    ViewIssue::Frozen,  ViewIssue::Defocus,
-                                            ViewIssue::Occluded, ViewIssue::Shifted, ViewIssue::Shaking};
+// Glare: a light shone into the lens (a lamp, a torch, a laser) whites out
+// part of the view, where it was not white before.
+enum class ViewIssue { Blank, Frozen, Defocus, Occluded, Shifted, Shaking, Glare };
+inline constexpr ViewIssue kViewIssues[] = {ViewIssue::Blank,   ViewIssue::Frozen,  ViewIssue::Defocus, ViewIssue::Occluded,
+                                            ViewIssue::Shifted, ViewIssue::Shaking, ViewIssue::Glare};
 const char* toString(ViewIssue issue);
 std::optional<ViewIssue> viewIssueFrom(const std::string& name);
 
@@ -98,6 +100,15 @@ struct ViewThresholds {
   double dark_texture = 2.0;
   // ...over at least this share of the textured view, in one piece, is a cover.
   double occluded_share = 1.0 / 3;
+  // Glare: cells white now (mean at or above `glare_level`) that were no
+  // brighter than `glare_was_below` at baseline (no change of exposure
+  // whites those out: a floodlight lifting a street by 1.15x + 40 takes 160
+  // to 224), in one piece over at least `glare_share` of the view. A light
+  // over what was bright already (a sky, a white wall) is not told from
+  // the exposure.
+  double glare_level = 230;
+  double glare_was_below = 160;
+  double glare_share = 0.02;
   double shift_fraction = 0.05;       // moved more than this share of the frame size
   double shift_min_response = 0.06;   // a correlation peak weaker than this is no peak at all...
   double layout_min_similarity = 0.6; // ...and with the texture layout changed too, the view is another
@@ -137,8 +148,14 @@ struct CoverEstimate {
 CoverEstimate estimateCover(const ViewMeasures& baseline, const ViewMeasures& now,
                             const std::vector<double>& now_cell_mean = {}, const ViewThresholds& t = {});
 
+// The share of the view's cells, in its largest connected piece, that are
+// white now and were not near white at baseline (0 where the baseline's
+// levels are not known).
+double glareShare(const ViewMeasures& baseline, const ViewMeasures& now, const ViewThresholds& t = {});
+
 struct ViewAssessment {
   std::vector<ViewIssue> issues;  // empty: the view is fine
+  double glare_share = 0;         // see glareShare
   ViewMeasures measures;
   ShiftEstimate shift;
   double frame_difference = 0;  // mean |frame - previous| of the raw grey frames

@@ -7,7 +7,9 @@
 namespace villagecam::app {
 namespace {
 
-constexpr Duration kStreamGap = std::chrono::seconds(3);
+// A gap this long is the stream going away (a reconnect takes a stall
+// timeout or a back-off), not frames late on a loaded box.
+constexpr Duration kStreamGap = std::chrono::seconds(10);
 
 analysis::Polygon polygonFrom(const config::Polygon& p) {
   analysis::Polygon out;

@@ -50,7 +50,7 @@ class DetectionMonitor {
   DetectionMonitor(const config::DetectionConfig& config, int jpeg_quality, const cv::Mat& prior = {});
 
   // A decoded frame; analysed if the detection interval has passed. After a
-  // gap in the frames (the camera reconnected) the background model starts
+  // gap in the frames of 10 s or more (the camera reconnected) the background model starts
   // again from what it held before, judging the first frame against it.
   std::vector<DetectionEvent> onFrame(const analysis::AnalysisFrame& frame, SteadyTime now, WallTime wall);
   // Zones, masks and thresholds from a reloaded config, without losing the

@@ -132,7 +132,7 @@ double ViewMonitor::steadyCoverShare(analysis::ViewAssessment& verdict) {
   const double steady = recent[recent.size() / 2];
   const bool explained = verdict.has(ViewIssue::Blank) || verdict.has(ViewIssue::Defocus) ||
                          verdict.has(ViewIssue::Shifted) || verdict.has(ViewIssue::Occluded) ||
-                         verdict.has(ViewIssue::Shaking);
+                         verdict.has(ViewIssue::Shaking) || verdict.has(ViewIssue::Glare);
   // ...but a reading far below it (the cover came off) is not outvoted by
   // the readings from before: the hysteresis's clear_after starts now.
   const bool far_below = verdict.cover.share < thresholds_.occluded_share * 0.6;

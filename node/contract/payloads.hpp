@@ -114,7 +114,7 @@ events::Alert alertFromJson(const nlohmann::json& j);  // for the outbox and tes
 // The camera's view quality: "unknown" (no baseline yet), "ok" or "tampered".
 struct ViewReport {
   std::string state = "unknown";
-  std::vector<std::string> issues;  // blank, frozen, defocus, occluded, shifted, shaking (since alert/1.5, camera-status/1.3)
+  std::vector<std::string> issues;  // blank, frozen, defocus, occluded, shifted; shaking, glare (since alert/1.5, camera-status/1.3)
   std::optional<double> covered_share;  // while occluded: the share of the view covered, 0..1
   std::optional<WallTime> baseline_at;
 };

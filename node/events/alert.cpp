@@ -115,6 +115,7 @@ std::string issueWords(const std::string& issue, config::Language lang) {
       {"occluded", "画面被遮挡", "occluded (part of the view is covered)"},
       {"shifted", "摄像头被移动或转向", "shifted (moved or turned away)"},
       {"shaking", "画面抖动", "shaking (the picture shakes)"},
+      {"glare", "画面过亮（强光照射镜头）", "glare (a light shone into the lens)"},
   };
   for (const auto& [code, zh, en] : words) {
     if (issue == code) return lang == config::Language::ZhCN ? zh : en;

@@ -352,5 +352,22 @@ TEST(KeyFrameStillness, APictureReencodedAtALeanBitRateIsFoundByItsRepeats) {
   }
 }
 
+// A looped recording (a test camera's idle part, or one fed to the node in
+// place of a camera) repeats its key frames to the last pixel, like a
+// stopped picture re-encoded; but each differs from the one before as live
+// ones do. It is not a stopped picture.
+TEST(KeyFrameStillness, ALoopedRecordingIsNotAStoppedPicture) {
+  const auto loop = keyFramesOf("vtest.avi", 20, 6, 2.0);
+  ASSERT_EQ(loop.size(), 6u);
+  KeyFrameStillness s;
+  SteadyTime at{};
+  for (int round = 0; round < 4; ++round) {
+    for (const auto& k : loop) {
+      s.add(k, at += 2s);
+      EXPECT_NE(s.still(), true) << "round " << round;
+    }
+  }
+}
+
 }  // namespace
 }  // namespace villagecam::analysis

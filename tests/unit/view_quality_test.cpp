@@ -3,6 +3,7 @@
 // reported kind) over every case; docs/view-quality.md keeps a copy.
 #include <gtest/gtest.h>
 
+#include <cmath>
 #include <map>
 #include <memory>
 #include <opencv2/imgproc.hpp>
@@ -35,6 +36,26 @@ cv::Mat addNoise(const cv::Mat& f, double sigma, unsigned seed) {
   f.convertTo(out, CV_16SC3);
   out += noise;
   out.convertTo(out, CV_8UC3);
+  return out;
+}
+
+// A light shone into the lens: a white core (`radius`, a share of the
+// width) at (x, y) (shares of the frame) with its bloom, and the flare that
+// veils the whole view.
+cv::Mat lightIntoLens(const cv::Mat& f, double x, double y, double radius) {
+  cv::Mat light(f.size(), CV_32F), light3, wide, out;
+  const double r0 = radius * f.cols;
+  for (int row = 0; row < f.rows; ++row) {
+    float* p = light.ptr<float>(row);
+    for (int col = 0; col < f.cols; ++col) {
+      const double r = std::hypot(col - x * f.cols, row - y * f.rows) / r0;
+      p[col] = static_cast<float>(400.0 * std::exp(-r * r) + 30.0);
+    }
+  }
+  cv::cvtColor(light, light3, cv::COLOR_GRAY2BGR);
+  f.convertTo(wide, CV_32FC3);
+  wide += light3;
+  wide.convertTo(out, CV_8UC3);
   return out;
 }
 
@@ -129,6 +150,8 @@ std::vector<Condition> conditions(const std::vector<cv::Mat>& other_scene) {
       {"blank (lens cap)", "blank", [](const cv::Mat& f) { return addNoise(cv::Mat(f.size(), f.type(), cv::Scalar(3, 3, 3)), 1, 5); }},
       {"blank (grey card)", "blank", [](const cv::Mat& f) { return cv::Mat(f.size(), f.type(), cv::Scalar(128, 128, 128)); }},
       {"frozen (no noise)", "frozen", [](const cv::Mat& f) { return f.clone(); }, true},
+      {"a torch into the lens (lower left)", "glare", [](const cv::Mat& f) { return lightIntoLens(f, 0.3, 0.65, 0.1); }},
+      {"a lamp into the lens (the middle)", "glare", [](const cv::Mat& f) { return lightIntoLens(f, 0.5, 0.55, 0.17); }},
   };
 }
 
@@ -244,7 +267,7 @@ TEST(ViewQuality, DetectsEachTamperKindAndNothingElseOnRealFootage) {
       }
     }
   }
-  const std::vector<std::string> kinds{"none", "blank", "frozen", "defocus", "occluded", "shifted"};
+  const std::vector<std::string> kinds{"none", "blank", "frozen", "defocus", "occluded", "shifted", "glare"};
   std::string table = "| true \\ reported |";
   for (const auto& k : kinds) table += " " + k + " |";
   table += "\n|---|";
