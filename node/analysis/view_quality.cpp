@@ -80,8 +80,19 @@ cv::Mat prepare(const cv::Mat& frame) {
   // infrared switch do not read as lost texture; a blank picture stays flat
   // because its spread is first checked on the raw image.
   cv::Mat small = rawSmallGrey(frame);
+  // The spread of the view, not of its brightest 2 %: street lamps at night
+  // (small, far brighter than the dark view around them) would otherwise
+  // set the scale and squeeze the rest of the view to nothing, a blur.
+  int histogram[256] = {};
+  for (int y = 0; y < small.rows; ++y) {
+    const uchar* row = small.ptr<uchar>(y);
+    for (int x = 0; x < small.cols; ++x) ++histogram[row[x]];
+  }
+  const long top = static_cast<long>(small.total()) / 50;
+  int ceiling = 255;
+  for (long above = 0; ceiling > 0 && above + histogram[ceiling] <= top; --ceiling) above += histogram[ceiling];
   cv::Scalar mean, stddev;
-  cv::meanStdDev(small, mean, stddev);
+  cv::meanStdDev(cv::min(small, ceiling), mean, stddev);
   cv::Mat out;
   const double scale = stddev[0] > 1.0 ? 48.0 / stddev[0] : 1.0;
   small.convertTo(out, CV_32F, scale, 128.0 - mean[0] * scale);
