@@ -245,6 +245,7 @@ std::string confusionTable(const Scores& s) {
   const std::vector<std::string> kinds{"none", "blank", "frozen", "defocus", "occluded", "shifted"};
   std::set<std::string> columns(kinds.begin(), kinds.end());
   for (const auto& [truth, row] : s.confusion) {
+    columns.insert(truth);
     for (const auto& [reported, n] : row) columns.insert(reported);
   }
   std::vector<std::string> order(kinds);
@@ -256,7 +257,7 @@ std::string confusionTable(const Scores& s) {
   out += "\n| --- |";
   for (std::size_t i = 0; i < order.size(); ++i) out += " --- |";
   out += "\n";
-  for (const auto& truth : kinds) {
+  for (const auto& truth : order) {
     if (!s.confusion.count(truth)) continue;
     out += "| " + truth + " |";
     for (const auto& c : order) {
