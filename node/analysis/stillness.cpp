@@ -71,9 +71,9 @@ std::optional<double> KeyFrameStillness::liveFloor() const {
 
 void KeyFrameStillness::add(const cv::Mat& grey, SteadyTime at, bool learn) {
   const double floor = recent_.empty() ? -1 : noiseFloor(recent_.back().grey, grey);
-  double nearest = floor;
-  for (const auto& k : recent_) {
-    const double f = noiseFloor(k.grey, grey);
+  double nearest = floor;  // the newest kept one's is `floor`: the others are compared once each
+  for (std::size_t k = 0; k + 1 < recent_.size(); ++k) {
+    const double f = noiseFloor(recent_[k].grey, grey);
     if (f >= 0 && f < nearest) nearest = f;
   }
   if (recent_.size() > t_.dated_keys) {
