@@ -325,6 +325,34 @@ void lightIntoLens(cv::Mat& f, cv::Point centre, int radius) {
   wide.convertTo(f, CV_8UC3);
 }
 
+// Fog, a misted dome: a light grey veil over `share` of what the lens sees.
+void veil(cv::Mat& f, double share) {
+  cv::addWeighted(f, 1 - share, cv::Mat(f.size(), f.type(), cv::Scalar(205, 200, 200)), share, 0, f);
+}
+
+// Each colour channel (B, G, R) times its gain: a lost channel, a broken white balance.
+void channelGains(cv::Mat& f, double b, double g, double r) {
+  std::vector<cv::Mat> channels;
+  cv::split(f, channels);
+  channels[0].convertTo(channels[0], -1, b);
+  channels[1].convertTo(channels[1], -1, g);
+  channels[2].convertTo(channels[2], -1, r);
+  cv::merge(channels, f);
+}
+
+// Snow: analogue interference, noise of `sigma` grey levels over the whole
+// picture, or (sigma < 0) the picture half replaced by noise.
+void snow(cv::Mat& f, double sigma, int k) {
+  if (sigma > 0) {
+    sensorNoise(f, sigma, static_cast<std::uint64_t>(k) * 17 + 1);
+    return;
+  }
+  cv::Mat noise(f.size(), CV_8UC1), noise3;
+  cv::RNG(static_cast<std::uint64_t>(k) * 5 + 2).fill(noise, cv::RNG::UNIFORM, 0, 256);
+  cv::cvtColor(noise, noise3, cv::COLOR_GRAY2BGR);
+  cv::addWeighted(f, 0.5, noise3, 0.5, 0, f);
+}
+
 // --- intrusion zones and their truth ---------------------------------------
 
 Polygon rect(double x0, double y0, double x1, double y1) { return {{x0, y0}, {x1, y0}, {x1, y1}, {x0, y1}}; }
@@ -421,7 +449,41 @@ std::vector<DetectionCase> detectionCases() {
   add({.id = "shifted-away", .story = "a street camera turned to face a tree", .scene = "street", .tamper = "shifted"},
       {.turned_to = &tree()});
 
+  // The rest of the video-quality list (issue 25), each at two strengths.
+  add({.id = "dark-film", .story = "a dark film over a path camera's lens: 15% of its light, at once", .scene = "path",
+       .tamper = "dark"},
+      {.change = during(a, b, [](cv::Mat& f) { gain(f, 0.15); })});
+  add({.id = "dark-dimmed", .story = "a square camera's lens dimmed to 40% of its light (H.265)", .scene = "square",
+       .tamper = "dark", .codec = "h265"},
+      {.change = during(a, b, [](cv::Mat& f) { gain(f, 0.4); })});
+  add({.id = "fog-rolls-in", .story = "fog rolls over a street in 6 s, a veil of 60%", .scene = "street",
+       .tamper = "low_contrast"},
+      {.change = [a, b](cv::Mat& f, double t, int) {
+        if (t >= a && t < b) veil(f, 0.6 * std::min(1.0, (t - a) / 6.0));
+      }});
+  add({.id = "fog-thick", .story = "thick fog over a tree camera, a veil of 75%", .scene = "tree",
+       .tamper = "low_contrast"},
+      {.change = during(a, b, [](cv::Mat& f) { veil(f, 0.75); })});
+  add({.id = "cast-green-lost", .story = "a street camera's green signal fades to 45% (a loose cable)", .scene = "street",
+       .tamper = "colour_cast"},
+      {.change = during(a, b, [](cv::Mat& f) { channelGains(f, 1, 0.45, 1); })});
+  add({.id = "cast-warm", .story = "a square camera's white balance goes warm (red 1.2x, blue 0.85x; H.265)",
+       .scene = "square", .tamper = "colour_cast", .codec = "h265"},
+      {.change = during(a, b, [](cv::Mat& f) { channelGains(f, 0.85, 1, 1.2); })});
+  add({.id = "snow-noise", .story = "snow over a path camera: noise of 36 grey levels", .scene = "path",
+       .tamper = "snow"},
+      {.change = [a, b](cv::Mat& f, double t, int k) {
+        if (t >= a && t < b) snow(f, 36, k);
+      }});
+  add({.id = "snow-heavy", .story = "heavy snow over a tree camera: half the picture is noise", .scene = "tree",
+       .tamper = "snow"},
+      {.change = [a, b](cv::Mat& f, double t, int k) {
+        if (t >= a && t < b) snow(f, -1, k);
+      }});
+
   // Light and weather: nothing to raise, on views and in zones.
+  add({.id = "haze", .story = "a light haze over a square (a veil of 25%)", .scene = "square"},
+      {.change = during(a, b, [](cv::Mat& f) { veil(f, 0.25); })});
   add({.id = "dusk", .story = "the light falls to 35% over 30 s and stays", .scene = "path", .zone = kLawn},
       {.change = [a](cv::Mat& f, double t, int) { gain(f, 1.0 - 0.65 * std::clamp((t - a) / 30.0, 0.0, 1.0)); }});
   // Night without infrared: dark and flat, the detail left to the noise and

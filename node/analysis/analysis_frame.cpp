@@ -33,6 +33,12 @@ AnalysisFrame::AnalysisFrame(const ScaledFrame& frame, cv::Mat& grey_buffer, cv:
   }
 }
 
+std::optional<Chroma> AnalysisFrame::chroma() const {
+  if (i420_) return chromaOfI420(i420_->data);
+  if (picture_.channels() == 3) return chromaOf(picture_);
+  return std::nullopt;
+}
+
 const cv::Mat& AnalysisFrame::colour() const {
   if (!i420_) return picture_;
   if (!colour_ready_) {

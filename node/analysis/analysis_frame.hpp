@@ -8,6 +8,9 @@
 
 #include <opencv2/core.hpp>
 
+#include <optional>
+
+#include "analysis/picture_condition.hpp"
 
 namespace villagecam::analysis {
 
@@ -33,6 +36,9 @@ class AnalysisFrame {
   // BGR (a grey source stays grey). Converts on the first call.
   const cv::Mat& colour() const;
   cv::Size size() const { return grey_.size(); }
+  // Its colour, read off an I420 frame's chroma planes (no conversion) or
+  // measured on a BGR one; nullopt for a grey source.
+  std::optional<Chroma> chroma() const;
 
  private:
   const ScaledFrame* i420_ = nullptr;  // set when colour must be converted from I420

@@ -17,7 +17,7 @@ void saveBaseline(const std::filesystem::path& dir, const std::string& camera, c
   const std::vector<std::uint8_t> png = encodePngGrey(eight_bit);
   if (png.empty()) throw std::runtime_error("cannot encode the baseline of " + camera);
   writeFileAtomically(dir / (camera + ".png"), std::string_view(reinterpret_cast<const char*>(png.data()), png.size()));
-  const nlohmann::json j{{"version", 1},
+  nlohmann::json j{{"version", 1},
                          {"camera", camera},
                          {"taken_at", toRfc3339(s.taken_at)},
                          {"frames", s.frames},
@@ -27,7 +27,10 @@ void saveBaseline(const std::filesystem::path& dir, const std::string& camera, c
                          {"cell_clipped", s.baseline.measures.cell_clipped},
                          {"cell_level", s.baseline.measures.cell_level},
                          {"raw_contrast", s.baseline.measures.raw_contrast},
-                         {"temporal_noise", s.baseline.temporal_noise}};
+                         {"temporal_noise", s.baseline.temporal_noise},
+                         {"raw_mean", s.baseline.measures.raw_mean},
+                         {"noise", s.baseline.measures.noise}};
+  if (const auto& c = s.baseline.measures.chroma) j["chroma"] = {{"u", c->u}, {"v", c->v}, {"saturation", c->saturation}};
   writeFileAtomically(dir / (camera + ".json"), j.dump(2));
 }
 
@@ -67,6 +70,19 @@ std::optional<StoredBaseline> loadBaseline(const std::filesystem::path& dir, con
       throw std::runtime_error("cell_level has the wrong size for its grid");
     }
     s.baseline.measures.raw_contrast = j.value("raw_contrast", -1.0);
+    // Older baselines lack these: contrast, noise and colour are then not judged.
+    s.baseline.measures.raw_mean = j.value("raw_mean", -1.0);
+    const auto& levels = s.baseline.measures.cell_level;
+    if (s.baseline.measures.raw_mean < 0 && !levels.empty()) {  // the cells' mean is the picture's
+      double sum = 0;
+      for (double l : levels) sum += l;
+      s.baseline.measures.raw_mean = sum / static_cast<double>(levels.size());
+    }
+    s.baseline.measures.noise = j.value("noise", -1.0);
+    if (j.contains("chroma")) {
+      const auto& c = j.at("chroma");
+      s.baseline.measures.chroma = Chroma{c.at("u").get<double>(), c.at("v").get<double>(), c.at("saturation").get<double>()};
+    }
   } catch (const std::exception& e) {
     throw std::runtime_error(json_file.string() + ": malformed baseline: " + e.what());
   }

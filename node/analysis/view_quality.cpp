@@ -17,6 +17,10 @@ const char* toString(ViewIssue issue) {
     case ViewIssue::Shifted: return "shifted";
     case ViewIssue::Shaking: return "shaking";
     case ViewIssue::Glare: return "glare";
+    case ViewIssue::Dark: return "dark";
+    case ViewIssue::LowContrast: return "low_contrast";
+    case ViewIssue::ColourCast: return "colour_cast";
+    case ViewIssue::Snow: return "snow";
   }
   return "unknown";
 }
@@ -134,7 +138,7 @@ ViewMeasures measure(const cv::Mat& prepared, int grid_columns, int grid_rows) {
   return m;
 }
 
-ViewBaseline makeBaseline(const std::vector<cv::Mat>& frames) {
+ViewBaseline makeBaseline(const std::vector<cv::Mat>& frames, const std::vector<Chroma>& chroma) {
   ViewBaseline b;
   cv::Mat sum;
   for (const auto& f : frames) {
@@ -165,11 +169,32 @@ ViewBaseline makeBaseline(const std::vector<cv::Mat>& frames) {
     cv::Scalar mean, stddev;
     cv::meanStdDev(raw, mean, stddev);
     each.back().raw_contrast = stddev[0];
+    each.back().raw_mean = mean[0];
+    each.back().noise = noiseLevel(raw);
+    if (chroma.size() == frames.size()) {
+      each.back().chroma = chroma[each.size() - 1];
+    } else if (f.channels() == 3) {
+      each.back().chroma = chromaOf(f);
+    }
   }
   auto median = [](std::vector<double> v) {
     std::nth_element(v.begin(), v.begin() + static_cast<long>(v.size() / 2), v.end());
     return v[v.size() / 2];
   };
+  auto medianOf = [&](auto field) {
+    std::vector<double> v;
+    for (const auto& m : each) v.push_back(field(m));
+    return median(v);
+  };
+  if (!each.empty()) {
+    b.measures.raw_mean = medianOf([](const ViewMeasures& m) { return m.raw_mean; });
+    b.measures.noise = medianOf([](const ViewMeasures& m) { return m.noise; });
+    if (std::all_of(each.begin(), each.end(), [](const ViewMeasures& m) { return m.chroma.has_value(); })) {
+      b.measures.chroma = Chroma{medianOf([](const ViewMeasures& m) { return m.chroma->u; }),
+                                 medianOf([](const ViewMeasures& m) { return m.chroma->v; }),
+                                 medianOf([](const ViewMeasures& m) { return m.chroma->saturation; })};
+    }
+  }
   std::vector<double> sharp;
   for (const auto& m : each) sharp.push_back(m.sharpness);
   b.measures.sharpness = median(sharp);
@@ -350,8 +375,42 @@ double glareShare(const ViewMeasures& baseline, const ViewMeasures& now, const V
   return static_cast<double>(largest) / static_cast<double>(cells);
 }
 
+namespace {
+
+constexpr double kMinLevel = 8;  // grey levels above black a picture's mean is taken to have at least
+
+// Contrast for brightness: the spread over the mean level above black.
+double relativeContrast(const ViewMeasures& m) {
+  return m.raw_contrast / std::max(kMinLevel, m.raw_mean - kBlackLevel);
+}
+
+// The picture is grey where the baseline was in colour: an infrared night view.
+bool turnedGrey(const ViewMeasures& baseline, const ViewMeasures& now, const ViewThresholds& t) {
+  return baseline.chroma && now.chroma && now.chroma->saturation < t.grey_saturation &&
+         baseline.chroma->saturation >= 3 * t.grey_saturation;
+}
+
+}  // namespace
+
+std::optional<double> colourCastAgainst(const ViewMeasures& baseline, const ViewMeasures& now, const ViewThresholds& t) {
+  if (!baseline.chroma || !now.chroma || baseline.raw_mean < 0 || now.raw_mean < 0) return std::nullopt;
+  if (now.chroma->saturation < t.grey_saturation) return std::nullopt;  // grey: no colour to cast
+  if (lightRatio(baseline, now, t.gain_quantile) < t.daylight_share) return std::nullopt;
+  // Chroma per grey level above black: dimming and gain scale both alike.
+  const double then_level = std::max(kMinLevel, baseline.raw_mean - kBlackLevel);
+  const double now_level = std::max(kMinLevel, now.raw_mean - kBlackLevel);
+  const cv::Point2d then(baseline.chroma->u / then_level, baseline.chroma->v / then_level);
+  const cv::Point2d seen(now.chroma->u / now_level, now.chroma->v / now_level);
+  // Toward grey (fog's veil, a floodlight's white, infrared) is the segment
+  // from the baseline's colour to none: the distance from it is the cast.
+  const double length2 = then.dot(then);
+  const double along = length2 > 0 ? std::clamp(seen.dot(then) / length2, 0.0, 1.0) : 0.0;
+  const cv::Point2d off = seen - then * along;
+  return std::hypot(off.x, off.y);
+}
+
 ViewAssessment assess(const cv::Mat& frame, const cv::Mat& previous_raw, const ViewBaseline& baseline,
-                      const ViewThresholds& t) {
+                      const ViewThresholds& t, std::optional<Chroma> chroma) {
   ViewAssessment a;
   const cv::Mat raw = rawSmallGrey(frame);
   cv::Scalar raw_mean, raw_stddev;
@@ -365,6 +424,8 @@ ViewAssessment assess(const cv::Mat& frame, const cv::Mat& previous_raw, const V
   cv::Sobel(raw, raw_gy, CV_32F, 0, 1, 3);
   cv::magnitude(raw_gx, raw_gy, raw_mag);
   const double raw_texture = cv::mean(raw_mag)[0];
+  a.measures.cell_level = cellLevels(raw, baseline.measures.grid_columns, baseline.measures.grid_rows);
+  a.light = lightRatio(baseline.measures, a.measures, t.gain_quantile);
   if (raw_stddev[0] < t.blank_contrast && raw_texture < t.blank_texture * 4) {
     a.issues.push_back(ViewIssue::Blank);
     return a;  // nothing else can be judged on an empty picture
@@ -380,8 +441,15 @@ ViewAssessment assess(const cv::Mat& frame, const cv::Mat& previous_raw, const V
   // Covered: part of the view lost its texture while the rest kept it and
   // still lines up with the baseline. A cover leaves the rest of the view as
   // it was; a blur dulls every cell; another view lines up nowhere.
-  a.measures.cell_level = cellLevels(raw, baseline.measures.grid_columns, baseline.measures.grid_rows);
   a.measures.raw_contrast = raw_stddev[0];
+  a.measures.raw_mean = raw_mean[0];
+  a.measures.noise = noiseLevel(raw);
+  a.measures.chroma = chroma ? chroma : frame.channels() == 3 ? std::optional(chromaOf(frame)) : std::nullopt;
+  const bool grey_now = turnedGrey(baseline.measures, a.measures, t);
+  if (baseline.measures.raw_mean >= 0 && baseline.measures.raw_contrast > 0) {
+    a.contrast_ratio = relativeContrast(a.measures) / std::max(1e-6, relativeContrast(baseline.measures));
+  }
+  if (const auto cast = colourCastAgainst(baseline.measures, a.measures, t)) a.colour_cast = *cast;
   a.cover = estimateCover(baseline.measures, a.measures, a.measures.cell_level, t);
   a.shift = baseline.shift_reference.empty() ? estimateShift(baseline.reference, prepared)
                                              : estimateShift(baseline.shift_reference, prepared);
@@ -397,15 +465,36 @@ ViewAssessment assess(const cv::Mat& frame, const cv::Mat& previous_raw, const V
   // rest is still the same view (another view may well hold a white sky).
   const bool other_view = a.shift.response < t.shift_min_response &&
                           (a.shift.response < t.shift_min_response / 2 || a.layout_similarity < t.layout_min_similarity);
+  a.moved = moved_clearly || other_view;
   a.glare_share = glareShare(baseline.measures, a.measures, t);
   if (a.glare_share >= t.glare_share && !other_view) {
     a.issues.push_back(ViewIssue::Glare);
+    return a;
+  }
+  // Snow: noise everywhere, far above the view's own grain. It breaks the
+  // correlation and buries texture: that, not a turn or a cover, is what
+  // the view suffers.
+  const double grain = baseline.measures.noise;
+  if (grain >= 0 && a.measures.noise >= t.snow_ratio * grain &&
+      std::sqrt(std::max(0.0, a.measures.noise * a.measures.noise - grain * grain)) >= t.snow_level) {
+    a.issues.push_back(ViewIssue::Snow);
     return a;
   }
   const bool occluded = a.cover.share >= t.occluded_share && same_view &&
                         !moved_clearly && a.measures.sharpness >= baseline.measures.sharpness * t.cover_min_sharpness;
   if (occluded) {
     a.issues.push_back(ViewIssue::Occluded);
+    return a;
+  }
+
+  // Veiled: a fogged or misted view's normalised picture is its own noise
+  // and compression, magnified: a veil, not a blur. A picture burnt out at
+  // white (light far beyond what the exposure takes) is not veiled.
+  double clipped = 0;
+  for (double c : a.measures.cell_clipped) clipped += c;
+  clipped /= std::max<size_t>(1, a.measures.cell_clipped.size());
+  if (a.contrast_ratio < t.low_contrast_ratio && clipped < t.veil_max_clipped && !grey_now && !a.moved) {
+    a.issues.push_back(ViewIssue::LowContrast);
     return a;
   }
 
@@ -419,8 +508,29 @@ ViewAssessment assess(const cv::Mat& frame, const cv::Mat& previous_raw, const V
   // Moved or turned: the view no longer lines up with the baseline. A clear
   // correlation peak away from the origin is a move; no peak and a changed
   // texture layout is a turn to another view.
-  if (moved_clearly || other_view) a.issues.push_back(ViewIssue::Shifted);
+  if (moved_clearly || other_view) {
+    a.issues.push_back(ViewIssue::Shifted);
+    return a;
+  }
+  // A colour cast, where the view is otherwise the view it was: a cover, a
+  // turn to another view or a glare changes its colours too.
+  if (a.colour_cast >= t.cast_distance && a.cover.share < t.occluded_share) {
+    a.issues.push_back(ViewIssue::ColourCast);
+  }
   return a;
+}
+
+ViewFigures figuresOf(const ViewAssessment& a, const ViewBaseline& baseline) {
+  ViewFigures f;
+  f.light = a.light;
+  f.contrast = a.contrast_ratio;
+  f.sharpness = baseline.measures.sharpness > 0 ? a.measures.sharpness / baseline.measures.sharpness : 1;
+  f.colour_cast = a.colour_cast;
+  f.noise = std::max(0.0, a.measures.noise);
+  f.glare_share = a.glare_share;
+  f.cover_share = a.cover.share;
+  f.moved = a.shift.response > 0 ? std::hypot(a.shift.dx / kAnalysisWidth, a.shift.dy / kAnalysisHeight) : 0;
+  return f;
 }
 
 }  // namespace villagecam::analysis

@@ -11,15 +11,27 @@
 #include <string>
 #include <vector>
 
+#include "analysis/picture_condition.hpp"
+
 namespace villagecam::analysis {
 
 // Shaking: the picture moves back and forth from check to check (a loose
 // mount, a pole in the wind), where Shifted is a view that moved and stays.
 // Glare: a light shone into the lens (a lamp, a torch, a laser) whites out
 // part of the view, where it was not white before.
-enum class ViewIssue { Blank, Frozen, Defocus, Occluded, Shifted, Shaking, Glare };
-inline constexpr ViewIssue kViewIssues[] = {ViewIssue::Blank,   ViewIssue::Frozen,  ViewIssue::Defocus, ViewIssue::Occluded,
-                                            ViewIssue::Shifted, ViewIssue::Shaking, ViewIssue::Glare};
+// Dark: the view lost most of its light at once (a dimmed or painted lens,
+// its lights cut), where night darkens it slowly (DarkJudge).
+// LowContrast: the view is veiled (fog, a misted or dirty dome), its
+// contrast far below the baseline's for its brightness.
+// ColourCast: its colours moved away from the baseline's (a lost colour
+// channel, a broken white balance), not toward grey (infrared, fog).
+// Snow: noise far above the baseline's over the whole view (analogue
+// interference, a failing sensor or cable).
+enum class ViewIssue { Blank, Frozen, Defocus, Occluded, Shifted, Shaking, Glare, Dark, LowContrast, ColourCast, Snow };
+inline constexpr ViewIssue kViewIssues[] = {ViewIssue::Blank,   ViewIssue::Frozen,     ViewIssue::Defocus,
+                                            ViewIssue::Occluded, ViewIssue::Shifted,   ViewIssue::Shaking,
+                                            ViewIssue::Glare,   ViewIssue::Dark,       ViewIssue::LowContrast,
+                                            ViewIssue::ColourCast, ViewIssue::Snow};
 const char* toString(ViewIssue issue);
 std::optional<ViewIssue> viewIssueFrom(const std::string& name);
 
@@ -50,6 +62,12 @@ struct ViewMeasures {
   // The raw picture's standard deviation, which `prepare` scaled to 48: raw
   // texture = cell_texture * raw_contrast / 48. Negative: not measured.
   double raw_contrast = -1;
+  // The raw picture's mean brightness, 0..255. Negative: not measured.
+  double raw_mean = -1;
+  // The picture's noise (noiseLevel), grey levels. Negative: not measured.
+  double noise = -1;
+  // Its colour (nullopt: not measured, or a grey source).
+  std::optional<Chroma> chroma;
 };
 
 // What estimateShift needs of a reference picture, made once with the
@@ -109,6 +127,28 @@ struct ViewThresholds {
   double glare_level = 230;
   double glare_was_below = 160;
   double glare_share = 0.02;
+  // Low contrast: the picture's contrast for its brightness (spread over
+  // mean level above black) below this share of the baseline's. Dimming
+  // keeps it, night's noise raises it; a veil (fog, a misted dome, a dirty
+  // lens against the light) lowers it. A grey picture from a camera that
+  // was in colour (infrared at night) is not judged against a day baseline.
+  double low_contrast_ratio = 0.45;
+  double veil_max_clipped = 0.1;  // a picture with this share clipped at white is burnt out, not veiled
+  // Colour cast: the picture's mean chroma (per grey level above black) this
+  // far from the segment between grey and the baseline's (moving toward grey
+  // is fog, dusk or infrared, not a cast)...
+  double cast_distance = 0.08;
+  // ...judged only where the view has at least this share of its baseline's
+  // light (night's lamps tint what little light there is) and is in colour
+  // (a mean |U| + |V| of at least `grey_saturation`).
+  double daylight_share = 0.5;
+  double grey_saturation = 1.0;
+  // Snow: noise over the whole view beyond the view's own grain (fine
+  // texture reads as noise too: noise adds to it in quadrature) by
+  // `snow_level` grey levels, and `snow_ratio` times it. Night's gain noise
+  // is wiped by the encoder long before that.
+  double snow_ratio = 1.5;
+  double snow_level = 5.0;
   double shift_fraction = 0.05;       // moved more than this share of the frame size
   double shift_min_response = 0.06;   // a correlation peak weaker than this is no peak at all...
   double layout_min_similarity = 0.6; // ...and with the texture layout changed too, the view is another
@@ -119,7 +159,11 @@ cv::Mat prepare(const cv::Mat& frame);
 
 // Measures on a grid of columns x rows cells (the baseline's grid).
 ViewMeasures measure(const cv::Mat& prepared, int grid_columns = kGridColumns, int grid_rows = kGridRows);
-ViewBaseline makeBaseline(const std::vector<cv::Mat>& frames);
+// `frames`: grey as the node judges them (the decoder's luma: a BGR frame
+// made from it and turned grey again is on another scale), or BGR in tests;
+// `chroma`: each frame's colour where the frames are grey (empty: measured
+// on BGR frames, or none).
+ViewBaseline makeBaseline(const std::vector<cv::Mat>& frames, const std::vector<Chroma>& chroma = {});
 
 struct ShiftEstimate {
   double dx = 0, dy = 0;  // pixels at analysis size
@@ -156,6 +200,10 @@ double glareShare(const ViewMeasures& baseline, const ViewMeasures& now, const V
 struct ViewAssessment {
   std::vector<ViewIssue> issues;  // empty: the view is fine
   double glare_share = 0;         // see glareShare
+  double light = 1;               // lightRatio against the baseline (the view's light, 1: as at baseline)
+  double contrast_ratio = 1;      // contrast for brightness, against the baseline's (1: unknown or the same)
+  double colour_cast = 0;         // see ViewThresholds::cast_distance (0: not judged)
+  bool moved = false;             // the view moved or turned away (shifted, whether reported or not)
   ViewMeasures measures;
   ShiftEstimate shift;
   double frame_difference = 0;  // mean |frame - previous| of the raw grey frames
@@ -164,10 +212,30 @@ struct ViewAssessment {
   bool has(ViewIssue i) const;
 };
 
+// What one check measured, each against the baseline, for people to read
+// (the camera status): why a view is or is not raised.
+struct ViewFigures {
+  double light = 1;        // the view's light (lightRatio; 1: as at baseline)
+  double contrast = 1;     // contrast for brightness (ViewAssessment::contrast_ratio)
+  double sharpness = 1;    // fine detail (defocus_ratio is the threshold)
+  double colour_cast = 0;  // see cast_distance
+  double noise = 0;        // grey levels (noiseLevel)
+  double glare_share = 0;  // see glareShare
+  double cover_share = 0;  // of this check (the published covered_share is steadied over checks)
+  double moved = 0;        // how far the view moved, as a share of the frame (shift_fraction)
+};
+ViewFigures figuresOf(const ViewAssessment& assessment, const ViewBaseline& baseline);
+
 // One frame against the baseline; `previous_raw` (the previous grey frame at
 // analysis size, not normalised) is for frozen detection and may be empty.
+// `chroma`: the frame's colour where `frame` is its grey (nullopt: measured
+// from `frame` if it is BGR, else not judged).
 ViewAssessment assess(const cv::Mat& frame, const cv::Mat& previous_raw, const ViewBaseline& baseline,
-                      const ViewThresholds& thresholds = {});
+                      const ViewThresholds& thresholds = {}, std::optional<Chroma> chroma = std::nullopt);
+
+// How far `now` is from the colours the baseline can turn into without a
+// cast (see ViewThresholds::cast_distance); nullopt where not judged.
+std::optional<double> colourCastAgainst(const ViewMeasures& baseline, const ViewMeasures& now, const ViewThresholds& t);
 
 // The grey analysis-size frame without normalisation (for frozen detection).
 cv::Mat rawSmallGrey(const cv::Mat& frame);

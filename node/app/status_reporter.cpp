@@ -62,6 +62,10 @@ contract::ViewReport viewReportOf(const ViewState& s) {
   for (auto i : s.raised) r.issues.push_back(analysis::toString(i));
   r.covered_share = s.covered_share;
   r.baseline_at = s.baseline_taken_at;
+  if (const auto& f = s.figures) {
+    r.measures = contract::ViewMeasuresReport{f->light,       f->contrast,    f->sharpness,   f->colour_cast,
+                                              f->noise,       f->glare_share, f->cover_share, f->moved};
+  }
   return r;
 }
 

@@ -2,6 +2,8 @@
 
 #include "analysis/image_codec.hpp"
 
+#include <opencv2/imgproc.hpp>
+
 #include <algorithm>
 #include <map>
 
@@ -43,7 +45,8 @@ ViewMonitor::ViewMonitor(ViewBaselines baselines, Options options, SaveRefreshed
       save_(std::move(save)),
       interval_(toDuration(options_.sampled ? options_.config.health_check_interval : options_.config.check_interval)),
       stream_interval_(toDuration(options_.config.check_interval)),
-      tracker_({toDuration(options_.config.raise_after), toDuration(options_.config.clear_after)}) {
+      tracker_({toDuration(options_.config.raise_after), toDuration(options_.config.clear_after)}),
+      dark_(interval_) {
   if (current_ && current_->baseline.temporal_noise >= 0) picture_.learnedAtBaseline(current_->baseline.temporal_noise);
   state_.has_baseline = current_.has_value();
   state_.check_every = interval_;
@@ -79,15 +82,21 @@ bool ViewMonitor::onFrame(const analysis::AnalysisFrame& frame, SteadyTime now, 
   // or asked for because the stream turned still): each one is checked.
   if (!current_ || (!options_.sampled && now + interval_ / 4 < next_check_)) return false;
   next_check_ = now + interval_;
-  auto verdict = analysis::assess(grey, {}, current_->baseline, thresholds_);
+  auto verdict = analysis::assess(grey, {}, current_->baseline, thresholds_, frame.chroma());
   const bool blank = verdict.has(analysis::ViewIssue::Blank);
-  if (!blank) judgeShaking(verdict, now);
+  if (!blank) {
+    judgeShaking(verdict, now);
+    // Dark at once, where night darkens slowly: the light's fall decides.
+    dark_.add(verdict.light, now);
+    if (dark_.dark()) verdict.issues.push_back(analysis::ViewIssue::Dark);
+  }
   const bool shaking = verdict.has(analysis::ViewIssue::Shaking);
+  figures_ = analysis::figuresOf(verdict, current_->baseline);
   if (!blank && !shaking && (picture_.still(now) == true || stream_.still() == true || keys_.still() == true)) {
     verdict.issues.insert(verdict.issues.begin(), analysis::ViewIssue::Frozen);
   }
   const double covered_share = steadyCoverShare(verdict);
-  considerRefresh(grey, verdict, now, wall);
+  considerRefresh(frame, verdict, now, wall);
   if (options_.sampled) {
     picture_issues_.clear();
     for (auto i : verdict.issues) {
@@ -132,7 +141,9 @@ double ViewMonitor::steadyCoverShare(analysis::ViewAssessment& verdict) {
   const double steady = recent[recent.size() / 2];
   const bool explained = verdict.has(ViewIssue::Blank) || verdict.has(ViewIssue::Defocus) ||
                          verdict.has(ViewIssue::Shifted) || verdict.has(ViewIssue::Occluded) ||
-                         verdict.has(ViewIssue::Shaking) || verdict.has(ViewIssue::Glare);
+                         verdict.has(ViewIssue::Shaking) || verdict.has(ViewIssue::Glare) ||
+                         verdict.has(ViewIssue::Snow) || verdict.has(ViewIssue::LowContrast) ||
+                         verdict.has(ViewIssue::Dark);
   // ...but a reading far below it (the cover came off) is not outvoted by
   // the readings from before: the hysteresis's clear_after starts now.
   const bool far_below = verdict.cover.share < thresholds_.occluded_share * 0.6;
@@ -170,6 +181,7 @@ bool ViewMonitor::judge(std::vector<analysis::ViewIssue> issues, SteadyTime now,
   std::map<analysis::ViewIssue, SteadyTime> began;
   if (const auto since = keys_.stillSince()) began.emplace(analysis::ViewIssue::Frozen, *since);
   if (const auto since = shake_.since()) began.emplace(analysis::ViewIssue::Shaking, *since);
+  if (const auto since = dark_.since()) began.emplace(analysis::ViewIssue::Dark, *since);
   const auto changes = tracker_.update(issues, now, began);
   std::shared_ptr<const ViewSnapshot> shot;
   if (was_ok && !tracker_.ok()) {
@@ -190,6 +202,7 @@ bool ViewMonitor::judge(std::vector<analysis::ViewIssue> issues, SteadyTime now,
   }
   // A picture was checked, not only the stream, and nothing that leaves the view unwatched is raised.
   if (picture_checked && state_.uncovering.empty()) state_.last_passed = now;
+  state_.figures = figures_;
   if (tracker_.ok()) {
     state_.snapshot.reset();
   } else if (shot) {
@@ -203,28 +216,32 @@ bool ViewMonitor::judge(std::vector<analysis::ViewIssue> issues, SteadyTime now,
 // commissioning one, nothing raised) is a sample; enough samples spaced out
 // become the new baseline. Any issue throws the samples away, so a view that
 // is being tampered with, even slowly, is never learned as normal.
-void ViewMonitor::considerRefresh(const cv::Mat& grey, const analysis::ViewAssessment& verdict, SteadyTime now,
-                                  WallTime wall) {
+void ViewMonitor::considerRefresh(const analysis::AnalysisFrame& frame, const analysis::ViewAssessment& verdict,
+                                  SteadyTime now, WallTime wall) {
   const auto interval = toDuration(options_.config.baseline_refresh);
   if (interval <= Duration::zero() || !commissioning_) return;
   if (!verdict.issues.empty() || !tracker_.ok()) {
     refresh_samples_.clear();
+    refresh_colours_.clear();
     last_sample_.reset();
     return;
   }
   if (wall < current_->taken_at + std::chrono::duration_cast<WallTime::duration>(interval)) return;
   if (last_sample_ && now - *last_sample_ < options_.refresh_spacing) return;
-  if (!analysis::assess(grey, {}, commissioning_->baseline, thresholds_).issues.empty()) {
+  if (!analysis::assess(frame.grey(), {}, commissioning_->baseline, thresholds_, frame.chroma()).issues.empty()) {
     refresh_samples_.clear();
+    refresh_colours_.clear();
     last_sample_.reset();
     return;
   }
-  refresh_samples_.push_back(analysis::rawSmallGrey(grey).clone());
+  refresh_samples_.push_back(analysis::rawSmallGrey(frame.grey()).clone());
+  if (const auto c = frame.chroma()) refresh_colours_.push_back(*c);  // the baseline keeps the view's colours
   last_sample_ = now;
   if (static_cast<int>(refresh_samples_.size()) < options_.refresh_frames) return;
-  analysis::StoredBaseline fresh{analysis::makeBaseline(refresh_samples_), wall,
+  analysis::StoredBaseline fresh{analysis::makeBaseline(refresh_samples_, refresh_colours_), wall,
                                  static_cast<int>(refresh_samples_.size())};
   refresh_samples_.clear();
+  refresh_colours_.clear();
   last_sample_.reset();
   if (save_) save_(fresh);
   current_ = std::move(fresh);

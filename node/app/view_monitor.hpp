@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "analysis/baseline_store.hpp"
+#include "analysis/darkening.hpp"
 #include "analysis/shake.hpp"
 #include "analysis/stillness.hpp"
 #include "analysis/view_quality.hpp"
@@ -45,6 +46,7 @@ struct ViewState {
   // Of those, the ones that leave the view unwatched (view_quality.coverage_issues).
   std::vector<analysis::ViewIssue> uncovering;
   std::optional<double> covered_share;            // while occluded is raised: of the last check
+  std::optional<analysis::ViewFigures> figures;   // what the last check of a picture measured
   // When a check of the picture last found nothing uncovering raised: the
   // view is verified while that is within three check intervals (coverage).
   std::optional<SteadyTime> last_passed;
@@ -108,7 +110,8 @@ class ViewMonitor {
   double steadyCoverShare(analysis::ViewAssessment& verdict);
   void judgeShaking(analysis::ViewAssessment& verdict, SteadyTime now);
   bool uncovers(analysis::ViewIssue issue) const;
-  void considerRefresh(const cv::Mat& grey, const analysis::ViewAssessment& verdict, SteadyTime now, WallTime wall);
+  void considerRefresh(const analysis::AnalysisFrame& frame, const analysis::ViewAssessment& verdict, SteadyTime now,
+                       WallTime wall);
   std::shared_ptr<const ViewSnapshot> snapshot(const cv::Mat& frame, WallTime wall) const;
 
   std::optional<analysis::StoredBaseline> commissioning_;
@@ -124,6 +127,7 @@ class ViewMonitor {
   analysis::StreamStillness stream_;
   analysis::KeyFrameStillness keys_;
   analysis::ShakeJudge shake_;
+  analysis::DarkJudge dark_;
   SteadyTime next_check_{};
   SteadyTime next_stream_check_{};
   std::vector<analysis::ViewIssue> picture_issues_;  // sampled: of the last picture, till the next one
@@ -132,8 +136,10 @@ class ViewMonitor {
   WallTime last_picture_at_{};
   bool stream_was_still_ = false;
   bool picture_wanted_ = false;
+  std::optional<analysis::ViewFigures> figures_;  // of the last picture checked
   std::deque<double> cover_shares_;  // of the last checks, for a steady verdict near the threshold
-  std::vector<cv::Mat> refresh_samples_;
+  std::vector<cv::Mat> refresh_samples_;          // grey, at analysis size
+  std::vector<analysis::Chroma> refresh_colours_;  // of each, where the camera sends colour
   std::optional<SteadyTime> last_sample_;
 
   mutable std::mutex mutex_;

@@ -38,6 +38,7 @@ BaselineResult takeBaseline(const config::Config& config, const config::CameraCo
                                     ingest::FrameOutput{{cam.analysis.width, cam.analysis.height}, cam.analysis.fps, {}, nullptr});
     pipeline.play();
     std::vector<cv::Mat> collected;
+    std::vector<analysis::Chroma> colours;  // of each frame collected, where the camera sends colour
     // The first second of a stream is left out: a camera just connected to
     // may still be settling its exposure, and a test pattern or encoder its
     // first pictures, none of which is the view to keep.
@@ -52,11 +53,16 @@ BaselineResult takeBaseline(const config::Config& config, const config::CameraCo
         result.error = ingest::explainFailure(batch.failures.front(), cam.url, std::chrono::seconds(2)).reason;
         return result;
       }
-      cv::Mat grey, colour;  // grey: what the running node judges views on
+      cv::Mat grey, colour;
       if (!batch.frame) continue;
       const auto now = steady_clock::now();
       if (!first_frame) first_frame = now;
-      if (now - *first_frame >= kWarmUp) collected.push_back(analysis::AnalysisFrame(mailbox->latestFrame(), grey, colour).grey().clone());
+      if (now - *first_frame < kWarmUp) continue;
+      // Grey as the node judges views, and their colour where the camera
+      // sends it (a colour cast is judged against it).
+      const analysis::AnalysisFrame frame(mailbox->latestFrame(), grey, colour);
+      collected.push_back(frame.grey().clone());
+      if (const auto c = frame.chroma()) colours.push_back(*c);
     }
     result.frames = static_cast<int>(collected.size());
     result.kept_from_decoder = counters->without_reference.load() + counters->corrupt.load();
@@ -76,8 +82,12 @@ BaselineResult takeBaseline(const config::Config& config, const config::CameraCo
       return result;
     }
     std::vector<cv::Mat> agreeing;
-    for (int i : result.vetting.kept) agreeing.push_back(collected[static_cast<std::size_t>(i)]);
-    analysis::StoredBaseline stored{analysis::makeBaseline(agreeing), system_clock::now(),
+    std::vector<analysis::Chroma> agreeing_colours;
+    for (int i : result.vetting.kept) {
+      agreeing.push_back(collected[static_cast<std::size_t>(i)]);
+      if (colours.size() == collected.size()) agreeing_colours.push_back(colours[static_cast<std::size_t>(i)]);
+    }
+    analysis::StoredBaseline stored{analysis::makeBaseline(agreeing, agreeing_colours), system_clock::now(),
                                     static_cast<int>(agreeing.size())};
     analysis::saveBaseline(config.state_dir / "baselines", cam.id, stored);
     result.ok = true;

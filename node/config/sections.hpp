@@ -37,8 +37,8 @@ inline const std::vector<std::string> kViewQualityKeys{
     "blank_contrast", "frozen_difference",     "defocus_ratio",  "occluded_share", "shift_fraction",
     "coverage_issues"};
 // The view issues analysis reports (analysis::kViewIssues, by name).
-inline const std::vector<std::string> kViewIssueNames{"blank",   "frozen",  "defocus", "occluded",
-                                                      "shifted", "shaking", "glare"};
+inline const std::vector<std::string> kViewIssueNames{"blank", "frozen", "defocus",      "occluded",    "shifted", "shaking",
+                                                      "glare", "dark",   "low_contrast", "colour_cast", "snow"};
 inline const std::vector<std::string> kSnapshotKeys{"jpeg_quality", "max_bytes"};
 inline const std::vector<std::string> kAreaKeys{"id", "name", "kind", "weight", "cameras", "grid"};
 inline const std::vector<std::string> kAreaKinds{"entrance", "square", "road", "bridge", "river_bank", "school", "market", "other"};

@@ -15,8 +15,8 @@
 
 namespace villagecam::contract {
 
-inline constexpr const char* kAlertSchema = "villagecam.alert/1.5";
-inline constexpr const char* kCameraStatusSchema = "villagecam.camera-status/1.3";
+inline constexpr const char* kAlertSchema = "villagecam.alert/1.6";
+inline constexpr const char* kCameraStatusSchema = "villagecam.camera-status/1.4";
 inline constexpr const char* kNodeStatusSchema = "villagecam.node-status/1.3";
 inline constexpr const char* kCoverageSchema = "villagecam.coverage/1.2";
 inline constexpr const char* kSnapshotSchema = "villagecam.snapshot/1";
@@ -111,12 +111,29 @@ inline nlohmann::json alertJson(const events::Alert& alert, const std::string& n
 }
 events::Alert alertFromJson(const nlohmann::json& j);  // for the outbox and tests
 
+// What the last check of the view measured, each against the baseline
+// (camera-status/1.4; docs/view-quality.md).
+struct ViewMeasuresReport {
+  double light = 1;
+  double contrast = 1;
+  double sharpness = 1;
+  double colour_cast = 0;
+  double noise = 0;
+  double glare_share = 0;
+  double cover_share = 0;
+  double moved = 0;
+  bool operator==(const ViewMeasuresReport&) const = default;
+};
+
 // The camera's view quality: "unknown" (no baseline yet), "ok" or "tampered".
 struct ViewReport {
   std::string state = "unknown";
-  std::vector<std::string> issues;  // blank, frozen, defocus, occluded, shifted; shaking, glare (since alert/1.5, camera-status/1.3)
+  // blank, frozen, defocus, occluded, shifted; shaking, glare (since alert/1.5,
+  // camera-status/1.3); dark, low_contrast, colour_cast, snow (alert/1.6, camera-status/1.4)
+  std::vector<std::string> issues;
   std::optional<double> covered_share;  // while occluded: the share of the view covered, 0..1
   std::optional<WallTime> baseline_at;
+  std::optional<ViewMeasuresReport> measures;  // nullopt: no picture checked yet
 };
 
 // Motion and zone detection on a camera with zones, since the node started.

@@ -350,6 +350,16 @@ CameraStatusMessage readCameraStatus(const json& j) {
   m.view.issues = view.at("issues").texts();
   if (auto share = view.find("covered_share")) m.view.covered_share = share->number();
   m.view.baseline_at = optionalTime(view, "baseline_at");
+  if (auto measures = view.find("measures")) {  // since 1.4
+    auto figure = [&](const char* name) {
+      const double v = measures->at(name).number();
+      if (v < 0 || v > 1000) measures->at(name).fail("out of range");
+      return v;
+    };
+    m.view.measures = ViewMeasuresReport{figure("light"),       figure("contrast"),    figure("sharpness"),
+                                         figure("colour_cast"), figure("noise"),       figure("glare_share"),
+                                         figure("cover_share"), figure("moved")};
+  }
   if (auto d = f.find("detection")) {
     m.detection = DetectionReport{d->at("frames").count(), d->at("events").count(), d->at("suppressed").count(),
                                   d->at("global_changes").count()};

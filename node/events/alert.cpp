@@ -116,6 +116,10 @@ std::string issueWords(const std::string& issue, config::Language lang) {
       {"shifted", "摄像头被移动或转向", "shifted (moved or turned away)"},
       {"shaking", "画面抖动", "shaking (the picture shakes)"},
       {"glare", "画面过亮（强光照射镜头）", "glare (a light shone into the lens)"},
+      {"dark", "画面过暗（镜头被调暗或灯光被切断）", "dark (the view lost its light at once: a dimmed lens, its lights cut)"},
+      {"low_contrast", "画面对比度低（雾或镜罩起雾、脏污）", "low contrast (a veiled view: fog, a misted or dirty dome)"},
+      {"colour_cast", "画面偏色", "colour cast (the colours are off)"},
+      {"snow", "画面雪花噪声", "snow (noise over the whole picture)"},
   };
   for (const auto& [code, zh, en] : words) {
     if (issue == code) return lang == config::Language::ZhCN ? zh : en;

@@ -555,7 +555,7 @@ TEST_F(MqttNode, AnIntrusionYieldsAnEvidenceClipThatPlayersReadAndAKillLeavesNoT
   cams.leave("river");  // a short event: the clip is its rolls
   const std::string id = start["id"];
   ASSERT_TRUE(start["clip"].is_object()) << start;
-  EXPECT_EQ(start["schema"], "villagecam.alert/1.5");
+  EXPECT_EQ(start["schema"], "villagecam.alert/1.6");
   EXPECT_EQ(start["clip"]["id"], id);
   EXPECT_EQ(start["clip"]["status"], "recording");
   const auto planned = *fromRfc3339(start["clip"]["end"].get<std::string>()) -

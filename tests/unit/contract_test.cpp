@@ -168,7 +168,8 @@ TEST(ContractRoundTrip, AlertsReadBackToTheSameAlertAndPayload) {
 }
 
 TEST(ContractRoundTrip, CameraStatusReadsBackToTheSameHealthUptimeViewAndDetection) {
-  const contract::ViewReport view{"tampered", {"occluded", "defocus"}, 0.42, kT0 - 24h};
+  const contract::ViewReport view{"tampered", {"occluded", "colour_cast"}, 0.42, kT0 - 24h,
+                                  contract::ViewMeasuresReport{0.93, 1.02, 0.88, 0.11, 1.4, 0, 0.45, 0.01}};
   const contract::DetectionReport detection{900, 4, 1, 2};
   const auto j = contract::cameraStatusJson(sampleHealth(), sampleUptime(), view, "xinzhuang", kT0, detection);
   const auto m = contract::readCameraStatus(j);
@@ -180,6 +181,7 @@ TEST(ContractRoundTrip, CameraStatusReadsBackToTheSameHealthUptimeViewAndDetecti
   EXPECT_EQ(m.uptime.last_7d.unknown_s, 100000);
   EXPECT_EQ(m.view.issues, view.issues);
   EXPECT_EQ(m.view.covered_share, 0.42);
+  EXPECT_EQ(m.view.measures, view.measures);
   ASSERT_TRUE(m.detection.has_value());
   EXPECT_EQ(m.detection->events, 4u);
   EXPECT_EQ(contract::cameraStatusJson(m.health, m.uptime, m.view, m.node_id, m.updated_at, m.detection), j);
@@ -220,8 +222,10 @@ TEST(ContractSchemas, EveryPayloadValidatesAgainstItsSchema) {
   line(contract::topics::alerts(prefix), contract::alertJson(sampleAlert(), "xinzhuang", config::Language::ZhCN));
   line(contract::topics::alerts(prefix), contract::alertJson(sampleCoverageAlert(), "xinzhuang", config::Language::En));
   line(contract::topics::cameraStatus(prefix, "gate"),
-       contract::cameraStatusJson(sampleHealth(), sampleUptime(), {"ok", {}, std::nullopt, kT0}, "xinzhuang", kT0,
-                                  contract::DetectionReport{1, 2, 3, 4}));
+       contract::cameraStatusJson(sampleHealth(), sampleUptime(),
+                                  {"tampered", {"snow"}, std::nullopt, kT0,
+                                   contract::ViewMeasuresReport{1.1, 0.6, 0.9, 0.02, 11.5, 0, 0.1, 0.004}},
+                                  "xinzhuang", kT0, contract::DetectionReport{1, 2, 3, 4}));
   line(contract::topics::status(prefix), contract::nodeStatusJson(sampleNodeStatus()));
   line(contract::topics::coverage(prefix), contract::coverageJson(sampleCoverage()));
   line(contract::topics::cameraSnapshot(prefix, "gate"), contract::snapshotJson(sampleSnapshot(), "xinzhuang"));

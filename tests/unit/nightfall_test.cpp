@@ -11,6 +11,7 @@
 #include <opencv2/imgproc.hpp>
 #include <opencv2/videoio.hpp>
 
+#include "analysis/darkening.hpp"
 #include "analysis/view_quality.hpp"
 #include "encoded_footage.hpp"
 
@@ -57,11 +58,16 @@ TEST(Nightfall, AViewDarkeningAsTheDayEndsIsNeverCovered) {
     const ViewBaseline baseline = makeBaseline({decoded[0], decoded[10], decoded[20]});
     cv::Mat previous;
     double darkest = 255;
+    DarkJudge dark(std::chrono::seconds(1));
     for (size_t k = 30; k < decoded.size(); k += 10) {
       const auto a = assess(decoded[k], previous, baseline);
       previous = rawSmallGrey(decoded[k]);
       darkest = std::min(darkest, cv::mean(previous)[0]);
       EXPECT_FALSE(a.has(ViewIssue::Occluded)) << "at " << k / kFps << " s: " << a.cover.share << " covered";
+      // Nor anything else: not veiled, not snow, no cast (night's colours are not judged).
+      EXPECT_TRUE(a.issues.empty()) << "at " << k / kFps << " s: " << toString(a.issues.front());
+      dark.add(a.light, SteadyTime{} + std::chrono::seconds(k / kFps));
+      EXPECT_FALSE(dark.dark()) << "at " << k / kFps << " s: the light " << a.light;
     }
     EXPECT_LT(darkest, 25) << "the night did not fall";
   }
@@ -90,6 +96,25 @@ TEST(Nightfall, ACoverInTheEveningOrOverMostOfTheViewIsStillOne) {
     EXPECT_TRUE(a.has(ViewIssue::Occluded)) << "black bag at frame " << k << ": " << a.cover.share;
   }
   EXPECT_TRUE(assess(decoded[40], {}, baseline).issues.empty());
+}
+
+// The same camera, its lens dimmed at once (a dark film, paint sprayed thin):
+// dark from the check after, through the encoder's noise.
+TEST(Nightfall, ALensDimmedAtOnceIsDark) {
+  for (const double left : {0.15, 0.4}) {
+    SCOPED_TRACE("dimmed to " + std::to_string(left) + " of its light");
+    auto frames = footage("vtest.avi", 120);
+    for (size_t k = 60; k < frames.size(); ++k) frames[k].convertTo(frames[k], -1, left);
+    const auto decoded = throughEncoder(frames, 1500);
+    ASSERT_GE(decoded.size(), 110u);
+    const ViewBaseline baseline = makeBaseline({decoded[0], decoded[10], decoded[20]});
+    DarkJudge dark(std::chrono::seconds(1));
+    for (size_t k = 30; k < decoded.size(); k += 10) {
+      const auto a = assess(decoded[k], {}, baseline);
+      dark.add(a.light, SteadyTime{} + std::chrono::seconds(k / kFps));
+      EXPECT_EQ(dark.dark(), k >= 60) << "at " << k / kFps << " s: the light " << a.light;
+    }
+  }
 }
 
 }  // namespace

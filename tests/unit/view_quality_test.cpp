@@ -59,6 +59,25 @@ cv::Mat lightIntoLens(const cv::Mat& f, double x, double y, double radius) {
   return out;
 }
 
+// Fog or a misted dome: a light grey veil over `share` of what the lens sees.
+cv::Mat veiled(const cv::Mat& f, double share) {
+  cv::Mat o;
+  cv::addWeighted(f, 1 - share, cv::Mat(f.size(), f.type(), cv::Scalar(205, 200, 200)), share, 0, o);
+  return addNoise(o, 2, 11);
+}
+
+// Each colour channel (B, G, R) times its gain: a lost channel, a broken white balance.
+cv::Mat channelGains(const cv::Mat& f, double b, double g, double r) {
+  std::vector<cv::Mat> channels;
+  cv::split(f, channels);
+  channels[0].convertTo(channels[0], -1, b);
+  channels[1].convertTo(channels[1], -1, g);
+  channels[2].convertTo(channels[2], -1, r);
+  cv::Mat o;
+  cv::merge(channels, o);
+  return o;
+}
+
 // Synthetic conditions: each takes a live frame and returns what the camera sends.
 struct Condition {
   std::string name;
@@ -87,6 +106,22 @@ std::vector<Condition> conditions(const std::vector<cv::Mat>& other_scene) {
          return cv::Mat(cv::min(o, 235));  // decoders give video range: white is 235
        }},
       {"rain-like noise", "none", [](const cv::Mat& f) { return addNoise(f, 10, 7); }},
+      {"night without infrared (6% light, gain 3x, its noise)", "none",
+       [](const cv::Mat& f) { cv::Mat o; f.convertTo(o, -1, 0.18, 0); return addNoise(o, 4, 12); }},
+      {"fog (a veil of 60%)", "low_contrast", [](const cv::Mat& f) { return veiled(f, 0.6); }},
+      {"thick fog (a veil of 75%)", "low_contrast", [](const cv::Mat& f) { return veiled(f, 0.75); }},
+      {"colour cast (green lost)", "colour_cast", [](const cv::Mat& f) { return channelGains(f, 1, 0.45, 1); }},
+      {"colour cast (warm white balance)", "colour_cast", [](const cv::Mat& f) { return channelGains(f, 0.85, 1, 1.2); }},
+      {"snow (noise of 36 grey levels)", "snow", [](const cv::Mat& f) { return addNoise(f, 36, 13); }},
+      {"heavy snow (half the picture noise)", "snow",
+       [](const cv::Mat& f) {
+         cv::Mat noise(f.size(), CV_8UC1), noise3, o;
+         cv::theRNG().state = 14;
+         cv::randu(noise, 0, 256);
+         cv::cvtColor(noise, noise3, cv::COLOR_GRAY2BGR);
+         cv::addWeighted(f, 0.5, noise3, 0.5, 0, o);
+         return o;
+       }},
       {"blur (defocus)", "defocus", [](const cv::Mat& f) { cv::Mat o; cv::GaussianBlur(f, o, cv::Size(0, 0), 5); return o; }},
       {"cover over 60% (bag)", "occluded",
        [](const cv::Mat& f) {
@@ -267,7 +302,8 @@ TEST(ViewQuality, DetectsEachTamperKindAndNothingElseOnRealFootage) {
       }
     }
   }
-  const std::vector<std::string> kinds{"none", "blank", "frozen", "defocus", "occluded", "shifted", "glare"};
+  const std::vector<std::string> kinds{"none",  "blank", "frozen",       "defocus",     "occluded", "shifted",
+                                       "glare", "dark",  "low_contrast", "colour_cast", "snow"};
   std::string table = "| true \\ reported |";
   for (const auto& k : kinds) table += " " + k + " |";
   table += "\n|---|";

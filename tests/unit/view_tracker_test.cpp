@@ -1,10 +1,12 @@
 #include <gtest/gtest.h>
 
+#include "analysis/darkening.hpp"
 #include "analysis/shake.hpp"
 #include "analysis/view_tracker.hpp"
 
 #include <opencv2/core.hpp>
 
+#include <cmath>
 #include <functional>
 
 namespace villagecam::analysis {
@@ -158,6 +160,13 @@ TEST(BaselineStore, KeepsTheViewsLightForJudgingItAtDusk) {
   ASSERT_TRUE(back.has_value());
   EXPECT_EQ(back->baseline.measures.cell_level, stored.baseline.measures.cell_level);
   EXPECT_DOUBLE_EQ(back->baseline.measures.raw_contrast, stored.baseline.measures.raw_contrast);
+  // Its brightness, grain and colour: for low contrast, snow and a colour cast.
+  EXPECT_DOUBLE_EQ(back->baseline.measures.raw_mean, stored.baseline.measures.raw_mean);
+  EXPECT_DOUBLE_EQ(back->baseline.measures.noise, stored.baseline.measures.noise);
+  ASSERT_TRUE(stored.baseline.measures.chroma && back->baseline.measures.chroma);
+  EXPECT_GT(stored.baseline.measures.chroma->saturation, 3) << "vtest.avi is in colour";
+  EXPECT_DOUBLE_EQ(back->baseline.measures.chroma->u, stored.baseline.measures.chroma->u);
+  EXPECT_DOUBLE_EQ(back->baseline.measures.chroma->v, stored.baseline.measures.chroma->v);
   std::filesystem::remove_all(dir);
 }
 
@@ -230,6 +239,54 @@ TEST(ShakeJudgeTest, AViewMovingFromCheckToCheckShakesOneThatMovedOnceDoesNot) {
   ShakeJudge blurred;  // no correlation peak to measure: no evidence either way
   feed(blurred, 0, 10, [&](int i) { return ShiftEstimate{i * 5.0, 0, 0.01}; });
   EXPECT_FALSE(blurred.shaking());
+}
+
+// Dark: the light that falls between two checks, not the light that is.
+TEST(DarkJudgeTest, ALensDimmedAtOnceIsDarkNightFallingIsNot) {
+  const SteadyTime t0{};
+  DarkJudge dimmed;  // checks every 2 s
+  for (int i = 0; i < 5; ++i) dimmed.add(1.0, t0 + i * 2s);
+  dimmed.add(0.22, t0 + 10s);  // a dark film over the lens
+  EXPECT_TRUE(dimmed.dark());
+  ASSERT_TRUE(dimmed.since());
+  EXPECT_EQ(*dimmed.since(), t0 + 8s) << "dated to the last check before the fall";
+  for (int i = 6; i < 600; ++i) dimmed.add(0.22, t0 + i * 2s);
+  EXPECT_TRUE(dimmed.dark()) << "a dimmed lens does not get better with time";
+  dimmed.add(0.6, t0 + 1200s);
+  EXPECT_TRUE(dimmed.dark()) << "not back to 75 % of its light";
+  dimmed.add(0.9, t0 + 1202s);
+  EXPECT_FALSE(dimmed.dark());
+  EXPECT_FALSE(dimmed.since());
+
+  // Night over 30 s (compressed: real dusk takes half an hour), down to 3 %.
+  DarkJudge night;
+  for (int i = 0; i <= 15; ++i) night.add(std::exp(std::log(0.03) * i / 15.0), t0 + i * 2s);
+  EXPECT_FALSE(night.dark());
+
+  // A bright view dimmed by half is still a view: dark needs the light low too.
+  DarkJudge shade;
+  shade.add(1.2, t0);
+  shade.add(0.55, t0 + 2s);
+  EXPECT_FALSE(shade.dark());
+
+  // Lights cut at night: the view was dim already and falls to a fifth.
+  DarkJudge lamps;
+  lamps.add(0.2, t0);
+  lamps.add(0.04, t0 + 2s);
+  EXPECT_TRUE(lamps.dark());
+
+  // After a gap (the camera offline for a while) there is nothing to compare with.
+  DarkJudge gap;
+  gap.add(1.0, t0);
+  gap.add(0.1, t0 + 600s);
+  EXPECT_FALSE(gap.dark());
+
+  // Pictures a minute apart (health mode): compared with the one before.
+  DarkJudge sampled(60s);
+  sampled.add(0.9, t0);
+  sampled.add(0.85, t0 + 60s);
+  sampled.add(0.2, t0 + 120s);
+  EXPECT_TRUE(sampled.dark());
 }
 
 }  // namespace
