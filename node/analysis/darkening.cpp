@@ -8,7 +8,7 @@ DarkJudge::DarkJudge(Duration check_interval, DarkThresholds t)
     : t_(t), within_(std::max(t.within, check_interval * 3 / 2)) {}
 
 void DarkJudge::add(double light, SteadyTime at) {
-  while (!recent_.empty() && (recent_.front().first < at - within_ || recent_.front().first > at)) recent_.pop_front();
+  while (!recent_.empty() && recent_.front().first < at - within_) recent_.pop_front();
   if (before_) {
     if (light >= t_.recovered * *before_) {
       before_.reset();

@@ -65,48 +65,4 @@ double noiseLevel(const cv::Mat& raw) {
   return std::sqrt(std::numbers::pi / 2) / 6 * static_cast<double>(*q);
 }
 
-cv::Mat stripeSpectrum(const cv::Mat& prepared) {
-  static const cv::Size kSize(160, 90);
-  cv::Mat small;
-  cv::resize(prepared, small, kSize, 0, 0, cv::INTER_AREA);
-  if (small.type() != CV_32F) small.convertTo(small, CV_32F);
-  small -= cv::mean(small)[0];
-  static const cv::Mat window = [] {
-    cv::Mat w;
-    cv::createHanningWindow(w, kSize, CV_32F);
-    return w;
-  }();
-  cv::multiply(small, window, small);
-  cv::Mat spectrum, planes[2], power;
-  cv::dft(small, spectrum, cv::DFT_COMPLEX_OUTPUT);
-  cv::split(spectrum, planes);
-  cv::magnitude(planes[0], planes[1], power);
-  cv::multiply(power, power, power);
-  return power;
-}
-
-double stripeShare(const cv::Mat& reference_spectrum, const cv::Mat& now_spectrum) {
-  if (reference_spectrum.empty() || reference_spectrum.size() != now_spectrum.size()) return 0;
-  const int rows = now_spectrum.rows, cols = now_spectrum.cols;
-  // Frequencies at most this many cycles across the picture are its layout
-  // (light, a person, a shadow), not a pattern laid over it.
-  constexpr int kLowest = 3;
-  auto cycles = [](int index, int n) { return std::min(index, n - index); };
-  cv::Mat excess = cv::max(now_spectrum - reference_spectrum, 0.0);
-  cv::Mat smoothed;
-  cv::boxFilter(excess, smoothed, -1, cv::Size(3, 3), cv::Point(-1, -1), false, cv::BORDER_REFLECT_101);
-  double total = 0, best = 0;
-  for (int y = 0; y < rows; ++y) {
-    const float* p = now_spectrum.ptr<float>(y);
-    const float* s = smoothed.ptr<float>(y);
-    for (int x = 0; x < cols; ++x) {
-      if (cycles(y, rows) <= kLowest && cycles(x, cols) <= kLowest) continue;
-      total += p[x];
-      best = std::max(best, static_cast<double>(s[x]));
-    }
-  }
-  // A sinusoid's power is in two places (its frequency and the negative one).
-  return total > 0 ? 2 * best / total : 0;
-}
-
 }  // namespace villagecam::analysis

@@ -1,7 +1,7 @@
-// The picture's condition beyond its content: its colour, its noise and any
-// periodic pattern laid over it, each measured so that it can be compared
-// with the camera's own baseline (a view's colours, grain and fences are its
-// own; what counts is how far they moved). Pure functions over small frames.
+// The picture's condition beyond its content: its colour and its noise, each
+// measured so that it can be compared with the camera's own baseline (a
+// view's colours and grain are its own; what counts is how far they moved).
+// Pure functions over small frames.
 #pragma once
 
 #include <opencv2/core.hpp>
@@ -27,14 +27,5 @@ Chroma chromaOfI420(const cv::Mat& packed);
 // flattest parts of the view, where edges do not read as noise). Of a raw
 // small grey picture (rawSmallGrey).
 double noiseLevel(const cv::Mat& raw);
-
-// A pattern laid over the picture (stripes, a rolling bar of interference):
-// the power spectrum of a picture (prepare()d, contrast-normalised), on
-// 160 x 90, and the share of the picture's power that sits, in excess of
-// the reference's, in its few strongest frequencies. A view's own periodic
-// parts (fences, tiles) are in the reference too; noise and people spread
-// their power over every frequency.
-cv::Mat stripeSpectrum(const cv::Mat& prepared);
-double stripeShare(const cv::Mat& reference_spectrum, const cv::Mat& now_spectrum);
 
 }  // namespace villagecam::analysis

@@ -2,8 +2,6 @@
 
 #include "analysis/image_codec.hpp"
 
-#include <opencv2/imgproc.hpp>
-
 #include <algorithm>
 #include <map>
 
@@ -82,7 +80,8 @@ bool ViewMonitor::onFrame(const analysis::AnalysisFrame& frame, SteadyTime now, 
   // or asked for because the stream turned still): each one is checked.
   if (!current_ || (!options_.sampled && now + interval_ / 4 < next_check_)) return false;
   next_check_ = now + interval_;
-  auto verdict = analysis::assess(grey, {}, current_->baseline, thresholds_, frame.chroma());
+  const auto chroma = frame.chroma();
+  auto verdict = analysis::assess(grey, {}, current_->baseline, thresholds_, chroma);
   const bool blank = verdict.has(analysis::ViewIssue::Blank);
   if (!blank) {
     judgeShaking(verdict, now);
@@ -96,7 +95,7 @@ bool ViewMonitor::onFrame(const analysis::AnalysisFrame& frame, SteadyTime now, 
     verdict.issues.insert(verdict.issues.begin(), analysis::ViewIssue::Frozen);
   }
   const double covered_share = steadyCoverShare(verdict);
-  considerRefresh(frame, verdict, now, wall);
+  considerRefresh(grey, chroma, verdict, now, wall);
   if (options_.sampled) {
     picture_issues_.clear();
     for (auto i : verdict.issues) {
@@ -216,8 +215,8 @@ bool ViewMonitor::judge(std::vector<analysis::ViewIssue> issues, SteadyTime now,
 // commissioning one, nothing raised) is a sample; enough samples spaced out
 // become the new baseline. Any issue throws the samples away, so a view that
 // is being tampered with, even slowly, is never learned as normal.
-void ViewMonitor::considerRefresh(const analysis::AnalysisFrame& frame, const analysis::ViewAssessment& verdict,
-                                  SteadyTime now, WallTime wall) {
+void ViewMonitor::considerRefresh(const cv::Mat& grey, const std::optional<analysis::Chroma>& chroma,
+                                  const analysis::ViewAssessment& verdict, SteadyTime now, WallTime wall) {
   const auto interval = toDuration(options_.config.baseline_refresh);
   if (interval <= Duration::zero() || !commissioning_) return;
   if (!verdict.issues.empty() || !tracker_.ok()) {
@@ -228,14 +227,14 @@ void ViewMonitor::considerRefresh(const analysis::AnalysisFrame& frame, const an
   }
   if (wall < current_->taken_at + std::chrono::duration_cast<WallTime::duration>(interval)) return;
   if (last_sample_ && now - *last_sample_ < options_.refresh_spacing) return;
-  if (!analysis::assess(frame.grey(), {}, commissioning_->baseline, thresholds_, frame.chroma()).issues.empty()) {
+  if (!analysis::assess(grey, {}, commissioning_->baseline, thresholds_, chroma).issues.empty()) {
     refresh_samples_.clear();
     refresh_colours_.clear();
     last_sample_.reset();
     return;
   }
-  refresh_samples_.push_back(analysis::rawSmallGrey(frame.grey()).clone());
-  if (const auto c = frame.chroma()) refresh_colours_.push_back(*c);  // the baseline keeps the view's colours
+  refresh_samples_.push_back(analysis::rawSmallGrey(grey).clone());
+  if (chroma) refresh_colours_.push_back(*chroma);  // the baseline keeps the view's colours
   last_sample_ = now;
   if (static_cast<int>(refresh_samples_.size()) < options_.refresh_frames) return;
   analysis::StoredBaseline fresh{analysis::makeBaseline(refresh_samples_, refresh_colours_), wall,

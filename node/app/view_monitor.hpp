@@ -110,8 +110,8 @@ class ViewMonitor {
   double steadyCoverShare(analysis::ViewAssessment& verdict);
   void judgeShaking(analysis::ViewAssessment& verdict, SteadyTime now);
   bool uncovers(analysis::ViewIssue issue) const;
-  void considerRefresh(const analysis::AnalysisFrame& frame, const analysis::ViewAssessment& verdict, SteadyTime now,
-                       WallTime wall);
+  void considerRefresh(const cv::Mat& grey, const std::optional<analysis::Chroma>& chroma,
+                       const analysis::ViewAssessment& verdict, SteadyTime now, WallTime wall);
   std::shared_ptr<const ViewSnapshot> snapshot(const cv::Mat& frame, WallTime wall) const;
 
   std::optional<analysis::StoredBaseline> commissioning_;
