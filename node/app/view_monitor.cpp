@@ -71,9 +71,10 @@ bool ViewMonitor::onFrame(const analysis::AnalysisFrame& frame, SteadyTime now, 
     picture_.add(analysis::frameDifference(grey, previous_grey_), now);
     grey.copyTo(previous_grey_);
   }
-  // A shaking view's key frames differ by its shaking: they teach nothing
-  // of how a live picture differs (and would make a rested one look still).
-  if (options_.key_frames_only) keys_.add(grey, now, /*learn=*/!shake_.shaking());
+  // A shaking or snowed view's key frames differ by the shaking or the
+  // snow: they teach nothing of how a live picture differs (and would make
+  // the clean one after look still).
+  if (options_.key_frames_only) keys_.add(grey, now, /*learn=*/!shake_.shaking() && !snowing_);
   // A quarter interval of slack: frames arriving at the check rate itself,
   // a little early, must not slip to every other frame.
   // Sampled pictures come when the camera's sampler lets them (on schedule,
@@ -90,8 +91,9 @@ bool ViewMonitor::onFrame(const analysis::AnalysisFrame& frame, SteadyTime now, 
     if (dark_.dark()) verdict.issues.push_back(analysis::ViewIssue::Dark);
   }
   const bool shaking = verdict.has(analysis::ViewIssue::Shaking);
+  snowing_ = verdict.has(analysis::ViewIssue::Snow);
   figures_ = analysis::figuresOf(verdict, current_->baseline);
-  if (!blank && !shaking && (picture_.still(now) == true || stream_.still() == true || keys_.still() == true)) {
+  if (!blank && !shaking && !snowing_ && (picture_.still(now) == true || stream_.still() == true || keys_.still() == true)) {
     verdict.issues.insert(verdict.issues.begin(), analysis::ViewIssue::Frozen);
   }
   const double covered_share = steadyCoverShare(verdict);

@@ -128,6 +128,7 @@ class ViewMonitor {
   analysis::KeyFrameStillness keys_;
   analysis::ShakeJudge shake_;
   analysis::DarkJudge dark_;
+  bool snowing_ = false;  // the last check found snow
   SteadyTime next_check_{};
   SteadyTime next_stream_check_{};
   std::vector<analysis::ViewIssue> picture_issues_;  // sampled: of the last picture, till the next one

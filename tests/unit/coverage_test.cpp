@@ -424,6 +424,35 @@ TEST_F(BaselineRefresh, InHealthModeAnIssueRaisedBetweenPicturesKeepsTheLastPict
   EXPECT_EQ(s.snapshot->width, 640);
 }
 
+// Snow over a key-frame camera (issue 25): its key frames differ by the
+// snow, which teaches nothing of how its live key frames differ; taught, the
+// clean ones after it would look a repeat of each other, a stopped picture.
+TEST_F(BaselineRefresh, SnowOnAKeyFrameCameraIsRaisedAsSnowAndLeavesNoFrozenBehind) {
+  std::vector<analysis::StoredBaseline> saved;
+  config::ViewQualityConfig c;
+  c.check_interval = std::chrono::seconds(2);
+  c.raise_after = std::chrono::seconds(10);
+  app::ViewMonitor::Options o{c, 80, 5, std::chrono::seconds(10), /*sampled=*/false, /*key_frames_only=*/true};
+  app::ViewMonitor m({commissioning_, std::nullopt}, o, [&](const analysis::StoredBaseline& b) { saved.push_back(b); });
+  const SteadyTime t0{};
+  bool snow_seen = false;
+  for (int i = 5; i < 60; ++i) {
+    const bool snowing = i >= 15 && i < 35;
+    cv::Mat f = frames_[static_cast<size_t>(i)].clone(), noise(f.size(), CV_16SC3), wide;
+    cv::RNG(static_cast<std::uint64_t>(i)).fill(noise, cv::RNG::NORMAL, 0, snowing ? 36 : 2);
+    f.convertTo(wide, CV_16SC3);
+    wide += noise;
+    wide.convertTo(f, CV_8UC3);
+    m.onFrame(analysis::AnalysisFrame(f), t0 + std::chrono::seconds(2 * i), kT0 + std::chrono::seconds(2 * i));
+    const auto raised = m.state().raised;
+    const auto has = [&](analysis::ViewIssue k) { return std::find(raised.begin(), raised.end(), k) != raised.end(); };
+    snow_seen = snow_seen || has(analysis::ViewIssue::Snow);
+    EXPECT_FALSE(has(analysis::ViewIssue::Frozen)) << "key frame " << i;
+  }
+  EXPECT_TRUE(snow_seen);
+  EXPECT_TRUE(m.state().raised.empty()) << "clean again";
+}
+
 TEST(LocalDay, StartsAtLocalMidnight) {
   useTimeZone("Asia/Shanghai");  // UTC+8, no daylight saving
   const auto t = *fromRfc3339("2026-11-29T03:30:00.000Z");  // 11:30 in Shanghai
