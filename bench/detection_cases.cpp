@@ -481,6 +481,14 @@ std::vector<DetectionCase> detectionCases() {
         if (t >= a && t < b) snow(f, -1, k);
       }});
 
+  // A PTZ camera: a patrol is no fault, a camera that stays away is.
+  add({.id = "ptz-stuck", .story = "a PTZ camera over a square turns 15% aside and does not come back (patrol time 15 s)",
+       .scene = "square", .tamper = "off_preset", .patrol_time = 15.0},
+      {.shift = [a, b](double t, int) { return t >= a && t < b ? cv::Point(96, 0) : cv::Point(); }});
+  add({.id = "ptz-patrol", .story = "a PTZ camera over a path looks away for 30 s and comes back (patrol time 45 s)",
+       .scene = "path", .patrol_time = 45.0},
+      {.shift = [a](double t, int) { return t >= a && t < a + 30 ? cv::Point(0, 120) : cv::Point(); }});
+
   // Light and weather: nothing to raise, on views and in zones.
   add({.id = "haze", .story = "a light haze over a square (a veil of 25%)", .scene = "square"},
       {.change = during(a, b, [](cv::Mat& f) { veil(f, 0.25); })});

@@ -51,6 +51,9 @@ struct DetectionCase {
   // case is played, then plugged in showing the case from here. nullopt:
   // the node watches it from the idle part on.
   std::optional<double> connect_at;
+  // A PTZ camera: how long it may be away from its preset (the config's
+  // patrol_time, seconds); nullopt: a fixed camera.
+  std::optional<double> patrol_time;
   bool held_out = true;     // false: a case the detectors were tuned on
   // The case's frame at `t` seconds into the case (t < 0: the idle part).
   std::function<cv::Mat(int frame_in_clip, double t)> render;

@@ -75,6 +75,7 @@ fs::path writeConfig(const fs::path& dir, const Mosquitto& broker, const TestCam
     << "/pipelines}\nmqtt:\n  brokers: [" << broker.uri() << "]\n  status_interval: 10s\ncameras:\n";
   for (const auto& c : cases) {
     y << "  - id: " << c.id << "\n    rtsp_url: \"" << cams.url(c.id) << "\"\n    transport: tcp\n";
+    if (c.patrol_time) y << "    patrol_time: " << *c.patrol_time << "s\n";
     if (c.zone) {
       y << "    detection:\n      zones: [{id: zone, kind: intrusion, polygon: " << polygonYaml(*c.zone) << "}]\n";
     }
@@ -185,7 +186,13 @@ Verdict scoreView(const DetectionCase& c, const std::vector<Alert>& alerts, Scor
   }
   if (raise < 0 || raise > kRaiseAfter + 2) v.ok = false, v.line += "NOT IN TIME; ";
   if (!kind) v.ok = false, v.line += "WRONG KIND; ";
-  if (starts.size() > 1) v.ok = false, v.line += fmt::format("{} starts; ", starts.size());
+  if (starts.size() > 1) {
+    v.ok = false, v.line += fmt::format("{} starts (", starts.size());
+    for (std::size_t i = 1; i < starts.size(); ++i) {
+      v.line += fmt::format("{}{} at {:.1f} s", i > 1 ? ", " : "", join(starts[i]->issues), starts[i]->at);
+    }
+    v.line += "); ";
+  }
   if (!end) {
     v.ok = false, v.line += "NEVER CLEARED; ";
   } else {

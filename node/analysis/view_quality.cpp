@@ -21,6 +21,7 @@ const char* toString(ViewIssue issue) {
     case ViewIssue::LowContrast: return "low_contrast";
     case ViewIssue::ColourCast: return "colour_cast";
     case ViewIssue::Snow: return "snow";
+    case ViewIssue::OffPreset: return "off_preset";
   }
   return "unknown";
 }

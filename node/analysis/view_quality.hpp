@@ -27,11 +27,13 @@ namespace villagecam::analysis {
 // channel, a broken white balance), not toward grey (infrared, fog).
 // Snow: noise far above the baseline's over the whole view (analogue
 // interference, a failing sensor or cable).
-enum class ViewIssue { Blank, Frozen, Defocus, Occluded, Shifted, Shaking, Glare, Dark, LowContrast, ColourCast, Snow };
+// OffPreset: a PTZ camera away from its preset for longer than it patrols
+// (judged by the camera's monitor: a single picture is only `shifted`).
+enum class ViewIssue { Blank, Frozen, Defocus, Occluded, Shifted, Shaking, Glare, Dark, LowContrast, ColourCast, Snow, OffPreset };
 inline constexpr ViewIssue kViewIssues[] = {ViewIssue::Blank,   ViewIssue::Frozen,     ViewIssue::Defocus,
                                             ViewIssue::Occluded, ViewIssue::Shifted,   ViewIssue::Shaking,
                                             ViewIssue::Glare,   ViewIssue::Dark,       ViewIssue::LowContrast,
-                                            ViewIssue::ColourCast, ViewIssue::Snow};
+                                            ViewIssue::ColourCast, ViewIssue::Snow,  ViewIssue::OffPreset};
 const char* toString(ViewIssue issue);
 std::optional<ViewIssue> viewIssueFrom(const std::string& name);
 

@@ -33,6 +33,7 @@ CameraUnit::CameraUnit(const config::CameraConfig& camera, const config::IngestC
   auto view_options = options.view;
   view_options.sampled = camera.analysis.mode == config::AnalysisMode::Health;
   view_options.key_frames_only = camera.analysis.mode != config::AnalysisMode::Full;
+  if (camera.patrol_time) view_options.patrol_time = toDuration(*camera.patrol_time);
   // The view as the baseline in use shows it: the first frames' prior for detection.
   const cv::Mat view_prior = baselines.refreshed      ? baselines.refreshed->baseline.reference
                              : baselines.commissioning ? baselines.commissioning->baseline.reference

@@ -89,6 +89,7 @@ bool ViewMonitor::onFrame(const analysis::AnalysisFrame& frame, SteadyTime now, 
     // Dark at once, where night darkens slowly: the light's fall decides.
     dark_.add(verdict.light, now);
     if (dark_.dark()) verdict.issues.push_back(analysis::ViewIssue::Dark);
+    if (options_.patrol_time > Duration::zero()) judgeOffPreset(verdict, now);
   }
   const bool shaking = verdict.has(analysis::ViewIssue::Shaking);
   snowing_ = verdict.has(analysis::ViewIssue::Snow);
@@ -122,6 +123,33 @@ void ViewMonitor::judgeShaking(analysis::ViewAssessment& verdict, SteadyTime now
     return i == ViewIssue::Shifted || i == ViewIssue::Occluded || i == ViewIssue::Defocus;
   });
   verdict.issues.push_back(ViewIssue::Shaking);
+}
+
+// A PTZ camera away from its preset is patrolling, or was turned by an
+// operator: normal, until it stays away longer than it patrols. While away
+// its view is another than the baseline's, and what a check of it says
+// against the baseline (a cover, a blur, a tint, the shaking of its turns)
+// is nothing; a blank, snowed or frozen picture still is.
+void ViewMonitor::judgeOffPreset(analysis::ViewAssessment& verdict, SteadyTime now) {
+  using analysis::ViewIssue;
+  const auto at_preset = std::exchange(last_at_preset_, verdict.moved ? last_at_preset_ : now);
+  if (!verdict.moved) {
+    away_since_.reset();
+    return;
+  }
+  // It left after the last check that saw it at its preset.
+  if (!away_since_) away_since_ = at_preset.value_or(now);
+  std::erase_if(verdict.issues, [](ViewIssue i) { return i != ViewIssue::Blank && i != ViewIssue::Snow; });
+  // Seen from just after raise_after before the patrol time is up (the
+  // hysteresis counts a hold from the check before the first that sees
+  // it), and dated from then: raised when the patrol time is up.
+  if (now > *offPresetFrom()) verdict.issues.push_back(ViewIssue::OffPreset);
+}
+
+std::optional<SteadyTime> ViewMonitor::offPresetFrom() const {
+  if (!away_since_) return std::nullopt;
+  const auto hold = toDuration(options_.config.raise_after);
+  return *away_since_ + std::max(Duration::zero(), options_.patrol_time - hold);
 }
 
 bool ViewMonitor::uncovers(analysis::ViewIssue issue) const {
@@ -183,6 +211,7 @@ bool ViewMonitor::judge(std::vector<analysis::ViewIssue> issues, SteadyTime now,
   if (const auto since = keys_.stillSince()) began.emplace(analysis::ViewIssue::Frozen, *since);
   if (const auto since = shake_.since()) began.emplace(analysis::ViewIssue::Shaking, *since);
   if (const auto since = dark_.since()) began.emplace(analysis::ViewIssue::Dark, *since);
+  if (const auto from = offPresetFrom()) began.emplace(analysis::ViewIssue::OffPreset, *from);
   const auto changes = tracker_.update(issues, now, began);
   std::shared_ptr<const ViewSnapshot> shot;
   if (was_ok && !tracker_.ok()) {

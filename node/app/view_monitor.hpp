@@ -78,6 +78,9 @@ class ViewMonitor {
     // Modes keyframes and health: every picture is a key frame, compared
     // with the one before (KeyFrameStillness).
     bool key_frames_only = false;
+    // A PTZ camera: how long its view may be away from its preset (the
+    // baseline's view) before it is `off_preset`; zero: a fixed camera.
+    Duration patrol_time{};
   };
   // Called (on the worker thread) with a refreshed baseline to store.
   using SaveRefreshed = std::function<void(const analysis::StoredBaseline&)>;
@@ -109,6 +112,9 @@ class ViewMonitor {
              std::optional<double> covered_share, bool picture_checked);
   double steadyCoverShare(analysis::ViewAssessment& verdict);
   void judgeShaking(analysis::ViewAssessment& verdict, SteadyTime now);
+  void judgeOffPreset(analysis::ViewAssessment& verdict, SteadyTime now);
+  // A PTZ camera away from its preset: when off_preset counts from (raise_after before its patrol time is up).
+  std::optional<SteadyTime> offPresetFrom() const;
   bool uncovers(analysis::ViewIssue issue) const;
   void considerRefresh(const cv::Mat& grey, const std::optional<analysis::Chroma>& chroma,
                        const analysis::ViewAssessment& verdict, SteadyTime now, WallTime wall);
@@ -129,6 +135,8 @@ class ViewMonitor {
   analysis::ShakeJudge shake_;
   analysis::DarkJudge dark_;
   bool snowing_ = false;  // the last check found snow
+  std::optional<SteadyTime> away_since_;     // a PTZ camera: when its view left the preset
+  std::optional<SteadyTime> last_at_preset_;  // the last check that saw it there
   SteadyTime next_check_{};
   SteadyTime next_stream_check_{};
   std::vector<analysis::ViewIssue> picture_issues_;  // sampled: of the last picture, till the next one

@@ -101,6 +101,10 @@ struct CameraConfig {
   AnalysisConfig analysis;
   DetectionConfig detection;
   bool enabled = true;
+  // A PTZ camera that patrols (or that operators turn): how long its view
+  // may be away from its preset, the view its baseline holds, before it is
+  // reported `off_preset`. nullopt: a fixed camera (away is `shifted`).
+  std::optional<Seconds> patrol_time;
 };
 
 // Frames a second the camera's stream hands to analysis: the higher of the
@@ -202,7 +206,7 @@ struct ViewQualityConfig {
   // The issues that leave a view unwatched: its areas are not covered (nor
   // its camera intact) while one is raised. The others (shaking) are
   // reported and alerted, and the view still counts as watched.
-  std::vector<std::string> coverage_issues{"blank", "frozen", "defocus", "occluded", "shifted", "glare", "snow"};
+  std::vector<std::string> coverage_issues{"blank", "frozen", "defocus", "occluded", "shifted", "glare", "snow", "off_preset"};
   bool operator==(const ViewQualityConfig&) const = default;
 };
 

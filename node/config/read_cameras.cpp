@@ -78,6 +78,7 @@ void readCameras(Sections& ctx, const YAML::Node& list, const std::map<std::stri
     }
     if (auto v = n["secret"]; v.IsDefined()) readSecretRef(ctx, v, childPath(path, "secret"), secrets, cam);
     if (auto v = n["enabled"]; v.IsDefined()) cam.enabled = ctx.reader.boolean(v, childPath(path, "enabled")).value_or(true);
+    if (auto v = n["patrol_time"]; v.IsDefined()) cam.patrol_time = ctx.reader.duration(v, childPath(path, "patrol_time"), 1, 86400);
     std::optional<AnalysisMode> explicit_mode;
     if (auto v = n["analysis"]; v.IsDefined() && ctx.reader.expectMap(v, childPath(path, "analysis"))) {
       const std::string apath = childPath(path, "analysis");

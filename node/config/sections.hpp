@@ -38,7 +38,8 @@ inline const std::vector<std::string> kViewQualityKeys{
     "coverage_issues"};
 // The view issues analysis reports (analysis::kViewIssues, by name).
 inline const std::vector<std::string> kViewIssueNames{"blank", "frozen", "defocus",      "occluded",    "shifted", "shaking",
-                                                      "glare", "dark",   "low_contrast", "colour_cast", "snow"};
+                                                      "glare", "dark",   "low_contrast", "colour_cast", "snow",
+                                                      "off_preset"};
 inline const std::vector<std::string> kSnapshotKeys{"jpeg_quality", "max_bytes"};
 inline const std::vector<std::string> kAreaKeys{"id", "name", "kind", "weight", "cameras", "grid"};
 inline const std::vector<std::string> kAreaKinds{"entrance", "square", "road", "bridge", "river_bank", "school", "market", "other"};
@@ -60,7 +61,7 @@ inline const std::vector<std::string> kIngestKeys{"pipeline",        "pipelines_
                                            "unauthorized_retry", "latency_ms",      "decoder_threads",
                                            "rtsp_client"};
 inline const std::vector<std::string> kCameraKeys{"id",     "name",     "rtsp_url",  "view_url", "transport",
-                                           "secret", "analysis", "detection", "enabled"};
+                                           "secret", "analysis", "detection", "enabled",  "patrol_time"};
 inline const std::vector<std::string> kDetectionKeys{"fps", "min_area", "masks", "zones", "rate_limit"};
 inline const std::vector<std::string> kRateLimitKeys{"alerts", "per"};
 inline const std::vector<std::string> kZoneKeys{"id",       "name",        "kind",     "polygon",    "schedule",

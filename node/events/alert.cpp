@@ -120,6 +120,7 @@ std::string issueWords(const std::string& issue, config::Language lang) {
       {"low_contrast", "画面对比度低（雾或镜罩起雾、脏污）", "low contrast (a veiled view: fog, a misted or dirty dome)"},
       {"colour_cast", "画面偏色", "colour cast (the colours are off)"},
       {"snow", "画面雪花噪声", "snow (noise over the whole picture)"},
+      {"off_preset", "云台未回到预置位", "off preset (a PTZ camera did not return to its preset)"},
   };
   for (const auto& [code, zh, en] : words) {
     if (issue == code) return lang == config::Language::ZhCN ? zh : en;

@@ -127,6 +127,10 @@ cameras:
              "node: {id: v1}\ncameras:\n  - id: a\n    rtsp_url: rtsp://h/p\n    transport: tpc\n",
              {"config.yaml:5:16: cameras[0].transport: expected one of auto, tcp, udp, got 'tpc' (did you "
               "mean 'tcp'?)"}},
+        Case{"a patrol time that is no duration",
+             "node: {id: v1}\ncameras:\n  - id: a\n    rtsp_url: rtsp://h/p\n    patrol_time: 3 min\n",
+             {"config.yaml:5:18: cameras[0].patrol_time: expected a duration such as 500ms, 10s, 5m or 2h, got "
+              "'3 min'"}},
         Case{"duplicate camera ids",
              "node: {id: v1}\ncameras:\n  - id: gate\n    rtsp_url: rtsp://h/1\n  - id: gate\n    rtsp_url: "
              "rtsp://h/2\n",
@@ -346,6 +350,9 @@ TEST_F(SecretsFile, TheShippedExampleConfigIsValid) {
   ASSERT_EQ(cfg.cameras.size(), 3u);
   EXPECT_EQ(cfg.cameras[0].analysis.mode, AnalysisMode::Keyframes);
   EXPECT_EQ(cfg.cameras[1].analysis.mode, AnalysisMode::Keyframes);  // by role: no zones
+  ASSERT_TRUE(cfg.cameras[1].patrol_time.has_value());                // a PTZ camera
+  EXPECT_DOUBLE_EQ(cfg.cameras[1].patrol_time->count(), 180);
+  EXPECT_FALSE(cfg.cameras[0].patrol_time.has_value());
   EXPECT_EQ(cfg.cameras[2].analysis.mode, AnalysisMode::Full);       // by role: zones
   ASSERT_EQ(cfg.cameras[2].detection.zones.size(), 1u);
   const auto& bank = cfg.cameras[2].detection.zones[0];

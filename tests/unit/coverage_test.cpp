@@ -453,6 +453,48 @@ TEST_F(BaselineRefresh, SnowOnAKeyFrameCameraIsRaisedAsSnowAndLeavesNoFrozenBehi
   EXPECT_TRUE(m.state().raised.empty()) << "clean again";
 }
 
+// A PTZ camera (issue 25): away from its preset is a patrol until it stays
+// away longer than its patrol time, then `off_preset`, not `shifted`; a
+// fixed camera turned the same way is `shifted` after raise_after.
+TEST_F(BaselineRefresh, APtzCameraAwayFromItsPresetIsOffPresetOnlyAfterItsPatrolTime) {
+  std::vector<analysis::StoredBaseline> saved;
+  config::ViewQualityConfig c;
+  c.check_interval = std::chrono::seconds(1);
+  c.raise_after = std::chrono::seconds(5);
+  c.clear_after = std::chrono::seconds(3);
+  app::ViewMonitor::Options ptz_options{c, 80, 5, std::chrono::seconds(10)};
+  ptz_options.patrol_time = std::chrono::seconds(30);
+  app::ViewMonitor ptz({commissioning_, std::nullopt}, ptz_options, {});
+  app::ViewMonitor fixed({commissioning_, std::nullopt}, {c, 80, 5, std::chrono::seconds(10)}, {});
+  const SteadyTime t0{};
+  auto turned = [](const cv::Mat& f) {  // a fifth of the view to the side
+    cv::Mat o, m = (cv::Mat_<double>(2, 3) << 1, 0, f.cols * 0.2, 0, 1, 0);
+    cv::warpAffine(f, o, m, f.size(), cv::INTER_LINEAR, cv::BORDER_REFLECT);
+    return o;
+  };
+  using analysis::ViewIssue;
+  std::optional<int> off_preset_at, shifted_at;
+  for (int s = 0; s < 55; ++s) {
+    const bool away = s >= 5 && s < 45;
+    const cv::Mat& live = frames_[static_cast<size_t>(5 + s)];
+    const cv::Mat f = away ? turned(live) : live;
+    ptz.onFrame(analysis::AnalysisFrame(f), t0 + std::chrono::seconds(s), kT0 + std::chrono::seconds(s));
+    fixed.onFrame(analysis::AnalysisFrame(f), t0 + std::chrono::seconds(s), kT0 + std::chrono::seconds(s));
+    const auto p = ptz.state().raised, x = fixed.state().raised;
+    EXPECT_TRUE(std::find(p.begin(), p.end(), ViewIssue::Shifted) == p.end()) << "at " << s << " s";
+    if (!off_preset_at && std::find(p.begin(), p.end(), ViewIssue::OffPreset) != p.end()) off_preset_at = s;
+    if (!shifted_at && std::find(x.begin(), x.end(), ViewIssue::Shifted) != x.end()) shifted_at = s;
+  }
+  ASSERT_TRUE(off_preset_at && shifted_at);
+  // It left after the check at 4 s: patrol_time from then.
+  EXPECT_GE(*off_preset_at, 4 + 30) << "a patrol is no fault";
+  EXPECT_LE(*off_preset_at, 5 + 30 + 1);
+  EXPECT_LE(*shifted_at, 5 + 5 + 2);
+  EXPECT_TRUE(ptz.state().raised.empty()) << "back at its preset";
+  EXPECT_TRUE(std::find(ptz.state().uncovering.begin(), ptz.state().uncovering.end(), ViewIssue::OffPreset) ==
+              ptz.state().uncovering.end());
+}
+
 TEST(LocalDay, StartsAtLocalMidnight) {
   useTimeZone("Asia/Shanghai");  // UTC+8, no daylight saving
   const auto t = *fromRfc3339("2026-11-29T03:30:00.000Z");  // 11:30 in Shanghai
