@@ -168,11 +168,11 @@ double ViewMonitor::steadyCoverShare(analysis::ViewAssessment& verdict) {
   std::vector<double> recent(cover_shares_.begin(), cover_shares_.end());
   std::nth_element(recent.begin(), recent.begin() + static_cast<long>(recent.size() / 2), recent.end());
   const double steady = recent[recent.size() / 2];
-  const bool explained = verdict.has(ViewIssue::Blank) || verdict.has(ViewIssue::Defocus) ||
-                         verdict.has(ViewIssue::Shifted) || verdict.has(ViewIssue::Occluded) ||
-                         verdict.has(ViewIssue::Shaking) || verdict.has(ViewIssue::Glare) ||
-                         verdict.has(ViewIssue::Snow) || verdict.has(ViewIssue::LowContrast) ||
-                         verdict.has(ViewIssue::Dark);
+  // Another view (a PTZ camera on patrol too), or any issue of the picture
+  // itself, explains the reading; a stopped picture or a tint does not.
+  const bool explained = verdict.moved || std::any_of(verdict.issues.begin(), verdict.issues.end(), [](ViewIssue i) {
+                           return i != ViewIssue::Frozen && i != ViewIssue::ColourCast;
+                         });
   // ...but a reading far below it (the cover came off) is not outvoted by
   // the readings from before: the hysteresis's clear_after starts now.
   const bool far_below = verdict.cover.share < thresholds_.occluded_share * 0.6;
