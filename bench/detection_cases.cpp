@@ -342,6 +342,23 @@ void channelGains(cv::Mat& f, double b, double g, double r) {
 
 // Snow: analogue interference, noise of `sigma` grey levels over the whole
 // picture, or (sigma < 0) the picture half replaced by noise.
+// Interference laid over the picture: stripes of `period` pixels across
+// the direction (dx, dy), of `amplitude` grey levels, moving by `roll` of a
+// period per frame (0: still).
+void stripes(cv::Mat& f, double period, double dx, double dy, double amplitude, double roll, int k) {
+  const double n = std::hypot(dx, dy), phase = roll * k;
+  cv::Mat w;
+  f.convertTo(w, CV_32FC3);
+  for (int y = 0; y < w.rows; ++y) {
+    auto* row = w.ptr<cv::Vec3f>(y);
+    for (int x = 0; x < w.cols; ++x) {
+      const auto a = static_cast<float>(amplitude * std::sin(2 * CV_PI * ((x * dx + y * dy) / n / period + phase)));
+      row[x] += cv::Vec3f(a, a, a);
+    }
+  }
+  w.convertTo(f, CV_8UC3);
+}
+
 void snow(cv::Mat& f, double sigma, int k) {
   if (sigma > 0) {
     sensorNoise(f, sigma, static_cast<std::uint64_t>(k) * 17 + 1);
@@ -479,6 +496,17 @@ std::vector<DetectionCase> detectionCases() {
        .tamper = "snow"},
       {.change = [a, b](cv::Mat& f, double t, int k) {
         if (t >= a && t < b) snow(f, -1, k);
+      }});
+
+  add({.id = "stripes-still", .story = "interference stripes over a street camera: diagonal, 9 px, 9 grey levels",
+       .scene = "street", .tamper = "stripes"},
+      {.change = [a, b](cv::Mat& f, double t, int k) {
+        if (t >= a && t < b) stripes(f, 9, 2, 1, 9, 0, k);
+      }});
+  add({.id = "stripes-rolling", .story = "bars of interference rolling up a square camera: 30 px, 12 grey levels (H.265)",
+       .scene = "square", .tamper = "stripes", .codec = "h265"},
+      {.change = [a, b](cv::Mat& f, double t, int k) {
+        if (t >= a && t < b) stripes(f, 30, 0, 1, 12, 0.04, k);
       }});
 
   // A PTZ camera: a patrol is no fault, a camera that stays away is.

@@ -94,6 +94,7 @@ std::optional<StoredBaseline> loadBaseline(const std::filesystem::path& dir, con
   }
   reference.convertTo(s.baseline.reference, CV_32F);
   s.baseline.shift_reference = makeShiftReference(s.baseline.reference);
+  s.baseline.stripe_reference = stripeReferenceOf(s.baseline.reference, s.baseline.measures.raw_contrast);
   return s;
 }
 

@@ -18,9 +18,11 @@
 #include <cstddef>
 #include <deque>
 #include <optional>
+#include <vector>
 
 #include <opencv2/core.hpp>
 
+#include "analysis/cadence.hpp"
 #include "util/clock.hpp"
 
 namespace villagecam::analysis {
@@ -80,6 +82,8 @@ struct StreamSample {
   std::uint64_t key_bytes = 0;
   std::uint64_t delta_bytes = 0;
   int width = 0, height = 0;  // of the stream; 0: not known yet
+  std::uint64_t connection = 0;       // counts the camera's connections: a new one restarts the cadence
+  std::vector<FrameTiming> timings;   // of the encoded frames since the sample before
 };
 
 // Key frames compared with the recent ones (analysis modes that decode key

@@ -21,6 +21,8 @@ const char* toString(ViewIssue issue) {
     case ViewIssue::LowContrast: return "low_contrast";
     case ViewIssue::ColourCast: return "colour_cast";
     case ViewIssue::Snow: return "snow";
+    case ViewIssue::Stripes: return "stripes";
+    case ViewIssue::Stutter: return "stutter";
     case ViewIssue::OffPreset: return "off_preset";
   }
   return "unknown";
@@ -219,7 +221,13 @@ ViewBaseline makeBaseline(const std::vector<cv::Mat>& frames, const std::vector<
   std::vector<double> contrast;
   for (const auto& m : each) contrast.push_back(m.raw_contrast);
   if (!contrast.empty()) b.measures.raw_contrast = median(contrast);
+  b.stripe_reference = stripeReferenceOf(b.reference, b.measures.raw_contrast);
   return b;
+}
+
+StripeReference stripeReferenceOf(const cv::Mat& reference, double raw_contrast) {
+  // prepare() scaled the picture's spread to 48.
+  return makeStripeReference(reference, raw_contrast > 0 ? raw_contrast / 48.0 : 1.0);
 }
 
 // Smoothed first: sensor noise, rain and compression speckle would
@@ -472,6 +480,17 @@ ViewAssessment assess(const cv::Mat& frame, const cv::Mat& previous_raw, const V
     a.issues.push_back(ViewIssue::Glare);
     return a;
   }
+  // Stripes: a pattern laid over the view, where the view is still the one
+  // it was underneath (a view turned to a fence or a tiled square has a new
+  // pattern of its own). Judged on the raw picture: fog and night,
+  // magnified by normalisation, would show the encoder's block grid.
+  if (!baseline.stripe_reference.empty()) {
+    a.stripes = estimateStripes(baseline.stripe_reference, raw);
+    if (a.stripes.share >= t.stripe_share && !a.moved) {
+      a.issues.push_back(ViewIssue::Stripes);
+      return a;
+    }
+  }
   // Snow: noise everywhere, far above the view's own grain. It breaks the
   // correlation and buries texture: that, not a turn or a cover, is what
   // the view suffers.
@@ -528,6 +547,7 @@ ViewFigures figuresOf(const ViewAssessment& a, const ViewBaseline& baseline) {
   f.sharpness = baseline.measures.sharpness > 0 ? a.measures.sharpness / baseline.measures.sharpness : 1;
   f.colour_cast = a.colour_cast;
   f.noise = std::max(0.0, a.measures.noise);
+  f.stripes = a.stripes.share;
   f.glare_share = a.glare_share;
   f.cover_share = a.cover.share;
   f.moved = a.shift.response > 0 ? std::hypot(a.shift.dx / kAnalysisWidth, a.shift.dy / kAnalysisHeight) : 0;

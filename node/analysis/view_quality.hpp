@@ -27,13 +27,21 @@ namespace villagecam::analysis {
 // channel, a broken white balance), not toward grey (infrared, fog).
 // Snow: noise far above the baseline's over the whole view (analogue
 // interference, a failing sensor or cable).
+// Stripes: a periodic pattern laid over the view (interference on an
+// analogue cable, a failing sensor or encoder), still or rolling.
+// Stutter: the stream does not keep its own frame rate, jumps in time or
+// comes in bursts (judged by the camera's monitor on the stream's cadence,
+// CadenceJudge; a picture cannot show it).
 // OffPreset: a PTZ camera away from its preset for longer than it patrols
 // (judged by the camera's monitor: a single picture is only `shifted`).
-enum class ViewIssue { Blank, Frozen, Defocus, Occluded, Shifted, Shaking, Glare, Dark, LowContrast, ColourCast, Snow, OffPreset };
-inline constexpr ViewIssue kViewIssues[] = {ViewIssue::Blank,   ViewIssue::Frozen,     ViewIssue::Defocus,
-                                            ViewIssue::Occluded, ViewIssue::Shifted,   ViewIssue::Shaking,
-                                            ViewIssue::Glare,   ViewIssue::Dark,       ViewIssue::LowContrast,
-                                            ViewIssue::ColourCast, ViewIssue::Snow,  ViewIssue::OffPreset};
+enum class ViewIssue {
+  Blank, Frozen, Defocus, Occluded, Shifted, Shaking, Glare, Dark, LowContrast, ColourCast, Snow, Stripes, Stutter,
+  OffPreset
+};
+inline constexpr ViewIssue kViewIssues[] = {
+    ViewIssue::Blank, ViewIssue::Frozen,      ViewIssue::Defocus,    ViewIssue::Occluded, ViewIssue::Shifted,
+    ViewIssue::Shaking, ViewIssue::Glare,     ViewIssue::Dark,       ViewIssue::LowContrast, ViewIssue::ColourCast,
+    ViewIssue::Snow,  ViewIssue::Stripes,     ViewIssue::Stutter,    ViewIssue::OffPreset};
 const char* toString(ViewIssue issue);
 std::optional<ViewIssue> viewIssueFrom(const std::string& name);
 
@@ -89,7 +97,12 @@ struct ViewBaseline {
   // analysis size: the camera's live temporal noise. Negative: not measured
   // (a baseline stored before it was).
   double temporal_noise = -1;
+  // The reference at the raw picture's scale, for the stripes it did not
+  // have (stripeReferenceOf).
+  StripeReference stripe_reference;
 };
+// From the (normalised) reference and the raw picture's spread.
+StripeReference stripeReferenceOf(const cv::Mat& reference, double raw_contrast);
 
 struct ViewThresholds {
   double blank_contrast = 4.0;        // below: no content (cap, black, one colour)
@@ -151,6 +164,10 @@ struct ViewThresholds {
   // is wiped by the encoder long before that.
   double snow_ratio = 1.5;
   double snow_level = 5.0;
+  // Stripes: a pattern laid over the view holding this share of its power
+  // (estimateStripes): a stripe of 8 grey levels over a textured street
+  // holds 0.015-0.05, people, rain, fog and night at most 0.004.
+  double stripe_share = 0.008;
   double shift_fraction = 0.05;       // moved more than this share of the frame size
   double shift_min_response = 0.06;   // a correlation peak weaker than this is no peak at all...
   double layout_min_similarity = 0.6; // ...and with the texture layout changed too, the view is another
@@ -205,6 +222,7 @@ struct ViewAssessment {
   double light = 1;               // lightRatio against the baseline (the view's light, 1: as at baseline)
   double contrast_ratio = 1;      // contrast for brightness, against the baseline's (1: unknown or the same)
   double colour_cast = 0;         // see ViewThresholds::cast_distance (0: not judged)
+  StripeEstimate stripes;         // see ViewThresholds::stripe_share
   bool moved = false;             // the view moved or turned away (shifted, whether reported or not)
   ViewMeasures measures;
   ShiftEstimate shift;
@@ -222,6 +240,7 @@ struct ViewFigures {
   double sharpness = 1;    // fine detail (defocus_ratio is the threshold)
   double colour_cast = 0;  // see cast_distance
   double noise = 0;        // grey levels (noiseLevel)
+  double stripes = 0;      // the share of the picture's power in a laid-over pattern (stripe_share)
   double glare_share = 0;  // see glareShare
   double cover_share = 0;  // of this check (the published covered_share is steadied over checks)
   double moved = 0;        // how far the view moved, as a share of the frame (shift_fraction)

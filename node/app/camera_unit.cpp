@@ -95,6 +95,7 @@ void CameraUnit::restore(const std::vector<events::Alert>& open, SteadyTime now)
 }
 
 ViewState CameraUnit::initialView() const { return view_->state(); }
+ViewState CameraUnit::latestView() const { return view_->state(); }
 
 void CameraUnit::start() { worker_->start(); }
 

@@ -66,6 +66,9 @@ class CameraUnit {
   // view they start from. After start() the view travels in ViewChanged.
   void restore(const std::vector<events::Alert>& open, SteadyTime now);
   ViewState initialView() const;
+  // Any time, from any thread: the view as its monitor sees it now (the
+  // figures of its last checks; the raised issues travel in ViewChanged).
+  ViewState latestView() const;
 
   // Every encoded unit of its stream goes there too (before start()).
   void relayTo(std::shared_ptr<ingest::EncodedFanout> fanout) { worker_->relayTo(std::move(fanout)); }

@@ -364,6 +364,16 @@ void Node::tick(WallTime now, SteadyTime steady_now) {
   }
 }
 
+// What the view's last checks measured changes at every check, where the
+// raised issues (which coverage follows) change by message: the figures are
+// read as they are now.
+ViewState Node::withLatestFigures(ViewState view, const CameraUnit& unit) {
+  const ViewState latest = unit.latestView();
+  view.figures = latest.figures;
+  view.cadence = latest.cadence;
+  return view;
+}
+
 void Node::publishCamera(const health::CameraHealth& h, WallTime now) {
   const Camera* camera = find(h.id);
   if (!camera) return;
@@ -371,7 +381,7 @@ void Node::publishCamera(const health::CameraHealth& h, WallTime now) {
   if (const auto s = camera->unit->detectionStats()) {
     detection = contract::DetectionReport{s->frames, s->events, s->suppressed, s->global_changes};
   }
-  reporter_->camera(h, uptime_.stats(h.id), viewReportOf(camera->view), detection, now);
+  reporter_->camera(h, uptime_.stats(h.id), viewReportOf(withLatestFigures(camera->view, *camera->unit)), detection, now);
 }
 
 void Node::publishNode(WallTime now) {
@@ -461,7 +471,7 @@ service::NodeReport Node::report() const {
       if (const auto s = c.unit->detectionStats()) {
         detection = contract::DetectionReport{s->frames, s->events, s->suppressed, s->global_changes};
       }
-      m.cameras.push_back({c.unit->health(), {}, viewReportOf(c.view), detection});
+      m.cameras.push_back({c.unit->health(), {}, viewReportOf(withLatestFigures(c.view, *c.unit)), detection});
     }
   }
   for (auto& c : m.cameras) c.uptime = uptime_.stats(c.health.id);  // the ledger's own lock, none held

@@ -110,6 +110,7 @@ class Node : public service::NodeView {
   bool updateCoverage(WallTime now, bool publish_always = true);
   void noteClockSync();
   void publishCamera(const health::CameraHealth& health, WallTime now);
+  static ViewState withLatestFigures(ViewState view, const CameraUnit& unit);
   void publishNode(WallTime now);
   void publishCoverage(WallTime now);
   void clearRemovedCameras();

@@ -64,7 +64,11 @@ contract::ViewReport viewReportOf(const ViewState& s) {
   r.baseline_at = s.baseline_taken_at;
   if (const auto& f = s.figures) {
     r.measures = contract::ViewMeasuresReport{f->light,       f->contrast,    f->sharpness,   f->colour_cast,
-                                              f->noise,       f->glare_share, f->cover_share, f->moved};
+                                              f->noise,       f->glare_share, f->cover_share, f->moved,
+                                              f->stripes};
+  }
+  if (const auto& c = s.cadence) {
+    r.cadence = contract::CadenceReport{c->own_rate, c->rate, c->largest_gap, c->timestamp_jumps, c->bursts};
   }
   return r;
 }

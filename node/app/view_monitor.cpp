@@ -94,15 +94,16 @@ bool ViewMonitor::onFrame(const analysis::AnalysisFrame& frame, SteadyTime now, 
   const bool shaking = verdict.has(analysis::ViewIssue::Shaking);
   snowing_ = verdict.has(analysis::ViewIssue::Snow);
   figures_ = analysis::figuresOf(verdict, current_->baseline);
-  if (!blank && !shaking && !snowing_ && (picture_.still(now) == true || stream_.still() == true || keys_.still() == true)) {
+  if (!blank && !shaking && !snowing_ && picture_.still(now) == true) {
     verdict.issues.insert(verdict.issues.begin(), analysis::ViewIssue::Frozen);
   }
+  addStreamIssues(verdict.issues, blank || shaking || snowing_);
   const double covered_share = steadyCoverShare(verdict);
   considerRefresh(grey, chroma, verdict, now, wall);
   if (options_.sampled) {
     picture_issues_.clear();
     for (auto i : verdict.issues) {
-      if (i != analysis::ViewIssue::Frozen) picture_issues_.push_back(i);  // the stream says that, every time
+      if (i != analysis::ViewIssue::Frozen && i != analysis::ViewIssue::Stutter) picture_issues_.push_back(i);  // the stream says those, every time
     }
     picture_share_ = covered_share;
     frame.colour().copyTo(last_picture_);  // once a sampling interval: the snapshot if the stream raises
@@ -180,8 +181,26 @@ double ViewMonitor::steadyCoverShare(analysis::ViewAssessment& verdict) {
   return verdict.has(ViewIssue::Occluded) ? steady : verdict.cover.share;
 }
 
+void ViewMonitor::addStreamIssues(std::vector<analysis::ViewIssue>& issues, bool blank) const {
+  using analysis::ViewIssue;
+  const bool frozen = std::find(issues.begin(), issues.end(), ViewIssue::Frozen) != issues.end();
+  if (!blank && !frozen && (stream_.still() == true || keys_.still() == true)) {
+    issues.insert(issues.begin(), ViewIssue::Frozen);
+  }
+  if (cadence_.stutters()) issues.push_back(ViewIssue::Stutter);
+}
+
 bool ViewMonitor::onStream(const analysis::StreamSample& sample, SteadyTime now) {
   stream_.add(sample);
+  if (sample.connection != connection_) {
+    cadence_.restart();
+    connection_ = sample.connection;
+  }
+  for (const auto& t : sample.timings) cadence_.add(t);
+  {
+    std::lock_guard lock(mutex_);
+    state_.cadence = cadence_.figures();
+  }
   if (options_.sampled) {
     // The stream turned still: a picture now tells a still scene from a
     // capped or blank one, rather than a minute later.
@@ -194,9 +213,7 @@ bool ViewMonitor::onStream(const analysis::StreamSample& sample, SteadyTime now)
   next_stream_check_ = now + stream_interval_;
   std::vector<analysis::ViewIssue> issues = picture_issues_;
   const bool blank = std::find(issues.begin(), issues.end(), analysis::ViewIssue::Blank) != issues.end();
-  if (!blank && (stream_.still() == true || keys_.still() == true)) {
-    issues.insert(issues.begin(), analysis::ViewIssue::Frozen);
-  }
+  addStreamIssues(issues, blank);
   // The snapshot of an issue the stream raises is the last picture sampled.
   const auto last = [this]() -> const cv::Mat* { return last_picture_.empty() ? nullptr : &last_picture_; };
   return judge(issues, now, last, last_picture_at_, picture_share_,

@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "analysis/baseline_store.hpp"
+#include "analysis/cadence.hpp"
 #include "analysis/darkening.hpp"
 #include "analysis/shake.hpp"
 #include "analysis/stillness.hpp"
@@ -47,6 +48,7 @@ struct ViewState {
   std::vector<analysis::ViewIssue> uncovering;
   std::optional<double> covered_share;            // while occluded is raised: of the last check
   std::optional<analysis::ViewFigures> figures;   // what the last check of a picture measured
+  std::optional<analysis::CadenceFigures> cadence;  // the stream's cadence over its last window
   // When a check of the picture last found nothing uncovering raised: the
   // view is verified while that is within three check intervals (coverage).
   std::optional<SteadyTime> last_passed;
@@ -116,6 +118,8 @@ class ViewMonitor {
   // A PTZ camera away from its preset: when off_preset counts from (raise_after before its patrol time is up).
   std::optional<SteadyTime> offPresetFrom() const;
   bool uncovers(analysis::ViewIssue issue) const;
+  // Issues of the stream itself: a stopped picture (unless `blank`), a stutter.
+  void addStreamIssues(std::vector<analysis::ViewIssue>& issues, bool blank) const;
   void considerRefresh(const cv::Mat& grey, const std::optional<analysis::Chroma>& chroma,
                        const analysis::ViewAssessment& verdict, SteadyTime now, WallTime wall);
   std::shared_ptr<const ViewSnapshot> snapshot(const cv::Mat& frame, WallTime wall) const;
@@ -134,6 +138,8 @@ class ViewMonitor {
   analysis::KeyFrameStillness keys_;
   analysis::ShakeJudge shake_;
   analysis::DarkJudge dark_;
+  analysis::CadenceJudge cadence_;
+  std::uint64_t connection_ = 0;  // of the stream samples the cadence was fed
   bool snowing_ = false;  // the last check found snow
   std::optional<SteadyTime> away_since_;     // a PTZ camera: when its view left the preset
   std::optional<SteadyTime> last_at_preset_;  // the last check that saw it there

@@ -206,7 +206,7 @@ struct ViewQualityConfig {
   // The issues that leave a view unwatched: its areas are not covered (nor
   // its camera intact) while one is raised. The others (shaking) are
   // reported and alerted, and the view still counts as watched.
-  std::vector<std::string> coverage_issues{"blank", "frozen", "defocus", "occluded", "shifted", "glare", "snow", "off_preset"};
+  std::vector<std::string> coverage_issues{"blank", "frozen", "defocus", "occluded", "shifted", "glare", "stripes", "snow", "off_preset"};
   bool operator==(const ViewQualityConfig&) const = default;
 };
 

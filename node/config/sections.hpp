@@ -39,7 +39,7 @@ inline const std::vector<std::string> kViewQualityKeys{
 // The view issues analysis reports (analysis::kViewIssues, by name).
 inline const std::vector<std::string> kViewIssueNames{"blank", "frozen", "defocus",      "occluded",    "shifted", "shaking",
                                                       "glare", "dark",   "low_contrast", "colour_cast", "snow",
-                                                      "off_preset"};
+                                                      "stripes",     "stutter",     "off_preset"};
 inline const std::vector<std::string> kSnapshotKeys{"jpeg_quality", "max_bytes"};
 inline const std::vector<std::string> kAreaKeys{"id", "name", "kind", "weight", "cameras", "grid"};
 inline const std::vector<std::string> kAreaKinds{"entrance", "square", "road", "bridge", "river_bank", "school", "market", "other"};

@@ -197,8 +197,15 @@ json cameraStatusJson(const health::CameraHealth& h, const health::UptimeStats& 
                                                   {"noise", round2(view.measures->noise)},
                                                   {"glare_share", round2(view.measures->glare_share)},
                                                   {"cover_share", round2(view.measures->cover_share)},
-                                                  {"moved", round2(view.measures->moved)}}
-                                           : json(nullptr)}}},
+                                                  {"moved", round2(view.measures->moved)},
+                                                  {"stripes", std::round(view.measures->stripes * 1000) / 1000}}
+                                           : json(nullptr)},
+                {"cadence", view.cadence ? json{{"own_frame_rate", round2(view.cadence->own_frame_rate)},
+                                                {"frame_rate", round2(view.cadence->frame_rate)},
+                                                {"largest_gap_s", round2(view.cadence->largest_gap_s)},
+                                                {"timestamp_jumps", view.cadence->timestamp_jumps},
+                                                {"bursts", view.cadence->bursts}}
+                                         : json(nullptr)}}},
       {"detection", detection ? json{{"frames", detection->frames},
                                      {"events", detection->events},
                                      {"suppressed", detection->suppressed},

@@ -15,8 +15,8 @@
 
 namespace villagecam::contract {
 
-inline constexpr const char* kAlertSchema = "villagecam.alert/1.6";
-inline constexpr const char* kCameraStatusSchema = "villagecam.camera-status/1.4";
+inline constexpr const char* kAlertSchema = "villagecam.alert/1.7";
+inline constexpr const char* kCameraStatusSchema = "villagecam.camera-status/1.5";
 inline constexpr const char* kNodeStatusSchema = "villagecam.node-status/1.3";
 inline constexpr const char* kCoverageSchema = "villagecam.coverage/1.2";
 inline constexpr const char* kSnapshotSchema = "villagecam.snapshot/1";
@@ -112,7 +112,7 @@ inline nlohmann::json alertJson(const events::Alert& alert, const std::string& n
 events::Alert alertFromJson(const nlohmann::json& j);  // for the outbox and tests
 
 // What the last check of the view measured, each against the baseline
-// (camera-status/1.4; docs/view-quality.md).
+// (camera-status/1.4; stripes since 1.5; docs/view-quality.md).
 struct ViewMeasuresReport {
   double light = 1;
   double contrast = 1;
@@ -122,18 +122,31 @@ struct ViewMeasuresReport {
   double glare_share = 0;
   double cover_share = 0;
   double moved = 0;
+  double stripes = 0;
   bool operator==(const ViewMeasuresReport&) const = default;
 };
 
 // The camera's view quality: "unknown" (no baseline yet), "ok" or "tampered".
+// The stream's cadence over its last window (camera-status/1.5).
+struct CadenceReport {
+  double own_frame_rate = 0;
+  double frame_rate = 0;
+  double largest_gap_s = 0;
+  std::int64_t timestamp_jumps = 0;
+  std::int64_t bursts = 0;
+  bool operator==(const CadenceReport&) const = default;
+};
+
 struct ViewReport {
   std::string state = "unknown";
   // blank, frozen, defocus, occluded, shifted; shaking, glare (since alert/1.5,
-  // camera-status/1.3); dark, low_contrast, colour_cast, snow (alert/1.6, camera-status/1.4)
+  // camera-status/1.3); dark, low_contrast, colour_cast, snow (alert/1.6, camera-status/1.4); stripes, stutter
+  // (alert/1.7, camera-status/1.5)
   std::vector<std::string> issues;
   std::optional<double> covered_share;  // while occluded: the share of the view covered, 0..1
   std::optional<WallTime> baseline_at;
   std::optional<ViewMeasuresReport> measures;  // nullopt: no picture checked yet
+  std::optional<CadenceReport> cadence;        // nullopt: not judged yet
 };
 
 // Motion and zone detection on a camera with zones, since the node started.

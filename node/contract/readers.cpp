@@ -359,6 +359,17 @@ CameraStatusMessage readCameraStatus(const json& j) {
     m.view.measures = ViewMeasuresReport{figure("light"),       figure("contrast"),    figure("sharpness"),
                                          figure("colour_cast"), figure("noise"),       figure("glare_share"),
                                          figure("cover_share"), figure("moved")};
+    if (measures->find("stripes")) m.view.measures->stripes = figure("stripes");  // since 1.5
+  }
+  if (auto cadence = view.find("cadence")) {  // since 1.5
+    auto rate = [&](const char* name) {
+      const double v = cadence->at(name).number();
+      if (v < 0 || v > 100000) cadence->at(name).fail("out of range");
+      return v;
+    };
+    m.view.cadence = CadenceReport{rate("own_frame_rate"), rate("frame_rate"), rate("largest_gap_s"),
+                                   static_cast<std::int64_t>(cadence->at("timestamp_jumps").count()),
+                                   static_cast<std::int64_t>(cadence->at("bursts").count())};
   }
   if (auto d = f.find("detection")) {
     m.detection = DetectionReport{d->at("frames").count(), d->at("events").count(), d->at("suppressed").count(),

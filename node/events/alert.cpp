@@ -120,6 +120,9 @@ std::string issueWords(const std::string& issue, config::Language lang) {
       {"low_contrast", "画面对比度低（雾或镜罩起雾、脏污）", "low contrast (a veiled view: fog, a misted or dirty dome)"},
       {"colour_cast", "画面偏色", "colour cast (the colours are off)"},
       {"snow", "画面雪花噪声", "snow (noise over the whole picture)"},
+      {"stripes", "画面条纹干扰（条纹或滚屏）", "stripes (interference laid over the picture, still or rolling)"},
+      {"stutter", "视频卡顿（帧率过低、时间戳跳变或突发）",
+       "stutter (the stream falls far below its frame rate, jumps in time or comes in bursts)"},
       {"off_preset", "云台未回到预置位", "off preset (a PTZ camera did not return to its preset)"},
   };
   for (const auto& [code, zh, en] : words) {

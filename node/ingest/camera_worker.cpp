@@ -62,6 +62,8 @@ health::CameraHealth CameraWorker::health() const {
 
 void CameraWorker::startStream(SteadyTime now) {
   counters_->frames_since_key = 0;
+  counters_->timings.take();  // the last connection's
+  ++connection_;
   const Duration sampled = camera_.analysis.mode == config::AnalysisMode::Health ? sample_every_ : Duration::zero();
   try {
     FrameOutput output{{camera_.analysis.width, camera_.analysis.height}, config::streamedFps(camera_), sampled, relay_};
@@ -131,7 +133,8 @@ void CameraWorker::run() {
       stream_handler_({now, counters_->key_frames.load(std::memory_order_relaxed),
                        counters_->frames.load(std::memory_order_relaxed),
                        counters_->key_bytes.load(std::memory_order_relaxed),
-                       counters_->delta_bytes.load(std::memory_order_relaxed), h.width, h.height});
+                       counters_->delta_bytes.load(std::memory_order_relaxed), h.width, h.height, connection_,
+                       counters_->timings.take()});
     }
     const health::StateInfo& state = supervisor_.state();
     if (state.state != reported.state || state.reason != reported.reason) {

@@ -82,6 +82,7 @@ class CameraWorker {
   CameraSupervisor supervisor_;
   std::shared_ptr<Mailbox> mailbox_ = std::make_shared<Mailbox>();
   std::shared_ptr<StreamCounters> counters_ = std::make_shared<StreamCounters>();
+  std::uint64_t connection_ = 0;  // streams started
   std::unique_ptr<CameraPipeline> pipeline_;  // only the worker thread touches it
   RateMeter rates_;
   std::uint64_t frames_seen_ = 0;

@@ -31,6 +31,12 @@ bool StreamTaps::encoded(GstBuffer* buffer) {
   const bool key = !GST_BUFFER_FLAG_IS_SET(buffer, GST_BUFFER_FLAG_DELTA_UNIT);
   c.frames.fetch_add(1, std::memory_order_relaxed);
   c.bytes.fetch_add(size, std::memory_order_relaxed);
+  // The decoding timestamp rises frame by frame where pictures are reordered.
+  const GstClockTime dts = GST_BUFFER_DTS(buffer), pts = GST_BUFFER_PTS(buffer);
+  const GstClockTime stamp = GST_CLOCK_TIME_IS_VALID(dts) ? dts : pts;
+  c.timings.add({std::chrono::steady_clock::now(), GST_CLOCK_TIME_IS_VALID(stamp)
+                                                       ? std::optional<std::int64_t>(static_cast<std::int64_t>(stamp))
+                                                       : std::nullopt});
   if (key) {
     c.key_frames.fetch_add(1, std::memory_order_relaxed);
     c.key_bytes.fetch_add(size, std::memory_order_relaxed);

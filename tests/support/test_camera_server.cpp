@@ -35,6 +35,9 @@
 //                image pipeline): delta frames shrink to nothing, key frames
 //                repeat the same picture
 //   move NAME    the picture moves again
+//   stutter NAME the camera sends one frame in four (an overloaded encoder):
+//                the stream's timestamps step four frames at a time
+//   smooth NAME  every frame again
 //   cap NAME     put a lens cap on: the picture turns black
 //   uncap NAME   take it off
 //   enter NAME   an intruder appears in the lower right of the picture and
@@ -253,6 +256,8 @@ class ClipFeeder {
 // reaches the encoder is replaced by a copy of the first one held.
 struct HeldPicture {
   std::atomic<bool> still{false};
+  std::atomic<bool> stutter{false};  // pass one frame in four
+  std::atomic<unsigned> frames{0};
   std::mutex mutex;
   GstBuffer* held = nullptr;  // guarded by mutex
 
@@ -265,6 +270,7 @@ struct HeldPicture {
 
 GstPadProbeReturn holdPicture(GstPad*, GstPadProbeInfo* info, gpointer data) {
   auto* hold = static_cast<HeldPicture*>(data);
+  if (hold->stutter && hold->frames++ % 4 != 0) return GST_PAD_PROBE_DROP;
   if (!hold->still) return GST_PAD_PROBE_OK;
   GstBuffer* buffer = GST_PAD_PROBE_INFO_BUFFER(info);
   std::lock_guard lock(hold->mutex);
@@ -593,6 +599,9 @@ std::string command(const std::string& line) {
     if (!cam.spec.file.empty()) return "ERR still needs a synthetic camera";
     cam.hold->release();
     cam.hold->still = verb == "still";
+  } else if (verb == "stutter" || verb == "smooth") {
+    if (!cam.spec.file.empty()) return "ERR stutter needs a synthetic camera";
+    cam.hold->stutter = verb == "stutter";
   } else if (verb == "cap" || verb == "uncap") {
     cam.capped = verb == "cap";
     setValves(cam);

@@ -52,6 +52,8 @@ class TestCameras {
   void thaw(const std::string& name) { command("thaw " + name); }
   // The picture stops, the encoder goes on (a hung image pipeline).
   void still(const std::string& name) { command("still " + name); }
+  void stutter(const std::string& name) { command("stutter " + name); }
+  void smooth(const std::string& name) { command("smooth " + name); }
   void move(const std::string& name) { command("move " + name); }
   void cap(const std::string& name) { command("cap " + name); }
   void uncap(const std::string& name) { command("uncap " + name); }

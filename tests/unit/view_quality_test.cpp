@@ -78,6 +78,27 @@ cv::Mat channelGains(const cv::Mat& f, double b, double g, double r) {
   return o;
 }
 
+// A pattern of `amplitude` grey levels laid over the picture: stripes of
+// `period` pixels along the direction (dx, dy), moving by `roll` of a
+// period at each frame (0: still), as interference on a cable draws them.
+cv::Mat striped(const cv::Mat& f, double period, double dx, double dy, double amplitude, double roll) {
+  static int frame = 0;
+  const double phase = roll * frame++;
+  const double n = std::hypot(dx, dy);
+  cv::Mat w;
+  f.convertTo(w, CV_32FC3);
+  for (int y = 0; y < w.rows; ++y) {
+    auto* row = w.ptr<cv::Vec3f>(y);
+    for (int x = 0; x < w.cols; ++x) {
+      const auto a = static_cast<float>(amplitude * std::sin(2 * CV_PI * ((x * dx + y * dy) / n / period + phase)));
+      row[x] += cv::Vec3f(a, a, a);
+    }
+  }
+  cv::Mat o;
+  w.convertTo(o, CV_8UC3);
+  return addNoise(o, 2, 17);
+}
+
 // Synthetic conditions: each takes a live frame and returns what the camera sends.
 struct Condition {
   std::string name;
@@ -122,6 +143,10 @@ std::vector<Condition> conditions(const std::vector<cv::Mat>& other_scene) {
          cv::addWeighted(f, 0.5, noise3, 0.5, 0, o);
          return o;
        }},
+      // Kept out of the tuning (made on other periods, angles and strengths):
+      {"stripes (diagonal, 11 px, 10 levels, still)", "stripes",
+       [](const cv::Mat& f) { return striped(f, 11, 1, 2, 10, 0); }},
+      {"rolling bars (40 px, 14 levels)", "stripes", [](const cv::Mat& f) { return striped(f, 40, 0, 1, 14, 0.13); }},
       {"blur (defocus)", "defocus", [](const cv::Mat& f) { cv::Mat o; cv::GaussianBlur(f, o, cv::Size(0, 0), 5); return o; }},
       {"cover over 60% (bag)", "occluded",
        [](const cv::Mat& f) {
@@ -303,7 +328,7 @@ TEST(ViewQuality, DetectsEachTamperKindAndNothingElseOnRealFootage) {
     }
   }
   const std::vector<std::string> kinds{"none",  "blank", "frozen",       "defocus",     "occluded", "shifted",
-                                       "glare", "dark",  "low_contrast", "colour_cast", "snow"};
+                                       "glare", "dark",  "low_contrast", "colour_cast", "snow", "stripes"};
   std::string table = "| true \\ reported |";
   for (const auto& k : kinds) table += " " + k + " |";
   table += "\n|---|";
