@@ -7,6 +7,12 @@ namespace villagecam::analysis {
 DarkJudge::DarkJudge(Duration check_interval, DarkThresholds t)
     : t_(t), within_(std::max(t.within, check_interval * 3 / 2)) {}
 
+void DarkJudge::restart() {
+  recent_.clear();
+  before_.reset();
+  since_.reset();
+}
+
 void DarkJudge::add(double light, SteadyTime at) {
   while (!recent_.empty() && recent_.front().first < at - within_) recent_.pop_front();
   if (before_) {

@@ -38,6 +38,9 @@ class DarkJudge {
   // a minute apart: dusk moves little in a minute).
   explicit DarkJudge(Duration check_interval = std::chrono::seconds(2), DarkThresholds t = {});
   void add(double light, SteadyTime at);
+  // The picture changed its kind (infrared on or off): the light before says
+  // nothing of the light after.
+  void restart();
   bool dark() const { return before_.has_value(); }
   // While dark: the last check before the fall.
   std::optional<SteadyTime> since() const { return since_; }

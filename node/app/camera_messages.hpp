@@ -38,6 +38,7 @@ struct ZoneEventNote {
 struct BaselineRefreshed {
   std::string camera_id;
   analysis::StoredBaseline baseline;
+  bool night = false;  // of the camera's infrared (grey) view
 };
 
 using CameraMessage = std::variant<HealthChanged, ViewChanged, ZoneEventNote, BaselineRefreshed>;

@@ -29,7 +29,9 @@ CameraUnit::CameraUnit(const config::CameraConfig& camera, const config::IngestC
     : clock_(clock), post_(std::move(post)), stream_key_(streamKey(camera, rendered, ingest)) {
   // The refreshed baseline is stored by the event thread: it arrives there
   // as a message, like everything else the camera says.
-  auto save = [this, id = camera.id](const analysis::StoredBaseline& b) { post_(BaselineRefreshed{id, b}); };
+  auto save = [this, id = camera.id](const analysis::StoredBaseline& b, bool night) {
+    post_(BaselineRefreshed{id, b, night});
+  };
   auto view_options = options.view;
   view_options.sampled = camera.analysis.mode == config::AnalysisMode::Health;
   view_options.key_frames_only = camera.analysis.mode != config::AnalysisMode::Full;

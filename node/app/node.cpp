@@ -286,8 +286,10 @@ void Node::handle(const ZoneEventNote& m, WallTime now) {
 void Node::handle(const BaselineRefreshed& m, WallTime) {
   const auto log = cameraLogger(m.camera_id);
   try {
-    analysis::saveBaseline(config_.state_dir / "baselines", refreshedBaselineName(m.camera_id), m.baseline);
-    log->info("view baseline refreshed from {} clean views", m.baseline.frames);
+    analysis::saveBaseline(config_.state_dir / "baselines",
+                           m.night ? nightBaselineName(m.camera_id) : refreshedBaselineName(m.camera_id), m.baseline);
+    log->info("{} from {} clean views", m.night ? "infrared (night) view baseline learned" : "view baseline refreshed",
+              m.baseline.frames);
   } catch (const std::exception& e) {
     log->error("cannot save the refreshed baseline: {}", e.what());
   }

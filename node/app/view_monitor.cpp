@@ -24,6 +24,7 @@ analysis::ViewThresholds thresholdsFrom(const config::ViewQualityConfig& c) {
 }  // namespace
 
 std::string refreshedBaselineName(const std::string& camera) { return camera + ".refreshed"; }
+std::string nightBaselineName(const std::string& camera) { return camera + ".night"; }
 
 ViewBaselines loadViewBaselines(const std::filesystem::path& dir, const std::string& camera) {
   ViewBaselines b;
@@ -31,6 +32,8 @@ ViewBaselines loadViewBaselines(const std::filesystem::path& dir, const std::str
   if (b.commissioning) {
     b.refreshed = analysis::loadBaseline(dir, refreshedBaselineName(camera));
     if (b.refreshed && b.refreshed->taken_at < b.commissioning->taken_at) b.refreshed.reset();
+    b.night = analysis::loadBaseline(dir, nightBaselineName(camera));
+    if (b.night && b.night->taken_at < b.commissioning->taken_at) b.night.reset();
   }
   return b;
 }
@@ -38,6 +41,7 @@ ViewBaselines loadViewBaselines(const std::filesystem::path& dir, const std::str
 ViewMonitor::ViewMonitor(ViewBaselines baselines, Options options, SaveRefreshed save)
     : commissioning_(std::move(baselines.commissioning)),
       current_(baselines.refreshed ? std::move(baselines.refreshed) : commissioning_),
+      night_(std::move(baselines.night)),
       options_(std::move(options)),
       thresholds_(thresholdsFrom(options_.config)),
       save_(std::move(save)),
@@ -82,7 +86,16 @@ bool ViewMonitor::onFrame(const analysis::AnalysisFrame& frame, SteadyTime now, 
   if (!current_ || (!options_.sampled && now + interval_ / 4 < next_check_)) return false;
   next_check_ = now + interval_;
   const auto chroma = frame.chroma();
-  auto verdict = analysis::assess(grey, {}, current_->baseline, thresholds_, chroma);
+  // The infrared view is another picture than the day's: judged against
+  // the night baseline once learned; its light says nothing of the day's.
+  const bool infrared_now = infrared(chroma);
+  if (infrared_now != was_infrared_) {
+    dark_.restart();
+    cover_shares_.clear();
+    was_infrared_ = infrared_now;
+  }
+  const analysis::ViewBaseline& baseline = baselineFor(infrared_now).baseline;
+  auto verdict = analysis::assess(grey, {}, baseline, thresholds_, chroma);
   const bool blank = verdict.has(analysis::ViewIssue::Blank);
   if (!blank) {
     judgeShaking(verdict, now);
@@ -93,13 +106,17 @@ bool ViewMonitor::onFrame(const analysis::AnalysisFrame& frame, SteadyTime now, 
   }
   const bool shaking = verdict.has(analysis::ViewIssue::Shaking);
   snowing_ = verdict.has(analysis::ViewIssue::Snow);
-  figures_ = analysis::figuresOf(verdict, current_->baseline);
+  figures_ = analysis::figuresOf(verdict, baseline);
   if (!blank && !shaking && !snowing_ && picture_.still(now) == true) {
     verdict.issues.insert(verdict.issues.begin(), analysis::ViewIssue::Frozen);
   }
   addStreamIssues(verdict.issues, blank || shaking || snowing_);
   const double covered_share = steadyCoverShare(verdict);
-  considerRefresh(grey, chroma, verdict, now, wall);
+  if (infrared_now) {
+    considerNight(grey, chroma, verdict, now, wall);
+  } else {
+    considerRefresh(grey, chroma, verdict, now, wall);
+  }
   if (options_.sampled) {
     picture_issues_.clear();
     for (auto i : verdict.issues) {
@@ -255,7 +272,7 @@ bool ViewMonitor::judge(std::vector<analysis::ViewIssue> issues, SteadyTime now,
   } else if (shot) {
     state_.snapshot = std::move(shot);
   }
-  if (current_) state_.baseline_taken_at = current_->taken_at;
+  if (current_) state_.baseline_taken_at = baselineFor(was_infrared_).taken_at;
   return !changes.empty();
 }
 
@@ -290,8 +307,51 @@ void ViewMonitor::considerRefresh(const cv::Mat& grey, const std::optional<analy
   refresh_samples_.clear();
   refresh_colours_.clear();
   last_sample_.reset();
-  if (save_) save_(fresh);
+  if (save_) save_(fresh, /*night=*/false);
   current_ = std::move(fresh);
+}
+
+bool ViewMonitor::infrared(const std::optional<analysis::Chroma>& chroma) const {
+  const auto& day = commissioning_ ? commissioning_->baseline.measures.chroma : std::nullopt;
+  return chroma && day && day->saturation >= 3 * thresholds_.grey_saturation &&
+         chroma->saturation < thresholds_.grey_saturation;
+}
+
+const analysis::StoredBaseline& ViewMonitor::baselineFor(bool infrared) const {
+  return infrared && night_ ? *night_ : *current_;
+}
+
+// The night baseline is learned as the day's is refreshed: from clean
+// infrared views spaced out, each clean against the baseline it is judged
+// on and against the commissioning one (which judges the grey view, as far
+// as it can, until then), so that a view tampered with at night is never
+// learned. Learned once as soon as it can be, then refreshed every
+// baseline_refresh (if set).
+void ViewMonitor::considerNight(const cv::Mat& grey, const std::optional<analysis::Chroma>& chroma,
+                                const analysis::ViewAssessment& verdict, SteadyTime now, WallTime wall) {
+  auto forget = [this] {
+    night_samples_.clear();
+    night_colours_.clear();
+    last_night_sample_.reset();
+  };
+  if (!commissioning_ || !verdict.issues.empty() || !tracker_.ok()) return forget();
+  if (night_) {
+    const auto interval = toDuration(options_.config.baseline_refresh);
+    if (interval <= Duration::zero() || wall < night_->taken_at + std::chrono::duration_cast<WallTime::duration>(interval)) {
+      return;
+    }
+  }
+  if (last_night_sample_ && now - *last_night_sample_ < options_.refresh_spacing) return;
+  if (!analysis::assess(grey, {}, commissioning_->baseline, thresholds_, chroma).issues.empty()) return forget();
+  night_samples_.push_back(analysis::rawSmallGrey(grey).clone());
+  if (chroma) night_colours_.push_back(*chroma);
+  last_night_sample_ = now;
+  if (static_cast<int>(night_samples_.size()) < options_.refresh_frames) return;
+  analysis::StoredBaseline learned{analysis::makeBaseline(night_samples_, night_colours_), wall,
+                                   static_cast<int>(night_samples_.size())};
+  forget();
+  if (save_) save_(learned, /*night=*/true);
+  night_ = std::move(learned);
 }
 
 std::shared_ptr<const ViewSnapshot> encodeSnapshot(const cv::Mat& frame, WallTime taken_at, int jpeg_quality) {

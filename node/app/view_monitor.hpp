@@ -59,12 +59,17 @@ struct ViewState {
 struct ViewBaselines {
   std::optional<analysis::StoredBaseline> commissioning;  // taken by the installer
   std::optional<analysis::StoredBaseline> refreshed;      // learned since; nullopt: none yet
+  // Learned from the camera's verified infrared (grey) views, where the
+  // commissioning one is in colour: what its grey view is judged against.
+  std::optional<analysis::StoredBaseline> night;
 };
 
-// Loads <dir>/<camera> and <dir>/<camera>.refreshed (a refreshed one older
-// than the commissioning one is ignored). Throws like loadBaseline.
+// Loads <dir>/<camera>, <dir>/<camera>.refreshed and <dir>/<camera>.night
+// (learned ones older than the commissioning one are ignored). Throws like
+// loadBaseline.
 ViewBaselines loadViewBaselines(const std::filesystem::path& dir, const std::string& camera);
 std::string refreshedBaselineName(const std::string& camera);
+std::string nightBaselineName(const std::string& camera);
 
 class ViewMonitor {
  public:
@@ -84,8 +89,9 @@ class ViewMonitor {
     // baseline's view) before it is `off_preset`; zero: a fixed camera.
     Duration patrol_time{};
   };
-  // Called (on the worker thread) with a refreshed baseline to store.
-  using SaveRefreshed = std::function<void(const analysis::StoredBaseline&)>;
+  // Called (on the worker thread) with a learned baseline to store: a
+  // refreshed one, or (`night`) one of the infrared view.
+  using SaveRefreshed = std::function<void(const analysis::StoredBaseline&, bool night)>;
 
   ViewMonitor(ViewBaselines baselines, Options options, SaveRefreshed save = {});
 
@@ -122,10 +128,17 @@ class ViewMonitor {
   void addStreamIssues(std::vector<analysis::ViewIssue>& issues, bool blank) const;
   void considerRefresh(const cv::Mat& grey, const std::optional<analysis::Chroma>& chroma,
                        const analysis::ViewAssessment& verdict, SteadyTime now, WallTime wall);
+  void considerNight(const cv::Mat& grey, const std::optional<analysis::Chroma>& chroma,
+                     const analysis::ViewAssessment& verdict, SteadyTime now, WallTime wall);
+  // The camera's commissioning view is in colour and this picture is grey:
+  // its infrared night view.
+  bool infrared(const std::optional<analysis::Chroma>& chroma) const;
+  const analysis::StoredBaseline& baselineFor(bool infrared) const;
   std::shared_ptr<const ViewSnapshot> snapshot(const cv::Mat& frame, WallTime wall) const;
 
   std::optional<analysis::StoredBaseline> commissioning_;
   std::optional<analysis::StoredBaseline> current_;  // the one views are judged against
+  std::optional<analysis::StoredBaseline> night_;    // ...and infrared ones, once learned
   Options options_;
   analysis::ViewThresholds thresholds_;
   SaveRefreshed save_;
@@ -141,6 +154,7 @@ class ViewMonitor {
   analysis::CadenceJudge cadence_;
   std::uint64_t connection_ = 0;  // of the stream samples the cadence was fed
   bool snowing_ = false;  // the last check found snow
+  bool was_infrared_ = false;  // the last check's picture was the infrared view
   std::optional<SteadyTime> away_since_;     // a PTZ camera: when its view left the preset
   std::optional<SteadyTime> last_at_preset_;  // the last check that saw it there
   SteadyTime next_check_{};
@@ -156,6 +170,9 @@ class ViewMonitor {
   std::vector<cv::Mat> refresh_samples_;          // grey, at analysis size
   std::vector<analysis::Chroma> refresh_colours_;  // of each, where the camera sends colour
   std::optional<SteadyTime> last_sample_;
+  std::vector<cv::Mat> night_samples_;  // infrared views, grey, at analysis size
+  std::vector<analysis::Chroma> night_colours_;
+  std::optional<SteadyTime> last_night_sample_;
 
   mutable std::mutex mutex_;
   ViewState state_;

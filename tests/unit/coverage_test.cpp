@@ -341,7 +341,7 @@ class BaselineRefresh : public ::testing::Test {
     c.raise_after = std::chrono::seconds(5);
     c.baseline_refresh = std::chrono::hours(1);
     app::ViewMonitor::Options o{c, 80, 5, std::chrono::seconds(10)};
-    return app::ViewMonitor({commissioning_, std::nullopt}, o, [&](const analysis::StoredBaseline& b) { saved.push_back(b); });
+    return app::ViewMonitor({commissioning_, std::nullopt, std::nullopt}, o, [&](const analysis::StoredBaseline& b, bool) { saved.push_back(b); });
   }
   std::vector<cv::Mat> frames_;
   analysis::StoredBaseline commissioning_;
@@ -408,7 +408,7 @@ TEST_F(BaselineRefresh, InHealthModeAnIssueRaisedBetweenPicturesKeepsTheLastPict
   c.check_interval = std::chrono::seconds(1);
   c.raise_after = std::chrono::seconds(5);
   app::ViewMonitor::Options o{c, 80, 5, std::chrono::seconds(10), /*sampled=*/true, /*key_frames_only=*/true};
-  app::ViewMonitor m({commissioning_, std::nullopt}, o, [&](const analysis::StoredBaseline& b) { saved.push_back(b); });
+  app::ViewMonitor m({commissioning_, std::nullopt, std::nullopt}, o, [&](const analysis::StoredBaseline& b, bool) { saved.push_back(b); });
   const SteadyTime t0{};
   m.onFrame(analysis::AnalysisFrame(cv::Mat(360, 640, CV_8UC3, cv::Scalar(0, 0, 0))), t0, kT0);  // a capped lens
   EXPECT_TRUE(m.state().raised.empty());
@@ -424,6 +424,103 @@ TEST_F(BaselineRefresh, InHealthModeAnIssueRaisedBetweenPicturesKeepsTheLastPict
   EXPECT_EQ(s.snapshot->width, 640);
 }
 
+// A camera that switches to infrared at night (issue 25): its grey view,
+// lit by its own lamp (brightest in the middle), is another picture than
+// the day's. It learns a night baseline from its verified infrared views and
+// judges them against it; a cover at night is still raised; a view covered
+// from the start of the night is never learned; and the morning's switch
+// back to a dim colour view is no `dark`.
+namespace {
+cv::Mat infraredView(const cv::Mat& day, int k) {
+  cv::Mat grey, lit(day.size(), CV_32F);
+  cv::cvtColor(day, grey, cv::COLOR_BGR2GRAY);
+  grey.convertTo(grey, CV_32F);
+  for (int y = 0; y < lit.rows; ++y) {
+    for (int x = 0; x < lit.cols; ++x) {
+      const double dx = (x - lit.cols / 2.0) / (lit.cols / 2.0), dy = (y - lit.rows / 2.0) / (lit.rows / 2.0);
+      lit.at<float>(y, x) = static_cast<float>(1.0 - 0.4 * (dx * dx + dy * dy) / 2);
+    }
+  }
+  cv::Mat ir = grey.mul(lit) * 1.1 + 12, noise(day.size(), CV_32F), out;
+  cv::RNG(static_cast<std::uint64_t>(k) * 7 + 1).fill(noise, cv::RNG::NORMAL, 0, 3);
+  ir += noise;
+  ir.convertTo(out, CV_8U);
+  cv::cvtColor(out, out, cv::COLOR_GRAY2BGR);
+  return out;
+}
+void coverMost(cv::Mat& f) {
+  cv::rectangle(f, {0, 0, f.cols * 78 / 100, f.rows * 78 / 100}, cv::Scalar(40, 40, 40), cv::FILLED);
+}
+}  // namespace
+
+TEST_F(BaselineRefresh, AnInfraredViewIsJudgedAgainstANightBaselineLearnedFromItsVerifiedViews) {
+  std::vector<std::pair<analysis::StoredBaseline, bool>> saved;
+  config::ViewQualityConfig c;
+  c.check_interval = std::chrono::seconds(1);
+  c.raise_after = std::chrono::seconds(15);
+  c.clear_after = std::chrono::seconds(15);
+  c.baseline_refresh = Duration::zero();  // the day's is not refreshed; the night's is learned all the same
+  app::ViewMonitor::Options o{c, 80, 5, std::chrono::seconds(10)};
+  app::ViewMonitor m({commissioning_, std::nullopt, std::nullopt}, o,
+                     [&](const analysis::StoredBaseline& b, bool night) { saved.emplace_back(b, night); });
+  const SteadyTime t0{};
+  auto at = [&](int i) { return t0 + std::chrono::seconds(10 * i); };
+  auto wall = [&](int i) { return kT0 + 12h + std::chrono::seconds(10 * i); };
+  auto raised = [&] { return m.state().raised; };
+  // Night falls: infrared, nothing raised, the night baseline learned from
+  // five views 10 s apart.
+  for (int i = 5; i < 20; ++i) {
+    m.onFrame(analysis::AnalysisFrame(infraredView(frames_[static_cast<size_t>(i)], i)), at(i), wall(i));
+    EXPECT_TRUE(raised().empty()) << "infrared view " << i << ": " << analysis::toString(raised().front());
+  }
+  ASSERT_EQ(saved.size(), 1u);
+  EXPECT_TRUE(saved[0].second) << "a night baseline";
+  EXPECT_EQ(m.state().baseline_taken_at, saved[0].first.taken_at) << "judged against it";
+  EXPECT_LT(saved[0].first.baseline.measures.chroma->saturation, 1.0);
+  // A cover at night is raised against the night baseline...
+  bool occluded = false;
+  for (int i = 20; i < 30; ++i) {
+    cv::Mat f = infraredView(frames_[static_cast<size_t>(i)], i);
+    coverMost(f);
+    m.onFrame(analysis::AnalysisFrame(f), at(i), wall(i));
+    occluded = occluded || raised() == std::vector<analysis::ViewIssue>{analysis::ViewIssue::Occluded};
+  }
+  EXPECT_TRUE(occluded);
+  // From here a check a second, as the camera makes them.
+  auto second = [&](int s) { return at(30) + std::chrono::seconds(s); };
+  auto second_wall = [&](int s) { return wall(30) + std::chrono::seconds(s); };
+  for (int s = 0; s < 20; ++s) {
+    m.onFrame(analysis::AnalysisFrame(infraredView(frames_[static_cast<size_t>(30 + s)], s)), second(s), second_wall(s));
+  }
+  EXPECT_TRUE(raised().empty()) << "the cover came off";
+  // ...and morning comes: colour again, at a third of the day's light, is
+  // no sudden darkness (the infrared light says nothing of the day's).
+  for (int s = 20; s < 45; ++s) {
+    cv::Mat dawn;
+    frames_[static_cast<size_t>(s)].convertTo(dawn, -1, 0.3);
+    m.onFrame(analysis::AnalysisFrame(dawn), second(s), second_wall(s));
+    EXPECT_TRUE(raised().empty()) << "dawn " << s << ": " << analysis::toString(raised().front());
+  }
+  EXPECT_EQ(m.state().baseline_taken_at, kT0) << "the day's again";
+  EXPECT_EQ(saved.size(), 1u);
+}
+
+TEST_F(BaselineRefresh, AnInfraredViewCoveredFromNightfallIsNeverLearned) {
+  std::vector<analysis::StoredBaseline> saved;
+  auto m = monitor(saved);
+  const SteadyTime t0{};
+  bool occluded = false;
+  for (int i = 5; i < 60; ++i) {
+    cv::Mat f = infraredView(frames_[static_cast<size_t>(i)], i);
+    coverMost(f);
+    m.onFrame(analysis::AnalysisFrame(f), t0 + std::chrono::seconds(10 * i), kT0 + 12h + std::chrono::seconds(10 * i));
+    const auto r = m.state().raised;
+    occluded = occluded || std::find(r.begin(), r.end(), analysis::ViewIssue::Occluded) != r.end();
+  }
+  EXPECT_TRUE(saved.empty());
+  EXPECT_TRUE(occluded);
+}
+
 // Snow over a key-frame camera (issue 25): its key frames differ by the
 // snow, which teaches nothing of how its live key frames differ; taught, the
 // clean ones after it would look a repeat of each other, a stopped picture.
@@ -433,7 +530,7 @@ TEST_F(BaselineRefresh, SnowOnAKeyFrameCameraIsRaisedAsSnowAndLeavesNoFrozenBehi
   c.check_interval = std::chrono::seconds(2);
   c.raise_after = std::chrono::seconds(10);
   app::ViewMonitor::Options o{c, 80, 5, std::chrono::seconds(10), /*sampled=*/false, /*key_frames_only=*/true};
-  app::ViewMonitor m({commissioning_, std::nullopt}, o, [&](const analysis::StoredBaseline& b) { saved.push_back(b); });
+  app::ViewMonitor m({commissioning_, std::nullopt, std::nullopt}, o, [&](const analysis::StoredBaseline& b, bool) { saved.push_back(b); });
   const SteadyTime t0{};
   bool snow_seen = false;
   for (int i = 5; i < 60; ++i) {
