@@ -6,6 +6,22 @@
 #include <cmath>
 
 namespace villagecam::analysis {
+namespace {
+// Steadying a shaking picture (MotionDetector::steady): tried where more
+// than this share of the frame before was in motion (a shake moves every
+// edge of the view; a person or two walking are less, and cost nothing)...
+constexpr double kSteadyFrom = 0.03;
+// ...or for this many frames after one was lined up; on a correlation peak
+// at least this clear, of a shift of at least half a pixel (an edge moved
+// by less leaves no blob) and at most this share of the width (a shake, not
+// a turn)...
+constexpr int kSteadyFor = 50;
+constexpr double kSteadyResponse = 0.1;
+constexpr double kSteadyLeast = 0.5;
+constexpr double kSteadyMost = 0.05;
+// ...and kept where it leaves at most this share of what was in motion.
+constexpr double kSteadyGain = 0.6;
+}  // namespace
 bool contains(const Polygon& polygon, cv::Point2d p) {
   // Even-odd rule over the edges.
   bool inside = false;
@@ -55,6 +71,8 @@ void MotionDetector::restart(const cv::Mat& prior) {
   mean_level_ = last_mean_ = -1;
   prior_ = prior.clone();
   started_from_prior_ = false;
+  steadying_ = 0;
+  last_share_ = 0;
 }
 
 namespace {
@@ -162,6 +180,32 @@ cv::Mat MotionDetector::background() const {
   return out;
 }
 
+bool MotionDetector::steady() {
+  // At the model's size and against its background as it is now: at half
+  // the size, or against a background a few frames old, the shift is off
+  // by enough to leave a shaking view's edges in motion.
+  cv::Mat ground;
+  model_->getBackgroundImage(ground);
+  if (ground.size() != small_.size() || ground.type() != small_.type()) return false;
+  ground.convertTo(ground_, CV_32F);
+  if (window_.size() != small_.size()) cv::createHanningWindow(window_, small_.size(), CV_32F);
+  cv::Mat now;
+  small_.convertTo(now, CV_32F);
+  double response = 0;
+  const cv::Point2d shift = cv::phaseCorrelate(ground_, now, window_, &response);
+  const double moved = std::hypot(shift.x, shift.y);
+  if (response < kSteadyResponse || moved < kSteadyLeast || moved > kSteadyMost * small_.cols) return false;
+  const cv::Matx23d back(1, 0, -shift.x, 0, 1, -shift.y);
+  cv::warpAffine(small_, aligned_, back, small_.size(), cv::INTER_LINEAR, cv::BORDER_REPLICATE);
+  // Judged, not learned (rate 0): which of the two leaves less in motion.
+  model_->apply(small_, trial_, 0);
+  const int as_sent = cv::countNonZero(trial_);
+  model_->apply(aligned_, trial_, 0);
+  if (cv::countNonZero(trial_) >= kSteadyGain * as_sent) return false;
+  aligned_.copyTo(small_);
+  return true;
+}
+
 MotionResult MotionDetector::process(const cv::Mat& frame, const std::vector<cv::Rect2d>& held) {
   MotionResult r;
   if (frame.channels() == 3) {
@@ -179,6 +223,11 @@ MotionResult MotionDetector::process(const cv::Mat& frame, const std::vector<cv:
   last_mean_ = mean;
   mean_level_ = mean_level_ < 0 || jump ? mean : 0.9 * mean_level_ + 0.1 * mean;
   if (mean > 1.0) small_.convertTo(small_, -1, mean_level_ / mean, 0);
+  // Tried while the frame before showed motion, and for a while after a
+  // frame that was lined up (a steadied frame shows none).
+  if (!jump && frames_ > config_.learning_frames && (last_share_ > kSteadyFrom || steadying_ > 0)) {
+    steadying_ = steady() ? kSteadyFor : std::max(0, steadying_ - 1);
+  }
   small_.copyTo(picture_);
   if (!held.empty() && frames_ > 0) {
     cv::Mat ground;
@@ -213,6 +262,7 @@ MotionResult MotionDetector::process(const cv::Mat& frame, const std::vector<cv:
     model_->apply(small_, foreground_, rate);
   }
   r.foreground_share = cleanForeground();
+  last_share_ = r.foreground_share;
   if (jump || r.foreground_share > config_.global_change) {
     r.global_change = true;
     if (!jump) model_->apply(small_, foreground_, 1.0);

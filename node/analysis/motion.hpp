@@ -108,6 +108,17 @@ class MotionDetector {
   bool started_from_prior_ = false;
 
   void start(const cv::Mat& small);
+  // A camera that shakes (a pole in the wind) moves the whole picture a
+  // few pixels from frame to frame, and every edge of the view would read
+  // as motion. Where the frame before showed motion, the frame is lined up
+  // with the model's background if a clear correlation peak says it moved
+  // by a pixel or more and lined up it leaves clearly less in motion (a
+  // person walking, whom a wrong shift would follow, is not lined up).
+  // True if it lined the frame up.
+  bool steady();
+  double last_share_ = 0;   // of the frame before in motion
+  int steadying_ = 0;       // frames to go on trying after one was lined up
+  cv::Mat window_, ground_, aligned_, trial_;
   double cleanForeground();  // foreground_ into cleaned_; its share of the view
   // Takes the frame into `seed` where the prior shows something the frame
   // does not (cleaned_: where they differ); true if it did anywhere.
