@@ -150,7 +150,7 @@ class SimCounty {
     const auto prefix = o_.root + "/" + n.id;
     auto& link = *links_[i];
     link.publish(contract::topics::state(prefix), contract::kStateOnline, true);
-    for (const auto& c : n.cameras) link.publish(contract::topics::cameraStatus(prefix, c.id), cameraStatus(n, c, now).dump(), true);
+    for (const auto& c : n.cameras) link.publish(contract::topics::cameraStatus(prefix, c.id), cameraStatus(n, c, started_, now).dump(), true);
     link.publish(contract::topics::coverage(prefix), coverage(n, now).dump(), true);
     link.publish(contract::topics::status(prefix), contract::nodeStatusJson(nodeStatus(n, started_, now, o_.interval_s)).dump(), true);
     messages_ += n.cameras.size() + 3;

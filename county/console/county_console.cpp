@@ -486,6 +486,11 @@ nlohmann::json CountyConsole::problems() {
   return problemsJson(picture_);
 }
 
+nlohmann::json CountyConsole::words() {
+  static const nlohmann::json words = wordsJson();  // the same for every page: built once
+  return words;
+}
+
 nlohmann::json CountyConsole::openAlerts() {
   std::lock_guard lock(mutex_);
   return openAlertsJson(picture_);

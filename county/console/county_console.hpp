@@ -39,6 +39,7 @@ class CountyConsole final : public ConsoleSource {
   nlohmann::json summary() override;
   nlohmann::json villages() override;
   nlohmann::json problems() override;
+  nlohmann::json words() override;
   nlohmann::json openAlerts() override;
   nlohmann::json health() override;
   nlohmann::json village(const std::string& node) override;

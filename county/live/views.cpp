@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 
+#include "events/code_words.hpp"
 #include "util/time_format.hpp"
 
 namespace villagecam::county {
@@ -111,11 +112,16 @@ json villageJson(const LivePicture& picture, const std::string& key) {
   json cameras = json::array();
   for (const auto& [id, cam] : node->cameras) {
     auto window = [](const health::UptimeWindow& w) { return rate(w.ratio()); };
+    // A silent node's cameras are not known now: the last they said is
+    // kept apart, and they read as unknown since the node fell silent.
+    const bool silent = picture.silent(*node);
     cameras.push_back({{"id", cam.id},
                        {"name", cam.name},
-                       {"state", health::toString(cam.state)},
-                       {"since", toRfc3339(cam.since)},
+                       {"state", silent ? "unknown" : health::toString(cam.state)},
+                       {"last_reported_state", health::toString(cam.state)},
+                       {"since", silent ? time(node->silent_since) : json(toRfc3339(cam.since))},
                        {"reason", cam.reason},
+                       {"failure", cam.failure.empty() ? json(nullptr) : json(cam.failure)},
                        {"view", {{"state", cam.view.state}, {"issues", cam.view.issues}}},
                        {"uptime", {{"24h", window(cam.uptime.last_24h)}, {"7d", window(cam.uptime.last_7d)}}},
                        {"snapshot", cam.snapshot_id ? json(*cam.snapshot_id) : json(nullptr)}});
@@ -172,6 +178,7 @@ json problemsJson(const LivePicture& picture) {
         j["state"] = health::toString(cam.state);
         j["since"] = toRfc3339(cam.since);
         j["reason"] = cam.reason;
+        j["failure"] = cam.failure.empty() ? json(nullptr) : json(cam.failure);
         offline.push_back(std::move(j));
       } else if (cam.view.state == "tampered") {
         const auto* alert = openAlert(picture, node, events::AlertType::ViewTampered, cam.id, "");
@@ -271,6 +278,20 @@ json admittedJson(const LivePicture& picture) {
     json j = placeJson(place);
     j["node"] = key;
     out.push_back(std::move(j));
+  }
+  return out;
+}
+
+json wordsJson() {
+  json out = json::object();
+  for (const auto lang : {config::Language::ZhCN, config::Language::En}) {
+    json kinds = json::object();
+    for (const auto kind : events::codeKinds()) {
+      json words = json::object();
+      for (const auto code : events::knownCodes(kind)) words[std::string(code)] = *events::codeWords(kind, code, lang);
+      kinds[events::toString(kind)] = std::move(words);
+    }
+    out[lang == config::Language::ZhCN ? "zh-CN" : "en"] = std::move(kinds);
   }
   return out;
 }

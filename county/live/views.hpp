@@ -41,4 +41,9 @@ nlohmann::json admittedJson(const LivePicture& picture);
 // GET /api/alerts/open: the open alerts, newest first.
 nlohmann::json openAlertsJson(const LivePicture& picture);
 
+// The words for the contract's codes, both languages (events/code_words):
+// {"zh-CN": {"failure": {code: words}, "issue": {...}, ...}, "en": {...}}.
+// The pages show a code through these, never the code itself.
+nlohmann::json wordsJson();
+
 }  // namespace villagecam::county

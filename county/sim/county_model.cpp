@@ -10,6 +10,7 @@ namespace villagecam::county::sim {
 
 std::vector<SimNode> makeCounty(const SimCountyOptions& o) {
   std::mt19937_64 rng(o.seed);
+  std::mt19937_64 past(o.seed ^ 0x9e3779b97f4a7c15ULL);
   std::uniform_real_distribution<double> u(0, 1);
   std::vector<SimNode> out;
   for (int n = 0; n < o.nodes; ++n) {
@@ -30,6 +31,12 @@ std::vector<SimNode> makeCounty(const SimCountyOptions& o) {
       } else if (r < o.offline_share + o.tampered_share + o.unverified_share) {
         cam.view = "unknown";
       }
+      // Its past, from a generator of its own: a seed gives the same county
+      // it gave before cameras had a past.
+      cam.in_state_before = std::chrono::seconds(static_cast<long>(
+          cam.state == health::CameraState::Offline ? 1800 + u(past) * 30 * 3600     // 0.5-30.5 h
+                                                    : 3600 + u(past) * 9 * 86400));  // 1 h-9 days
+      cam.earlier_down_share = u(past) < 0.5 ? 0 : u(past) * 0.15;
       node.cameras.push_back(cam);
     }
     // An area per three cameras; the first (the entrance) weighs 2.
@@ -135,14 +142,28 @@ contract::NodeStatus nodeStatus(const SimNode& node, WallTime started_at, WallTi
   return s;
 }
 
-nlohmann::json cameraStatus(const SimNode& node, const SimCamera& c, WallTime now) {
+health::UptimeWindow simulatedUptime(const SimCamera& c, WallTime started_at, WallTime now, std::chrono::seconds length) {
+  using Secs = std::chrono::duration<double>;
+  const double window = Secs(length).count();
+  const double in_state = std::min(window, Secs(now - started_at + c.in_state_before).count());
+  const double before = window - in_state;
+  health::UptimeWindow w;
+  const bool up = c.state == health::CameraState::Online;
+  (up ? w.up_s : w.down_s) += in_state;
+  w.down_s += before * c.earlier_down_share;
+  w.up_s += before * (1 - c.earlier_down_share);
+  return w;
+}
+
+nlohmann::json cameraStatus(const SimNode& node, const SimCamera& c, WallTime started_at, WallTime now) {
   health::CameraHealth h;
   h.id = c.id;
   h.name = node.place.village + c.id;
   h.url = "rtsp://10.0.0.1/" + c.id;  // what a node publishes (redacted); the console must not show it
   h.state = c.state;
-  h.since = now;
+  h.since = started_at - c.in_state_before;
   h.reason = c.state == health::CameraState::Online ? "streaming" : "connection refused";
+  if (c.state != health::CameraState::Online) h.failure = "refused";
   if (c.state == health::CameraState::Online) {
     h.codec = "H264";
     h.width = 1280;
@@ -154,7 +175,11 @@ nlohmann::json cameraStatus(const SimNode& node, const SimCamera& c, WallTime no
   view.state = c.view;
   if (c.view == "tampered") view.issues = {"occluded"}, view.covered_share = 0.5;
   if (c.view != "unknown") view.baseline_at = now - std::chrono::hours(24);
-  return contract::cameraStatusJson(h, {}, view, node.id, now);
+  health::UptimeStats uptime;
+  uptime.last_1h = simulatedUptime(c, started_at, now, std::chrono::hours(1));
+  uptime.last_24h = simulatedUptime(c, started_at, now, std::chrono::hours(24));
+  uptime.last_7d = simulatedUptime(c, started_at, now, std::chrono::hours(24 * 7));
+  return contract::cameraStatusJson(h, uptime, view, node.id, now);
 }
 
 nlohmann::json coverage(const SimNode& node, WallTime now) {

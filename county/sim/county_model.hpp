@@ -19,6 +19,10 @@ struct SimCamera {
   std::string id;
   health::CameraState state = health::CameraState::Online;
   std::string view = "ok";  // ok, tampered, unknown
+  // Its past, simulated: in its state this long before the simulator
+  // started, and down this share of the time before that.
+  std::chrono::seconds in_state_before{0};
+  double earlier_down_share = 0;
 };
 
 struct SimArea {
@@ -58,7 +62,11 @@ nlohmann::json truth(const std::vector<SimNode>& county);
 
 // The payloads of one node at `now`.
 contract::NodeStatus nodeStatus(const SimNode& node, WallTime started_at, WallTime now, double interval_s);
-nlohmann::json cameraStatus(const SimNode& node, const SimCamera& camera, WallTime now);
+nlohmann::json cameraStatus(const SimNode& node, const SimCamera& camera, WallTime started_at, WallTime now);
+
+// A camera's uptime over the last `length` at `now`, from its simulated past.
+health::UptimeWindow simulatedUptime(const SimCamera& camera, WallTime started_at, WallTime now,
+                                     std::chrono::seconds length);
 nlohmann::json coverage(const SimNode& node, WallTime now);
 
 }  // namespace villagecam::county::sim

@@ -2,6 +2,7 @@
 
 #include <httplib.h>
 
+#include <algorithm>
 #include <fstream>
 #include <sstream>
 
@@ -114,20 +115,33 @@ std::optional<Operator> ConsoleServer::operatorFor(const httplib::Request& req) 
 
 std::string ConsoleServer::clientOf(const httplib::Request& req) const { return server_->clientOf(req); }
 
-std::optional<std::shared_ptr<void>> ConsoleServer::takeStream(const std::string& token) {
+std::optional<ConsoleServer::StreamPlace> ConsoleServer::takeStream(const std::string& token) {
   std::lock_guard lock(streams_mutex_);
   auto& mine = streams_[token];
-  if (mine >= kStreamsPerSession || streams_total_ >= kStreams) {
-    if (mine == 0) streams_.erase(token);
+  if (static_cast<int>(mine.size()) >= kStreamsPerSession) {
+    *mine.front() = true;  // it ends at its next wake (below) and its place is this one's
+    mine.pop_front();
+    --streams_total_;
+    source_.live().wake();
+  }
+  if (streams_total_ >= kStreams) {
+    if (mine.empty()) streams_.erase(token);
     return std::nullopt;
   }
-  ++mine;
+  auto flag = std::make_shared<std::atomic<bool>>(false);
+  mine.push_back(flag);
   ++streams_total_;
-  return std::shared_ptr<void>(nullptr, [this, token](void*) {
-    std::lock_guard lock(streams_mutex_);
-    --streams_total_;
-    if (--streams_[token] <= 0) streams_.erase(token);
-  });
+  return StreamPlace{flag, std::shared_ptr<void>(nullptr, [this, token, flag](void*) {
+                       std::lock_guard lock(streams_mutex_);
+                       const auto it = streams_.find(token);
+                       if (it == streams_.end()) return;
+                       auto& list = it->second;
+                       const auto at = std::find(list.begin(), list.end(), flag);
+                       if (at == list.end()) return;  // superseded: its place was given on already
+                       list.erase(at);
+                       --streams_total_;
+                       if (list.empty()) streams_.erase(it);
+                     })};
 }
 
 void ConsoleServer::route() {
@@ -207,6 +221,7 @@ void ConsoleServer::route() {
     sendJson(res, j);
   });
   s.Get("/api/problems", [this](const httplib::Request&, httplib::Response& res) { sendJson(res, source_.problems()); });
+  s.Get("/api/words", [this](const httplib::Request&, httplib::Response& res) { sendJson(res, source_.words()); });
   s.Get("/api/nodes", [this](const httplib::Request&, httplib::Response& res) { sendJson(res, source_.admittedNodes()); });
   s.Get("/api/nodes/pending", [this](const httplib::Request&, httplib::Response& res) {
     sendJson(res, source_.pendingNodes());
@@ -259,7 +274,7 @@ void ConsoleServer::route() {
     auto place = takeStream(token);
     if (!place) {
       res.set_header("Retry-After", "10");
-      return sendJson(res, {{"error", "too many live streams open; close a page of the console"}}, 429);
+      return sendJson(res, {{"error", "too many live streams open on this console; try again shortly"}}, 429);
     }
     std::uint64_t last = source_.live().lastId();
     if (const auto id = req.get_header_value("Last-Event-ID"); !id.empty()) {
@@ -275,8 +290,13 @@ void ConsoleServer::route() {
       const std::string hello = "retry: 2000\n\n";
       if (last == source_.live().lastId() && !sink.write(hello.data(), hello.size())) return false;
       while (!source_.live().stopped()) {
-        const auto events = source_.live().after(last, std::chrono::seconds(15));
+        const auto events = source_.live().after(last, std::chrono::seconds(15), place.superseded.get());
         if (source_.live().stopped()) break;
+        if (*place.superseded) {  // a newer page of this session took its place: this one stops asking
+          const std::string bye = "event: superseded\ndata: {}\n\n";
+          sink.write(bye.data(), bye.size());
+          break;
+        }
         bool signed_in = false;
         try {
           signed_in = source_.operatorOf(token).has_value();

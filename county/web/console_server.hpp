@@ -10,13 +10,15 @@
 // body, a few connections per address). A request that changes anything
 // (POST) must be JSON of at most 4 KiB and come from the console's own
 // origin (Origin, Sec-Fetch-Site), so no other site, nor another port of
-// the same host, can make a browser act. Live streams: 4 per session and
-// 32 in all, each ended when its session ends. No input reaches an answer
+// the same host, can make a browser act. Live streams: 4 per session (a
+// fifth supersedes the oldest) and 32 in all, each ended when its session ends. No input reaches an answer
 // or a log line unescaped.
 #pragma once
 
 #include <nlohmann/json.hpp>
 
+#include <atomic>
+#include <deque>
 #include <filesystem>
 #include <map>
 #include <memory>
@@ -66,6 +68,7 @@ class ConsoleSource {
   virtual nlohmann::json villages() = 0;
   virtual nlohmann::json village(const std::string& node) = 0;  // null: no such node
   virtual nlohmann::json problems() = 0;
+  virtual nlohmann::json words() = 0;  // the words for the contract's codes, both languages
   virtual nlohmann::json openAlerts() = 0;
   virtual nlohmann::json health() = 0;  // {"ok": bool, ...}: the broker connected
   virtual nlohmann::json alerts(const Params& params) = 0;  // the alert history, filtered
@@ -122,8 +125,16 @@ class ConsoleServer {
  private:
   void route();  // every page and API route, once, at construction
   std::optional<Operator> operatorFor(const httplib::Request& req) const;
-  // A live stream's place, or nullopt when the caps are reached.
-  std::optional<std::shared_ptr<void>> takeStream(const std::string& token);
+  // A live stream's place: its flag turns true when a newer stream of the
+  // same session takes its place (a session's fifth stream supersedes its
+  // oldest: pages left behind hold theirs until their connection is seen
+  // closed, and must not lock the operator out meanwhile). Null when all
+  // sessions together hold the cap.
+  struct StreamPlace {
+    std::shared_ptr<std::atomic<bool>> superseded;
+    std::shared_ptr<void> release;  // gives the place back when the last copy goes
+  };
+  std::optional<StreamPlace> takeStream(const std::string& token);
 
   config::HttpConfig config_;
   ConsoleSource& source_;
@@ -132,7 +143,7 @@ class ConsoleServer {
   std::unique_ptr<service::GuardedServer> server_;
   std::thread thread_;
   std::mutex streams_mutex_;
-  std::map<std::string, int> streams_;  // open live streams per session token digest
+  std::map<std::string, std::deque<std::shared_ptr<std::atomic<bool>>>> streams_;  // per session token, oldest first
   int streams_total_ = 0;
 };
 

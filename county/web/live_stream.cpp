@@ -11,10 +11,14 @@ void LiveStream::publish(std::string name, std::string data) {
   published_.notify_all();
 }
 
-std::vector<LiveStream::Event> LiveStream::after(std::uint64_t after, std::chrono::milliseconds timeout) {
+std::vector<LiveStream::Event> LiveStream::after(std::uint64_t after, std::chrono::milliseconds timeout,
+                                                 const std::atomic<bool>* quit) {
   std::unique_lock lock(mutex_);
   const auto wakes = wakes_;
-  published_.wait_for(lock, timeout, [&] { return stopped_ || next_id_ - 1 > after || wakes_ != wakes; });
+  // `quit` is set before wake() takes the lock: read under it, no wake is missed.
+  published_.wait_for(lock, timeout, [&] {
+    return stopped_ || next_id_ - 1 > after || wakes_ != wakes || (quit && quit->load());
+  });
   std::vector<Event> out;
   if (stopped_ || next_id_ - 1 <= after) return out;
   if (events_.empty() || events_.front().id > after + 1) {

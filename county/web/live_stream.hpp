@@ -4,6 +4,7 @@
 // what it missed; one that fell further behind is told to reload.
 #pragma once
 
+#include <atomic>
 #include <chrono>
 #include <condition_variable>
 #include <cstdint>
@@ -27,7 +28,9 @@ class LiveStream {
   void publish(std::string name, std::string data);
   // Events after `after`, waiting up to `timeout` for one; empty on timeout or
   // stop. A client too far behind gets one "reload" event.
-  std::vector<Event> after(std::uint64_t after, std::chrono::milliseconds timeout);
+  // `quit` (optional): returns at once, or as soon as it is set and wake() called.
+  std::vector<Event> after(std::uint64_t after, std::chrono::milliseconds timeout,
+                           const std::atomic<bool>* quit = nullptr);
   std::uint64_t lastId() const;
   // Wakes every waiting page at once (after() returns what it has, maybe
   // nothing), so each checks that its session still holds (a logout).

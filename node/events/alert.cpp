@@ -1,5 +1,7 @@
 #include "events/alert.hpp"
 
+#include "events/code_words.hpp"
+
 #include <fmt/format.h>
 
 #include <cmath>
@@ -93,62 +95,26 @@ std::string humanDuration(double seconds, config::Language lang) {
             : fmt::format("{} h {} min", s / 3600, (s % 3600) / 60);
 }
 
-// Plain words for a reason code, so the Chinese message is Chinese throughout.
+// Plain words for a reason code, so the Chinese message is Chinese
+// throughout; English keeps the node's own detail (it says more).
 std::string reasonWords(const std::string& code, const std::string& detail, config::Language lang) {
   if (lang == config::Language::En) return detail;
-  static const std::pair<const char*, const char*> zh[] = {
-      {"unauthorized", "用户名或密码错误"}, {"not_found", "码流路径不存在"}, {"refused", "连接被拒绝"},
-      {"unreachable", "网络不可达"},       {"timeout", "无响应"},          {"stream_ended", "码流中断"},
-      {"unsupported_codec", "不支持的编码"}, {"stalled", "画面停止"},      {"other", "其他故障"},
-  };
-  for (const auto& [c, words] : zh) {
-    if (code == c) return words;
-  }
-  return detail;
-}
-
-std::string issueWords(const std::string& issue, config::Language lang) {
-  static const std::tuple<const char*, const char*, const char*> words[] = {
-      {"blank", "画面无内容（黑屏或镜头被盖）", "blank (no picture: lens covered or black)"},
-      {"frozen", "画面冻结", "frozen (the picture does not change)"},
-      {"defocus", "画面模糊", "out of focus"},
-      {"occluded", "画面被遮挡", "occluded (part of the view is covered)"},
-      {"shifted", "摄像头被移动或转向", "shifted (moved or turned away)"},
-      {"shaking", "画面抖动", "shaking (the picture shakes)"},
-      {"glare", "画面过亮（强光照射镜头）", "glare (a light shone into the lens)"},
-      {"dark", "画面过暗（镜头被调暗或灯光被切断）", "dark (the view lost its light at once: a dimmed lens, its lights cut)"},
-      {"low_contrast", "画面对比度低（雾或镜罩起雾、脏污）", "low contrast (a veiled view: fog, a misted or dirty dome)"},
-      {"colour_cast", "画面偏色", "colour cast (the colours are off)"},
-      {"snow", "画面雪花噪声", "snow (noise over the whole picture)"},
-      {"stripes", "画面条纹干扰（条纹或滚屏）", "stripes (interference laid over the picture, still or rolling)"},
-      {"stutter", "视频卡顿（帧率过低、时间戳跳变或突发）",
-       "stutter (the stream falls far below its frame rate, jumps in time or comes in bursts)"},
-      {"off_preset", "云台未回到预置位", "off preset (a PTZ camera did not return to its preset)"},
-  };
-  for (const auto& [code, zh, en] : words) {
-    if (issue == code) return lang == config::Language::ZhCN ? zh : en;
-  }
-  return issue;
+  return codeWords(CodeKind::Failure, code, lang).value_or(detail);
 }
 
 std::string joinIssues(const std::vector<std::string>& issues, config::Language lang) {
   std::string out;
-  for (const auto& i : issues) out += (out.empty() ? "" : (lang == config::Language::ZhCN ? "，" : ", ")) + issueWords(i, lang);
+  for (const auto& i : issues) {
+    out += (out.empty() ? "" : (lang == config::Language::ZhCN ? "，" : ", ")) + codeWordsOr(CodeKind::ViewIssue, i, lang);
+  }
   return out;
 }
 
 // Why one camera of an area is not watching, in words.
 std::string causeWords(const Cause& c, config::Language lang) {
   const std::string name = c.camera_name.empty() ? c.camera_id : c.camera_name;
-  if (lang == config::Language::En) return fmt::format("camera '{}' {}: {}", name, c.code == "view_tampered" ? "view tampered" : c.code, c.detail);
-  static const std::pair<const char*, const char*> zh[] = {
-      {"offline", "离线"},      {"stalled", "画面停止"}, {"unauthorized", "拒绝登录"},
-      {"connecting", "正在连接"}, {"disabled", "已停用"},  {"view_tampered", "画面异常"},
-  };
-  std::string state = c.code;
-  for (const auto& [code, words] : zh) {
-    if (c.code == code) state = words;
-  }
+  const std::string state = codeWordsOr(CodeKind::Cause, c.code, lang);
+  if (lang == config::Language::En) return fmt::format("camera '{}' {}: {}", name, state, c.detail);
   return fmt::format("摄像头「{}」{}", name, state);
 }
 

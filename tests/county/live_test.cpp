@@ -3,7 +3,11 @@
 // follow their one definition (county/live/rates.hpp, docs/county.md).
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <cctype>
+
 #include "contract/payloads.hpp"
+#include "config/sections.hpp"
 #include "contract/topics.hpp"
 #include "live/picture.hpp"
 #include "live/rates.hpp"
@@ -65,6 +69,7 @@ FeedMessage cameraOf(const std::string& node, const Cam& c, WallTime now) {
   h.state = c.state;
   h.since = now - 5min;
   h.reason = c.state == CameraState::Online ? "streaming" : "connection refused";
+  if (c.state != CameraState::Online) h.failure = "refused";
   contract::ViewReport view;
   view.state = c.view;
   if (c.view == "tampered") view.issues = {"blank"};
@@ -175,6 +180,14 @@ TEST_F(Live, ANodeWhoseWillSaysOfflineIsSilentItsCamerasNotOnlineItsAreasNotCove
   ASSERT_EQ(problems["silent_nodes"].size(), 1u);
   EXPECT_EQ(problems["silent_nodes"][0]["village"], "谷营村");
   EXPECT_EQ(problems["silent_nodes"][0]["reason"], "offline");
+  // Its page says the same: its cameras are not known since it fell silent
+  // (not "online" under a village at 0 % online), what they said kept apart.
+  const auto page = villageJson(picture_, "gy");
+  ASSERT_EQ(page["cameras"].size(), 1u);
+  EXPECT_EQ(page["cameras"][0]["state"], "unknown");
+  EXPECT_EQ(page["cameras"][0]["last_reported_state"], "online");
+  EXPECT_EQ(page["cameras"][0]["since"], toRfc3339(wall_));
+  EXPECT_EQ(page["silent_reason"], "offline");
   // Back online with a status: heard again.
   apply(state("gy", "online"));
   EXPECT_FALSE(picture_.silent(*picture_.node("gy")));
@@ -478,6 +491,8 @@ TEST_F(Live, TheApiSaysWhatIsBrokenSinceWhenAndNeverACameraUrl) {
   ASSERT_EQ(problems["offline_cameras"].size(), 1u);
   EXPECT_EQ(problems["offline_cameras"][0]["camera"], "bridge");
   EXPECT_EQ(problems["offline_cameras"][0]["since"], toRfc3339(wall_ - 5min));
+  EXPECT_EQ(problems["offline_cameras"][0]["failure"], "refused");  // the code the pages put in words
+  EXPECT_EQ(villageJson(picture_, "xz")["cameras"][0]["failure"], "refused");  // bridge, first by id
   ASSERT_EQ(problems["tampered_views"].size(), 1u);
   EXPECT_EQ(problems["tampered_views"][0]["issues"], nlohmann::json::array({"blank"}));
   ASSERT_EQ(problems["uncovered_areas"].size(), 2u);
@@ -490,6 +505,31 @@ TEST_F(Live, TheApiSaysWhatIsBrokenSinceWhenAndNeverACameraUrl) {
     EXPECT_EQ(text.find("rtsp"), std::string::npos) << text;
     EXPECT_EQ(text.find("admin:"), std::string::npos) << text;
   }
+}
+
+// The pages show every code of the contract through these words: each
+// language has words for every code, and the Chinese ones are Chinese.
+TEST(Words, EveryCodeHasWordsInBothLanguagesAndTheChineseOnesAreChinese) {
+  const auto words = wordsJson();
+  ASSERT_TRUE(words.contains("zh-CN"));
+  ASSERT_TRUE(words.contains("en"));
+  for (const char* kind : {"failure", "issue", "camera_state", "area_state", "cause", "silence", "alert_type"}) {
+    ASSERT_TRUE(words["zh-CN"].contains(kind)) << kind;
+    ASSERT_FALSE(words["zh-CN"][kind].empty()) << kind;
+    for (const auto& [code, zh] : words["zh-CN"][kind].items()) {
+      ASSERT_TRUE(words["en"][kind].contains(code)) << kind << "." << code << " has no English words";
+      const auto text = zh.get<std::string>();
+      EXPECT_TRUE(std::none_of(text.begin(), text.end(), [](char ch) { return std::isalpha(static_cast<unsigned char>(ch)); }))
+          << kind << "." << code << ": '" << text << "' is not Chinese";
+    }
+    EXPECT_EQ(words["en"][kind].size(), words["zh-CN"][kind].size()) << kind;
+  }
+  // Every code the contract's schemas name has words.
+  for (const char* failure : {"unauthorized", "not_found", "refused", "unreachable", "timeout", "stream_ended",
+                              "unsupported_codec", "stalled", "other"}) {
+    EXPECT_TRUE(words["zh-CN"]["failure"].contains(failure)) << failure;
+  }
+  for (const auto& issue : config::kViewIssueNames) EXPECT_TRUE(words["zh-CN"]["issue"].contains(issue)) << issue;
 }
 
 }  // namespace

@@ -20,6 +20,7 @@ class Answers final : public county::ConsoleSource {
   json villages() override { return json::array(); }
   json village(const std::string& node) override { return node == "sim-0001" ? json{{"node", node}} : json(nullptr); }
   json problems() override { return json::object(); }
+  json words() override { return json::object(); }
   json openAlerts() override { return json::array(); }
   json health() override { return {{"ok", true}}; }
   json alerts(const county::Params& p) override {

@@ -47,6 +47,16 @@ try {
   page.on('console', (m) => { if (m.type() === 'error') failures.push(`console error on ${page.url()}: ${m.text()}`); });
   page.on('pageerror', (e) => failures.push(`page error on ${page.url()}: ${e.message}`));
 
+  // The login form reads before any script has run (and without scripts at all).
+  const bare = await browser.newContext({ javaScriptEnabled: false, locale: 'zh-CN' });
+  const barePage = await bare.newPage();
+  await barePage.goto(base + '/login.html');
+  for (const [sel, want] of [['[data-i18n="name"]', '用户名'], ['[data-i18n="password"]', '密码'], ['#submit', '登录']]) {
+    check((await barePage.textContent(sel)) === want, `the login form's ${sel} reads '${want}' without its script`);
+  }
+  await barePage.screenshot({ path: path.join(artifacts, 'login-without-script.png') });
+  await bare.close();
+
   // Not logged in: sent to the login page; a wrong password is refused.
   await page.goto(base + '/');
   await page.waitForURL(/\/login\.html/);
@@ -81,6 +91,65 @@ try {
     known, { timeout: 15000 });
   check((await page.evaluate(() => performance.timeOrigin)) === loadedAt, 'no reload');
   await page.screenshot({ path: path.join(artifacts, 'overview-live-alert.png'), fullPage: true });
+
+  // Every word written into the pages (read before their scripts run) is the
+  // word the script would put there: one table, not two that drift apart.
+  for (const file of ['index.html', 'login.html', 'village.html', 'alerts.html', 'report.html', 'users.html']) {
+    const html = await (await page.request.get(base + '/' + file)).text();
+    const written = [...html.matchAll(/data-i18n="(\w+)"[^>]*>([^<]*)</g)].map((m) => [m[1], m[2]]);
+    const words = await page.evaluate(async (keys) => {
+      const { t } = await import('/js/common.js');
+      return keys.map((k) => t(k));
+    }, written.map(([k]) => k));
+    written.forEach(([key, text], i) => check(text === words[i], `${file}: data-i18n="${key}" reads '${text}', its word is '${words[i]}'`));
+  }
+
+  // The lists of what is broken speak Chinese: reasons, states, issues (the
+  // simulator's nodes say "connection refused" and "occluded" in their codes).
+  await page.waitForFunction(() => document.querySelectorAll('#silent tbody td').length > 1);
+  const english = /connection refused|occluded|offline|no_status|view_tampered|stalled|[a-z]+_[a-z]+/;
+  for (const list of ['#silent', '#offline', '#tampered', '#uncovered']) {
+    const cells = await page.$$eval(`${list} tbody tr`, (rows) => rows.map((r) => [...r.cells].slice(2).map((c) => c.textContent).join(' | ')));
+    for (const text of cells) check(!english.test(text.replace(/cam-\d+/g, '')), `${list} shows no English word on the Chinese page: '${text}'`);
+  }
+  check((await page.textContent('#offline')).includes('连接被拒绝'), 'an offline camera\'s reason, in Chinese');
+  check((await page.textContent('#tampered')).includes('画面被遮挡'), 'a tampered view\'s issue, in Chinese');
+
+  // A village with an offline camera: its states read 在线/离线 (not the
+  // rate's word), its reasons in Chinese, its uptime bars filled.
+  const problems = await page.evaluate(async () => (await fetch('/api/problems')).json());
+  const broken = problems.offline_cameras[0];
+  await page.goto(base + '/village.html?node=' + encodeURIComponent(broken.node));
+  await page.waitForFunction(() => document.querySelectorAll('#cameras tbody tr').length > 0);
+  const states = await page.$$eval('#cameras tbody tr', (rows) => rows.map((r) => r.cells[1].textContent));
+  check(states.every((s) => s === '在线' || s === '离线'), `camera states read 在线 or 离线: ${states}`);
+  check(states.includes('离线') && states.includes('在线'), 'both states on the page');
+  check(!(await page.textContent('#cameras')).includes('率'), 'no rate word in the camera list');
+  check((await page.textContent('#cameras')).includes('连接被拒绝'), 'the offline camera\'s reason, in Chinese');
+  const widths = await page.$$eval('#cameras .bar > span', (spans) => spans.map((s) => parseFloat(s.style.width) || 0));
+  check(widths.length === 2 * truth.cameras_per_village && widths.some((w) => w > 0), `uptime bars are filled: ${widths}`);
+  check(widths.some((w) => w > 0 && w < 100), `a bar shows an outage in the simulated past: ${widths}`);
+  await page.screenshot({ path: path.join(artifacts, 'village-offline-camera.png'), fullPage: true });
+
+  // A silent village: its cameras are not said online under a 0 % rate.
+  const silentNode = problems.silent_nodes[0];
+  await page.goto(base + '/village.html?node=' + encodeURIComponent(silentNode.node));
+  await page.waitForFunction(() => document.querySelectorAll('#cameras tbody tr').length > 0);
+  check((await page.textContent('#rate-online')) === '0.00%', 'a silent village counts 0 % online');
+  const silentStates = await page.$$eval('#cameras tbody tr', (rows) => rows.map((r) => r.cells[1].textContent));
+  check(silentStates.every((s) => s === '未知（节点失联）'), `a silent village's cameras read unknown: ${silentStates}`);
+  check(/节点已离线|节点超时/.test(await page.textContent('#village')), 'why the village is silent, in Chinese');
+  await page.screenshot({ path: path.join(artifacts, 'village-silent.png'), fullPage: true });
+
+  // The alert history's types, in Chinese.
+  await page.goto(base + '/alerts.html');
+  await page.waitForFunction(() => document.querySelectorAll('#list tbody tr').length > 0);
+  const types = await page.$$eval('#list tbody tr', (rows) => rows.map((r) => r.cells[4].textContent));
+  check(types.every((x) => !/[a-z]/.test(x)), `alert types in Chinese: ${[...new Set(types)]}`);
+  check(!/intrusion|camera_offline/.test(await page.textContent('select[name=type]')), 'the type filter in Chinese');
+
+  await page.goto(base + '/');
+  await page.waitForFunction((want) => document.getElementById('rate-online').textContent === want, pct(truth.rates.online));
 
   // English.
   await page.click('#lang');

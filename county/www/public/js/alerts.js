@@ -1,4 +1,4 @@
-import { api, el, nav, table, when } from '/js/common.js';
+import { api, el, nav, table, when, word } from '/js/common.js';
 
 const form = document.getElementById('filters');
 
@@ -18,12 +18,13 @@ async function show() {
     { label: 'ended', cell: (a) => when(a.ended_at), sort: (a) => a.ended_at || '' },
     { label: 'township', cell: (a) => a.township, sort: (a) => a.township },
     { label: 'village', cell: (a) => a.village || a.node, sort: (a) => a.village },
-    { label: 'type', cell: (a) => a.type, sort: (a) => a.type },
+    { label: 'type', cell: (a) => word('alert_type', a.type), sort: (a) => a.type },
     { label: 'camera', cell: (a) => a.camera || a.area || '' },
     { label: 'message', cell: (a) => a.message },
   ], rows, { sortable: true }));
 }
 
 await nav('alerts');
+for (const o of form.querySelectorAll('select[name=type] option')) if (o.value) o.textContent = word('alert_type', o.value);
 form.addEventListener('submit', (e) => { e.preventDefault(); show(); });
 await show();

@@ -15,6 +15,7 @@ const WORDS = {
     export_csv: '导出 CSV', from: '从', to: '到', open_only: '仅未结束', all: '全部', areas: '区域', state: '状态',
     uptime_24h: '24小时在线', uptime_7d: '7天在线', snapshots: '最新画面', grid: '网格', print: '打印',
     daily: '日报', monthly: '月报', date: '日期', month: '月份', unknown_minutes: '未知时长(分钟)',
+    superseded: '实时更新已暂停（本账号打开的页面过多），刷新页面可恢复',
     known_minutes: '已知时长(分钟)', back: '返回总览', no_data: '暂无数据', connected: '已连接', disconnected: '连接中断',
     covered: '已覆盖', uncovered: '未覆盖', unverified: '未核验', unknown: '未知', ok: '正常', tampered: '异常',
     offline: '离线', stalled: '卡顿', connecting: '连接中', unauthorized: '认证失败',
@@ -38,6 +39,7 @@ const WORDS = {
     no_data: 'No data yet', connected: 'live', disconnected: 'reconnecting', covered: 'covered', uncovered: 'uncovered',
     unverified: 'unverified', unknown: 'unknown', ok: 'ok', tampered: 'tampered', offline: 'offline', stalled: 'stalled',
     connecting: 'connecting', unauthorized: 'unauthorized',
+    superseded: 'live updates paused (too many pages open for this login); reload to resume',
     users: 'Operators', add_user: 'Add an operator', role: 'Role', added: 'Added', admins_only: 'Admins only',
     pending_nodes: 'Nodes awaiting admission',
     pending_hint: 'A node not admitted counts in no rate; its alerts and snapshots are not taken. Check the place it claims, then admit it.',
@@ -52,6 +54,28 @@ export function lang() {
 
 export function t(key) {
   return WORDS[lang()][key] ?? WORDS.en[key] ?? key;
+}
+
+// The words for the contract's codes (a camera's failure, a view's issues,
+// states, causes, silences, alert types) come from the console itself
+// (GET /api/words), the table the nodes' alert messages use; nav() loads
+// them. A code it does not know (a newer node's) shows as it is.
+let codeWords = {};
+
+export function word(kind, code) {
+  if (code === null || code === undefined || code === '') return '';
+  return codeWords[lang()]?.[kind]?.[code] ?? code;
+}
+
+export function words(kind, codes) {
+  return (codes || []).map((c) => word(kind, c)).join(lang() === 'en' ? ', ' : '，');
+}
+
+// Why a camera is down, in the page's language: the contract's failure code
+// in words; the node's own text (English) only on the English page.
+export function failureText(r) {
+  if (r.failure) return word('failure', r.failure);
+  return lang() === 'en' ? r.reason || '' : '';
 }
 
 // Every element with data-i18n="key" gets its word.
@@ -118,7 +142,8 @@ export function table(columns, rows, { sortable = false } = {}) {
 }
 
 export async function nav(active) {
-  const me = await api('/api/me');
+  const [me, catalogue] = await Promise.all([api('/api/me'), api('/api/words')]);
+  codeWords = catalogue;
   const links = [['/', 'overview'], ['/alerts.html', 'alerts'], ['/report.html', 'report']];
   if (me.role === 'admin') links.push(['/users.html', 'users']);
   const bar = el('nav', {},
@@ -150,6 +175,11 @@ export function live(handlers) {
     source.addEventListener(name, (e) => handler(JSON.parse(e.data)));
   }
   source.addEventListener('reload', () => location.reload());
+  // A newer page of this login took this one's place: it stops, and says so.
+  source.addEventListener('superseded', () => {
+    source.close();
+    if (state()) state().textContent = '○ ' + t('superseded');
+  });
   // The session ended (a logout here or in another tab, or it expired): to the login page.
   source.addEventListener('logout', () => {
     source.close();

@@ -1,4 +1,4 @@
-import { api, el, live, nav, pct, t, table, when } from '/js/common.js';
+import { api, el, failureText, live, nav, pct, t, table, when, word, words } from '/js/common.js';
 
 const rateCells = [
   { label: 'online', cell: (r) => pct(r.rates.online), sort: (r) => r.rates.online ?? 2, class: 'num' },
@@ -39,14 +39,14 @@ async function showProblems() {
   const p = await api('/api/problems');
   const where = { label: 'village', cell: (r) => `${r.township} ${r.village}` };
   const since = { label: 'since', cell: (r) => when(r.since) };
-  document.getElementById('silent').replaceChildren(table([where, since, { label: 'reason', cell: (r) => r.reason }], p.silent_nodes));
+  document.getElementById('silent').replaceChildren(table([where, since, { label: 'reason', cell: (r) => word('silence', r.reason) }], p.silent_nodes));
   document.getElementById('offline').replaceChildren(table([where, { label: 'camera', cell: (r) => r.name || r.camera },
-    { label: 'state', cell: (r) => t(r.state) }, since, { label: 'reason', cell: (r) => r.reason }], p.offline_cameras));
+    { label: 'state', cell: (r) => word('camera_state', r.state) }, since, { label: 'reason', cell: failureText }], p.offline_cameras));
   document.getElementById('tampered').replaceChildren(table([where, { label: 'camera', cell: (r) => r.name || r.camera },
-    { label: 'issues', cell: (r) => r.issues.join(', ') }, since, { label: 'snapshots', cell: (r) => shot(r.snapshot) }], p.tampered_views));
+    { label: 'issues', cell: (r) => words('issue', r.issues) }, since, { label: 'snapshots', cell: (r) => shot(r.snapshot) }], p.tampered_views));
   document.getElementById('uncovered').replaceChildren(table([where, { label: 'area', cell: (r) => r.name },
     { label: 'grid', cell: (r) => r.grid || '' }, since,
-    { label: 'reason', cell: (r) => r.causes.map((c) => `${c.camera}: ${c.code}`).join('; ') }], p.uncovered_areas));
+    { label: 'reason', cell: (r) => r.causes.map((c) => `${c.camera}: ${word('cause', c.code)}`).join('; ') }], p.uncovered_areas));
 }
 
 function alertLine(a, fresh) {

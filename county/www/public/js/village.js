@@ -1,4 +1,4 @@
-import { api, el, live, nav, pct, t, table, when } from '/js/common.js';
+import { api, el, failureText, live, nav, pct, t, table, when, word, words } from '/js/common.js';
 
 const node = new URLSearchParams(location.search).get('node') || '';
 
@@ -10,25 +10,27 @@ function bar(rate) {
 async function show() {
   const v = await api('/api/villages/' + encodeURIComponent(node));
   document.getElementById('village').textContent =
-    `${v.township || ''} ${v.village}` + (v.code ? ` (${v.code})` : '') + (v.silent_since ? ` — ${t('silent')} ${when(v.silent_since)}` : '');
+    `${v.township || ''} ${v.village}` + (v.code ? ` (${v.code})` : '') + (v.silent_since ? ` — ${t('silent')} ${when(v.silent_since)} (${word('silence', v.silent_reason)})` : '');
   document.getElementById('rate-online').textContent = pct(v.rates.online);
   document.getElementById('rate-intact').textContent = pct(v.rates.intact);
   document.getElementById('rate-coverage').textContent = pct(v.rates.coverage);
   document.getElementById('cameras').replaceChildren(table([
     { label: 'camera', cell: (c) => c.name || c.id, sort: (c) => c.name },
-    { label: 'state', cell: (c) => el('span', { class: c.state === 'online' ? 'ok' : 'bad' }, t(c.state)), sort: (c) => c.state },
+    { label: 'state', cell: (c) => el('span', { class: c.state === 'online' ? 'ok' : 'bad' }, word('camera_state', c.state)),
+      sort: (c) => c.state },
     { label: 'since', cell: (c) => when(c.since), sort: (c) => c.since },
-    { label: 'issues', cell: (c) => (c.view.state === 'tampered' ? c.view.issues.join(', ') : t(c.view.state)) },
+    { label: 'reason', cell: (c) => (c.state === 'online' || c.state === 'unknown' ? '' : failureText(c)) },
+    { label: 'issues', cell: (c) => (c.view.state === 'tampered' ? words('issue', c.view.issues) : t(c.view.state)) },
     { label: 'uptime_24h', cell: (c) => bar(c.uptime['24h']), sort: (c) => c.uptime['24h'] ?? 2 },
     { label: 'uptime_7d', cell: (c) => bar(c.uptime['7d']), sort: (c) => c.uptime['7d'] ?? 2 },
   ], v.cameras, { sortable: true }));
   document.getElementById('areas').replaceChildren(table([
     { label: 'area', cell: (a) => a.name }, { label: 'grid', cell: (a) => a.grid || '' },
-    { label: 'state', cell: (a) => el('span', { class: a.state === 'covered' ? 'ok' : 'bad' }, t(a.state)) },
+    { label: 'state', cell: (a) => el('span', { class: a.state === 'covered' ? 'ok' : 'bad' }, word('area_state', a.state)) },
     { label: 'since', cell: (a) => when(a.since) }, { label: 'cameras', cell: (a) => a.watching.join(', ') },
   ], v.areas));
   document.getElementById('open').replaceChildren(table([
-    { label: 'type', cell: (a) => a.type }, { label: 'started', cell: (a) => when(a.started_at) },
+    { label: 'type', cell: (a) => word('alert_type', a.type) }, { label: 'started', cell: (a) => when(a.started_at) },
     { label: 'message', cell: (a) => a.message },
   ], v.open_alerts));
   // Only cameras whose node sent a snapshot: no request is made to fail.

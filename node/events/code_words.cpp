@@ -1,0 +1,138 @@
+#include "events/code_words.hpp"
+
+#include <algorithm>
+#include <array>
+#include <span>
+
+namespace villagecam::events {
+namespace {
+
+struct Words {
+  std::string_view code, zh, en;
+};
+
+constexpr Words kFailures[] = {
+    {"unauthorized", "用户名或密码错误", "wrong user name or password"},
+    {"not_found", "码流路径不存在", "no such stream path"},
+    {"refused", "连接被拒绝", "connection refused"},
+    {"unreachable", "网络不可达", "network unreachable"},
+    {"timeout", "无响应", "no answer"},
+    {"stream_ended", "码流中断", "the stream ended"},
+    {"unsupported_codec", "不支持的编码", "unsupported codec"},
+    {"stalled", "画面停止", "no frames"},
+    {"other", "其他故障", "another fault"},
+};
+
+constexpr Words kViewIssues[] = {
+    {"blank", "画面无内容（黑屏或镜头被盖）", "blank (no picture: lens covered or black)"},
+    {"frozen", "画面冻结", "frozen (the picture does not change)"},
+    {"defocus", "画面模糊", "out of focus"},
+    {"occluded", "画面被遮挡", "occluded (part of the view is covered)"},
+    {"shifted", "摄像头被移动或转向", "shifted (moved or turned away)"},
+    {"shaking", "画面抖动", "shaking (the picture shakes)"},
+    {"glare", "画面过亮（强光照射镜头）", "glare (a light shone into the lens)"},
+    {"dark", "画面过暗（镜头被调暗或灯光被切断）",
+     "dark (the view lost its light at once: a dimmed lens, its lights cut)"},
+    {"low_contrast", "画面对比度低（雾或镜罩起雾、脏污）", "low contrast (a veiled view: fog, a misted or dirty dome)"},
+    {"colour_cast", "画面偏色", "colour cast (the colours are off)"},
+    {"snow", "画面雪花噪声", "snow (noise over the whole picture)"},
+    {"stripes", "画面条纹干扰（条纹或滚屏）", "stripes (interference laid over the picture, still or rolling)"},
+    {"stutter", "视频卡顿（帧率过低、时间戳跳变或突发）",
+     "stutter (the stream falls far below its frame rate, jumps in time or comes in bursts)"},
+    {"off_preset", "云台未回到预置位", "off preset (a PTZ camera did not return to its preset)"},
+};
+
+constexpr Words kCameraStates[] = {
+    {"online", "在线", "online"},
+    {"offline", "离线", "offline"},
+    {"stalled", "画面停止", "stalled"},
+    {"connecting", "正在连接", "connecting"},
+    {"unauthorized", "拒绝登录", "unauthorized"},
+    {"unknown", "未知（节点失联）", "unknown (node silent)"},
+};
+
+constexpr Words kAreaStates[] = {
+    {"covered", "已覆盖", "covered"},
+    {"uncovered", "未覆盖", "uncovered"},
+    {"unverified", "未核验", "unverified"},
+    {"unknown", "未知", "unknown"},
+};
+
+constexpr Words kCauses[] = {
+    {"offline", "离线", "offline"},
+    {"stalled", "画面停止", "stalled"},
+    {"unauthorized", "拒绝登录", "unauthorized"},
+    {"connecting", "正在连接", "connecting"},
+    {"disabled", "已停用", "disabled"},
+    {"view_tampered", "画面异常", "view tampered"},
+    {"unverified", "画面未核验", "view not verified"},
+    {"ok", "正常", "ok"},
+};
+
+constexpr Words kSilences[] = {
+    {"offline", "节点已离线（连接断开）", "the node went offline (its connection dropped)"},
+    {"no_status", "节点超时未上报状态", "no status from the node for three intervals"},
+};
+
+constexpr Words kAlertTypes[] = {
+    {"camera_offline", "摄像头离线", "camera offline"},
+    {"camera_stalled", "摄像头画面停止", "camera stalled"},
+    {"camera_unauthorized", "摄像头拒绝登录", "camera refuses the credentials"},
+    {"view_tampered", "画面异常", "view tampered"},
+    {"coverage_lost", "区域失去覆盖", "area not watched"},
+    {"motion", "移动侦测", "motion"},
+    {"intrusion", "区域入侵", "intrusion"},
+};
+
+std::span<const Words> tableOf(CodeKind kind) {
+  switch (kind) {
+    case CodeKind::Failure: return kFailures;
+    case CodeKind::ViewIssue: return kViewIssues;
+    case CodeKind::CameraState: return kCameraStates;
+    case CodeKind::AreaState: return kAreaStates;
+    case CodeKind::Cause: return kCauses;
+    case CodeKind::Silence: return kSilences;
+    case CodeKind::AlertType: return kAlertTypes;
+  }
+  return {};
+}
+
+}  // namespace
+
+const std::vector<CodeKind>& codeKinds() {
+  static const std::vector<CodeKind> kinds = {CodeKind::Failure,   CodeKind::ViewIssue, CodeKind::CameraState,
+                                              CodeKind::AreaState, CodeKind::Cause,     CodeKind::Silence,   CodeKind::AlertType};
+  return kinds;
+}
+
+const char* toString(CodeKind kind) {
+  switch (kind) {
+    case CodeKind::Failure: return "failure";
+    case CodeKind::ViewIssue: return "issue";
+    case CodeKind::CameraState: return "camera_state";
+    case CodeKind::AreaState: return "area_state";
+    case CodeKind::Cause: return "cause";
+    case CodeKind::Silence: return "silence";
+    case CodeKind::AlertType: return "alert_type";
+  }
+  return "?";
+}
+
+std::vector<std::string_view> knownCodes(CodeKind kind) {
+  std::vector<std::string_view> out;
+  for (const auto& w : tableOf(kind)) out.push_back(w.code);
+  return out;
+}
+
+std::optional<std::string> codeWords(CodeKind kind, std::string_view code, config::Language lang) {
+  const auto table = tableOf(kind);
+  const auto it = std::find_if(table.begin(), table.end(), [code](const Words& w) { return w.code == code; });
+  if (it == table.end()) return std::nullopt;
+  return std::string(lang == config::Language::ZhCN ? it->zh : it->en);
+}
+
+std::string codeWordsOr(CodeKind kind, std::string_view code, config::Language lang) {
+  return codeWords(kind, code, lang).value_or(std::string(code));
+}
+
+}  // namespace villagecam::events
