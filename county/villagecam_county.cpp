@@ -12,10 +12,10 @@
 
 #include <iostream>
 
-#include "config/county_config.hpp"
 #include "access/passwords.hpp"
 #include "console/county_console.hpp"
 #include "service/signals.hpp"
+#include "settings/county_config.hpp"
 #include "util/logging.hpp"
 #include "util/time_format.hpp"
 
@@ -29,10 +29,10 @@ using namespace villagecam;
 
 constexpr int kExitBadConfig = 2;
 
-std::optional<config::CountyConfig> load(const std::string& path) {
+std::optional<county::CountyConfig> load(const std::string& path) {
   try {
-    return config::loadCountyConfig(path);
-  } catch (const config::ConfigError& e) {
+    return county::loadCountyConfig(path);
+  } catch (const yaml::ConfigError& e) {
     std::cerr << e.what() << '\n';
     const auto n = e.issues().size();
     std::cerr << path << ": " << n << (n == 1 ? " problem" : " problems") << " found\n";
@@ -61,7 +61,7 @@ std::string readSecretLine(const char* prompt) {
   return line;
 }
 
-int addUser(const config::CountyConfig& cfg, const std::string& name, const std::string& role) {
+int addUser(const county::CountyConfig& cfg, const std::string& name, const std::string& role) {
   const auto password = readSecretLine("password: ");
   if (::isatty(STDIN_FILENO) && readSecretLine("again: ") != password) {
     std::cerr << "add-user: the passwords differ\n";
@@ -83,7 +83,7 @@ int addUser(const config::CountyConfig& cfg, const std::string& name, const std:
   return 0;
 }
 
-int admitNode(const config::CountyConfig& cfg, const std::string& node, const contract::Place& place) {
+int admitNode(const county::CountyConfig& cfg, const std::string& node, const contract::Place& place) {
   if (const auto problem = county::nodeProblem(node, place); !problem.empty()) {
     std::cerr << "admit-node: " << problem << '\n';
     return 2;
@@ -132,7 +132,7 @@ int main(int argc, char** argv) {
   if (!cfg) return kExitBadConfig;
   if (check_cmd->parsed()) {
     std::cout << config_path << ": OK (broker " << cfg->mqtt.brokers.front() << ", storage "
-              << config::toString(cfg->storage.engine) << ", console on " << cfg->http.host << ":" << cfg->http.port
+              << county::toString(cfg->storage.engine) << ", console on " << cfg->http.host << ":" << cfg->http.port
               << ")\n";
     return 0;
   }

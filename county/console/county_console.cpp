@@ -39,8 +39,8 @@ std::string nodeProblem(const std::string& node, const contract::Place& place) {
   return {};
 }
 
-std::unique_ptr<HistoryStore> openStore(const config::CountyConfig& config) {
-  if (config.storage.engine == config::StorageEngine::Postgresql) {
+std::unique_ptr<HistoryStore> openStore(const CountyConfig& config) {
+  if (config.storage.engine == StorageEngine::Postgresql) {
     return std::make_unique<postgres::PostgresHistory>(config.storage.postgresql, config.storage.password);
   }
   // Owner-only: the history holds the operators' password hashes.
@@ -49,7 +49,7 @@ std::unique_ptr<HistoryStore> openStore(const config::CountyConfig& config) {
   return std::make_unique<sqlite::SqliteHistory>(config.state_dir / "county.sqlite3");
 }
 
-CountyConsole::CountyConsole(config::CountyConfig config, const Clock& clock, std::unique_ptr<HistoryStore> store)
+CountyConsole::CountyConsole(CountyConfig config, const Clock& clock, std::unique_ptr<HistoryStore> store)
     : config_(std::move(config)),
       clock_(clock),
       picture_(config_.topic_root, config_.default_status_interval,
@@ -599,7 +599,7 @@ nlohmann::json CountyConsole::health() {
           {"books_time", books_.load()}};
 }
 
-int runConsole(const config::CountyConfig& config) {
+int runConsole(const CountyConfig& config) {
   auto log = logger("county");
   ::umask(077);  // the history, its WAL and everything else it writes: the service user's only
   SystemClock clock;

@@ -14,7 +14,7 @@
 #include <set>
 #include <thread>
 
-#include "config/county_config.hpp"
+#include "settings/county_config.hpp"
 #include "feed/county_feed.hpp"
 #include "history/history_store.hpp"
 #include "history/time_booker.hpp"
@@ -29,7 +29,7 @@ namespace villagecam::county {
 
 class CountyConsole final : public ConsoleSource {
  public:
-  CountyConsole(config::CountyConfig config, const Clock& clock, std::unique_ptr<HistoryStore> store);
+  CountyConsole(CountyConfig config, const Clock& clock, std::unique_ptr<HistoryStore> store);
   ~CountyConsole() override;
 
   // Starts the feed, the event thread and the server; returns the HTTP port.
@@ -80,7 +80,7 @@ class CountyConsole final : public ConsoleSource {
   void flushSeconds(SteadyTime now, bool force);
   std::vector<SilenceChange> silenceChanges(WallTime wall);
 
-  config::CountyConfig config_;
+  CountyConfig config_;
   const Clock& clock_;
   MessageQueue<FeedMessage> queue_;
   std::mutex mutex_;  // guards picture_
@@ -128,9 +128,9 @@ std::string userProblem(const std::string& name, const std::string& role, const 
 std::string nodeProblem(const std::string& node, const contract::Place& place);
 
 // The store the config names (SQLite in the state directory by default).
-std::unique_ptr<HistoryStore> openStore(const config::CountyConfig& config);
+std::unique_ptr<HistoryStore> openStore(const CountyConfig& config);
 
 // `villagecam-county run`: until SIGINT or SIGTERM; returns the exit code.
-int runConsole(const config::CountyConfig& config);
+int runConsole(const CountyConfig& config);
 
 }  // namespace villagecam::county

@@ -17,7 +17,7 @@ std::vector<std::string> subscriptions(const std::string& root, const std::strin
           shared + root + "/+/snapshots/+"};
 }
 
-CountyFeed::CountyFeed(config::CountyConfig config, Sink sink) : config_(std::move(config)), sink_(std::move(sink)) {}
+CountyFeed::CountyFeed(CountyConfig config, Sink sink) : config_(std::move(config)), sink_(std::move(sink)) {}
 
 CountyFeed::~CountyFeed() { stop(); }
 

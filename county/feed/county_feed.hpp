@@ -19,7 +19,7 @@
 #include <string>
 #include <vector>
 
-#include "config/county_config.hpp"
+#include "settings/county_config.hpp"
 #include "live/picture.hpp"
 #include "mqtt/client_factory.hpp"
 
@@ -32,7 +32,7 @@ class CountyFeed {
  public:
   using Sink = std::function<void(FeedMessage)>;
 
-  CountyFeed(config::CountyConfig config, Sink sink);
+  CountyFeed(CountyConfig config, Sink sink);
   ~CountyFeed();
   CountyFeed(const CountyFeed&) = delete;
   CountyFeed& operator=(const CountyFeed&) = delete;
@@ -60,7 +60,7 @@ class CountyFeed {
   void subscribe();
   void lost(std::string why);
 
-  config::CountyConfig config_;
+  CountyConfig config_;
   Sink sink_;
   std::unique_ptr<::mqtt::async_client> client_;
   ConnectListener connect_listener_{*this};

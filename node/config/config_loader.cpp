@@ -9,7 +9,7 @@
 #include <sstream>
 
 #include "config/sections.hpp"
-#include "config/yaml_reader.hpp"
+#include "yaml/yaml_reader.hpp"
 
 namespace villagecam::config {
 namespace {

@@ -6,9 +6,14 @@
 #include <string_view>
 
 #include "config/config.hpp"
-#include "config/config_error.hpp"
+#include "yaml/config_issue.hpp"
 
 namespace villagecam::config {
+
+// The loader's errors are the YAML layer's: each issue located (file:line:column, key path).
+using yaml::ConfigError;
+using yaml::ConfigIssue;
+
 
 // Reads, parses and validates; throws ConfigError listing every problem found.
 Config loadConfig(const std::filesystem::path& file);

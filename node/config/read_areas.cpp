@@ -2,7 +2,7 @@
 
 #include <algorithm>
 
-#include "config/did_you_mean.hpp"
+#include "yaml/did_you_mean.hpp"
 
 namespace villagecam::config {
 
@@ -38,7 +38,7 @@ void readAreas(Sections& ctx, const YAML::Node& list, const std::vector<CameraCo
         auto id = ctx.reader.string(c, indexPath(cpath, j));
         if (!id) continue;
         if (std::find(camera_ids.begin(), camera_ids.end(), *id) == camera_ids.end()) {
-          const auto near = didYouMean(*id, camera_ids);
+          const auto near = yaml::didYouMean(*id, camera_ids);
           ctx.reader.report(c.Mark(), indexPath(cpath, j),
                          "no camera '" + *id + "' in cameras" + (near ? " (did you mean '" + *near + "'?)" : ""));
           continue;

@@ -14,9 +14,14 @@
 #include <vector>
 
 #include "config/config.hpp"
-#include "config/yaml_reader.hpp"
+#include "yaml/yaml_reader.hpp"
 
 namespace villagecam::config {
+
+using yaml::childPath;
+using yaml::indexPath;
+using yaml::YamlReader;
+
 
 // The keys each section knows and the names of its choices.
 inline const std::regex kIdPattern("[a-z0-9][a-z0-9_-]{0,63}");

@@ -5,16 +5,16 @@
 #include <cstring>
 #include <fstream>
 
-#include "config/county_config.hpp"
+#include "settings/county_config.hpp"
 #include "scratch_dir.hpp"
 
-namespace villagecam::config {
+namespace villagecam::county {
 namespace {
 
 std::vector<std::string> problems(const std::string& yaml) {
   try {
     parseCountyConfig(yaml, "county.yaml", "/nonexistent");
-  } catch (const ConfigError& e) {
+  } catch (const yaml::ConfigError& e) {
     std::vector<std::string> out;
     for (const auto& issue : e.issues()) out.push_back(issue.format());
     return out;
@@ -36,7 +36,7 @@ TEST(CountyConfig, ReadsEveryKeyWithItsDefaults) {
   // Secure defaults: no node counts without a word, bounded clients, no proxy believed.
   EXPECT_TRUE(cfg.admission.admin_code_prefixes.empty());
   EXPECT_EQ(cfg.admission.max_pending, 1000);
-  EXPECT_EQ(cfg.http.request_timeout, Seconds(10));
+  EXPECT_EQ(cfg.http.request_timeout, config::Seconds(10));
   EXPECT_EQ(cfg.http.max_connections_per_client, 16);
   EXPECT_TRUE(cfg.http.trusted_proxies.empty());
   const auto set = parseCountyConfig("mqtt:\n  brokers: [tcp://127.0.0.1:1883]\nadmission:\n  admin_code_prefixes: [\"410225\"]\n"
@@ -45,7 +45,7 @@ TEST(CountyConfig, ReadsEveryKeyWithItsDefaults) {
                                      "county.yaml", "/etc/villagecam");
   EXPECT_EQ(set.admission.admin_code_prefixes, std::vector<std::string>{"410225"});
   EXPECT_EQ(set.admission.max_pending, 50);
-  EXPECT_EQ(set.http.request_timeout, Seconds(3));
+  EXPECT_EQ(set.http.request_timeout, config::Seconds(3));
   EXPECT_EQ(set.http.max_connections_per_client, 4);
   EXPECT_EQ(set.http.trusted_proxies, (std::vector<std::string>{"127.0.0.1", "::1"}));
 }
@@ -83,9 +83,9 @@ TEST(CountyConfig, EachMistakeIsNamedWithItsPlace) {
 }
 
 }  // namespace
-}  // namespace villagecam::config
+}  // namespace villagecam::county
 
-namespace villagecam::config {
+namespace villagecam::county {
 namespace {
 
 TEST(CountyConfig, TheShippedExampleIsValid) {
@@ -105,4 +105,4 @@ TEST(CountyConfig, TheShippedExampleIsValid) {
 }
 
 }  // namespace
-}  // namespace villagecam::config
+}  // namespace villagecam::county

@@ -1,6 +1,6 @@
 #include <gtest/gtest.h>
 
-#include "config/did_you_mean.hpp"
+#include "yaml/did_you_mean.hpp"
 #include "config/rtsp_url.hpp"
 
 namespace villagecam::config {
@@ -54,11 +54,11 @@ TEST(RedactUrlsIn, HidesPasswordsInFreeText) {
 
 TEST(DidYouMean, FindsTyposButNotStrangers) {
   const std::vector<std::string> keys{"id", "name", "rtsp_url", "transport", "analysis"};
-  EXPECT_EQ(didYouMean("rtsp_ulr", keys), "rtsp_url");
-  EXPECT_EQ(didYouMean("trasnport", keys), "transport");
-  EXPECT_EQ(didYouMean("nmae", keys), "name");
-  EXPECT_EQ(didYouMean("colour", keys), std::nullopt);
-  EXPECT_EQ(editDistance("ab", "ba"), 1u);
+  EXPECT_EQ(yaml::didYouMean("rtsp_ulr", keys), "rtsp_url");
+  EXPECT_EQ(yaml::didYouMean("trasnport", keys), "transport");
+  EXPECT_EQ(yaml::didYouMean("nmae", keys), "name");
+  EXPECT_EQ(yaml::didYouMean("colour", keys), std::nullopt);
+  EXPECT_EQ(yaml::editDistance("ab", "ba"), 1u);
 }
 
 }  // namespace

@@ -5,7 +5,7 @@
 #include <string>
 #include <vector>
 
-namespace villagecam::config {
+namespace villagecam::yaml {
 
 struct ConfigIssue {
   std::string file;
@@ -27,4 +27,4 @@ class ConfigError : public std::runtime_error {
   std::vector<ConfigIssue> issues_;
 };
 
-}  // namespace villagecam::config
+}  // namespace villagecam::yaml

@@ -11,9 +11,9 @@
 #include <utility>
 #include <vector>
 
-#include "config/config_error.hpp"
+#include "yaml/config_issue.hpp"
 
-namespace villagecam::config {
+namespace villagecam::yaml {
 
 std::string childPath(const std::string& parent, const std::string& key);
 std::string indexPath(const std::string& parent, size_t index);
@@ -66,4 +66,4 @@ class YamlReader {
   std::vector<ConfigIssue> issues_;
 };
 
-}  // namespace villagecam::config
+}  // namespace villagecam::yaml

@@ -1,6 +1,6 @@
-#include "config/config_error.hpp"
+#include "yaml/config_issue.hpp"
 
-namespace villagecam::config {
+namespace villagecam::yaml {
 namespace {
 std::string joinIssues(const std::vector<ConfigIssue>& issues) {
   std::string out;
@@ -23,4 +23,4 @@ std::string ConfigIssue::format() const {
 ConfigError::ConfigError(std::vector<ConfigIssue> issues)
     : std::runtime_error(joinIssues(issues)), issues_(std::move(issues)) {}
 
-}  // namespace villagecam::config
+}  // namespace villagecam::yaml

@@ -1,4 +1,4 @@
-#include "config/yaml_reader.hpp"
+#include "yaml/yaml_reader.hpp"
 
 #include <algorithm>
 #include <charconv>
@@ -8,9 +8,9 @@
 #include <set>
 #include <sstream>
 
-#include "config/did_you_mean.hpp"
+#include "yaml/did_you_mean.hpp"
 
-namespace villagecam::config {
+namespace villagecam::yaml {
 namespace {
 
 std::string formatNumber(double v) {
@@ -237,4 +237,4 @@ std::optional<size_t> YamlReader::choice(const YAML::Node& node, const std::stri
   return std::nullopt;
 }
 
-}  // namespace villagecam::config
+}  // namespace villagecam::yaml

@@ -1,4 +1,4 @@
-#include "config/county_config.hpp"
+#include "settings/county_config.hpp"
 
 #include <yaml-cpp/yaml.h>
 
@@ -8,10 +8,16 @@
 #include <sstream>
 
 #include "config/sections.hpp"
-#include "config/yaml_reader.hpp"
+#include "yaml/yaml_reader.hpp"
 
-namespace villagecam::config {
+namespace villagecam::county {
 namespace {
+
+// The sections a node's config has too (logging, the MQTT connection, the
+// HTTP listener) are read by the node's own readers.
+using namespace villagecam::config;
+using yaml::ConfigError;
+using yaml::YamlReader;
 
 namespace fs = std::filesystem;
 
@@ -168,4 +174,4 @@ CountyConfig loadCountyConfig(const fs::path& file) {
   return parseCountyConfig(text.str(), file.string(), base);
 }
 
-}  // namespace villagecam::config
+}  // namespace villagecam::county

@@ -1,9 +1,9 @@
-#include "config/did_you_mean.hpp"
+#include "yaml/did_you_mean.hpp"
 
 #include <algorithm>
 #include <numeric>
 
-namespace villagecam::config {
+namespace villagecam::yaml {
 
 // Optimal string alignment distance: insertions, deletions, substitutions and
 // transpositions of neighbours (the commonest typo) each cost one.
@@ -38,4 +38,4 @@ std::optional<std::string> didYouMean(std::string_view word, const std::vector<s
   return best;
 }
 
-}  // namespace villagecam::config
+}  // namespace villagecam::yaml

@@ -9,9 +9,9 @@
 #include <string_view>
 
 #include "config/config.hpp"
-#include "config/config_error.hpp"
+#include "yaml/config_issue.hpp"
 
-namespace villagecam::config {
+namespace villagecam::county {
 
 enum class StorageEngine { Sqlite, Postgresql };
 
@@ -41,17 +41,17 @@ struct CountyConfig {
   std::string name;      // the county, shown on the console
   std::string timezone;  // IANA name; days of the reports; empty: the system's
   std::filesystem::path state_dir = "/var/lib/villagecam-county";
-  LoggingConfig logging;
-  MqttConfig mqtt;                    // client_id defaults to villagecam-county
+  config::LoggingConfig logging;
+  config::MqttConfig mqtt;                    // client_id defaults to villagecam-county
   std::string topic_root = "villagecam";  // the nodes publish under <root>/<node>/...
   // Two consoles for availability: both name the same group, and each alert
   // reaches one of them ($share/<group>/<root>/+/alerts). Empty: no sharing.
   std::string shared_group;
   // A node whose status does not say its interval (older than
   // node-status/1.3) is taken to publish this often.
-  Seconds default_status_interval{60};
-  HttpConfig http = [] {
-    HttpConfig h;
+  config::Seconds default_status_interval{60};
+  config::HttpConfig http = [] {
+    config::HttpConfig h;
     h.port = 9820;
     return h;
   }();
@@ -65,4 +65,4 @@ CountyConfig parseCountyConfig(std::string_view yaml, const std::string& file_la
 
 const char* toString(StorageEngine e);
 
-}  // namespace villagecam::config
+}  // namespace villagecam::county
