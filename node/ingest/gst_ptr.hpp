@@ -41,6 +41,54 @@ using BufferPtr = std::unique_ptr<GstBuffer, BufferUnref>;
 using ErrorPtr = std::unique_ptr<GError, ErrorFree>;
 using CharPtr = std::unique_ptr<gchar, GFree>;
 
+// GLib owners: a GObject that is no GstObject (gst-rtsp-server's server,
+// mounts, factories, auth), a main context and loop of one's own, and a
+// source attached to a context (destroyed, that is detached, then unreffed).
+struct GObjectUnref {
+  void operator()(gpointer p) const {
+    if (p) g_object_unref(p);
+  }
+};
+template <typename T>
+using GObjectPtr = std::unique_ptr<T, GObjectUnref>;
+struct ContextUnref {
+  void operator()(GMainContext* c) const {
+    if (c) g_main_context_unref(c);
+  }
+};
+struct LoopUnref {
+  void operator()(GMainLoop* l) const {
+    if (l) g_main_loop_unref(l);
+  }
+};
+// A source attached to a context: destroyed (detached) and unreffed.
+struct SourceDestroy {
+  void operator()(GSource* s) const {
+    if (s) {
+      g_source_destroy(s);
+      g_source_unref(s);
+    }
+  }
+};
+using ContextPtr = std::unique_ptr<GMainContext, ContextUnref>;
+using LoopPtr = std::unique_ptr<GMainLoop, LoopUnref>;
+using SourcePtr = std::unique_ptr<GSource, SourceDestroy>;
+
+// Ends a loop running (or about to run) on its own thread from any thread:
+// by a source in its context, since a g_main_loop_quit() that comes before
+// the thread's g_main_loop_run() is undone by it (the loop then never ends).
+inline void quitLoop(GMainContext* context, GMainLoop* loop) {
+  GSource* source = g_idle_source_new();
+  g_source_set_callback(
+      source, +[](gpointer l) -> gboolean {
+        g_main_loop_quit(static_cast<GMainLoop*>(l));
+        return G_SOURCE_REMOVE;
+      },
+      loop, nullptr);
+  g_source_attach(source, context);
+  g_source_unref(source);
+}
+
 // Takes a floating reference into ownership (an element not yet in a bin).
 // gst_bin_add() then takes a reference of its own: keep ours and let it go.
 inline ElementPtr adoptFloating(GstElement* e) {

@@ -27,6 +27,11 @@ constexpr std::size_t kFeedQueueBytes = 2u << 20;  // ~4 s of a 4 Mbit/s stream 
 constexpr auto kIdleEnd = std::chrono::seconds(10);  // a media with nothing to send this long ends
 constexpr guint kClientThreads = 16;                 // beyond that, clients share threads
 constexpr const char* kCameraKey = "villagecam-camera";
+using gst::ContextPtr;
+using gst::GObjectPtr;
+using gst::LoopPtr;
+using gst::SourcePtr;
+
 constexpr const char* kUserField = "villagecam.user";
 
 std::string launchFor(const std::string& codec) {
@@ -43,35 +48,6 @@ std::string cameraOf(const GstRTSPContext* ctx) {
   return path.substr(0, path.find('/'));
 }
 
-struct GObjectUnref {
-  void operator()(gpointer p) const {
-    if (p) g_object_unref(p);
-  }
-};
-template <typename T>
-using GObjectPtr = std::unique_ptr<T, GObjectUnref>;
-struct ContextUnref {
-  void operator()(GMainContext* c) const {
-    if (c) g_main_context_unref(c);
-  }
-};
-struct LoopUnref {
-  void operator()(GMainLoop* l) const {
-    if (l) g_main_loop_unref(l);
-  }
-};
-// A source attached to a context: destroyed (detached) and unreffed.
-struct SourceDestroy {
-  void operator()(GSource* s) const {
-    if (s) {
-      g_source_destroy(s);
-      g_source_unref(s);
-    }
-  }
-};
-using ContextPtr = std::unique_ptr<GMainContext, ContextUnref>;
-using LoopPtr = std::unique_ptr<GMainLoop, LoopUnref>;
-using SourcePtr = std::unique_ptr<GSource, SourceDestroy>;
 
 double seconds(SteadyTime t) { return std::chrono::duration<double>(t.time_since_epoch()).count(); }
 
@@ -236,7 +212,7 @@ void RestreamServer::Impl::stop() {
   gst_rtsp_server_client_filter(
       server_.get(), +[](GstRTSPServer*, GstRTSPClient*, gpointer) { return GST_RTSP_FILTER_REMOVE; }, nullptr);
   if (thread_.joinable()) {
-    g_main_loop_quit(loop_.get());
+    gst::quitLoop(context_.get(), loop_.get());
     thread_.join();
   }
   listening_ = false;
