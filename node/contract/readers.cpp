@@ -237,6 +237,7 @@ bool readsSchema(const std::string& schema, const char* expected) {
 std::size_t maxPayloadBytes(std::string_view kind) {
   if (kind == "snapshot") return 4u << 20;   // a JPEG of a 4K view, in base64
   if (kind == "coverage") return 1u << 20;   // hundreds of areas with their cameras
+  if (kind == "command" || kind == "command-reply") return 8u << 10;  // a few ids, times and a sentence
   return 64u << 10;                          // alert, node-status, camera-status
 }
 
@@ -474,6 +475,65 @@ SnapshotMessage readSnapshot(const json& j) {
   const auto tail = s.jpeg.size() > 16 ? s.jpeg.substr(s.jpeg.size() - 16) : s.jpeg;
   if (!soi || tail.find("\xFF\xD9") == std::string::npos) f.at("jpeg_base64").fail("not a JPEG image");
   if (s.width <= 0 || s.height <= 0 || s.width > 16384 || s.height > 16384) f.at("width").fail("not a picture's size");
+  return m;
+}
+
+namespace {
+
+constexpr CommandKind kCommandKinds[] = {CommandKind::LiveStart, CommandKind::LiveStop, CommandKind::ClipUpload};
+constexpr ReplyStatus kReplyStatuses[] = {ReplyStatus::Accepted, ReplyStatus::Refused, ReplyStatus::Ended,
+                                          ReplyStatus::Done, ReplyStatus::Failed};
+constexpr config::Language kLanguages[] = {config::Language::ZhCN, config::Language::En};
+
+std::string optionalId(const Field& f, const char* key) {
+  if (auto v = f.find(key)) return v->id();
+  return {};
+}
+
+}  // namespace
+
+Command readCommand(const json& j) {
+  const Field f = root(j, "command", "villagecam.command");
+  Command c;
+  c.id = f.at("id").id();
+  c.node_id = f.at("node").id();
+  c.kind = named(f.at("command"), kCommandKinds);
+  c.camera_id = optionalId(f, "camera");
+  c.alert_id = optionalId(f, "alert");
+  c.issued_at = f.at("issued_at").time();
+  c.expires_at = f.at("expires_at").time();
+  c.lease_until = optionalTime(f, "lease_until");
+  if (c.expires_at < c.issued_at) f.at("expires_at").fail("before issued_at");
+  switch (c.kind) {
+    case CommandKind::LiveStart:
+      if (c.camera_id.empty()) f.at("camera").fail("live_start names a camera");
+      if (!c.lease_until) f.at("lease_until").fail("live_start gives the lease's end");
+      if (*c.lease_until < c.issued_at) f.at("lease_until").fail("before issued_at");
+      break;
+    case CommandKind::LiveStop:
+      if (c.camera_id.empty()) f.at("camera").fail("live_stop names a camera");
+      break;
+    case CommandKind::ClipUpload:
+      if (c.alert_id.empty()) f.at("alert").fail("clip_upload names an alert");
+      break;
+  }
+  return c;
+}
+
+CommandReplyMessage readCommandReply(const json& j) {
+  const Field f = root(j, "command-reply", "villagecam.command-reply");
+  CommandReplyMessage m;
+  auto& r = m.reply;
+  r.command_id = f.at("command_id").id();
+  r.node_id = f.at("node").id();
+  r.kind = named(f.at("command"), kCommandKinds);
+  r.camera_id = optionalId(f, "camera");
+  r.alert_id = optionalId(f, "alert");
+  r.status = named(f.at("status"), kReplyStatuses);
+  r.code = optionalId(f, "code");
+  r.message = f.at("message").text();
+  m.language = named(f.at("language"), kLanguages);
+  r.at = f.at("at").time();
   return m;
 }
 

@@ -17,6 +17,7 @@
 #include <string>
 #include <string_view>
 
+#include "contract/commands.hpp"
 #include "contract/payloads.hpp"
 
 namespace villagecam::contract {
@@ -40,6 +41,11 @@ struct AlertMessage {
   events::Alert alert;
 };
 
+struct CommandReplyMessage {
+  CommandReply reply;
+  config::Language language = config::Language::ZhCN;
+};
+
 struct SnapshotMessage {
   std::string node_id;
   Snapshot snapshot;  // jpeg holds the decoded bytes
@@ -53,6 +59,11 @@ CameraStatusMessage readCameraStatus(const nlohmann::json& j);
 NodeStatus readNodeStatus(const nlohmann::json& j);
 CoverageSummary readCoverage(const nlohmann::json& j);
 SnapshotMessage readSnapshot(const nlohmann::json& j);
+// A command as a node reads it: every time present, the camera or the alert
+// its kind needs, ids only of the contract's characters. Whether it has
+// expired or names this node is the node's to judge (it knows the time).
+Command readCommand(const nlohmann::json& j);
+CommandReplyMessage readCommandReply(const nlohmann::json& j);
 
 // Parses text first, within limits: at most maxPayloadBytes(kind) bytes and
 // kMaxPayloadDepth levels of nesting (checked before parsing, so no depth

@@ -84,6 +84,23 @@ constexpr Words kAlertTypes[] = {
     {"intrusion", "区域入侵", "intrusion"},
 };
 
+constexpr Words kReplyCodes[] = {
+    {"expired", "指令已过期（发出后过久才送达）", "the command expired before it arrived"},
+    {"not_for_this_node", "指令不是发给本节点的", "the command is for another node"},
+    {"unknown_camera", "本节点没有这个摄像头", "no such camera on this node"},
+    {"camera_offline", "摄像头离线，无视频可推送", "the camera is offline: no video to push"},
+    {"unsupported_codec", "该摄像头为H.265编码，浏览器无法播放；请配置H.264子码流", "the camera sends H.265, which browsers cannot play: configure an H.264 sub stream"},
+    {"over_bitrate", "超出本村上行带宽上限，请先关闭其他实时视频", "over the village uplink's bit-rate cap: close another live view first"},
+    {"no_county_link", "本节点未配置向县级平台推流", "this node is not configured to push to the county"},
+    {"unknown_alert", "本节点没有这条告警", "no such alert on this node"},
+    {"clip_gone", "该告警的录像已不在节点上", "the alert's clip is no longer on the node"},
+    {"stopped", "已按要求停止", "stopped as asked"},
+    {"lease_over", "无人观看，已停止推流", "nobody is watching: the push stopped"},
+    {"camera_lost", "摄像头视频中断，推流停止", "the camera's video was lost: the push stopped"},
+    {"link_lost", "与县级平台的连接中断", "the link to the county was lost"},
+    {"push_failed", "推流失败", "the push failed"},
+};
+
 std::span<const Words> tableOf(CodeKind kind) {
   switch (kind) {
     case CodeKind::Failure: return kFailures;
@@ -93,6 +110,7 @@ std::span<const Words> tableOf(CodeKind kind) {
     case CodeKind::Cause: return kCauses;
     case CodeKind::Silence: return kSilences;
     case CodeKind::AlertType: return kAlertTypes;
+    case CodeKind::ReplyCode: return kReplyCodes;
   }
   return {};
 }
@@ -101,7 +119,8 @@ std::span<const Words> tableOf(CodeKind kind) {
 
 const std::vector<CodeKind>& codeKinds() {
   static const std::vector<CodeKind> kinds = {CodeKind::Failure,   CodeKind::ViewIssue, CodeKind::CameraState,
-                                              CodeKind::AreaState, CodeKind::Cause,     CodeKind::Silence,   CodeKind::AlertType};
+                                              CodeKind::AreaState, CodeKind::Cause,     CodeKind::Silence,   CodeKind::AlertType,
+                                              CodeKind::ReplyCode};
   return kinds;
 }
 
@@ -114,6 +133,7 @@ const char* toString(CodeKind kind) {
     case CodeKind::Cause: return "cause";
     case CodeKind::Silence: return "silence";
     case CodeKind::AlertType: return "alert_type";
+    case CodeKind::ReplyCode: return "reply_code";
   }
   return "?";
 }

@@ -23,6 +23,7 @@ enum class CodeKind {
   Cause,        // coverage cause `code`: why one camera of an area is not watching
   Silence,      // why the county hears nothing from a node: offline (its will), no_status
   AlertType,    // an alert's `type`: camera_offline, intrusion, ...
+  ReplyCode,    // why a node refused or ended what the county asked (command-reply `code`)
 };
 
 // Every kind, and its name in the catalogue ("failure", "issue", ...).

@@ -16,6 +16,8 @@ SCHEMA_BY_SUFFIX = {
     "alerts": "alert.json",
     "status": "node-status.json",
     "coverage": "coverage.json",
+    "commands": "command.json",
+    "replies": "command-reply.json",
 }
 
 
@@ -35,7 +37,8 @@ def schema_for(topic):
 def main():
     schema_dir = pathlib.Path(sys.argv[1])
     validators = {}
-    for name in ("alert.json", "node-status.json", "camera-status.json", "coverage.json", "snapshot.json"):
+    for name in ("alert.json", "node-status.json", "camera-status.json", "coverage.json", "snapshot.json",
+                 "command.json", "command-reply.json"):
         schema = json.loads((schema_dir / name).read_text())
         cls = jsonschema.validators.validator_for(schema)
         cls.check_schema(schema)

@@ -211,6 +211,51 @@ TEST(ContractRoundTrip, NodeStatusCoverageAndSnapshotReadBackUnchanged) {
   EXPECT_EQ(contract::snapshotJson(s.snapshot, s.node_id), shot);
 }
 
+contract::Command sampleCommand() {
+  contract::Command c;
+  c.id = "c7d1e2f3-4a5b-4c6d-8e9f-0a1b2c3d4e5f";
+  c.node_id = "xinzhuang";
+  c.kind = contract::CommandKind::LiveStart;
+  c.camera_id = "gate";
+  c.issued_at = kT0;
+  c.expires_at = kT0 + 10s;
+  c.lease_until = kT0 + 30s;
+  return c;
+}
+
+contract::Command sampleClipCommand() {
+  contract::Command c = sampleCommand();
+  c.kind = contract::CommandKind::ClipUpload;
+  c.camera_id.clear();
+  c.alert_id = "9a41c2d7-3b5e-4f60-8e2a-7d1c0b9f4e56";
+  c.lease_until.reset();
+  return c;
+}
+
+contract::CommandReply sampleReply() {
+  contract::CommandReply r;
+  r.command_id = sampleCommand().id;
+  r.node_id = "xinzhuang";
+  r.kind = contract::CommandKind::LiveStart;
+  r.camera_id = "gate";
+  r.status = contract::ReplyStatus::Refused;
+  r.code = "over_bitrate";
+  r.message = "超出本村上行带宽上限，请先关闭其他实时视频";
+  r.at = kT0 + 1s;
+  return r;
+}
+
+TEST(ContractRoundTrip, CommandsAndRepliesReadBackUnchanged) {
+  for (const auto& c : {sampleCommand(), sampleClipCommand()}) {
+    const auto j = contract::commandJson(c);
+    EXPECT_EQ(contract::commandJson(contract::readCommand(j)), j);
+  }
+  const auto reply = contract::commandReplyJson(sampleReply(), config::Language::ZhCN);
+  const auto m = contract::readCommandReply(reply);
+  EXPECT_EQ(m.reply.code, "over_bitrate");
+  EXPECT_EQ(contract::commandReplyJson(m.reply, m.language), reply);
+}
+
 // Every payload the writers make, checked by the schemas themselves.
 TEST(ContractSchemas, EveryPayloadValidatesAgainstItsSchema) {
   testing::ScratchDir dir("contract");
@@ -229,6 +274,9 @@ TEST(ContractSchemas, EveryPayloadValidatesAgainstItsSchema) {
   line(contract::topics::status(prefix), contract::nodeStatusJson(sampleNodeStatus()));
   line(contract::topics::coverage(prefix), contract::coverageJson(sampleCoverage()));
   line(contract::topics::cameraSnapshot(prefix, "gate"), contract::snapshotJson(sampleSnapshot(), "xinzhuang"));
+  line(contract::topics::commands(prefix), contract::commandJson(sampleCommand()));
+  line(contract::topics::commands(prefix), contract::commandJson(sampleClipCommand()));
+  line(contract::topics::replies(prefix), contract::commandReplyJson(sampleReply(), config::Language::ZhCN));
   out.close();
   const std::string cmd = "python3 " VILLAGECAM_SOURCE_DIR "/tests/support/validate_payloads.py " VILLAGECAM_SOURCE_DIR
                           "/docs/schema " + (dir.path() / "messages.jsonl").string() + " > " +
@@ -237,7 +285,7 @@ TEST(ContractSchemas, EveryPayloadValidatesAgainstItsSchema) {
   std::ifstream report(dir.path() / "report.txt");
   const std::string text((std::istreambuf_iterator<char>(report)), {});
   EXPECT_EQ(rc, 0) << text;
-  EXPECT_NE(text.find("validated 6 payloads, 0 invalid"), std::string::npos) << text;
+  EXPECT_NE(text.find("validated 9 payloads, 0 invalid"), std::string::npos) << text;
 }
 
 std::vector<json> docExamples() {
@@ -259,6 +307,15 @@ TEST(ContractDocs, TheExamplesInTheDocsReadAndWriteBackUnchanged) {
   const auto examples = docExamples();
   ASSERT_GE(examples.size(), 3u);
   for (const auto& j : examples) {
+    if (j.at("schema").get<std::string>().starts_with("villagecam.command/")) {
+      EXPECT_EQ(contract::commandJson(contract::readCommand(j)), j) << j.dump();
+      continue;
+    }
+    if (j.at("schema").get<std::string>().starts_with("villagecam.command-reply/")) {
+      const auto r = contract::readCommandReply(j);
+      EXPECT_EQ(contract::commandReplyJson(r.reply, r.language), j) << j.dump();
+      continue;
+    }
     const auto m = contract::readAlertMessage(j);
     const auto language = j.at("language") == "en" ? config::Language::En : config::Language::ZhCN;
     EXPECT_EQ(contract::alertJson(m.alert, m.origin, language), j) << j.dump();
@@ -290,7 +347,16 @@ TEST(ContractReaders, ABadPayloadIsRefusedNamingTheJsonPath) {
     j.erase(key);
     return j;
   };
+  const auto command = contract::commandJson(sampleCommand());
   const std::vector<Case> cases = {
+      {[&] { contract::readCommand(with(command, "/command"_json_pointer, "format_disk")); },
+       "command: /command: unknown value 'format_disk' (expected one of live_start, live_stop, clip_upload)"},
+      {[&] { contract::readCommand(with(command, "/camera"_json_pointer, nullptr)); },
+       "command: /camera: live_start names a camera"},
+      {[&] { contract::readCommand(with(command, "/lease_until"_json_pointer, "2020-01-01T00:00:00.000Z")); },
+       "command: /lease_until: before issued_at"},
+      {[&] { contract::readCommand(with(command, "/camera"_json_pointer, "../gate")); },
+       "command: /camera: expected an id (1-80 of A-Z a-z 0-9 _ . : -), got \"../gate\""},
       {[&] { contract::readCameraStatus(with(status, "/stream/fps"_json_pointer, "fast")); },
        "camera-status: /stream/fps: expected a number, got \"fast\""},
       {[&] { contract::readCameraStatus(with(status, "/state"_json_pointer, "asleep")); },
