@@ -8,9 +8,14 @@
 
 #include "app/node_summary.hpp"
 #include "app/reload_plan.hpp"
+#include "contract/commands.hpp"
+#include "contract/readers.hpp"
+#include "contract/topics.hpp"
+#include "events/code_words.hpp"
 #include "util/atomic_file.hpp"
 #include "util/duration.hpp"
 #include "util/kernel_clock.hpp"
+#include "util/log_text.hpp"
 #include "util/logging.hpp"
 #include "util/time_format.hpp"
 
@@ -46,6 +51,11 @@ Node::Node(config::Config config, const Clock& clock)
     publisher_ = std::make_unique<mqtt::Publisher>(config_.mqtt, outbox_);
     reporter_ = std::make_unique<StatusReporter>(*publisher_, config_.mqtt.topic_prefix, config_.node.id,
                                                  config_.state_dir / "published_cameras.json");
+    // The county's commands: handed to the event thread as they come.
+    publisher_->setInbox({contract::topics::commands(config_.mqtt.topic_prefix)}, contract::maxPayloadBytes("command"),
+                         [this](const std::string&, const std::string& payload) {
+                           messages_.post(CommandArrived{payload});
+                         });
   }
   alerts_ = std::make_unique<AlertDesk>(config_, outbox_, publisher_.get(), reporter_.get(), recorder_.get());
 }
@@ -240,6 +250,10 @@ void Node::run() {
         (*task->task)();
         continue;
       }
+      if (const auto* command = std::get_if<CommandArrived>(&m)) {
+        handle(*command, now, steady_now);
+        continue;
+      }
       std::visit([&](const auto& cm) { handle(cm, now); }, std::get<CameraMessage>(m));
     }
     if (clock_.steady() >= next_tick || stopping) {
@@ -331,8 +345,63 @@ void Node::noteClockSync() {
   started_logged_ = true;
 }
 
+// A command of the county (docs/mqtt.md, Commands): decided by LiveRequests
+// and answered on the replies topic. The push itself is not built yet: with
+// no link to the county configured, every live_start is refused as such.
+void Node::handle(const CommandArrived& m, WallTime now, SteadyTime steady_now) {
+  contract::Command command;
+  try {
+    command = contract::readCommand(contract::parsePayload(m.payload, "command"));
+  } catch (const std::exception& e) {
+    // No id to answer to: logged (the first few, then one in a hundred).
+    if (++bad_commands_ <= 5 || bad_commands_ % 100 == 0) {
+      log_->warn("a command that cannot be read was ignored ({} so far): {}", bad_commands_, forLog(e.what(), 300));
+    }
+    return;
+  }
+  if (command.kind == contract::CommandKind::ClipUpload) {
+    const char* code = command.node_id != config_.node.id ? "not_for_this_node"
+                       : now > command.expires_at        ? "expired"
+                                                         : "no_county_link";
+    reply(command.id, command.kind, command.camera_id, command.alert_id, contract::ReplyStatus::Refused, code, now);
+    return;
+  }
+  LiveCameraFacts facts;
+  if (const Camera* camera = find(command.camera_id)) {
+    const auto h = camera->unit->health();
+    facts = {true, h.state == health::CameraState::Online, h.codec, h.bitrate_kbps};
+  }
+  const LiveLimits limits{/*county_link=*/false, /*max_kbps=*/0};
+  const auto d = live_.decide(command, config_.node.id, facts, limits, steady_now, now);
+  log_->info("county command {} {} for camera {}: {}{}", forLog(command.id, 80), contract::toString(command.kind),
+             forLog(command.camera_id, 80), contract::toString(d.status), d.code.empty() ? "" : " (" + d.code + ")");
+  reply(command.id, command.kind, command.camera_id, command.alert_id, d.status, d.code, now);
+}
+
+void Node::reply(const std::string& answering, contract::CommandKind kind, const std::string& camera,
+                 const std::string& alert, contract::ReplyStatus status, const std::string& code, WallTime now) {
+  if (!publisher_) return;
+  contract::CommandReply r;
+  r.command_id = answering;
+  r.node_id = config_.node.id;
+  r.kind = kind;
+  r.camera_id = camera;
+  r.alert_id = alert;
+  r.status = status;
+  r.code = code;
+  r.message = events::codeWordsOr(events::CodeKind::ReplyCode, code.empty() ? contract::toString(status) : code,
+                                  config_.alerts.language);
+  r.at = now;
+  publisher_->send({contract::topics::replies(config_.mqtt.topic_prefix),
+                    contract::commandReplyJson(r, config_.alerts.language).dump()});
+}
+
 void Node::tick(WallTime now, SteadyTime steady_now) {
   views_.expire(steady_now);
+  for (const auto& ended : live_.expire(steady_now)) {  // nobody renewed the lease: nobody watches
+    reply(ended.push_command, contract::CommandKind::LiveStart, ended.camera, "", contract::ReplyStatus::Ended,
+          "lease_over", now);
+  }
   if (recorder_) recorder_->tick(now, steady_now);
   if (updateCoverage(now, /*publish_always=*/false) && reporter_) publishNode(now);
   const auto cameras = healths();

@@ -31,6 +31,7 @@
 #include "app/camera_messages.hpp"
 #include "app/camera_unit.hpp"
 #include "app/coverage_keeper.hpp"
+#include "app/live_requests.hpp"
 #include "app/alert_desk.hpp"
 #include "app/status_reporter.hpp"
 #include "app/view_streams.hpp"
@@ -88,13 +89,22 @@ class Node : public service::NodeView {
   struct ReloadTask {
     std::shared_ptr<std::packaged_task<std::string()>> task;
   };
-  using Message = std::variant<CameraMessage, ReloadTask>;
+  // A message on the node's command topic, as it came (read on the event thread).
+  struct CommandArrived {
+    std::string payload;
+  };
+  using Message = std::variant<CameraMessage, ReloadTask, CommandArrived>;
 
   void run();  // the event thread, from here down
   void handle(const HealthChanged& m, WallTime now);
   void handle(const ViewChanged& m, WallTime now);
   void handle(const ZoneEventNote& m, WallTime now);
   void handle(const BaselineRefreshed& m, WallTime now);
+  void handle(const CommandArrived& m, WallTime now, SteadyTime steady_now);
+  // A reply on the replies topic; `answering` is the command's id (for a
+  // push that ends on its own: the command that started it).
+  void reply(const std::string& answering, contract::CommandKind kind, const std::string& camera,
+             const std::string& alert, contract::ReplyStatus status, const std::string& code, WallTime now);
   void addCamera(const config::CameraConfig& camera, ingest::RenderedPipeline rendered);
   void removeCamera(const std::string& id);
   // A camera's encoded stream, shared by whatever re-serves or records it;
@@ -143,6 +153,8 @@ class Node : public service::NodeView {
   ViewStreams views_;                                // what re-served viewers get
   std::unique_ptr<relay::RestreamServer> restream_;  // with restream.enabled, while it listens
 
+  LiveRequests live_;           // the county's live-video commands: pushes and their leases
+  std::uint64_t bad_commands_ = 0;  // command payloads that could not be read
   MessageQueue<Message> messages_;
   std::thread thread_;
   std::atomic<Duration::rep> event_loop_beat_{0};

@@ -85,6 +85,8 @@ constexpr Words kAlertTypes[] = {
 };
 
 constexpr Words kReplyCodes[] = {
+    {"accepted", "已接受", "accepted"},  // the words of a reply with no code, by its status
+    {"done", "已完成", "done"},
     {"expired", "指令已过期（发出后过久才送达）", "the command expired before it arrived"},
     {"not_for_this_node", "指令不是发给本节点的", "the command is for another node"},
     {"unknown_camera", "本节点没有这个摄像头", "no such camera on this node"},

@@ -57,6 +57,31 @@ void Publisher::setRetained(const std::string& topic, std::string payload) {
   changed_.notify_one();
 }
 
+void Publisher::setInbox(std::vector<std::string> topics, std::size_t max_bytes, Inbox inbox) {
+  inbox_topics_ = std::move(topics);
+  client_->set_message_callback([this, max_bytes, inbox = std::move(inbox)](::mqtt::const_message_ptr m) {
+    if (!m) return;
+    if (m->get_payload_ref().size() > max_bytes) {
+      std::lock_guard lock(mutex_);
+      ++stats_.inbox_dropped;
+      return;
+    }
+    inbox(m->get_topic(), m->to_string());
+  });
+}
+
+void Publisher::send(Message message) {
+  {
+    std::lock_guard lock(mutex_);
+    if (outgoing_.size() >= kOutgoing) {
+      outgoing_.pop_front();
+      ++stats_.outgoing_dropped;
+    }
+    outgoing_.push_back(std::move(message));
+  }
+  changed_.notify_one();
+}
+
 void Publisher::wake() {
   {
     std::lock_guard lock(mutex_);
@@ -105,7 +130,7 @@ void Publisher::run() {
       const SteadyTime wake_at = connected_ || connecting_ ? std::chrono::steady_clock::now() + std::chrono::seconds(1)
                                                            : reconnect_at_;
       changed_.wait_until(lock, wake_at, [&] {
-        return stopping_ || !events_.empty() || (connected_ && (alerts_pending_ || !dirty_.empty()));
+        return stopping_ || !events_.empty() || (connected_ && (alerts_pending_ || !dirty_.empty() || !outgoing_.empty()));
       });
       if (stopping_) return;
       events.swap(events_);
@@ -117,6 +142,7 @@ void Publisher::run() {
       publishRetained();
       sendAlerts();
     }
+    if (connected_) sendOutgoing();
   }
 }
 
@@ -148,6 +174,7 @@ void Publisher::handle(const Event& e) {
       log_->info("connected to {} as {}", client_->get_server_uri(), config_.client_id);
       try {
         client_->publish(contract::topics::state(config_.topic_prefix), std::string(contract::kStateOnline), 1, true);
+        subscribeInbox();
       } catch (const ::mqtt::exception& ex) {
         dropConnection(ex.what());
       }
@@ -225,6 +252,34 @@ void Publisher::publishRetained() {
   for (auto it = retained_.begin(); it != retained_.end();) {
     // A cleared topic has been sent empty; it need not be sent again.
     it = it->second.empty() && !dirty_.count(it->first) ? retained_.erase(it) : std::next(it);
+  }
+}
+
+// Again after every connect: a broker that lost the session (or a clean
+// one) would otherwise hold nothing for the node.
+void Publisher::subscribeInbox() {
+  for (const auto& topic : inbox_topics_) client_->subscribe(topic, 1);
+}
+
+void Publisher::sendOutgoing() {
+  while (true) {
+    Message m;
+    {
+      std::lock_guard lock(mutex_);
+      if (outgoing_.empty()) return;
+      m = std::move(outgoing_.front());
+      outgoing_.pop_front();
+    }
+    try {
+      client_->publish(m.topic, m.payload.data(), m.payload.size(), 1, false);
+    } catch (const ::mqtt::exception& e) {
+      {
+        std::lock_guard lock(mutex_);
+        outgoing_.push_front(std::move(m));
+      }
+      dropConnection(e.what());
+      return;
+    }
   }
 }
 

@@ -34,6 +34,8 @@ class Publisher {
     std::uint64_t connections = 0;  // successful connects so far
     std::uint64_t alerts_sent = 0;  // acknowledged by the broker
     std::string last_error;         // why the last connect failed or the connection was lost
+    std::uint64_t inbox_dropped = 0;  // messages for the node over their size bound
+    std::uint64_t outgoing_dropped = 0;  // sent messages dropped while the queue was full
   };
 
   Publisher(config::MqttConfig config, std::shared_ptr<Outbox> outbox);
@@ -61,6 +63,16 @@ class Publisher {
   void setCompanions(Companions companions) { companions_ = std::move(companions); }
   // New alerts are in the outbox.
   void wake();
+  // Messages for the node (the county's commands): `topics` are subscribed
+  // (QoS 1) after every connect, and each message on them is handed to
+  // `inbox` on Paho's thread, which must only hand it on. A message over
+  // `max_bytes` is dropped there, counted. Set before start().
+  using Inbox = std::function<void(const std::string& topic, const std::string& payload)>;
+  void setInbox(std::vector<std::string> topics, std::size_t max_bytes, Inbox inbox);
+  // A message sent once (QoS 1, not retained) when connected: the replies to
+  // commands. Not kept across a restart; at most kOutgoing wait, the oldest
+  // dropped first (a reply nobody could read in time is worth little).
+  void send(Message message);
 
   Stats stats() const;
   // Waits until connected (true) or the timeout passes (false).
@@ -93,6 +105,8 @@ class Publisher {
   void connect();
   void publishRetained();
   void sendAlerts();
+  void sendOutgoing();
+  void subscribeInbox();
   void dropConnection(const std::string& why);
 
   const config::MqttConfig config_;
@@ -111,6 +125,7 @@ class Publisher {
   std::deque<Event> events_;
   std::map<std::string, std::string> retained_;  // topic -> latest payload
   std::set<std::string> dirty_;                  // retained topics to (re)publish
+  std::deque<Message> outgoing_;
   bool alerts_pending_ = false;
   bool stopping_ = false;
   Stats stats_;
@@ -124,7 +139,10 @@ class Publisher {
   std::uint64_t last_sent_seq_ = 0;
   std::thread thread_;
 
+  std::vector<std::string> inbox_topics_;  // set before start()
+
   static constexpr std::size_t kWindow = 32;  // alerts in flight at once
+  static constexpr std::size_t kOutgoing = 256;
 };
 
 }  // namespace villagecam::mqtt

@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <string>
 
+#include "contract/readers.hpp"
 #include "live/picture.hpp"
 #include "live/views.hpp"
 
@@ -30,5 +31,14 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     (void)j.dump();
   }
   for (const auto& [key, node] : picture.nodes()) (void)county::villageJson(picture, key).dump();
+  // The same payload as a command a node reads, and as a reply the county reads.
+  for (const char* kind : {"command", "command-reply"}) {
+    try {
+      const auto j = contract::parsePayload(input.substr(nl + 1), kind);
+      if (std::string(kind) == "command") (void)contract::commandJson(contract::readCommand(j)).dump();
+      else (void)contract::readCommandReply(j);
+    } catch (const contract::PayloadError&) {
+    }
+  }
   return 0;
 }

@@ -10,6 +10,7 @@
 #include <fstream>
 #include <sstream>
 #include <nlohmann/json.hpp>
+#include <mqtt/async_client.h>
 #include <signal.h>
 #include <sys/wait.h>
 
@@ -817,6 +818,57 @@ TEST_F(MqttNode, ASwitchOfAnalysisModeRestartsOnlyThatCamera) {
   EXPECT_LT(std::chrono::abs(*since_after - *since_before), 100ms) << "online all along";
   node->signal(SIGTERM);
   ASSERT_TRUE(node->wait(5s));
+}
+
+// The county's commands (docs/mqtt.md, Commands), to the real node over a
+// real broker: each is answered on the replies topic with the contract's
+// code, in the node's alert language; one that cannot be read is ignored
+// and the node answers the next. (The push itself is not built yet: with no
+// link to the county configured, a live view is refused as such.)
+TEST_F(MqttNode, TheCountysCommandsAreAnsweredWithTheirCodesAndAnUnreadableOneIsIgnored) {
+  Mosquitto broker;
+  TestCameras cams({CameraSpec{.name = "gate"}});
+  MqttSubscriber replies(broker.uri(), "villagecam/n1/replies");
+  MqttSubscriber status(broker.uri(), "villagecam/n1/status");
+  auto node = runNode(writeConfig(brokerYaml(broker), "  - {id: gate, rtsp_url: \"" + cams.url("gate") + "\"}\n"));
+  // The node subscribes as it connects, before it publishes its status: the
+  // broker takes one client's packets in order.
+  ASSERT_TRUE(status.waitUntil(has("villagecam/n1/status", json([](const nlohmann::json&) { return true; })), 20s))
+      << node->output();
+  ::mqtt::async_client county(broker.uri(), "county-console");
+  county.connect()->wait();
+  auto send = [&](const std::string& payload) {
+    county.publish("villagecam/n1/commands", payload.data(), payload.size(), 1, false)->wait();
+  };
+  const auto now = std::chrono::system_clock::now();
+  auto command = [&](const std::string& id, const std::string& kind, const std::string& node_id, WallTime issued) {
+    nlohmann::json c = {{"schema", "villagecam.command/1.0"}, {"id", id}, {"node", node_id}, {"command", kind},
+                        {"camera", kind == "clip_upload" ? nlohmann::json(nullptr) : nlohmann::json("gate")},
+                        {"alert", kind == "clip_upload" ? nlohmann::json("a-1") : nlohmann::json(nullptr)},
+                        {"issued_at", toRfc3339(issued)}, {"expires_at", toRfc3339(issued + 10s)},
+                        {"lease_until", kind == "live_start" ? nlohmann::json(toRfc3339(issued + 30s)) : nlohmann::json(nullptr)}};
+    return c.dump();
+  };
+  send("{\"schema\": \"villagecam.command/1.0\", \"command\": \"format_disk\"");  // not even JSON
+  send(command("c-live", "live_start", "n1", now));
+  send(command("c-other", "live_start", "n2", now));
+  send(command("c-stale", "live_start", "n1", now - 60s));
+  send(command("c-clip", "clip_upload", "n1", now));
+  auto answered = [&](const std::string& id, const std::string& status_word, const std::string& code) {
+    return replies.waitUntil(has("villagecam/n1/replies", json([=](const nlohmann::json& j) {
+      return j["command_id"] == id && j["status"] == status_word && j["code"] == code && j["language"] == "en" &&
+             !j["message"].get<std::string>().empty();
+    })), 15s);
+  };
+  EXPECT_TRUE(answered("c-live", "refused", "no_county_link")) << node->output();
+  EXPECT_TRUE(answered("c-other", "refused", "not_for_this_node"));
+  EXPECT_TRUE(answered("c-stale", "refused", "expired"));
+  EXPECT_TRUE(answered("c-clip", "refused", "no_county_link"));
+  EXPECT_TRUE(node->waitForSubstring("a command that cannot be read was ignored", 5s));
+  EXPECT_EQ(replies.messages().size(), 4u);
+  const auto [valid, report] = replies.validateAgainstSchemas(dir_);
+  EXPECT_TRUE(valid) << report;
+  county.disconnect()->wait();
 }
 
 TEST_F(MqttNode, TheLastWillSaysOfflineWhenTheNodeIsKilled) {
