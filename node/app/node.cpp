@@ -51,6 +51,12 @@ Node::Node(config::Config config, const Clock& clock)
     publisher_ = std::make_unique<mqtt::Publisher>(config_.mqtt, outbox_);
     reporter_ = std::make_unique<StatusReporter>(*publisher_, config_.mqtt.topic_prefix, config_.node.id,
                                                  config_.state_dir / "published_cameras.json");
+    if (config_.county_link.enabled()) {
+      pusher_ = std::make_unique<relay::CountyPusher>(
+          config_.county_link, config_.node.id, [this](const std::string& camera, const std::string& code, const std::string& detail) {
+            messages_.post(PushEnded{camera, code, detail});
+          });
+    }
     // The county's commands: handed to the event thread as they come.
     publisher_->setInbox({contract::topics::commands(config_.mqtt.topic_prefix)}, contract::maxPayloadBytes("command"),
                          [this](const std::string&, const std::string& payload) {
@@ -254,6 +260,10 @@ void Node::run() {
         handle(*command, now, steady_now);
         continue;
       }
+      if (const auto* ended = std::get_if<PushEnded>(&m)) {
+        handle(*ended, now);
+        continue;
+      }
       std::visit([&](const auto& cm) { handle(cm, now); }, std::get<CameraMessage>(m));
     }
     if (clock_.steady() >= next_tick || stopping) {
@@ -345,9 +355,9 @@ void Node::noteClockSync() {
   started_logged_ = true;
 }
 
-// A command of the county (docs/mqtt.md, Commands): decided by LiveRequests
-// and answered on the replies topic. The push itself is not built yet: with
-// no link to the county configured, every live_start is refused as such.
+// A command of the county (docs/mqtt.md, Commands): decided by LiveRequests,
+// carried out by the pusher, answered on the replies topic. Clips are not
+// uploaded yet: clip_upload is refused as having no link for it.
 void Node::handle(const CommandArrived& m, WallTime now, SteadyTime steady_now) {
   contract::Command command;
   try {
@@ -371,11 +381,29 @@ void Node::handle(const CommandArrived& m, WallTime now, SteadyTime steady_now) 
     const auto h = camera->unit->health();
     facts = {true, h.state == health::CameraState::Online, h.codec, h.bitrate_kbps};
   }
-  const LiveLimits limits{/*county_link=*/false, /*max_kbps=*/0};
-  const auto d = live_.decide(command, config_.node.id, facts, limits, steady_now, now);
+  const LiveLimits limits{pusher_ != nullptr, static_cast<double>(config_.county_link.max_bitrate_kbps)};
+  auto d = live_.decide(command, config_.node.id, facts, limits, steady_now, now);
+  if (d.start) {
+    std::string why;
+    if (!pusher_->start(d.camera, fanout(d.camera), why)) {
+      live_.ended(d.camera);
+      d.status = contract::ReplyStatus::Failed;
+      d.code = "push_failed";
+      log_->warn("cannot push {} to the county: {}", d.camera, why);
+    }
+  }
+  if (d.stop) pusher_->stop(d.camera);
   log_->info("county command {} {} for camera {}: {}{}", forLog(command.id, 80), contract::toString(command.kind),
              forLog(command.camera_id, 80), contract::toString(d.status), d.code.empty() ? "" : " (" + d.code + ")");
   reply(command.id, command.kind, command.camera_id, command.alert_id, d.status, d.code, now);
+}
+
+void Node::handle(const PushEnded& m, WallTime now) {
+  const auto ended = live_.ended(m.camera);
+  if (pusher_) pusher_->stop(m.camera);
+  if (ended) {
+    reply(ended->push_command, contract::CommandKind::LiveStart, m.camera, "", contract::ReplyStatus::Ended, m.code, now);
+  }
 }
 
 void Node::reply(const std::string& answering, contract::CommandKind kind, const std::string& camera,
@@ -399,6 +427,8 @@ void Node::reply(const std::string& answering, contract::CommandKind kind, const
 void Node::tick(WallTime now, SteadyTime steady_now) {
   views_.expire(steady_now);
   for (const auto& ended : live_.expire(steady_now)) {  // nobody renewed the lease: nobody watches
+    if (pusher_) pusher_->stop(ended.camera);
+    log_->info("live push of {} ends: its lease ran out", ended.camera);
     reply(ended.push_command, contract::CommandKind::LiveStart, ended.camera, "", contract::ReplyStatus::Ended,
           "lease_over", now);
   }
@@ -508,6 +538,7 @@ void Node::stop() {
   if (!started_) return;
   started_ = false;
   if (restream_) restream_->stop();  // viewers first: nothing waits on a camera going
+  if (pusher_) pusher_->stopAll();
   views_.stopAll();
   if (recorder_) recorder_->stop();  // clips being written end with what they have
   // Tear the cameras down side by side: a camera stuck in a slow teardown

@@ -41,6 +41,7 @@
 #include "ingest/pipeline_template.hpp"
 #include "mqtt/outbox.hpp"
 #include "mqtt/publisher.hpp"
+#include "relay/county_pusher.hpp"
 #include "relay/restream_server.hpp"
 #include "service/node_report.hpp"
 #include "util/clock.hpp"
@@ -93,7 +94,11 @@ class Node : public service::NodeView {
   struct CommandArrived {
     std::string payload;
   };
-  using Message = std::variant<CameraMessage, ReloadTask, CommandArrived>;
+  // A push to the county ended on its own (closed by the county, link lost).
+  struct PushEnded {
+    std::string camera, code, detail;
+  };
+  using Message = std::variant<CameraMessage, ReloadTask, CommandArrived, PushEnded>;
 
   void run();  // the event thread, from here down
   void handle(const HealthChanged& m, WallTime now);
@@ -101,6 +106,7 @@ class Node : public service::NodeView {
   void handle(const ZoneEventNote& m, WallTime now);
   void handle(const BaselineRefreshed& m, WallTime now);
   void handle(const CommandArrived& m, WallTime now, SteadyTime steady_now);
+  void handle(const PushEnded& m, WallTime now);
   // A reply on the replies topic; `answering` is the command's id (for a
   // push that ends on its own: the command that started it).
   void reply(const std::string& answering, contract::CommandKind kind, const std::string& camera,
@@ -154,6 +160,7 @@ class Node : public service::NodeView {
   std::unique_ptr<relay::RestreamServer> restream_;  // with restream.enabled, while it listens
 
   LiveRequests live_;           // the county's live-video commands: pushes and their leases
+  std::unique_ptr<relay::CountyPusher> pusher_;  // with county_link
   std::uint64_t bad_commands_ = 0;  // command payloads that could not be read
   MessageQueue<Message> messages_;
   std::thread thread_;

@@ -30,6 +30,7 @@ std::vector<std::string> sectionsNeedingRestart(const config::Config& a, const c
   check(a.state_dir == b.state_dir, "state_dir");
   check(a.uptime_flush_interval == b.uptime_flush_interval, "uptime_flush_interval");
   check(a.restream == b.restream, "restream");
+  check(a.county_link == b.county_link, "county_link");
   check(a.clips == b.clips, "clips");
   const auto &m = a.mqtt, &n = b.mqtt;
   if (m.enabled != n.enabled) {

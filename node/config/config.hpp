@@ -247,6 +247,20 @@ struct RestreamConfig {
 
 bool isLoopbackHost(const std::string& host);
 
+// Where the node pushes live video when the county asks (docs/mqtt.md,
+// Commands): the county console's receiver. The node connects out (the
+// county cannot reach into the village), RTSP RECORD over TCP, as user
+// <node id> with its own push credential (not its MQTT one).
+struct CountyLinkConfig {
+  std::string host;  // empty: no link (every live view is refused as such)
+  int port = 8555;
+  std::optional<std::filesystem::path> password_file;
+  std::optional<std::string> password;  // secret: the first line of password_file
+  int max_bitrate_kbps = 4000;  // all pushes together: the village uplink's share for live video
+  bool enabled() const { return !host.empty(); }
+  bool operator==(const CountyLinkConfig&) const = default;
+};
+
 // Evidence clips: the seconds of video around an alert, kept as MP4 under
 // <state_dir>/clips (record/recorder.hpp).
 struct ClipsConfig {
@@ -294,6 +308,7 @@ struct Config {
   HttpConfig http;
   RestreamConfig restream;
   ClipsConfig clips;
+  CountyLinkConfig county_link;  // off unless configured
   std::vector<CameraConfig> cameras;
   std::vector<AreaConfig> areas;
 };

@@ -59,6 +59,9 @@ Config parseSections(Sections& ctx, std::string_view yaml) {
   if (auto n = root["snapshots"]; n.IsDefined() && ctx.reader.expectMap(n, "snapshots")) readSnapshots(ctx, n, cfg.snapshots);
   cfg.restream.viewers = secrets.viewers;
   if (auto n = root["restream"]; n.IsDefined() && ctx.reader.expectMap(n, "restream")) readRestream(ctx, n, cfg.restream);
+  if (auto n = root["county_link"]; n.IsDefined() && ctx.reader.expectMap(n, "county_link")) {
+    readCountyLink(ctx, n, cfg.county_link);
+  }
   if (auto n = root["clips"]; n.IsDefined() && ctx.reader.expectMap(n, "clips")) readClips(ctx, n, cfg.clips);
   if (auto n = root["alerts"]; n.IsDefined() && ctx.reader.expectMap(n, "alerts")) readAlerts(ctx, n, cfg.alerts);
   if (auto n = ctx.reader.required(root, "", "cameras"); n && ctx.reader.expectSequence(*n, "cameras")) {

@@ -1,5 +1,7 @@
 #include "config/sections.hpp"
 
+#include "config/rtsp_url.hpp"
+
 namespace villagecam::config {
 
 namespace fs = std::filesystem;
@@ -80,6 +82,38 @@ void readRestream(Sections& ctx, const YAML::Node& n, RestreamConfig& out) {
                       "'" + out.host + "' is beyond loopback and there is no viewer account: anyone on the network "
                       "could watch every camera; add viewers: to the secrets file (secrets_file), or listen on "
                       "127.0.0.1");
+  }
+}
+
+void readCountyLink(Sections& ctx, const YAML::Node& n, CountyLinkConfig& out) {
+  ctx.reader.rejectUnknownKeys(n, "county_link", kCountyLinkKeys);
+  if (auto v = ctx.reader.required(n, "county_link", "url")) {
+    if (auto text = ctx.reader.string(*v, "county_link.url")) {
+      const auto parsed = parseRtspUrl(*text);
+      if (!parsed.url) {
+        ctx.reader.report(v->Mark(), "county_link.url", parsed.error);
+      } else if (parsed.url->scheme != "rtsp") {
+        ctx.reader.report(v->Mark(), "county_link.url", "only rtsp:// is supported for now (rtsps:// is to come)");
+      } else if (!parsed.url->username.empty() || !parsed.url->password.empty()) {
+        ctx.reader.report(v->Mark(), "county_link.url",
+                          "no credentials in the URL: the node pushes as its node id, with password_file");
+      } else if (parsed.url->path != "/" && !parsed.url->path.empty()) {
+        ctx.reader.report(v->Mark(), "county_link.url",
+                          "the receiver's address only (rtsp://host:port): the node adds /<node>/<camera>");
+      } else {
+        out.host = parsed.url->host;
+        out.port = parsed.url->port > 0 ? parsed.url->port : 8555;
+      }
+    }
+  }
+  if (auto v = ctx.reader.required(n, "county_link", "password_file")) {
+    if (auto p = filePath(ctx, *v, "county_link.password_file")) {
+      out.password_file = *p;
+      out.password = readPasswordFile(ctx, *v, "county_link.password_file", *p);
+    }
+  }
+  if (auto v = n["max_bitrate_kbps"]; v.IsDefined()) {
+    if (auto i = ctx.reader.integer(v, "county_link.max_bitrate_kbps", 100, 1'000'000)) out.max_bitrate_kbps = static_cast<int>(*i);
   }
 }
 

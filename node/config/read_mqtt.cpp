@@ -8,26 +8,6 @@ namespace villagecam::config {
 
 namespace fs = std::filesystem;
 
-namespace {
-
-void readPasswordFile(Sections& ctx, const YAML::Node& at, const fs::path& path, MqttConfig& mqtt) {
-  std::ifstream in(path);
-  if (!in) {
-    ctx.reader.report(at.Mark(), "mqtt.password_file", "cannot read '" + path.string() + "': " + std::strerror(errno));
-    return;
-  }
-  std::string password;
-  std::getline(in, password);  // the first line; a trailing newline is not part of it
-  if (!password.empty() && password.back() == '\r') password.pop_back();
-  if (password.empty()) {
-    ctx.reader.report(at.Mark(), "mqtt.password_file", "'" + path.string() + "' is empty");
-    return;
-  }
-  mqtt.password = password;
-}
-
-}  // namespace
-
 void readMqttConnection(Sections& ctx, const YAML::Node& n, MqttConfig& mqtt) {
   mqtt.enabled = true;
   if (auto list = ctx.reader.required(n, "mqtt", "brokers"); list && ctx.reader.expectSequence(*list, "mqtt.brokers")) {
@@ -61,7 +41,7 @@ void readMqttConnection(Sections& ctx, const YAML::Node& n, MqttConfig& mqtt) {
   if (auto v = n["password_file"]; v.IsDefined()) {
     if (auto p = filePath(ctx, v, "mqtt.password_file")) {
       mqtt.password_file = *p;
-      readPasswordFile(ctx, v, *mqtt.password_file, mqtt);
+      if (auto password = readPasswordFile(ctx, v, "mqtt.password_file", *p)) mqtt.password = *password;
     }
   }
   if (auto v = n["tls"]; v.IsDefined() && ctx.reader.expectMap(v, "mqtt.tls")) {

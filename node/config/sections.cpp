@@ -154,4 +154,21 @@ void readMatchingStrings(Sections& ctx, const YAML::Node& section, const std::st
   }
 }
 
+std::optional<std::string> readPasswordFile(Sections& ctx, const YAML::Node& at, const std::string& path,
+                                            const std::filesystem::path& file) {
+  std::ifstream in(file);
+  if (!in) {
+    ctx.reader.report(at.Mark(), path, "cannot read '" + file.string() + "': " + std::strerror(errno));
+    return std::nullopt;
+  }
+  std::string password;
+  std::getline(in, password);  // the first line; a trailing newline is not part of it
+  if (!password.empty() && password.back() == '\r') password.pop_back();
+  if (password.empty()) {
+    ctx.reader.report(at.Mark(), path, "'" + file.string() + "' is empty");
+    return std::nullopt;
+  }
+  return password;
+}
+
 }  // namespace villagecam::config

@@ -28,7 +28,8 @@ inline const std::regex kIdPattern("[a-z0-9][a-z0-9_-]{0,63}");
 
 inline const std::vector<std::string> kTopKeys{"node",   "state_dir", "uptime_flush_interval", "secrets_file", "logging",
                                         "ingest", "mqtt",      "alerts",                "view_quality", "snapshots",
-                                        "http",   "restream",  "clips",     "cameras",   "areas"};
+                                        "http",   "restream",  "clips",     "county_link", "cameras", "areas"};
+inline const std::vector<std::string> kCountyLinkKeys{"url", "password_file", "max_bitrate_kbps"};
 inline const std::vector<std::string> kClipsKeys{"enabled", "pre_roll", "post_roll", "max_duration", "alert_types",
                                                  "max_bytes"};
 inline const std::vector<std::string> kClipAlertTypes{"camera_offline", "camera_stalled", "view_tampered",
@@ -99,6 +100,10 @@ std::optional<std::string> readUniqueId(Sections& ctx, const YAML::Node& entry, 
 void readDuration(Sections& ctx, const YAML::Node& section, const std::string& path, const char* key, Seconds& out,
                   double min_s, double max_s);
 std::optional<std::filesystem::path> filePath(Sections& ctx, const YAML::Node& n, const std::string& path);
+// The first line of a password file (a trailing CR dropped); a file that
+// cannot be read or is empty is reported at `at` (never quoting it).
+std::optional<std::string> readPasswordFile(Sections& ctx, const YAML::Node& at, const std::string& path,
+                                            const std::filesystem::path& file);
 // section[key], when it is there, a list of strings each matching `pattern`,
 // appended to `out`; each one that does not is reported as "expected <what>".
 void readMatchingStrings(Sections& ctx, const YAML::Node& section, const std::string& path, const char* key,
@@ -128,6 +133,7 @@ void readHttp(Sections& ctx, const YAML::Node& n, HttpConfig& out);             
 void readSnapshots(Sections& ctx, const YAML::Node& n, SnapshotsConfig& out);               // read_local.cpp
 void readRestream(Sections& ctx, const YAML::Node& n, RestreamConfig& out);                 // read_local.cpp
 void readClips(Sections& ctx, const YAML::Node& n, ClipsConfig& out);                       // read_local.cpp
+void readCountyLink(Sections& ctx, const YAML::Node& n, CountyLinkConfig& out);             // read_local.cpp
 void readCameras(Sections& ctx, const YAML::Node& list, const std::map<std::string, Credentials>& secrets,
                  std::vector<CameraConfig>& out);                                           // read_cameras.cpp
 void readDetection(Sections& ctx, const YAML::Node& n, const std::string& path, DetectionConfig& d);  // read_detection.cpp

@@ -17,6 +17,7 @@
 #include "child_process.hpp"
 #include "scratch_dir.hpp"
 #include "mosquitto.hpp"
+#include "push/push_receiver.hpp"
 #include "mqtt_subscriber.hpp"
 #include "raw_http.hpp"
 #include "test_cameras.hpp"
@@ -868,6 +869,71 @@ TEST_F(MqttNode, TheCountysCommandsAreAnsweredWithTheirCodesAndAnUnreadableOneIs
   EXPECT_EQ(replies.messages().size(), 4u);
   const auto [valid, report] = replies.validateAgainstSchemas(dir_);
   EXPECT_TRUE(valid) << report;
+  county.disconnect()->wait();
+}
+
+// Live video end to end: the county asks, the node pushes its camera's
+// stream from its one connection over one outbound TCP connection into the
+// county's receiver (RTSP RECORD), which a player decodes; nobody renews the
+// lease, so the push ends and the node says why.
+TEST_F(MqttNode, ALiveStartPushesTheCameraToTheCountyUntilItsLeaseRunsOut) {
+  Mosquitto broker;
+  TestCameras cams({CameraSpec{.name = "gate"}});
+  county::PushReceiver receiver({.host = "127.0.0.1", .port = 0, .hls_dir = dir_ / "county-live"},
+                                {{"n1", "n1-push-secret"}});
+  const int port = receiver.start();
+  receiver.expect("n1", "gate");
+  std::ofstream(dir_ / "push-password") << "n1-push-secret\n";
+  MqttSubscriber replies(broker.uri(), "villagecam/n1/replies");
+  MqttSubscriber status(broker.uri(), "villagecam/n1/cameras/gate/status");
+  const std::string link = "county_link: {url: \"rtsp://127.0.0.1:" + std::to_string(port) + "\", password_file: " +
+                           (dir_ / "push-password").string() + ", max_bitrate_kbps: 20000}\n";
+  auto node = runNode(writeConfig(brokerYaml(broker) + "", "  - {id: gate, rtsp_url: \"" + cams.url("gate") + "\"}\n" + link));
+  ASSERT_TRUE(status.waitUntil(has("villagecam/n1/cameras/gate/status",
+                                   json([](const nlohmann::json& j) { return j["state"] == "online"; })), 20s))
+      << node->output();
+  ::mqtt::async_client county(broker.uri(), "county-console");
+  county.connect()->wait();
+  const auto now = std::chrono::system_clock::now();
+  const nlohmann::json start = {{"schema", "villagecam.command/1.0"}, {"id", "c-live"}, {"node", "n1"},
+                                {"command", "live_start"}, {"camera", "gate"}, {"alert", nullptr},
+                                {"issued_at", toRfc3339(now)}, {"expires_at", toRfc3339(now + 10s)},
+                                {"lease_until", toRfc3339(now + 8s)}};
+  const auto payload = start.dump();
+  county.publish("villagecam/n1/commands", payload.data(), payload.size(), 1, false)->wait();
+  ASSERT_TRUE(replies.waitUntil(has("villagecam/n1/replies", json([](const nlohmann::json& j) {
+    return j["command_id"] == "c-live" && j["status"] == "accepted";
+  })), 10s)) << node->output();
+  const auto playlist = receiver.state("n1", "gate")->playlist;
+  const auto until = std::chrono::steady_clock::now() + 15s;
+  auto segments = [&] {
+    std::ifstream in(playlist);
+    std::string text((std::istreambuf_iterator<char>(in)), {});
+    int n = 0;
+    for (auto at = text.find("#EXTINF"); at != std::string::npos; at = text.find("#EXTINF", at + 1)) ++n;
+    return n;
+  };
+  while (segments() < 2 && std::chrono::steady_clock::now() < until) std::this_thread::sleep_for(100ms);
+  ASSERT_GE(segments(), 2) << node->output();
+  EXPECT_TRUE(receiver.state("n1", "gate")->receiving);
+  const auto [rc, probe] = runTool({"ffprobe", "-v", "error", "-read_intervals", "%+1", "-count_frames", "-select_streams",
+                                    "v:0", "-show_entries", "stream=codec_name,nb_read_frames", "-of", "json",
+                                    playlist.string()});
+  ASSERT_EQ(rc, 0) << probe;
+  EXPECT_NE(probe.find("\"h264\""), std::string::npos) << probe;
+  // Nobody renews the lease: the push ends within a tick of it, and the node says so.
+  ASSERT_TRUE(replies.waitUntil(has("villagecam/n1/replies", json([](const nlohmann::json& j) {
+    return j["command_id"] == "c-live" && j["status"] == "ended" && j["code"] == "lease_over";
+  })), 15s)) << node->output();
+  const auto ended_by = std::chrono::steady_clock::now() + 10s;
+  while (receiver.state("n1", "gate")->receiving && std::chrono::steady_clock::now() < ended_by) {
+    std::this_thread::sleep_for(100ms);
+  }
+  EXPECT_FALSE(receiver.state("n1", "gate")->receiving) << "the county still receives a push nobody watches";
+  EXPECT_EQ(receiver.state("n1", "gate")->pushes, 1u);
+  const auto [valid, report] = replies.validateAgainstSchemas(dir_);
+  EXPECT_TRUE(valid) << report;
+  EXPECT_EQ(node->output().find("n1-push-secret"), std::string::npos);
   county.disconnect()->wait();
 }
 

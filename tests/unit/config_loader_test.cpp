@@ -322,6 +322,34 @@ TEST(ConfigLoader, ReServingIsOnLoopbackByDefaultAndAViewUrlTakesTheCamerasCrede
                                      "got '8554'"});
 }
 
+TEST_F(SecretsFile, TheCountyLinkTakesItsPasswordFromAFileAndRefusesCredentialsInTheUrl) {
+  std::ofstream(dir_ / "push-password") << "a push secret\n";
+  const Config cfg = parseConfig("node: {id: v1}\ncounty_link:\n  url: rtsp://county.example:8555\n"
+                                 "  password_file: push-password\n  max_bitrate_kbps: 3000\ncameras: []\n",
+                                 "config.yaml", dir_);
+  EXPECT_TRUE(cfg.county_link.enabled());
+  EXPECT_EQ(cfg.county_link.host, "county.example");
+  EXPECT_EQ(cfg.county_link.port, 8555);
+  EXPECT_EQ(cfg.county_link.password, "a push secret");
+  EXPECT_EQ(cfg.county_link.max_bitrate_kbps, 3000);
+  EXPECT_FALSE(parseConfig("node: {id: v1}\ncameras: []\n", "config.yaml", dir_).county_link.enabled());
+  const auto found = problems("node: {id: v1}\ncounty_link:\n  url: rtsp://v1:hunter2@county.example:8555\n"
+                              "  pasword_file: push-password\ncameras: []\n",
+                              dir_);
+  EXPECT_EQ(found, (std::vector<std::string>{
+                       "config.yaml:3:3: county_link.password_file: missing required key",
+                       "config.yaml:3:8: county_link.url: no credentials in the URL: the node pushes as its node id, "
+                       "with password_file",
+                       "config.yaml:4:3: county_link.password_file: unknown key 'pasword_file' (did you mean "
+                       "'password_file'?)"}));
+  for (const auto& line : found) EXPECT_EQ(line.find("hunter2"), std::string::npos) << line;
+  EXPECT_EQ(problems("node: {id: v1}\ncounty_link: {url: \"rtsp://county.example:8555/n1\", password_file: push-password}\n"
+                     "cameras: []\n",
+                     dir_),
+            std::vector<std::string>{"config.yaml:2:20: county_link.url: the receiver's address only (rtsp://host:port): "
+                                     "the node adds /<node>/<camera>"});
+}
+
 TEST(ConfigLoader, MissingFileIsNamed) {
   try {
     loadConfig("/nonexistent/villagecam.yaml");

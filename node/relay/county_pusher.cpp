@@ -1,0 +1,138 @@
+#include "relay/county_pusher.hpp"
+
+#include <gst/gst.h>
+
+#include <atomic>
+#include <thread>
+
+#include "ingest/gst_ptr.hpp"
+#include "relay/appsrc_feed.hpp"
+#include "util/log_text.hpp"
+#include "util/logging.hpp"
+
+namespace villagecam::relay {
+namespace {
+
+constexpr std::size_t kQueueBytes = 2u << 20;  // ~4 s of a 4 Mbit/s stream behind: the uplink is too slow
+
+}  // namespace
+
+struct CountyPusher::Push {
+  gst::ElementPtr pipeline;
+  std::shared_ptr<AppsrcFeed> feed;
+  ingest::EncodedFanout::Subscription subscription;
+  std::atomic<bool> stopping{false};
+  std::thread watcher;
+
+  ~Push() {
+    stopping = true;
+    subscription.reset();
+    if (feed) feed->end();
+    if (watcher.joinable()) watcher.join();
+    if (pipeline) gst_element_set_state(pipeline.get(), GST_STATE_NULL);
+  }
+};
+
+CountyPusher::CountyPusher(config::CountyLinkConfig link, std::string node_id, Ended ended)
+    : link_(std::move(link)), node_id_(std::move(node_id)), ended_(std::move(ended)) {}
+
+CountyPusher::~CountyPusher() { stopAll(); }
+
+std::string CountyPusher::locationOf(const std::string& camera) const {
+  return "rtsp://" + (link_.host.find(':') != std::string::npos ? "[" + link_.host + "]" : link_.host) + ":" +
+         std::to_string(link_.port) + "/" + node_id_ + "/" + camera;
+}
+
+bool CountyPusher::start(const std::string& camera, const std::shared_ptr<ingest::EncodedFanout>& fanout,
+                         std::string& why) {
+  if (!fanout) {
+    why = "the camera's stream is not open";
+    return false;
+  }
+  const auto format = fanout->format();
+  if (format && format->codec != "h264") {
+    why = "only H.264 is pushed";
+    return false;
+  }
+  gst::ensureInitialised();
+  auto push = std::make_unique<Push>();
+  GError* raw = nullptr;
+  push->pipeline.reset(gst_parse_launch(
+      "appsrc name=src is-live=true format=time do-timestamp=true min-latency=0 block=false ! "
+      "h264parse config-interval=-1 ! rtspclientsink name=sink protocols=tcp latency=0",
+      &raw));
+  const gst::ErrorPtr error(raw);
+  if (!push->pipeline || error) {
+    why = std::string("cannot make the push pipeline: ") + (error && error->message ? error->message : "?");
+    return false;
+  }
+  gst::ElementPtr sink(gst_bin_get_by_name(GST_BIN(push->pipeline.get()), "sink"));
+  gst::ElementPtr src(gst_bin_get_by_name(GST_BIN(push->pipeline.get()), "src"));
+  // Set as properties, never written into a launch line: the password
+  // appears in no string that could be logged.
+  g_object_set(sink.get(), "location", locationOf(camera).c_str(), "user-id", node_id_.c_str(), "user-pw",
+               link_.password.value_or("").c_str(), nullptr);
+  g_object_set(src.get(), "max-bytes", static_cast<guint64>(2 * kQueueBytes), nullptr);
+  push->feed = std::make_shared<AppsrcFeed>(src.get(), kQueueBytes, std::chrono::steady_clock::now());
+  if (gst_element_set_state(push->pipeline.get(), GST_STATE_PLAYING) == GST_STATE_CHANGE_FAILURE) {
+    why = "the push pipeline would not start";
+    gst_element_set_state(push->pipeline.get(), GST_STATE_NULL);
+    return false;
+  }
+  push->subscription = ingest::EncodedFanout::subscribe(fanout, push->feed);
+  // The bus, watched on the push's own thread: an error or a warning of the
+  // sink (the county closed it, the link failed) ends the push.
+  Push* raw_push = push.get();
+  push->watcher = std::thread([this, raw_push, camera] {
+    gst::BusPtr bus(gst_element_get_bus(raw_push->pipeline.get()));
+    while (!raw_push->stopping) {
+      gst::MessagePtr m(gst_bus_timed_pop_filtered(
+          bus.get(), 200 * GST_MSECOND,
+          static_cast<GstMessageType>(GST_MESSAGE_ERROR | GST_MESSAGE_WARNING | GST_MESSAGE_EOS)));
+      if (!m || raw_push->stopping) continue;
+      std::string detail = "end of stream";
+      GError* e = nullptr;
+      if (GST_MESSAGE_TYPE(m.get()) == GST_MESSAGE_ERROR) gst_message_parse_error(m.get(), &e, nullptr);
+      if (GST_MESSAGE_TYPE(m.get()) == GST_MESSAGE_WARNING) gst_message_parse_warning(m.get(), &e, nullptr);
+      const gst::ErrorPtr owned(e);
+      if (owned && owned->message) detail = owned->message;
+      const bool link = GST_MESSAGE_TYPE(m.get()) != GST_MESSAGE_EOS;
+      logger("relay")->warn("live push of {} ended: {}", camera, forLog(detail, 200));
+      ended_(camera, link ? "link_lost" : "push_failed", detail);
+      return;
+    }
+  });
+  logger("relay")->info("pushing {} to {}", camera, locationOf(camera));
+  std::lock_guard lock(mutex_);
+  pushes_[camera] = std::move(push);
+  return true;
+}
+
+void CountyPusher::stop(const std::string& camera) {
+  std::unique_ptr<Push> push;
+  {
+    std::lock_guard lock(mutex_);
+    const auto it = pushes_.find(camera);
+    if (it == pushes_.end()) return;
+    push = std::move(it->second);
+    pushes_.erase(it);
+  }
+  push.reset();  // outside the lock: joins its watcher
+  logger("relay")->info("live push of {} stopped", camera);
+}
+
+void CountyPusher::stopAll() {
+  std::map<std::string, std::unique_ptr<Push>> all;
+  {
+    std::lock_guard lock(mutex_);
+    all.swap(pushes_);
+  }
+  all.clear();
+}
+
+bool CountyPusher::pushing(const std::string& camera) const {
+  std::lock_guard lock(mutex_);
+  return pushes_.count(camera) > 0;
+}
+
+}  // namespace villagecam::relay
