@@ -103,6 +103,21 @@ constexpr Words kReplyCodes[] = {
     {"push_failed", "推流失败", "the push failed"},
 };
 
+// The county console's live views (county/live/live_demand.hpp): each phase
+// in words, for the player on the page.
+constexpr Words kLivePhases[] = {
+    {"asking", "正在请求节点推流", "asking the node for the stream"},
+    {"starting", "节点已接受，等待视频", "the node accepted: waiting for video"},
+    {"playing", "实时视频", "live"},
+    {"interrupted", "视频中断，正在重新请求", "the video stopped: asking again"},
+    {"refused", "节点拒绝推流", "the node refused"},
+    {"ended", "实时视频已结束", "the live view ended"},
+    {"no_answer", "节点未应答（可能已失联）", "the node did not answer (it may be unreachable)"},
+    {"no_video", "节点已接受，但没有视频到达", "the node accepted but no video arrived"},
+    {"busy", "县级平台实时视频路数已满，请稍后再试", "the console carries as many live streams as it may: try again later"},
+    {"not_admitted", "该节点尚未被接纳", "this node is not admitted"},
+};
+
 std::span<const Words> tableOf(CodeKind kind) {
   switch (kind) {
     case CodeKind::Failure: return kFailures;
@@ -113,6 +128,7 @@ std::span<const Words> tableOf(CodeKind kind) {
     case CodeKind::Silence: return kSilences;
     case CodeKind::AlertType: return kAlertTypes;
     case CodeKind::ReplyCode: return kReplyCodes;
+    case CodeKind::LivePhase: return kLivePhases;
   }
   return {};
 }
@@ -122,7 +138,7 @@ std::span<const Words> tableOf(CodeKind kind) {
 const std::vector<CodeKind>& codeKinds() {
   static const std::vector<CodeKind> kinds = {CodeKind::Failure,   CodeKind::ViewIssue, CodeKind::CameraState,
                                               CodeKind::AreaState, CodeKind::Cause,     CodeKind::Silence,   CodeKind::AlertType,
-                                              CodeKind::ReplyCode};
+                                              CodeKind::ReplyCode, CodeKind::LivePhase};
   return kinds;
 }
 
@@ -136,6 +152,7 @@ const char* toString(CodeKind kind) {
     case CodeKind::Silence: return "silence";
     case CodeKind::AlertType: return "alert_type";
     case CodeKind::ReplyCode: return "reply_code";
+    case CodeKind::LivePhase: return "live_phase";
   }
   return "?";
 }

@@ -24,6 +24,7 @@ enum class CodeKind {
   Silence,      // why the county hears nothing from a node: offline (its will), no_status
   AlertType,    // an alert's `type`: camera_offline, intrusion, ...
   ReplyCode,    // why a node refused or ended what the county asked (command-reply `code`)
+  LivePhase,    // where a live view on the county's console stands (asking, playing, no_answer, ...)
 };
 
 // Every kind, and its name in the catalogue ("failure", "issue", ...).
