@@ -12,6 +12,7 @@
 #include "postgres/postgres_history.hpp"
 #include "sqlite/sqlite_history.hpp"
 #include "config/admin_code.hpp"
+#include "contract/readers.hpp"
 #include "util/time_format.hpp"
 #include "service/signals.hpp"
 #include "util/log_text.hpp"
@@ -56,7 +57,10 @@ CountyConsole::CountyConsole(CountyConfig config, const Clock& clock, std::uniqu
                Admission{config_.admission.admin_code_prefixes, static_cast<std::size_t>(config_.admission.max_pending)}),
       store_(std::move(store)),
       feed_(config_, [this](FeedMessage m) { queue_.post(std::move(m)); }),
-      server_(config_.http, *this, consolePagesDir(), echartsFile()) {}
+      live_video_(config_, clock_, [this](const std::string& topic, const std::string& payload) {
+        return feed_.publish(topic, payload);
+      }),
+      server_(config_.http, *this, consolePagesDir(), consoleModulesDir()) {}
 
 CountyConsole::~CountyConsole() { stop(); }
 
@@ -70,6 +74,7 @@ int CountyConsole::start() {
   picture_.restoreOpenAlerts(std::move(open));
   reloadAdmitted();
   next_flush_ = clock_.steady() + std::chrono::minutes(1);
+  live_port_ = live_video_.start();
   const int port = server_.start();
   thread_ = std::thread([this] { loop(); });
   feed_.start();
@@ -81,6 +86,7 @@ void CountyConsole::stop() {
   queue_.stop();
   if (thread_.joinable()) thread_.join();  // the loop books and stores what it has before it returns
   server_.stop();
+  live_video_.stop();  // no page asks any more: every push it asked for is stopped
 }
 
 // The nodes admitted in the store (by an admin, here or on the other console
@@ -126,6 +132,32 @@ void CountyConsole::noteRefused(const std::string& source, const std::string& er
   entry.logged = now;
   logger("county")->warn("payload refused: {}{}", forLog(error, 400),
                          unlogged ? fmt::format(" ({} more from {} in the last minute)", unlogged, forLog(source, 64)) : "");
+}
+
+bool CountyConsole::isReply(const FeedMessage& m, std::string& node) const {
+  const std::string head = config_.topic_root + "/";
+  static const std::string tail = "/replies";
+  if (m.topic.size() <= head.size() + tail.size() || m.topic.rfind(head, 0) != 0 ||
+      m.topic.compare(m.topic.size() - tail.size(), tail.size(), tail) != 0) {
+    return false;
+  }
+  node = m.topic.substr(head.size(), m.topic.size() - head.size() - tail.size());
+  return node.find('/') == std::string::npos;
+}
+
+// A reply counts only from the node it was asked of, on its own topic (the
+// broker binds topics to accounts), and only for a command of this console.
+void CountyConsole::takeReply(const std::string& node, const FeedMessage& m, SteadyTime now) {
+  try {
+    const auto reply = contract::readCommandReply(contract::parsePayload(m.payload, "command-reply")).reply;
+    if (!live_video_.replied(node, reply)) {
+      logger("county")->debug("a reply of node {} to a command not of this console ({})", forLog(node, 64),
+                              forLog(reply.command_id, 80));
+    }
+  } catch (const std::exception& e) {
+    std::lock_guard lock(mutex_);
+    noteRefused(node, forLog(m.topic, 120) + ": " + e.what(), now);
+  }
 }
 
 void CountyConsole::apply(const FeedMessage& m, SteadyTime now, WallTime wall) {
@@ -293,6 +325,14 @@ void CountyConsole::loop() {
       reloadAdmitted();
       next_reload_ = now + std::chrono::seconds(10);
     }
+    // Replies to live-video commands go to the live video, outside the
+    // picture's lock (they may publish commands and open or close paths).
+    std::string reply_node;
+    std::erase_if(batch.messages, [&](const FeedMessage& m) {
+      if (!isReply(m, reply_node)) return false;
+      takeReply(reply_node, m, now);
+      return true;
+    });
     {
       std::lock_guard lock(mutex_);
       const auto wall = clock_.wall();
@@ -312,6 +352,7 @@ void CountyConsole::loop() {
     }
     takeOthersAlerts();
     publishLive(true);
+    live_video_.tick();
     for (const auto& c : silences) {
       if (c.began) {
         log->warn("node {} ({}) is silent: {}", c.node, forLog(c.label, 80),
@@ -596,7 +637,30 @@ nlohmann::json CountyConsole::health() {
           {"history", store_->engine()},
           {"alerts_stored", alerts_stored_.load()},
           {"alerts_waiting", alerts_pending_.load()},
-          {"books_time", books_.load()}};
+          {"books_time", books_.load()},
+          {"live_video", live_video_.health()}};
+}
+
+nlohmann::json CountyConsole::watchLive(const Operator&, const std::string& node, const std::string& camera,
+                                        const std::string& viewer, bool again) {
+  // Any signed-in operator (admin or viewer) may watch any camera of an
+  // admitted node; a node waiting for admission is never asked for video.
+  {
+    std::lock_guard lock(mutex_);
+    const auto* n = picture_.node(node);
+    if (!n || !picture_.admitted().count(node)) throw BadRequest("no admitted node " + forLog(node, 64));
+    if (!n->cameras.count(camera)) throw BadRequest("node " + node + " has reported no camera " + forLog(camera, 64));
+  }
+  return live_video_.watch(node, camera, viewer, again);
+}
+
+void CountyConsole::leaveLive(const std::string& node, const std::string& camera, const std::string& viewer) {
+  live_video_.leave(node, camera, viewer);
+}
+
+std::optional<std::filesystem::path> CountyConsole::liveFile(const std::string& node, const std::string& camera,
+                                                            const std::string& generation, const std::string& name) {
+  return live_video_.file(node, camera, generation, name);
 }
 
 int runConsole(const CountyConfig& config) {
@@ -621,6 +685,10 @@ int runConsole(const CountyConfig& config) {
   }
   log->info("console on http://{}:{}/ (county broker {}, topics under {}/)", config.http.host, port,
             config.mqtt.brokers.front(), config.topic_root);
+  if (config.live.enabled) {
+    log->info("live video: nodes push to rtsp://{}:{} ({} node credentials)", config.live.host, console.livePort(),
+              config.live.push_passwords.size());
+  }
   while (true) {
     const char* name = nullptr;
     if (service::waitForSignal(std::chrono::seconds(1), &name) == service::Signal::Stop) {

@@ -21,6 +21,7 @@
 #include "live/picture.hpp"
 #include "util/clock.hpp"
 #include "util/message_queue.hpp"
+#include "console/live_video.hpp"
 #include "console/login_throttle.hpp"
 #include "web/console_server.hpp"
 #include "web/live_stream.hpp"
@@ -51,6 +52,13 @@ class CountyConsole final : public ConsoleSource {
   nlohmann::json users() override;
   nlohmann::json addUser(const nlohmann::json& body) override;
   LiveStream& live() override { return live_; }
+  nlohmann::json watchLive(const Operator& op, const std::string& node, const std::string& camera,
+                           const std::string& viewer, bool again) override;
+  void leaveLive(const std::string& node, const std::string& camera, const std::string& viewer) override;
+  std::optional<std::filesystem::path> liveFile(const std::string& node, const std::string& camera,
+                                                const std::string& generation, const std::string& name) override;
+  // Where nodes push (0: live video not configured); known once started.
+  int livePort() const { return live_port_; }
   nlohmann::json alerts(const Params& params) override;
   std::string alertsCsv(const Params& params) override;
   nlohmann::json days(const Params& params) override;
@@ -66,6 +74,9 @@ class CountyConsole final : public ConsoleSource {
  private:
   void loop();
   void apply(const FeedMessage& m, SteadyTime now, WallTime wall);
+  // A node's reply to a command (<root>/<node>/replies), not the picture's.
+  bool isReply(const FeedMessage& m, std::string& node) const;
+  void takeReply(const std::string& node, const FeedMessage& m, SteadyTime now);
   struct SilenceChange {
     std::string node;
     std::string label;
@@ -112,6 +123,8 @@ class CountyConsole final : public ConsoleSource {
   std::string last_store_error_;
   std::set<std::string> told_silent_;  // nodes the history was told are silent
   CountyFeed feed_;
+  LiveVideo live_video_;
+  int live_port_ = 0;
   ConsoleServer server_;
   std::thread thread_;
   std::atomic<std::uint64_t> applied_{0};

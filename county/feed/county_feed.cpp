@@ -13,6 +13,7 @@ std::vector<std::string> subscriptions(const std::string& root, const std::strin
           root + "/+/coverage",
           root + "/+/cameras/+/status",
           root + "/+/cameras/+/snapshot",
+          root + "/+/replies",  // every console of a group hears them; each takes those to its own commands
           shared + root + "/+/alerts",
           shared + root + "/+/snapshots/+"};
 }
@@ -101,6 +102,17 @@ void CountyFeed::subscribe() {
                        ::mqtt::iasync_client::qos_collection(filters.size(), 1));
   } catch (const ::mqtt::exception& e) {
     logger("county.mqtt")->error("cannot subscribe: {}", e.what());
+  }
+}
+
+bool CountyFeed::publish(const std::string& topic, const std::string& payload) {
+  if (!client_ || !connected_) return false;
+  try {
+    client_->publish(topic, payload.data(), payload.size(), 1, false);
+    return true;
+  } catch (const ::mqtt::exception& e) {
+    logger("county.mqtt")->warn("cannot publish to {}: {}", topic, e.what());
+    return false;
   }
 }
 

@@ -40,6 +40,10 @@ class CountyFeed {
   void start();  // connects on its own thread and keeps reconnecting
   void stop();   // disconnects; idempotent
 
+  // Publishes a command to a node (QoS 1, not retained); false while not
+  // connected or when Paho refuses it (its queue is full).
+  bool publish(const std::string& topic, const std::string& payload);
+
   bool connected() const { return connected_; }
   std::uint64_t connections() const { return connections_; }
   std::uint64_t received() const { return received_; }

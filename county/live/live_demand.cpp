@@ -55,7 +55,7 @@ void LiveDemand::ask(const Key& key, Entry& entry, SteadyTime now, WallTime wall
   entry.commands.push_back(c.id);
   if (entry.commands.size() > 16) entry.commands.erase(entry.commands.begin());
   entry.renew_at = now + options_.renew_every;
-  orders_.push_back({LiveOrder::Kind::Ask, key.first, key.second, std::move(c)});
+  orders_.push_back({LiveOrder::Kind::Ask, key.first, key.second, std::move(c), renewal});
 }
 
 void LiveDemand::end(const Key& key, Entry& entry, LivePhase phase, std::string code, bool tell_node, WallTime wall) {
@@ -183,6 +183,14 @@ std::vector<LiveOrder> LiveDemand::take(SteadyTime now, WallTime wall) {
     }
     ++it;
   }
+  return std::exchange(orders_, {});
+}
+
+std::vector<LiveOrder> LiveDemand::endAll(WallTime wall) {
+  for (auto& [key, entry] : entries_) {
+    if (active(entry.phase)) end(key, entry, entry.phase, "", /*tell_node=*/true, wall);
+  }
+  entries_.clear();
   return std::exchange(orders_, {});
 }
 

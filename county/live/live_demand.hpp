@@ -73,6 +73,7 @@ struct LiveOrder {
   std::string node;
   std::string camera;
   contract::Command command;  // Ask and Stop
+  bool renewal = false;       // Ask: renews a push asked for before (its path stays as it is)
 };
 
 class LiveDemand {
@@ -95,6 +96,9 @@ class LiveDemand {
   // last call, then the timers' (viewer leases, renewals, answers and video
   // overdue, retries), in order.
   std::vector<LiveOrder> take(SteadyTime now, WallTime wall);
+
+  // Ends every view (the console stops): the orders that stop their pushes.
+  std::vector<LiveOrder> endAll(WallTime wall);
 
   std::optional<LiveStatus> status(const std::string& node, const std::string& camera) const;
   // The cameras watched now (node, camera), for asking the receiver.

@@ -21,7 +21,8 @@ using yaml::YamlReader;
 
 namespace fs = std::filesystem;
 
-const std::vector<std::string> kCountyTopKeys{"county", "state_dir", "logging", "mqtt", "http", "storage", "admission"};
+const std::vector<std::string> kCountyTopKeys{"county", "state_dir", "logging", "mqtt", "http", "storage", "admission", "live"};
+const std::vector<std::string> kLiveKeys{"listen", "push_passwords_file", "max_streams"};
 const std::vector<std::string> kAdmissionKeys{"admin_code_prefixes", "max_pending"};
 const std::vector<std::string> kCountyKeys{"name", "timezone"};
 const std::vector<std::string> kCountyMqttKeys{"brokers",        "client_id",     "protocol",      "keepalive",
@@ -124,6 +125,59 @@ void readAdmission(Sections& ctx, const YAML::Node& n, AdmissionConfig& out) {
   }
 }
 
+// The nodes' push passwords: a YAML map of node id to password, in a file of
+// its own (chmod 600). Its values are never echoed in an error.
+void readPushPasswords(Sections& ctx, const YAML::Node& at, const fs::path& file, CountyLiveConfig& out) {
+  std::ifstream in(file);
+  if (!in) {
+    ctx.reader.report(at.Mark(), "live.push_passwords_file", "cannot read '" + file.string() + "': " + std::strerror(errno));
+    return;
+  }
+  std::stringstream text;
+  text << in.rdbuf();
+  YamlReader reader(file.string(), /*echo_values=*/false);
+  YAML::Node root;
+  try {
+    root = YAML::Load(text.str());
+  } catch (const YAML::ParserException& e) {
+    reader.report(e.mark, "", "YAML syntax error: " + e.msg);
+  }
+  if (!root.IsDefined() || root.IsNull()) {
+    reader.reportAtFile("", "no node in it: give each node's push password as <node id>: <password>");
+  } else if (reader.expectMap(root, "")) {
+    for (const auto& entry : root) {
+      const std::string node = entry.first.Scalar();
+      if (!std::regex_match(node, kIdPattern)) {
+        reader.report(entry.first.Mark(), node, "not a node id (a-z, 0-9, '_' and '-', starting with a letter or digit)");
+        continue;
+      }
+      const auto password = reader.string(entry.second, node);
+      if (!password) continue;
+      if (password->size() < 16) {
+        reader.report(entry.second.Mark(), node, "too short: a push password has at least 16 characters");
+        continue;
+      }
+      out.push_passwords[node] = *password;
+    }
+  }
+  for (auto& issue : reader.takeIssues()) ctx.reader.add(std::move(issue));
+}
+
+void readLive(Sections& ctx, const YAML::Node& n, CountyLiveConfig& out) {
+  ctx.reader.rejectUnknownKeys(n, "live", kLiveKeys);
+  out.enabled = true;
+  readListen(ctx, n, "live", "127.0.0.1:8554", out.host, out.port);
+  if (auto v = ctx.reader.required(n, "live", "push_passwords_file")) {
+    if (auto p = filePath(ctx, *v, "live.push_passwords_file")) {
+      out.push_passwords_file = *p;
+      readPushPasswords(ctx, *v, *p, out);
+    }
+  }
+  if (auto v = n["max_streams"]; v.IsDefined()) {
+    if (auto i = ctx.reader.integer(v, "live.max_streams", 1, 256)) out.max_streams = static_cast<int>(*i);
+  }
+}
+
 CountyConfig parseSections(Sections& ctx, std::string_view yaml) {
   CountyConfig cfg;
   cfg.source_file = ctx.reader.file();
@@ -149,6 +203,7 @@ CountyConfig parseSections(Sections& ctx, std::string_view yaml) {
   if (auto n = root["http"]; n.IsDefined() && ctx.reader.expectMap(n, "http")) readHttp(ctx, n, cfg.http);
   if (auto n = root["storage"]; n.IsDefined() && ctx.reader.expectMap(n, "storage")) readStorage(ctx, n, cfg.storage);
   if (auto n = root["admission"]; n.IsDefined() && ctx.reader.expectMap(n, "admission")) readAdmission(ctx, n, cfg.admission);
+  if (auto n = root["live"]; n.IsDefined() && ctx.reader.expectMap(n, "live")) readLive(ctx, n, cfg.live);
   if (ctx.reader.hasIssues()) throw ConfigError(ctx.reader.takeIssues());
   return cfg;
 }

@@ -5,6 +5,8 @@
 #pragma once
 
 #include <filesystem>
+#include <map>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -36,6 +38,18 @@ struct AdmissionConfig {
   bool operator==(const AdmissionConfig&) const = default;
 };
 
+// Live video on demand (docs/county.md, live video): where the nodes push
+// (RTSP RECORD into the console's receiver) and with which credentials.
+struct CountyLiveConfig {
+  bool enabled = false;  // the section is there
+  std::string host = "127.0.0.1";  // listen: loopback unless configured
+  int port = 8554;
+  std::optional<std::filesystem::path> push_passwords_file;
+  std::map<std::string, std::string> push_passwords;  // node id -> its push password (secret)
+  int max_streams = 8;  // pushes at once from all villages
+  bool operator==(const CountyLiveConfig&) const = default;
+};
+
 struct CountyConfig {
   std::filesystem::path source_file;
   std::string name;      // the county, shown on the console
@@ -57,6 +71,7 @@ struct CountyConfig {
   }();
   CountyStorageConfig storage;
   AdmissionConfig admission;
+  CountyLiveConfig live;
 };
 
 CountyConfig loadCountyConfig(const std::filesystem::path& file);

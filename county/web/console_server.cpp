@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <fstream>
+#include <regex>
 #include <sstream>
 
 #include "service/guarded_server.hpp"
@@ -74,7 +75,8 @@ void securityHeaders(httplib::Response& res) {
   res.set_header("X-Frame-Options", "DENY");
   res.set_header("Referrer-Policy", "no-referrer");
   res.set_header("Content-Security-Policy",
-                 "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; script-src 'self'");
+                 "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; script-src 'self'; "
+                 "media-src 'self' blob:");
 }
 
 }  // namespace
@@ -85,21 +87,18 @@ std::filesystem::path consolePagesDir() {
   return std::filesystem::path(VILLAGECAM_CONSOLE_INSTALL_DIR) / "public";
 }
 
-std::filesystem::path echartsFile() {
-  for (const std::filesystem::path& dir : {std::filesystem::path(VILLAGECAM_CONSOLE_SOURCE_DIR),
-                                          std::filesystem::path(VILLAGECAM_CONSOLE_INSTALL_DIR)}) {
-    const auto f = dir / "node_modules" / "echarts" / "dist" / "echarts.min.js";
-    if (std::filesystem::exists(f)) return f;
-  }
-  return {};
+std::filesystem::path consoleModulesDir() {
+  const std::filesystem::path source = std::filesystem::path(VILLAGECAM_CONSOLE_SOURCE_DIR) / "node_modules";
+  if (std::filesystem::exists(source / "echarts")) return source;
+  return std::filesystem::path(VILLAGECAM_CONSOLE_INSTALL_DIR) / "node_modules";
 }
 
 ConsoleServer::ConsoleServer(config::HttpConfig config, ConsoleSource& source, std::filesystem::path www,
-                             std::filesystem::path echarts_js)
+                             std::filesystem::path modules)
     : config_(std::move(config)),
       source_(source),
       www_(std::move(www)),
-      echarts_js_(std::move(echarts_js)),
+      modules_(std::move(modules)),
       server_(std::make_unique<service::GuardedServer>(config_, RequestLimits{12 * 1024, kMaxJsonBody}, "county.http",
                                                        kThreads)) {
   route();
@@ -328,11 +327,56 @@ void ConsoleServer::route() {
   });
   s.Get("/api/health", [this](const httplib::Request&, httplib::Response& res) { sendJson(res, source_.health()); });
 
-  // The pages, and the chart library installed from npm.
-  if (!echarts_js_.empty()) {
-    s.Get("/vendor/echarts.min.js", [this](const httplib::Request&, httplib::Response& res) {
+  // Live video: a page's viewer lease on a camera (renewed every few
+  // seconds), its end, and the push's HLS, for signed-in operators only.
+  static const std::string kLivePath = R"(/api/live/([a-z0-9][a-z0-9_-]{0,63})/([a-z0-9][a-z0-9_-]{0,63}))";
+  auto viewerOf = [](const httplib::Request& req) {
+    nlohmann::json body;
+    try {
+      body = nlohmann::json::parse(req.body);
+    } catch (const std::exception&) {
+    }
+    static const std::regex kViewer("[A-Za-z0-9_-]{8,64}");
+    const auto viewer = body.is_object() ? body.value("viewer", nlohmann::json()) : nlohmann::json();
+    if (!viewer.is_string() || !std::regex_match(viewer.get<std::string>(), kViewer)) {
+      throw BadRequest("expected JSON: {\"viewer\": \"<8 to 64 of A-Z, a-z, 0-9, '_', '-'>\", \"again\": false}");
+    }
+    return std::pair{viewer.get<std::string>(), body.value("again", nlohmann::json(false)) == true};
+  };
+  // A viewer is the page's id within its session: no page can end another session's view.
+  auto scoped = [](const std::string& token, const std::string& viewer) {
+    return std::to_string(std::hash<std::string>{}(token)) + ":" + viewer;
+  };
+  s.Post(kLivePath, [this, viewerOf, scoped](const httplib::Request& req, httplib::Response& res) {
+    const auto op = operatorFor(req);
+    if (!op) return sendJson(res, {{"error", "log in first"}}, 401);
+    const auto [viewer, again] = viewerOf(req);
+    sendJson(res, source_.watchLive(*op, req.matches[1], req.matches[2], scoped(cookie(req, kCookie), viewer), again));
+  });
+  s.Post(kLivePath + "/leave", [this, viewerOf, scoped](const httplib::Request& req, httplib::Response& res) {
+    const auto [viewer, again] = viewerOf(req);
+    source_.leaveLive(req.matches[1], req.matches[2], scoped(cookie(req, kCookie), viewer));
+    sendJson(res, {{"ok", true}});
+  });
+  s.Get(R"(/live/([a-z0-9][a-z0-9_-]{0,63})/([a-z0-9][a-z0-9_-]{0,63})/([0-9]{1,18})/([a-z0-9.]{1,20}))",
+        [this](const httplib::Request& req, httplib::Response& res) {
+          if (!operatorFor(req)) return sendJson(res, {{"error", "log in first"}}, 401);
+          const auto file = source_.liveFile(req.matches[1], req.matches[2], req.matches[3], req.matches[4]);
+          if (!file) return sendJson(res, {{"error", "no such live video now"}}, 404);
+          const bool playlist = file->extension() == ".m3u8";
+          res.set_header("Cache-Control", playlist ? "no-store" : "private, max-age=60");
+          res.set_content(readFile(*file), playlist ? "application/vnd.apple.mpegurl" : "video/mp2t");
+        });
+
+  // The pages, and the libraries they use, installed from npm.
+  for (const auto& [url, file] : std::vector<std::pair<std::string, std::filesystem::path>>{
+           {"/vendor/echarts.min.js", "echarts/dist/echarts.min.js"},
+           {"/vendor/hls.min.js", "hls.js/dist/hls.light.min.js"}}) {
+    const auto path = modules_ / file;
+    if (modules_.empty() || !std::filesystem::exists(path)) continue;
+    s.Get(url, [path](const httplib::Request&, httplib::Response& res) {
       res.set_header("Cache-Control", "public, max-age=86400");
-      res.set_content(readFile(echarts_js_), "application/javascript; charset=utf-8");
+      res.set_content(readFile(path), "application/javascript; charset=utf-8");
     });
   }
   if (!www_.empty() && !s.set_mount_point("/", www_.string())) {

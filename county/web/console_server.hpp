@@ -92,13 +92,26 @@ class ConsoleSource {
   virtual nlohmann::json admitNode(const std::string& node, const nlohmann::json& body, const std::string& by) = 0;
 
   virtual LiveStream& live() = 0;
+
+  // Live video (docs/county.md, live video). A page shows a camera live, or
+  // still does (each few seconds: its viewer lease), or asks again after
+  // the view ended: the answer says where the view stands and, once video
+  // arrives, its playlist. Throws BadRequest for a node not admitted or a
+  // camera it has not reported.
+  virtual nlohmann::json watchLive(const Operator& op, const std::string& node, const std::string& camera,
+                                   const std::string& viewer, bool again) = 0;
+  virtual void leaveLive(const std::string& node, const std::string& camera, const std::string& viewer) = 0;
+  // A playlist or segment of a push watched now; nullopt: none.
+  virtual std::optional<std::filesystem::path> liveFile(const std::string& node, const std::string& camera,
+                                                        const std::string& generation, const std::string& name) = 0;
 };
 
 class ConsoleServer {
  public:
-  // www: the pages (county/www/public) and echarts_js the chart library's file.
+  // www: the pages (county/www/public); modules: the npm packages they use
+  // (node_modules: the chart library, the HLS player).
   ConsoleServer(config::HttpConfig config, ConsoleSource& source, std::filesystem::path www,
-                std::filesystem::path echarts_js);
+                std::filesystem::path modules);
   ~ConsoleServer();
   ConsoleServer(const ConsoleServer&) = delete;
   ConsoleServer& operator=(const ConsoleServer&) = delete;
@@ -139,7 +152,7 @@ class ConsoleServer {
   config::HttpConfig config_;
   ConsoleSource& source_;
   std::filesystem::path www_;
-  std::filesystem::path echarts_js_;
+  std::filesystem::path modules_;
   std::unique_ptr<service::GuardedServer> server_;
   std::thread thread_;
   std::mutex streams_mutex_;
@@ -147,9 +160,9 @@ class ConsoleServer {
   int streams_total_ = 0;
 };
 
-// The directory of the pages and the chart library: the source tree's in a
-// build, the installed ones otherwise (like the node's pipelines).
+// The directory of the pages and of their npm packages: the source tree's in
+// a build, the installed ones otherwise (like the node's pipelines).
 std::filesystem::path consolePagesDir();
-std::filesystem::path echartsFile();
+std::filesystem::path consoleModulesDir();
 
 }  // namespace villagecam::county

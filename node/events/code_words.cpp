@@ -115,7 +115,7 @@ constexpr Words kLivePhases[] = {
     {"no_answer", "节点未应答（可能已失联）", "the node did not answer (it may be unreachable)"},
     {"no_video", "节点已接受，但没有视频到达", "the node accepted but no video arrived"},
     {"busy", "县级平台实时视频路数已满，请稍后再试", "the console carries as many live streams as it may: try again later"},
-    {"not_admitted", "该节点尚未被接纳", "this node is not admitted"},
+    {"unavailable", "本平台未配置实时视频", "this console has no live video configured"},
 };
 
 std::span<const Words> tableOf(CodeKind kind) {

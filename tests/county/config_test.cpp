@@ -88,6 +88,39 @@ TEST(CountyConfig, EachMistakeIsNamedWithItsPlace) {
 namespace villagecam::county {
 namespace {
 
+// Live video: where nodes push, and each node's own push password, read
+// from a file of their own; an error there names the file and the node and
+// never quotes a password.
+TEST(CountyConfig, LiveVideoReadsThePushPasswordsAndNamesEachMistakeWithoutQuotingOne) {
+  testing::ScratchDir dir("county-live-config");
+  std::ofstream(dir / "push.yaml") << "village-a: \"a-push-password-long-enough\"\nvillage-b: b-push-password-long\n";
+  const auto cfg = parseCountyConfig("mqtt:\n  brokers: [tcp://127.0.0.1:1883]\nlive:\n  listen: 127.0.0.1:0\n"
+                                     "  push_passwords_file: push.yaml\n  max_streams: 3\n",
+                                     "county.yaml", dir.path());
+  EXPECT_TRUE(cfg.live.enabled);
+  EXPECT_EQ(cfg.live.host, "127.0.0.1");
+  EXPECT_EQ(cfg.live.port, 0);
+  EXPECT_EQ(cfg.live.max_streams, 3);
+  EXPECT_EQ(cfg.live.push_passwords.size(), 2u);
+  EXPECT_EQ(cfg.live.push_passwords.at("village-a"), "a-push-password-long-enough");
+  EXPECT_FALSE(parseCountyConfig("mqtt: {brokers: [tcp://127.0.0.1:1883]}\n", "county.yaml", dir.path()).live.enabled);
+
+  std::ofstream(dir / "bad.yaml") << "village-a: short-secret\nVillage!: a-push-password-long-enough\n";
+  std::vector<std::string> lines;
+  try {
+    parseCountyConfig("mqtt: {brokers: [tcp://127.0.0.1:1883]}\nlive: {push_passwords_file: bad.yaml, max_stream: 2}\n",
+                      "county.yaml", dir.path());
+  } catch (const yaml::ConfigError& e) {
+    for (const auto& issue : e.issues()) lines.push_back(issue.format());
+  }
+  const std::string bad = (dir / "bad.yaml").string();
+  EXPECT_EQ(lines, (std::vector<std::string>{
+                       bad + ":1:12: village-a: too short: a push password has at least 16 characters",
+                       bad + ":2:1: Village!: not a node id (a-z, 0-9, '_' and '-', starting with a letter or digit)",
+                       "county.yaml:2:39: live.max_streams: unknown key 'max_stream' (did you mean 'max_streams'?)"}));
+  for (const auto& line : lines) EXPECT_EQ(line.find("short-secret"), std::string::npos) << line;
+}
+
 TEST(CountyConfig, TheShippedExampleIsValid) {
   testing::ScratchDir dir("county-config");
   std::ifstream in(VILLAGECAM_SOURCE_DIR "/config/county.example.yaml");
@@ -97,11 +130,14 @@ TEST(CountyConfig, TheShippedExampleIsValid) {
   }
   std::ofstream(dir / "county-mqtt-password") << "pw\n";
   std::ofstream(dir / "county-ca.crt") << "a CA certificate\n";
+  std::ofstream(dir / "county-push-passwords.yaml") << "village-a: a-push-password-long-enough\n";
   const auto cfg = parseCountyConfig(text, "county.example.yaml", dir.path());
   EXPECT_EQ(cfg.name, "兰考县");
   EXPECT_EQ(*cfg.mqtt.password, "pw");
   EXPECT_EQ(cfg.mqtt.client_id, "villagecam-county-1");
   EXPECT_EQ(cfg.http.port, 9820);
+  EXPECT_TRUE(cfg.live.enabled);
+  EXPECT_EQ(cfg.live.push_passwords.size(), 1u);
 }
 
 }  // namespace

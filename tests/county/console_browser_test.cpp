@@ -10,6 +10,7 @@
 #include <nlohmann/json.hpp>
 
 #include "child_process.hpp"
+#include "console_fixture.hpp"
 #include "contract/payloads.hpp"
 #include "mosquitto.hpp"
 #include "scratch_dir.hpp"
@@ -98,6 +99,73 @@ TEST(CountyConsoleInABrowser, LogsInShowsTheTruthTakesALiveAlertAndExportsCsv) {
   ASSERT_TRUE(status) << browser.output();
   EXPECT_TRUE(WIFEXITED(*status) && WEXITSTATUS(*status) == 0) << browser.output();
   EXPECT_NE(browser.output().find("ALL CHECKS PASSED"), std::string::npos) << browser.output();
+}
+
+// Live video end to end: a real node with a test camera, pushing into the
+// console when a page asks (tests/county/browser/live.spec.mjs): the
+// <video> plays, two pages cost the village one push and the camera one
+// connection, an offline camera is refused in words, and closing both pages
+// stops the push. Screenshots in <build>/test-artifacts/county-live.
+TEST(CountyConsoleInABrowser, PlaysACameraLiveFromARealNodeAndStopsWhenNobodyWatches) {
+  ScratchDir dir("county-browser-live");
+  Mosquitto broker;
+  TestCameras cams({CameraSpec{.name = "gate"}});
+  std::ofstream(dir / "push-passwords.yaml") << "n1: n1-push-password-browser\n";
+  std::ofstream(dir / "push-password") << "n1-push-password-browser\n";
+  Console console(dir.path(), broker,
+                  "live: {listen: \"127.0.0.1:0\", push_passwords_file: " + (dir / "push-passwords.yaml").string() + "}\n");
+  const auto live_line = console.process().waitForSubstring("nodes push to rtsp://127.0.0.1:", 10s);
+  ASSERT_TRUE(live_line) << console.process().output();
+  const int live_port = std::stoi(live_line->substr(live_line->find("127.0.0.1:") + 10));
+
+  const auto node_config = dir / "node.yaml";
+  std::ofstream(node_config) << "node: {id: n1, township: 城关镇, village: 新庄村, admin_code: \"410225100201\", "
+                                "trust_unsynchronised_clock: true}\nstate_dir: " << (dir / "node-state").string()
+                             << "\ningest: {stall_timeout: 2s, backoff_max: 2s, connect_timeout: 4s, pipelines_dir: "
+                             << pipelinesSourceDir() << "}\nmqtt:\n  brokers: [" << broker.uri()
+                             << "]\n  keepalive: 5s\n  reconnect_min: 1s\n  reconnect_max: 2s\n  status_interval: 5s\n"
+                             << "county_link: {url: \"rtsp://127.0.0.1:" << live_port << "\", password_file: "
+                             << (dir / "push-password").string() << ", max_bitrate_kbps: 20000}\n"
+                             << "cameras:\n  - {id: gate, name: 村口, rtsp_url: \"" << cams.url("gate") << "\"}\n"
+                             << "  - {id: dead, name: 桥头, rtsp_url: \"rtsp://127.0.0.1:1/x\"}\n";
+  ChildProcess node({nodeBinary(), "run", "--config", node_config.string()});
+  const auto village = console.waitFor("/api/villages/n1", [](const json& v) {
+    for (const auto& c : v["cameras"]) if (c["id"] == "gate" && c["state"] == "online") return true;
+    return false;
+  }, 30s);
+  ASSERT_FALSE(village.is_null()) << node.output() << console.process().output();
+
+  const std::string base = "http://127.0.0.1:" + std::to_string(console.port());
+  const std::string artifacts = VILLAGECAM_ARTIFACTS_DIR "/county-live";
+  ChildProcess browser({"/usr/bin/node", VILLAGECAM_SOURCE_DIR "/tests/county/browser/live.spec.mjs", base, "tester",
+                        Console::kPassword, "n1", "gate", "dead", artifacts});
+  const auto first_frame = browser.waitForSubstring("FIRST-FRAME", 60s);
+  ASSERT_TRUE(first_frame) << browser.output() << node.output() << console.process().output();
+  std::cout << *first_frame << "\n";
+  ASSERT_TRUE(browser.waitForSubstring("TWO-PAGES", 60s)) << browser.output() << node.output();
+  // One push for both pages, and the camera's one connection (the node's) for all of it.
+  auto count = [](const std::string& text, const std::string& what) {
+    int n = 0;
+    for (auto at = text.find(what); at != std::string::npos; at = text.find(what, at + 1)) ++n;
+    return n;
+  };
+  EXPECT_EQ(count(node.output(), "pushing gate to "), 1) << node.output();
+  EXPECT_EQ(cams.connections()["rtsp"], 1);
+  browser.writeLine("CHECKED");
+  ASSERT_TRUE(browser.waitForSubstring("CLOSED", 60s)) << browser.output();
+  const auto closed_at = std::chrono::steady_clock::now();
+  // The pages said they left: the console stops the push at once (well within the node's lease).
+  EXPECT_TRUE(node.waitForSubstring("live push of gate stopped", 30s)) << node.output() << console.process().output();
+  EXPECT_LT(std::chrono::steady_clock::now() - closed_at, 20s);
+  browser.writeLine("STOPPED");
+  const auto status = browser.wait(60s);
+  browser.waitForEndOfOutput(5s);
+  ASSERT_TRUE(status) << browser.output();
+  EXPECT_TRUE(WIFEXITED(*status) && WEXITSTATUS(*status) == 0) << browser.output() << console.process().output();
+  EXPECT_NE(browser.output().find("ALL CHECKS PASSED"), std::string::npos) << browser.output();
+  // No credential in either side's log.
+  EXPECT_EQ(node.output().find("n1-push-password-browser"), std::string::npos);
+  EXPECT_EQ(console.process().output().find("n1-push-password-browser"), std::string::npos);
 }
 
 }  // namespace

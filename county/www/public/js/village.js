@@ -1,10 +1,18 @@
 import { api, el, failureText, live, nav, pct, t, table, when, word, words } from '/js/common.js';
+import { LivePlayer } from '/js/player.js';
 
 const node = new URLSearchParams(location.search).get('node') || '';
 
 function bar(rate) {
   const width = rate === null || rate === undefined ? 0 : Math.round(rate * 100);
   return el('span', {}, el('span', { class: 'bar', title: pct(rate) }, el('span', { style: `width:${width}%` })), ' ', pct(rate));
+}
+
+const player = new LivePlayer(document.getElementById('live'));
+
+function liveButton(v, camera, label) {
+  return el('button', { class: 'live-button', 'data-camera': camera,
+    onclick: () => player.open(v.node, camera, `${v.village} · ${label}`) }, '▶ ' + t('watch_live'));
 }
 
 async function show() {
@@ -23,6 +31,7 @@ async function show() {
     { label: 'issues', cell: (c) => (c.view.state === 'tampered' ? words('issue', c.view.issues) : t(c.view.state)) },
     { label: 'uptime_24h', cell: (c) => bar(c.uptime['24h']), sort: (c) => c.uptime['24h'] ?? 2 },
     { label: 'uptime_7d', cell: (c) => bar(c.uptime['7d']), sort: (c) => c.uptime['7d'] ?? 2 },
+    { label: 'live_video', cell: (c) => liveButton(v, c.id, c.name || c.id) },
   ], v.cameras, { sortable: true }));
   document.getElementById('areas').replaceChildren(table([
     { label: 'area', cell: (a) => a.name }, { label: 'grid', cell: (a) => a.grid || '' },
@@ -32,6 +41,7 @@ async function show() {
   document.getElementById('open').replaceChildren(table([
     { label: 'type', cell: (a) => word('alert_type', a.type) }, { label: 'started', cell: (a) => when(a.started_at) },
     { label: 'message', cell: (a) => a.message },
+    { label: 'live_video', cell: (a) => (a.camera ? liveButton(v, a.camera, a.camera) : '') },
   ], v.open_alerts));
   // Only cameras whose node sent a snapshot: no request is made to fail.
   document.getElementById('shots').replaceChildren(...v.cameras.filter((c) => c.snapshot).map((c) => el('figure', {},
