@@ -60,12 +60,13 @@ void EncodedFanout::Subscription::reset() {
 }
 
 EncodedFanout::Subscription EncodedFanout::subscribe(const std::shared_ptr<EncodedFanout>& fanout,
-                                                     std::shared_ptr<EncodedSink> sink) {
-  return subscribeMade(fanout, [&] { return std::move(sink); });
+                                                     std::shared_ptr<EncodedSink> sink, bool from_key) {
+  return subscribeMade(fanout, [&] { return std::move(sink); }, from_key);
 }
 
 EncodedFanout::Subscription EncodedFanout::subscribeMade(const std::shared_ptr<EncodedFanout>& fanout,
-                                                         const std::function<std::shared_ptr<EncodedSink>()>& make) {
+                                                         const std::function<std::shared_ptr<EncodedSink>()>& make,
+                                                         bool from_key) {
   std::lock_guard lock(fanout->mutex_);
   auto sink = make();
   if (!sink) return {};
@@ -75,6 +76,9 @@ EncodedFanout::Subscription EncodedFanout::subscribeMade(const std::shared_ptr<E
     return {};
   }
   if (fanout->format_) sink->format(*fanout->format_);
+  if (from_key && fanout->format_) {
+    for (const auto& unit : fanout->gop_) sink->unit(unit);
+  }
   fanout->sinks_.push_back(std::move(sink));
   return Subscription(fanout, raw);
 }
@@ -89,6 +93,8 @@ void EncodedFanout::setFormat(EncodedFormat format) {
   std::lock_guard lock(mutex_);
   if (closed_) return;
   format_ = std::move(format);
+  gop_.clear();  // units of the earlier format: no decoder of the new one takes them
+  gop_bytes_ = 0;
   for (const auto& sink : sinks_) sink->format(*format_);
 }
 
@@ -97,6 +103,18 @@ void EncodedFanout::push(const EncodedUnit& unit) {
   if (closed_) return;
   streaming_ = true;
   bytes_ += unit.size();
+  if (unit.key()) {
+    gop_.clear();
+    gop_bytes_ = 0;
+  }
+  // Kept only from a key frame on, without a gap, within the bound.
+  if ((unit.key() || !gop_.empty()) && !(unit.discont() && !unit.key()) && gop_bytes_ + unit.size() <= kMaxGopBytes) {
+    gop_.push_back(unit);
+    gop_bytes_ += unit.size();
+  } else {
+    gop_.clear();
+    gop_bytes_ = 0;
+  }
   for (const auto& sink : sinks_) sink->unit(unit);
 }
 
@@ -104,6 +122,8 @@ void EncodedFanout::interrupted() {
   std::lock_guard lock(mutex_);
   if (!streaming_ && !format_) return;
   streaming_ = false;
+  gop_.clear();
+  gop_bytes_ = 0;
   for (const auto& sink : sinks_) sink->interrupted();
 }
 
@@ -112,6 +132,8 @@ void EncodedFanout::close() {
   if (closed_) return;
   closed_ = true;
   streaming_ = false;
+  gop_.clear();
+  gop_bytes_ = 0;
   for (const auto& sink : sinks_) sink->closed();
   sinks_.clear();
 }

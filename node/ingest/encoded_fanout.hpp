@@ -102,13 +102,21 @@ class EncodedFanout {
 
   // The sink is told the current format (if known) before this returns,
   // then every unit from the next one on. It must outlive the subscription.
+  // `from_key`: first the units from the latest key frame on (the GOP so
+  // far), so that a new viewer's decoder starts now rather than at the
+  // camera's next key frame (a live view's first picture at once).
   [[nodiscard]] static Subscription subscribe(const std::shared_ptr<EncodedFanout>& fanout,
-                                              std::shared_ptr<EncodedSink> sink);
+                                              std::shared_ptr<EncodedSink> sink, bool from_key = false);
   // The same with a sink made by `make` under the fan-out's lock: nothing is
   // pushed between what `make` sees (of another sink fed by this fan-out)
   // and the new sink's first unit. `make` may return null: no subscription.
   [[nodiscard]] static Subscription subscribeMade(const std::shared_ptr<EncodedFanout>& fanout,
-                                                  const std::function<std::shared_ptr<EncodedSink>()>& make);
+                                                  const std::function<std::shared_ptr<EncodedSink>()>& make,
+                                                  bool from_key = false);
+
+  // The GOP kept for `from_key` subscribers: at most this many bytes (a
+  // longer GOP is not kept: those subscribers wait for the next key frame).
+  static constexpr std::size_t kMaxGopBytes = 4u << 20;
 
   // The producer side (a camera pipeline's streaming threads).
   void setFormat(EncodedFormat format);
@@ -133,6 +141,8 @@ class EncodedFanout {
   bool streaming_ = false;
   bool closed_ = false;
   std::uint64_t bytes_ = 0;
+  std::vector<EncodedUnit> gop_;  // from the latest key frame on (references, no copies)
+  std::size_t gop_bytes_ = 0;
 };
 
 }  // namespace villagecam::ingest

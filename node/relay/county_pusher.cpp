@@ -79,7 +79,9 @@ bool CountyPusher::start(const std::string& camera, const std::shared_ptr<ingest
     gst_element_set_state(push->pipeline.get(), GST_STATE_NULL);
     return false;
   }
-  push->subscription = ingest::EncodedFanout::subscribe(fanout, push->feed);
+  // From the latest key frame: the county's player has a picture without
+  // waiting for the camera's next one.
+  push->subscription = ingest::EncodedFanout::subscribe(fanout, push->feed, /*from_key=*/true);
   // The bus, watched on the push's own thread: an error or a warning of the
   // sink (the county closed it, the link failed) ends the push.
   Push* raw_push = push.get();

@@ -142,6 +142,7 @@ TEST(CountyConsoleInABrowser, PlaysACameraLiveFromARealNodeAndStopsWhenNobodyWat
   const auto first_frame = browser.waitForSubstring("FIRST-FRAME", 60s);
   ASSERT_TRUE(first_frame) << browser.output() << node.output() << console.process().output();
   std::cout << *first_frame << "\n";
+  if (getenv("VC_DEBUG_LIVE")) std::cout << node.output() << console.process().output() << browser.output();
   ASSERT_TRUE(browser.waitForSubstring("TWO-PAGES", 60s)) << browser.output() << node.output();
   // One push for both pages, and the camera's one connection (the node's) for all of it.
   auto count = [](const std::string& text, const std::string& what) {

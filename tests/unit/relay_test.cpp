@@ -124,5 +124,48 @@ TEST(EncodedFanout, HandsEachUnitToEverySinkWithoutACopyAndStopsAtUnsubscribe) {
   EXPECT_EQ(late->closings, 1) << "a sink that comes after the close is told at once";
 }
 
+// A live view to the county starts from the latest key frame: its first
+// picture comes now, not at the camera's next key frame.
+TEST(EncodedFanout, ASubscriberFromTheKeyFrameGetsTheGopSoFarFirst) {
+  ingest::initGStreamer();
+  auto fanout = std::make_shared<ingest::EncodedFanout>("gate");
+  fanout->setFormat({"h264", "video/x-h264"});
+  fanout->push(unitOf(100, false));  // before any key frame: not decodable, not kept
+  const auto key = unitOf(1000, true);
+  fanout->push(key);
+  fanout->push(unitOf(200, false));
+  fanout->push(unitOf(200, false));
+  auto late = std::make_shared<RecordingSink>(), plain = std::make_shared<RecordingSink>();
+  auto sl = ingest::EncodedFanout::subscribe(fanout, late, /*from_key=*/true);
+  auto sp = ingest::EncodedFanout::subscribe(fanout, plain);
+  ASSERT_EQ(late->units.size(), 3u);
+  EXPECT_EQ(late->units[0].buffer(), key.buffer());
+  EXPECT_TRUE(plain->units.empty()) << "a plain subscriber starts with the next unit";
+  fanout->push(unitOf(200, false));
+  EXPECT_EQ(late->units.size(), 4u);
+
+  // A gap in the GOP, or an interruption, and nothing is kept until the next key frame.
+  fanout->interrupted();
+  auto after = std::make_shared<RecordingSink>();
+  auto sa = ingest::EncodedFanout::subscribe(fanout, after, true);
+  EXPECT_TRUE(after->units.empty());
+  fanout->push(unitOf(1000, true));
+  GstBuffer* b = gst_buffer_new_allocate(nullptr, 10, nullptr);
+  GST_BUFFER_FLAG_SET(b, GST_BUFFER_FLAG_DELTA_UNIT);
+  GST_BUFFER_FLAG_SET(b, GST_BUFFER_FLAG_DISCONT);
+  fanout->push(ingest::EncodedUnit(b, WallTime{}, SteadyTime{}));
+  gst_buffer_unref(b);
+  auto gap = std::make_shared<RecordingSink>();
+  auto sg = ingest::EncodedFanout::subscribe(fanout, gap, true);
+  EXPECT_TRUE(gap->units.empty()) << "a GOP with a hole is not handed out";
+
+  // A GOP over the bound is not kept.
+  fanout->push(unitOf(1000, true));
+  fanout->push(unitOf(ingest::EncodedFanout::kMaxGopBytes, false));
+  auto big = std::make_shared<RecordingSink>();
+  auto sb = ingest::EncodedFanout::subscribe(fanout, big, true);
+  EXPECT_TRUE(big->units.empty());
+}
+
 }  // namespace
 }  // namespace villagecam::relay

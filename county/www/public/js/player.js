@@ -5,7 +5,7 @@
 // through hls.js (from npm). One player per page.
 import { el, t, word } from '/js/common.js';
 
-const POLL_STARTING_MS = 1000;  // until video plays: the first frame is shown as soon as it is there
+const POLL_STARTING_MS = 500;   // until video plays: the first frame is shown as soon as it is there
 const POLL_PLAYING_MS = 5000;   // then: the lease (15 s on the console) renewed three times over
 
 function viewerId() {
