@@ -53,8 +53,9 @@ Node::Node(config::Config config, const Clock& clock)
                                                  config_.state_dir / "published_cameras.json");
     if (config_.county_link.enabled()) {
       pusher_ = std::make_unique<relay::CountyPusher>(
-          config_.county_link, config_.node.id, [this](const std::string& camera, const std::string& code, const std::string& detail) {
-            messages_.post(PushEnded{camera, code, detail});
+          config_.county_link, config_.node.id,
+          [this](const std::string& camera, std::uint64_t push, const std::string& code, const std::string& detail) {
+            messages_.post(PushEnded{camera, push, code, detail});
           });
     }
     // The county's commands: handed to the event thread as they come.
@@ -399,6 +400,7 @@ void Node::handle(const CommandArrived& m, WallTime now, SteadyTime steady_now) 
 }
 
 void Node::handle(const PushEnded& m, WallTime now) {
+  if (!pusher_ || pusher_->current(m.camera) != m.push) return;  // an older push's news: this one goes on
   const auto ended = live_.ended(m.camera);
   if (pusher_) pusher_->stop(m.camera);
   if (ended) {

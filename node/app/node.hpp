@@ -96,7 +96,9 @@ class Node : public service::NodeView {
   };
   // A push to the county ended on its own (closed by the county, link lost).
   struct PushEnded {
-    std::string camera, code, detail;
+    std::string camera;
+    std::uint64_t push = 0;  // the pusher's serial: the news of an older push is ignored
+    std::string code, detail;
   };
   using Message = std::variant<CameraMessage, ReloadTask, CommandArrived, PushEnded>;
 

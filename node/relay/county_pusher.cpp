@@ -18,6 +18,7 @@ constexpr std::size_t kQueueBytes = 2u << 20;  // ~4 s of a 4 Mbit/s stream behi
 }  // namespace
 
 struct CountyPusher::Push {
+  std::uint64_t serial = 0;
   gst::ElementPtr pipeline;
   std::shared_ptr<AppsrcFeed> feed;
   ingest::EncodedFanout::Subscription subscription;
@@ -36,7 +37,39 @@ struct CountyPusher::Push {
 CountyPusher::CountyPusher(config::CountyLinkConfig link, std::string node_id, Ended ended)
     : link_(std::move(link)), node_id_(std::move(node_id)), ended_(std::move(ended)) {}
 
-CountyPusher::~CountyPusher() { stopAll(); }
+CountyPusher::~CountyPusher() {
+  stopAll();
+  {
+    std::lock_guard lock(mutex_);
+    closing_ = true;
+  }
+  retiring_cv_.notify_all();
+  if (reaper_.joinable()) reaper_.join();  // every retired push torn down
+}
+
+void CountyPusher::retire(std::unique_ptr<Push> push) {
+  if (!push) return;
+  push->stopping = true;  // its watcher reports nothing more
+  push->subscription.reset();  // no unit more to it, at once
+  if (push->feed) push->feed->end();
+  std::lock_guard lock(mutex_);
+  retiring_.push_back(std::move(push));
+  if (!reaper_.joinable()) {
+    reaper_ = std::thread([this] {
+      std::unique_lock lock(mutex_);
+      while (true) {
+        retiring_cv_.wait(lock, [this] { return closing_ || !retiring_.empty(); });
+        if (retiring_.empty()) return;  // closing, and nothing left
+        auto push = std::move(retiring_.front());
+        retiring_.pop_front();
+        lock.unlock();
+        push.reset();  // joins its watcher, stops its pipeline
+        lock.lock();
+      }
+    });
+  }
+  retiring_cv_.notify_all();
+}
 
 std::string CountyPusher::locationOf(const std::string& camera) const {
   return "rtsp://" + (link_.host.find(':') != std::string::npos ? "[" + link_.host + "]" : link_.host) + ":" +
@@ -85,6 +118,10 @@ bool CountyPusher::start(const std::string& camera, const std::shared_ptr<ingest
   // The bus, watched on the push's own thread: an error or a warning of the
   // sink (the county closed it, the link failed) ends the push.
   Push* raw_push = push.get();
+  {
+    std::lock_guard lock(mutex_);
+    push->serial = ++serials_;
+  }
   push->watcher = std::thread([this, raw_push, camera] {
     gst::BusPtr bus(gst_element_get_bus(raw_push->pipeline.get()));
     while (!raw_push->stopping) {
@@ -100,13 +137,17 @@ bool CountyPusher::start(const std::string& camera, const std::shared_ptr<ingest
       if (owned && owned->message) detail = owned->message;
       const bool link = GST_MESSAGE_TYPE(m.get()) != GST_MESSAGE_EOS;
       logger("relay")->warn("live push of {} ended: {}", camera, forLog(detail, 200));
-      ended_(camera, link ? "link_lost" : "push_failed", detail);
+      ended_(camera, raw_push->serial, link ? "link_lost" : "push_failed", detail);
       return;
     }
   });
   logger("relay")->info("pushing {} to {}", camera, locationOf(camera));
-  std::lock_guard lock(mutex_);
-  pushes_[camera] = std::move(push);
+  std::unique_ptr<Push> earlier;
+  {
+    std::lock_guard lock(mutex_);
+    earlier = std::exchange(pushes_[camera], std::move(push));
+  }
+  retire(std::move(earlier));
   return true;
 }
 
@@ -119,7 +160,7 @@ void CountyPusher::stop(const std::string& camera) {
     push = std::move(it->second);
     pushes_.erase(it);
   }
-  push.reset();  // outside the lock: joins its watcher
+  retire(std::move(push));
   logger("relay")->info("live push of {} stopped", camera);
 }
 
@@ -129,7 +170,13 @@ void CountyPusher::stopAll() {
     std::lock_guard lock(mutex_);
     all.swap(pushes_);
   }
-  all.clear();
+  for (auto& [camera, push] : all) retire(std::move(push));
+}
+
+std::uint64_t CountyPusher::current(const std::string& camera) const {
+  std::lock_guard lock(mutex_);
+  const auto it = pushes_.find(camera);
+  return it == pushes_.end() ? 0 : it->second->serial;
 }
 
 bool CountyPusher::pushing(const std::string& camera) const {

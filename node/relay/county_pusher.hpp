@@ -9,10 +9,19 @@
 // the link fails: rtspclientsink reports a closed server as a mere warning
 // and would go on sending into nothing, so any error or warning of the sink
 // ends the push, and `ended` is called (on the push's own thread: it must
-// only hand the news on).
+// only hand the news on) with the push's serial, so that the news of an old
+// push cannot end a newer one of the same camera.
+//
+// A push is torn down on the pusher's own thread: a dead link can hold a
+// pipeline's stop for seconds, and the caller (the node's event thread)
+// never waits for it.
 #pragma once
 
+#include <condition_variable>
+#include <cstdint>
+#include <deque>
 #include <functional>
+#include <thread>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -26,7 +35,8 @@ namespace villagecam::relay {
 class CountyPusher {
  public:
   // camera, and why: the contract's code (link_lost, push_failed).
-  using Ended = std::function<void(const std::string& camera, const std::string& code, const std::string& detail)>;
+  using Ended = std::function<void(const std::string& camera, std::uint64_t push, const std::string& code,
+                                   const std::string& detail)>;
 
   CountyPusher(config::CountyLinkConfig link, std::string node_id, Ended ended);
   ~CountyPusher();
@@ -39,6 +49,8 @@ class CountyPusher {
   void stop(const std::string& camera);
   void stopAll();
   bool pushing(const std::string& camera) const;
+  // The serial of the camera's push now (0: none).
+  std::uint64_t current(const std::string& camera) const;
   // The location a camera is pushed to, for logs (no credential in it).
   std::string locationOf(const std::string& camera) const;
 
@@ -47,8 +59,16 @@ class CountyPusher {
   const config::CountyLinkConfig link_;
   const std::string node_id_;
   Ended ended_;
+  void retire(std::unique_ptr<Push> push);
+
   mutable std::mutex mutex_;
   std::map<std::string, std::unique_ptr<Push>> pushes_;
+  std::uint64_t serials_ = 0;
+  // Pushes being torn down, by the reaper thread (started with the first).
+  std::condition_variable retiring_cv_;
+  std::deque<std::unique_ptr<Push>> retiring_;  // under mutex_
+  bool closing_ = false;                        // under mutex_
+  std::thread reaper_;
 };
 
 }  // namespace villagecam::relay
