@@ -82,6 +82,7 @@ int CountyConsole::start() {
 }
 
 void CountyConsole::stop() {
+  live_video_.endAll();  // every push it asked for stops now, while the broker is there to say so
   feed_.stop();
   queue_.stop();
   if (thread_.joinable()) thread_.join();  // the loop books and stores what it has before it returns

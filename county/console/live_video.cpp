@@ -57,18 +57,22 @@ int LiveVideo::start() {
   }
 }
 
+void LiveVideo::endAll() {
+  if (!receiver_) return;
+  std::lock_guard exec(orders_mutex_);
+  std::vector<LiveOrder> orders;
+  {
+    std::lock_guard lock(mutex_);
+    ending_ = true;
+    orders = demand_.endAll(clock_.wall());
+  }
+  carryOut(std::move(orders));
+}
+
 void LiveVideo::stop() {
   if (!receiver_) return;
-  {
-    std::lock_guard exec(orders_mutex_);
-    std::vector<LiveOrder> orders;
-    {
-      std::lock_guard lock(mutex_);
-      orders = demand_.endAll(clock_.wall());
-    }
-    carryOut(std::move(orders));
-  }
-  receiver_->stop();
+  endAll();
+  receiver_->stop();  // no page asks any more (the HTTP server stopped first)
   receiver_.reset();
 }
 
@@ -133,6 +137,7 @@ nlohmann::json LiveVideo::watch(const std::string& node, const std::string& came
     std::vector<LiveOrder> orders;
     {
       std::lock_guard lock(mutex_);
+      if (ending_) return {{"phase", "unavailable"}, {"code", ""}, {"viewers", 0}, {"playlist", nullptr}};
       const auto now = clock_.steady();
       status = demand_.watch(node, camera, viewer, again, now, clock_.wall());
       observe(node, camera, now);

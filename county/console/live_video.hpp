@@ -34,7 +34,10 @@ class LiveVideo {
   bool enabled() const { return receiver_ != nullptr; }
   // Starts the receiver (throws naming live.listen when it cannot); returns its port.
   int start();
-  // Stops every push it asked for (live_stop) and the receiver.
+  // Ends every view: live_stop for every push it asked for; pages asking
+  // after this are told live video is unavailable.
+  void endAll();
+  // endAll(), then the receiver stops.
   void stop();
 
   // A page shows node/camera (first call or renewal; `again` after an end).
@@ -69,6 +72,7 @@ class LiveVideo {
   std::unique_ptr<PushReceiver> receiver_;
   mutable std::mutex mutex_;        // demand_
   LiveDemand demand_;
+  bool ending_ = false;             // under mutex_: endAll() was called
   std::mutex orders_mutex_;         // orders are carried out one batch at a time, in order
 };
 

@@ -125,7 +125,8 @@ void CountyFeed::stop() {
   wake_.notify_one();
   if (thread_.joinable()) thread_.join();
   try {
-    if (client_->is_connected()) client_->disconnect()->wait_for(std::chrono::seconds(2));
+    // Up to a second for what is in flight (the live_stops of a console going away).
+    if (client_->is_connected()) client_->disconnect(1000)->wait_for(std::chrono::seconds(3));
   } catch (const ::mqtt::exception&) {
     // going away anyway
   }

@@ -127,6 +127,16 @@ bool LiveDemand::replied(const std::string& node, const contract::CommandReply& 
       break;
     case contract::ReplyStatus::Ended:
     case contract::ReplyStatus::Failed:
+      // The link dropped under a push that was playing (an uplink cut):
+      // asked for again shortly, as when the video stops arriving. Anything
+      // else, or a push that never played, ends the view.
+      if (reply.code == "link_lost" && entry.video_seen) {
+        if (entry.phase != LivePhase::Interrupted) {
+          entry.phase = LivePhase::Interrupted;
+          entry.retry_at = now + options_.retry_after;
+        }
+        break;
+      }
       end(it->first, entry, LivePhase::Ended, reply.code, /*tell_node=*/false, {});
       break;
     case contract::ReplyStatus::Done:

@@ -170,6 +170,23 @@ TEST_F(LiveDemandTest, AnInterruptedPushIsAskedForAgainAndALateEndOfTheOldOneIsI
   EXPECT_EQ(demand.status("v1", "gate")->code, "camera_lost");
 }
 
+TEST_F(LiveDemandTest, ALinkLostUnderAPlayingPushIsAskedForAgainButNotUnderOneThatNeverPlayed) {
+  demand.watch("v1", "gate", "page-a", false, now, wall);
+  const auto first = take().at(0);
+  demand.replied("v1", reply(first, contract::ReplyStatus::Accepted), now);
+  demand.receiving("v1", "gate", true, now);
+  demand.replied("v1", reply(first, contract::ReplyStatus::Ended, "link_lost"), now);
+  EXPECT_EQ(demand.status("v1", "gate")->phase, LivePhase::Interrupted);
+  pass(2s);
+  const auto retry = take().at(0);
+  EXPECT_EQ(retry.kind, Kind::Ask);
+  EXPECT_FALSE(retry.renewal);
+  demand.replied("v1", reply(retry, contract::ReplyStatus::Accepted), now);
+  demand.replied("v1", reply(retry, contract::ReplyStatus::Ended, "link_lost"), now);
+  EXPECT_EQ(demand.status("v1", "gate")->phase, LivePhase::Ended) << "no video since the retry: no endless retries";
+  EXPECT_EQ(demand.status("v1", "gate")->code, "link_lost");
+}
+
 TEST_F(LiveDemandTest, AReplyIsTakenOnlyFromTheNodeItWasAskedOf) {
   demand.watch("v1", "gate", "page-a", false, now, wall);
   const auto first = take().at(0);
