@@ -70,7 +70,9 @@ LiveDecision LiveRequests::decide(const contract::Command& c, const std::string&
   if (!limits.county_link) return refuse(c, "no_county_link");
   if (!camera.known) return refuse(c, "unknown_camera");
   if (!camera.online) return refuse(c, "camera_offline");
-  if (camera.codec == "H265") return refuse(c, "unsupported_codec");
+  // Only H.264 goes to the county (browsers play no H.265): the codec as the
+  // camera's health names it (h264, h265, from the stream's caps or SDP).
+  if (!camera.codec.empty() && camera.codec != "h264") return refuse(c, "unsupported_codec");
   const double kbps = camera.bitrate_kbps > 0 ? camera.bitrate_kbps : limits.unknown_kbps;
   if (limits.max_kbps > 0 && pushedKbps() + kbps > limits.max_kbps) return refuse(c, "over_bitrate");
   pushes_[c.camera_id] = Push{c.id, now + lease, kbps};

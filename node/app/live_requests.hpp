@@ -26,7 +26,7 @@ namespace villagecam::app {
 struct LiveCameraFacts {
   bool known = false;
   bool online = false;  // delivering video now
-  std::string codec;    // H264, H265 ("" while not known)
+  std::string codec;    // as the camera's health names it: h264, h265 ("" while not known)
   double bitrate_kbps = 0;  // measured; 0 while not known
 };
 

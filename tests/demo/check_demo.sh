@@ -57,6 +57,35 @@ while True:
         sys.exit("the console shows %s" % keys)
     time.sleep(0.5)
 print("county console: 21 villages, the demo one among them")
+
+# Live video on demand: the gate camera (H.264) plays as HLS; the square
+# (H.265, which browsers cannot play) is refused in words.
+def watch(camera):
+    req = urllib.request.Request(url + "/api/live/demo-village/" + camera,
+                                 json.dumps({"viewer": "demo-check-viewer"}).encode(), {"Content-Type": "application/json"})
+    return json.load(opener.open(req))
+deadline = time.time() + 30
+while True:
+    gate = watch("gate")
+    if gate["phase"] == "playing" and gate["playlist"]:
+        break
+    if time.time() > deadline:
+        sys.exit("live video of the gate camera: %s" % gate)
+    time.sleep(0.5)
+playlist = opener.open(url + gate["playlist"]).read().decode()
+segment = [l for l in playlist.splitlines() if l.endswith(".ts")][0]
+ts = opener.open(url + gate["playlist"].rsplit("/", 1)[0] + "/" + segment).read()
+if len(ts) < 1000 or ts[0] != 0x47:
+    sys.exit("the gate's live segment is not MPEG-TS")
+deadline = time.time() + 15
+while True:
+    square = watch("square")
+    if square["phase"] != "asking" or time.time() > deadline:
+        break
+    time.sleep(0.5)
+if square["phase"] != "refused" or square["code"] != "unsupported_codec":
+    sys.exit("the H.265 square camera is not refused in words: %s" % square)
+print("county console: the gate camera plays live; the H.265 square is refused (unsupported_codec)")
 CHECK
 
 # Any camera plays from the node, re-served from its one connection.

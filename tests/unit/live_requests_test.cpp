@@ -35,7 +35,7 @@ contract::Command stop(const std::string& id, const std::string& camera) {
   return c;
 }
 
-const LiveCameraFacts kOnline{true, true, "H264", 1500};
+const LiveCameraFacts kOnline{true, true, "h264", 1500};
 const LiveLimits kLimits{true, 4000};
 
 TEST(LiveRequests, AStartPushesOnceAndLaterStartsOnlyRenewItsLease) {
@@ -71,9 +71,9 @@ TEST(LiveRequests, EachRefusalHasItsCode) {
   EXPECT_EQ(code(start("c2", "gate"), kOnline, kLimits, kWall + 11s), "expired");  // held 11 s by an outage
   EXPECT_EQ(code(start("c3", "gate"), kOnline, LiveLimits{false, 4000}), "no_county_link");
   EXPECT_EQ(code(start("c4", "nowhere"), LiveCameraFacts{}), "unknown_camera");
-  EXPECT_EQ(code(start("c5", "gate"), LiveCameraFacts{true, false, "H264", 0}), "camera_offline");
-  EXPECT_EQ(code(start("c6", "gate"), LiveCameraFacts{true, true, "H265", 1000}), "unsupported_codec");
-  EXPECT_EQ(code(start("c7", "gate"), LiveCameraFacts{true, true, "H264", 4500}), "over_bitrate");
+  EXPECT_EQ(code(start("c5", "gate"), LiveCameraFacts{true, false, "h264", 0}), "camera_offline");
+  EXPECT_EQ(code(start("c6", "gate"), LiveCameraFacts{true, true, "h265", 1000}), "unsupported_codec");
+  EXPECT_EQ(code(start("c7", "gate"), LiveCameraFacts{true, true, "h264", 4500}), "over_bitrate");
   EXPECT_FALSE(r.pushing("gate"));
 }
 
@@ -85,7 +85,7 @@ TEST(LiveRequests, TheOutgoingCapCountsEveryPushAndAStopFreesItsShare) {
   auto d = r.decide(start("c3", "bridge"), "xinzhuang", kOnline, kLimits, kNow, kWall);
   EXPECT_EQ(d.code, "over_bitrate");
   // A camera not measured yet counts as a full 4 Mbit/s stream.
-  EXPECT_EQ(r.decide(start("c4", "road"), "xinzhuang", LiveCameraFacts{true, true, "H264", 0}, LiveLimits{true, 6000},
+  EXPECT_EQ(r.decide(start("c4", "road"), "xinzhuang", LiveCameraFacts{true, true, "h264", 0}, LiveLimits{true, 6000},
                      kNow, kWall)
                 .code,
             "over_bitrate");
