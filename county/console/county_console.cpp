@@ -60,6 +60,9 @@ CountyConsole::CountyConsole(CountyConfig config, const Clock& clock, std::uniqu
       live_video_(config_, clock_, [this](const std::string& topic, const std::string& payload) {
         return feed_.publish(topic, payload);
       }),
+      clips_(config_, clock_, live_video_.receiver(), [this](const std::string& topic, const std::string& payload) {
+        return feed_.publish(topic, payload);
+      }),
       server_(config_.http, *this, consolePagesDir(), consoleModulesDir()) {}
 
 CountyConsole::~CountyConsole() { stop(); }
@@ -75,6 +78,7 @@ int CountyConsole::start() {
   reloadAdmitted();
   next_flush_ = clock_.steady() + std::chrono::minutes(1);
   live_port_ = live_video_.start();
+  clips_.start();
   const int port = server_.start();
   thread_ = std::thread([this] { loop(); });
   feed_.start();
@@ -151,7 +155,9 @@ bool CountyConsole::isReply(const FeedMessage& m, std::string& node) const {
 void CountyConsole::takeReply(const std::string& node, const FeedMessage& m, SteadyTime now) {
   try {
     const auto reply = contract::readCommandReply(contract::parsePayload(m.payload, "command-reply")).reply;
-    if (!live_video_.replied(node, reply)) {
+    const bool ours = reply.kind == contract::CommandKind::ClipUpload ? clips_.replied(node, reply)
+                                                                      : live_video_.replied(node, reply);
+    if (!ours) {
       logger("county")->debug("a reply of node {} to a command not of this console ({})", forLog(node, 64),
                               forLog(reply.command_id, 80));
     }
@@ -178,6 +184,8 @@ void CountyConsole::apply(const FeedMessage& m, SteadyTime now, WallTime wall) {
   if (applied.kind == Applied::Kind::Alert) {
     pending_alerts_.emplace_back(*applied.alert, wall);
     live_alerts_.push_back(*applied.alert);
+    const auto& a = applied.alert->alert;
+    if (a.phase == events::AlertPhase::End && a.clip) ended_clips_.emplace_back(applied.node_key, a.id);
   }
   if (applied.kind == Applied::Kind::Snapshot) {
     const auto& s = applied.snapshot->snapshot;
@@ -347,6 +355,7 @@ void CountyConsole::loop() {
     }
     // The history's writes, outside the picture's lock: pages are not kept waiting.
     storePending();
+    for (const auto& [node, alert] : std::exchange(ended_clips_, {})) clips_.alertEnded(node, alert);
     if (!each_second) {
       if (!live_alerts_.empty()) publishLive(false);
       continue;
@@ -354,6 +363,7 @@ void CountyConsole::loop() {
     takeOthersAlerts();
     publishLive(true);
     live_video_.tick();
+    clips_.tick();
     for (const auto& c : silences) {
       if (c.began) {
         log->warn("node {} ({}) is silent: {}", c.node, forLog(c.label, 80),
@@ -639,7 +649,8 @@ nlohmann::json CountyConsole::health() {
           {"alerts_stored", alerts_stored_.load()},
           {"alerts_waiting", alerts_pending_.load()},
           {"books_time", books_.load()},
-          {"live_video", live_video_.health()}};
+          {"live_video", live_video_.health()},
+          {"clips", clips_.health()}};
 }
 
 nlohmann::json CountyConsole::watchLive(const Operator&, const std::string& node, const std::string& camera,
@@ -657,6 +668,18 @@ nlohmann::json CountyConsole::watchLive(const Operator&, const std::string& node
 
 void CountyConsole::leaveLive(const std::string& node, const std::string& camera, const std::string& viewer) {
   live_video_.leave(node, camera, viewer);
+}
+
+nlohmann::json CountyConsole::fetchClip(const std::string& node, const std::string& alert, bool again) {
+  {
+    std::lock_guard lock(mutex_);
+    if (!picture_.node(node) || !picture_.admitted().count(node)) throw BadRequest("no admitted node " + forLog(node, 64));
+  }
+  return clips_.fetch(node, alert, again);
+}
+
+std::optional<std::filesystem::path> CountyConsole::clipFile(const std::string& node, const std::string& alert) {
+  return clips_.file(node, alert);
 }
 
 std::optional<std::filesystem::path> CountyConsole::liveFile(const std::string& node, const std::string& camera,

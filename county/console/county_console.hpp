@@ -21,6 +21,7 @@
 #include "live/picture.hpp"
 #include "util/clock.hpp"
 #include "util/message_queue.hpp"
+#include "console/clip_fetcher.hpp"
 #include "console/live_video.hpp"
 #include "console/login_throttle.hpp"
 #include "web/console_server.hpp"
@@ -57,6 +58,8 @@ class CountyConsole final : public ConsoleSource {
   void leaveLive(const std::string& node, const std::string& camera, const std::string& viewer) override;
   std::optional<std::filesystem::path> liveFile(const std::string& node, const std::string& camera,
                                                 const std::string& generation, const std::string& name) override;
+  nlohmann::json fetchClip(const std::string& node, const std::string& alert, bool again) override;
+  std::optional<std::filesystem::path> clipFile(const std::string& node, const std::string& alert) override;
   // Where nodes push (0: live video not configured); known once started.
   int livePort() const { return live_port_; }
   nlohmann::json alerts(const Params& params) override;
@@ -124,7 +127,9 @@ class CountyConsole final : public ConsoleSource {
   std::set<std::string> told_silent_;  // nodes the history was told are silent
   CountyFeed feed_;
   LiveVideo live_video_;
+  ClipFetcher clips_;
   int live_port_ = 0;
+  std::vector<std::pair<std::string, std::string>> ended_clips_;  // event thread: (node, alert) of alerts that ended with a clip
   ConsoleServer server_;
   std::thread thread_;
   std::atomic<std::uint64_t> applied_{0};

@@ -32,6 +32,8 @@ class LiveVideo {
   LiveVideo& operator=(const LiveVideo&) = delete;
 
   bool enabled() const { return receiver_ != nullptr; }
+  // The receiver, for the clips that come the same way (null: not configured).
+  PushReceiver* receiver() { return receiver_.get(); }
   // Starts the receiver (throws naming live.listen when it cannot); returns its port.
   int start();
   // Ends every view: live_stop for every push it asked for; pages asking

@@ -92,7 +92,8 @@ nlohmann::json alertsJson(const std::vector<AlertRecord>& records) {
                    {"type", r.type},       {"severity", r.severity},   {"phase", r.phase},
                    {"camera", orNull(r.camera)}, {"area", orNull(r.area)}, {"zone", orNull(r.zone)},
                    {"started_at", toRfc3339(r.started_at)}, {"ended_at", time(r.ended_at)},
-                   {"updated_at", time(r.updated_at)}, {"snapshot", orNull(r.snapshot)}, {"message", r.message}});
+                   {"updated_at", time(r.updated_at)}, {"snapshot", orNull(r.snapshot)}, {"message", r.message},
+                   {"clip", orNull(r.clip)}});
   }
   return out;
 }

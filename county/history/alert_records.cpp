@@ -20,6 +20,7 @@ AlertRecord alertRecordOf(const contract::AlertMessage& m) {
   r.ended_at = a.ended_at;
   r.updated_at = a.updated_at;
   r.snapshot = a.snapshot ? a.snapshot->id : "";
+  r.clip = a.clip ? a.clip->id : "";
   r.message = a.message;
   return r;
 }

@@ -32,6 +32,7 @@ struct AlertRecord {
   std::optional<WallTime> updated_at;
   std::string snapshot;  // the snapshot id it names, if any
   std::string message;
+  std::string clip;      // the evidence clip it names (its id), if any
   bool operator==(const AlertRecord&) const = default;
 };
 

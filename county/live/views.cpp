@@ -248,6 +248,7 @@ json openAlertsJson(const LivePicture& picture) {
                    {"started_at", toRfc3339(a.started_at)},
                    {"updated_at", time(a.updated_at)},
                    {"snapshot", a.snapshot ? json(a.snapshot->id) : json(nullptr)},
+                   {"clip", a.clip ? json(a.clip->id) : json(nullptr)},
                    {"message", a.message}});
   }
   return out;

@@ -53,6 +53,9 @@ CREATE INDEX snapshots_received ON snapshots (node, camera, received_at);
 CREATE TABLE nodes (node TEXT PRIMARY KEY, region TEXT NOT NULL, township TEXT NOT NULL, village TEXT NOT NULL,
                     admin_code TEXT NOT NULL, admitted_by TEXT NOT NULL, admitted_at TIMESTAMPTZ NOT NULL);
 )"},
+    {4, R"(
+ALTER TABLE alerts ADD COLUMN clip TEXT NOT NULL DEFAULT '';
+)"},
 };
 
 // Times travel as RFC 3339 text both ways.
@@ -72,7 +75,7 @@ std::optional<WallTime> timeIn(const pqxx::field& f) {
 
 std::string alertColumns() {
   return "id, node, township, village, admin_code, type, severity, phase, camera, area, zone, " + timeOut("started_at") +
-         ", " + timeOut("ended_at") + ", " + timeOut("updated_at") + ", snapshot, message";
+         ", " + timeOut("ended_at") + ", " + timeOut("updated_at") + ", snapshot, message, clip";
 }
 
 AlertRecord recordOf(const pqxx::row& r) {
@@ -93,6 +96,7 @@ AlertRecord recordOf(const pqxx::row& r) {
   a.updated_at = timeIn(r[13]);
   a.snapshot = r[14].as<std::string>();
   a.message = r[15].as<std::string>();
+  a.clip = r[16].as<std::string>();
   return a;
 }
 
@@ -201,14 +205,14 @@ bool PostgresHistory::addAlert(const contract::AlertMessage& message, WallTime r
     if (inserted.affected_rows() == 0) return false;
     const std::string values =
         "($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12::timestamptz, NULLIF($13, '')::timestamptz, "
-        "NULLIF($14, '')::timestamptz, $15, $16)";
+        "NULLIF($14, '')::timestamptz, $15, $16, $17)";
     auto args = [&](auto&&... rest) {
       return tx.exec_params(rest..., r.id, r.node, r.township, r.village, r.admin_code, r.type, r.severity, r.phase,
                             r.camera, r.area, r.zone, toRfc3339(r.started_at), text(r.ended_at), text(r.updated_at),
-                            r.snapshot, r.message);
+                            r.snapshot, r.message, r.clip);
     };
     const auto created = args("INSERT INTO alerts (id, node, township, village, admin_code, type, severity, phase, camera, "
-                              "area, zone, started_at, ended_at, updated_at, snapshot, message) VALUES " + values +
+                              "area, zone, started_at, ended_at, updated_at, snapshot, message, clip) VALUES " + values +
                               " ON CONFLICT (id) DO NOTHING");
     if (created.affected_rows() == 0) {
       // Another word about a stored alert: the row is locked while it is decided.
@@ -216,8 +220,9 @@ bool PostgresHistory::addAlert(const contract::AlertMessage& message, WallTime r
       if (!stored.empty() && supersedes(r, recordOf(stored[0]))) {
         tx.exec_params("UPDATE alerts SET phase = $2, ended_at = NULLIF($3, '')::timestamptz, "
                        "updated_at = NULLIF($4, '')::timestamptz, message = $5, "
-                       "snapshot = CASE WHEN $6 = '' THEN snapshot ELSE $6 END WHERE id = $1",
-                       r.id, r.phase, text(r.ended_at), text(r.updated_at), r.message, r.snapshot);
+                       "snapshot = CASE WHEN $6 = '' THEN snapshot ELSE $6 END, "
+                       "clip = CASE WHEN $7 = '' THEN clip ELSE $7 END WHERE id = $1",
+                       r.id, r.phase, text(r.ended_at), text(r.updated_at), r.message, r.snapshot, r.clip);
       }
     }
     tx.exec_params("SELECT pg_notify($1, $2)", std::string(kChannel), r.id);

@@ -31,6 +31,11 @@ constexpr guint kClientThreads = 8;
 constexpr const char* kLaunch =
     "( rtph264depay name=depay0 ! h264parse config-interval=-1 ! hlssink2 name=hls send-keyframe-requests=false )";
 
+// A clip: unpacked and written into an MP4 as it comes (mp4mux is told the
+// end by the EOS the media gets when the push ends: eos-shutdown).
+constexpr const char* kClipLaunch =
+    "( rtph264depay name=depay0 ! h264parse ! mp4mux name=mux faststart=true ! filesink name=file async=false )";
+
 bool validId(const std::string& id) {
   static const std::regex pattern("[a-z0-9][a-z0-9_-]{0,63}");
   return std::regex_match(id, pattern);
@@ -52,6 +57,7 @@ struct PushReceiver::Impl {
     std::uint64_t generation = 0;  // each opening of a path has a folder of its own
     GstRTSPMediaFactory* factory = nullptr;  // the mount points hold it
     PushState state;
+    std::optional<std::filesystem::path> clip_file;  // a clip's path: where it is written
   };
 
   PushReceiverOptions options;
@@ -73,8 +79,13 @@ struct PushReceiver::Impl {
   std::map<std::string, std::filesystem::path> closing;
   std::uint64_t generations = 0;
 
+  // Where a path's pushes go: a live path's folder, a clip's file (and the key of either).
   std::filesystem::path dirOf(const Path& p) const {
+    if (p.clip_file) return *p.clip_file;
     return options.hls_dir / p.node / p.camera / std::to_string(p.generation);
+  }
+  void removeOutput(const Path& p) const {
+    if (!p.clip_file) removeFolder(dirOf(p));
   }
   static void removeFolder(const std::filesystem::path& dir) {
     std::error_code ec;
@@ -180,7 +191,7 @@ void PushReceiver::stop() {
   for (auto& [path, p] : paths) {
     g_signal_handlers_disconnect_by_data(p.factory, &i);
     gst_rtsp_mount_points_remove_factory(i.mounts.get(), path.c_str());
-    Impl::removeFolder(i.dirOf(p));
+    i.removeOutput(p);
   }
   for (const auto& [key, dir] : closing) Impl::removeFolder(dir);
   i.mounts.reset();
@@ -189,20 +200,39 @@ void PushReceiver::stop() {
   i.context.reset();
 }
 
+std::string PushReceiver::clipPathOf(const std::string& node, const std::string& clip) {
+  return "/" + node + "/clips/" + clip;
+}
+
 void PushReceiver::expect(const std::string& node, const std::string& camera) {
   if (!validId(node) || !validId(camera)) throw std::invalid_argument("live video: not a node or camera id");
+  open(pathOf(node, camera), node, camera, /*clip=*/false, {});
+}
+
+void PushReceiver::expectClip(const std::string& node, const std::string& clip, const std::filesystem::path& file) {
+  if (!validId(node) || !validId(clip)) throw std::invalid_argument("clips: not a node or clip id");
+  open(clipPathOf(node, clip), node, clip, /*clip=*/true, file);
+}
+
+void PushReceiver::open(const std::string& path, const std::string& node, const std::string& label, bool clip,
+                        const std::filesystem::path& target) {
   auto& i = *impl_;
-  const std::string path = pathOf(node, camera);
   std::lock_guard lock(i.mutex);
   if (i.paths.count(path)) return;
   if (!i.mounts) throw std::logic_error("live video: the receiver is not started");
-  Impl::Path p{node, camera, ++i.generations, gst_rtsp_media_factory_new(), {}};
-  std::filesystem::create_directories(i.dirOf(p));
-  p.state.playlist = i.dirOf(p) / "index.m3u8";
+  Impl::Path p{node, label, ++i.generations, gst_rtsp_media_factory_new(), {}, {}};
+  if (clip) {
+    p.clip_file = target;
+    std::filesystem::create_directories(target.parent_path());
+  } else {
+    std::filesystem::create_directories(i.dirOf(p));
+    p.state.playlist = i.dirOf(p) / "index.m3u8";
+  }
   gst_rtsp_media_factory_set_transport_mode(p.factory, GST_RTSP_TRANSPORT_MODE_RECORD);
-  gst_rtsp_media_factory_set_launch(p.factory, kLaunch);
+  gst_rtsp_media_factory_set_launch(p.factory, clip ? kClipLaunch : kLaunch);
   gst_rtsp_media_factory_set_protocols(p.factory, GST_RTSP_LOWER_TRANS_TCP);  // one outbound TCP connection
   gst_rtsp_media_factory_set_shared(p.factory, FALSE);
+  if (clip) gst_rtsp_media_factory_set_eos_shutdown(p.factory, TRUE);  // the MP4 is closed, not cut off
   GstRTSPPermissions* permissions = gst_rtsp_permissions_new();
   gst_rtsp_permissions_add_role(permissions, node.c_str(), GST_RTSP_PERM_MEDIA_FACTORY_ACCESS, G_TYPE_BOOLEAN, TRUE,
                                 GST_RTSP_PERM_MEDIA_FACTORY_CONSTRUCT, G_TYPE_BOOLEAN, TRUE, nullptr);
@@ -212,12 +242,15 @@ void PushReceiver::expect(const std::string& node, const std::string& camera) {
   g_signal_connect(p.factory, "media-configure", G_CALLBACK(&Impl::onMediaConfigure), &i);
   gst_rtsp_mount_points_add_factory(i.mounts.get(), path.c_str(), p.factory);  // takes the reference
   i.paths.emplace(path, std::move(p));
-  i.log->info("live video: expecting {}'s push of {}", node, camera);
+  i.log->info("{}: expecting {}'s push of {}", clip ? "clips" : "live video", node, label);
 }
 
-void PushReceiver::close(const std::string& node, const std::string& camera) {
+void PushReceiver::close(const std::string& node, const std::string& camera) { closePath(pathOf(node, camera)); }
+
+void PushReceiver::closeClip(const std::string& node, const std::string& clip) { closePath(clipPathOf(node, clip)); }
+
+void PushReceiver::closePath(const std::string& path) {
   auto& i = *impl_;
-  const std::string path = pathOf(node, camera);
   std::vector<GObjectPtr<GstRTSPClient>> pushing;
   std::optional<Impl::Path> gone;
   {
@@ -229,13 +262,20 @@ void PushReceiver::close(const std::string& node, const std::string& camera) {
     for (const auto& [client, recorded] : i.clients) {
       if (recorded == path) pushing.emplace_back(GST_RTSP_CLIENT(g_object_ref(client)));
     }
-    if (gone->state.receiving) i.closing.emplace(i.dirOf(*gone).string(), i.dirOf(*gone));
+    if (gone->state.receiving && !gone->clip_file) i.closing.emplace(i.dirOf(*gone).string(), i.dirOf(*gone));
   }
   g_signal_handlers_disconnect_by_data(gone->factory, &i);
   gst_rtsp_mount_points_remove_factory(i.mounts.get(), path.c_str());
   for (auto& client : pushing) gst_rtsp_client_close(client.get());
-  if (!gone->state.receiving) Impl::removeFolder(i.dirOf(*gone));
-  i.log->info("live video: {}'s push of {} closed", node, camera);
+  if (!gone->state.receiving) i.removeOutput(*gone);
+  i.log->info("{}: {}'s push of {} closed", gone->clip_file ? "clips" : "live video", gone->node, gone->camera);
+}
+
+std::optional<PushState> PushReceiver::clipState(const std::string& node, const std::string& clip) const {
+  std::lock_guard lock(impl_->mutex);
+  const auto it = impl_->paths.find(clipPathOf(node, clip));
+  if (it == impl_->paths.end()) return std::nullopt;
+  return it->second.state;
 }
 
 std::optional<PushState> PushReceiver::state(const std::string& node, const std::string& camera) const {
@@ -292,6 +332,8 @@ void PushReceiver::Impl::onMediaConfigure(GstRTSPMediaFactory* factory, GstRTSPM
   }
   gst::ElementPtr bin(gst_rtsp_media_get_element(media));
   gst::ElementPtr hls(bin ? gst_bin_get_by_name(GST_BIN(bin.get()), "hls") : nullptr);
+  gst::ElementPtr file(bin ? gst_bin_get_by_name(GST_BIN(bin.get()), "file") : nullptr);
+  if (file) g_object_set(file.get(), "location", dir.c_str(), nullptr);
   if (hls) {
     const auto o = impl->options;
     g_object_set(hls.get(), "location", (dir / "segment%05d.ts").c_str(), "playlist-location",
@@ -314,7 +356,7 @@ void PushReceiver::Impl::onMediaUnprepared(GstRTSPMedia* media, gpointer self) {
   {
     std::lock_guard lock(impl->mutex);
     for (auto& [p, entry] : impl->paths) {
-      if (impl->dirOf(entry) == dir) entry.state.receiving = false, path = p;
+      if (impl->dirOf(entry) == dir) entry.state.receiving = false, entry.state.finished = true, path = p;
     }
     closed = impl->closing.erase(dir.string()) > 0;
   }

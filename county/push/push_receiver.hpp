@@ -36,7 +36,8 @@ struct PushReceiverOptions {
 struct PushState {
   bool receiving = false;           // a node is pushing into the path now
   std::uint64_t pushes = 0;         // sessions recorded into it so far
-  std::filesystem::path playlist;   // exists once the first segment is written
+  std::filesystem::path playlist;   // live: exists once the first segment is written
+  bool finished = false;            // clip: a push into it ended and its file is closed
 };
 
 class PushReceiver {
@@ -60,11 +61,24 @@ class PushReceiver {
   void close(const std::string& node, const std::string& camera);
   std::optional<PushState> state(const std::string& node, const std::string& camera) const;
 
+  // Evidence clips come the same way: /<node>/clips/<clip> exists while the
+  // console expects that clip, for that node's credential alone; what the
+  // node pushes (the clip's MP4, demuxed, as RTP) is written as it comes,
+  // never decoded, to `file` (MP4; finished once the push ends: an EOS
+  // closes it). The file is the caller's: closing the path leaves it.
+  void expectClip(const std::string& node, const std::string& clip, const std::filesystem::path& file);
+  void closeClip(const std::string& node, const std::string& clip);
+  std::optional<PushState> clipState(const std::string& node, const std::string& clip) const;
+
   // The path a node records into, relative to the server (/<node>/<camera>).
   static std::string pathOf(const std::string& node, const std::string& camera);
+  static std::string clipPathOf(const std::string& node, const std::string& clip);
 
  private:
   struct Impl;
+  void open(const std::string& path, const std::string& node, const std::string& label, bool clip,
+            const std::filesystem::path& target);
+  void closePath(const std::string& path);
   std::unique_ptr<Impl> impl_;
 };
 

@@ -21,7 +21,8 @@ using yaml::YamlReader;
 
 namespace fs = std::filesystem;
 
-const std::vector<std::string> kCountyTopKeys{"county", "state_dir", "logging", "mqtt", "http", "storage", "admission", "live"};
+const std::vector<std::string> kCountyTopKeys{"county", "state_dir", "logging", "mqtt", "http", "storage", "admission", "live", "clips"};
+const std::vector<std::string> kClipsKeys{"max_bytes", "max_days", "upload_on_end"};
 const std::vector<std::string> kLiveKeys{"listen", "push_passwords_file", "max_streams"};
 const std::vector<std::string> kAdmissionKeys{"admin_code_prefixes", "max_pending"};
 const std::vector<std::string> kCountyKeys{"name", "timezone"};
@@ -178,6 +179,19 @@ void readLive(Sections& ctx, const YAML::Node& n, CountyLiveConfig& out) {
   }
 }
 
+void readClips(Sections& ctx, const YAML::Node& n, CountyClipsConfig& out) {
+  ctx.reader.rejectUnknownKeys(n, "clips", kClipsKeys);
+  if (auto v = n["max_bytes"]; v.IsDefined()) {
+    out.max_bytes = ctx.reader.size(v, "clips.max_bytes", 16u << 20, 1ull << 44).value_or(out.max_bytes);
+  }
+  if (auto v = n["max_days"]; v.IsDefined()) {
+    if (auto i = ctx.reader.integer(v, "clips.max_days", 1, 3650)) out.max_days = static_cast<int>(*i);
+  }
+  if (auto v = n["upload_on_end"]; v.IsDefined()) {
+    if (auto b = ctx.reader.boolean(v, "clips.upload_on_end")) out.upload_on_end = *b;
+  }
+}
+
 CountyConfig parseSections(Sections& ctx, std::string_view yaml) {
   CountyConfig cfg;
   cfg.source_file = ctx.reader.file();
@@ -204,6 +218,10 @@ CountyConfig parseSections(Sections& ctx, std::string_view yaml) {
   if (auto n = root["storage"]; n.IsDefined() && ctx.reader.expectMap(n, "storage")) readStorage(ctx, n, cfg.storage);
   if (auto n = root["admission"]; n.IsDefined() && ctx.reader.expectMap(n, "admission")) readAdmission(ctx, n, cfg.admission);
   if (auto n = root["live"]; n.IsDefined() && ctx.reader.expectMap(n, "live")) readLive(ctx, n, cfg.live);
+  if (auto n = root["clips"]; n.IsDefined() && ctx.reader.expectMap(n, "clips")) {
+    readClips(ctx, n, cfg.clips);
+    if (!cfg.live.enabled) ctx.reader.report(n.Mark(), "clips", "clips come through the live video receiver: configure live: too");
+  }
   if (ctx.reader.hasIssues()) throw ConfigError(ctx.reader.takeIssues());
   return cfg;
 }

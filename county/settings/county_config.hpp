@@ -50,6 +50,15 @@ struct CountyLiveConfig {
   bool operator==(const CountyLiveConfig&) const = default;
 };
 
+// Evidence clips fetched from the nodes (docs/county.md, clips): kept in
+// <state_dir>/clips, the oldest removed first past either bound.
+struct CountyClipsConfig {
+  std::uintmax_t max_bytes = 2ull << 30;
+  int max_days = 30;
+  bool upload_on_end = false;  // ask for every alert's clip when the alert ends, not only when a page does
+  bool operator==(const CountyClipsConfig&) const = default;
+};
+
 struct CountyConfig {
   std::filesystem::path source_file;
   std::string name;      // the county, shown on the console
@@ -72,6 +81,7 @@ struct CountyConfig {
   CountyStorageConfig storage;
   AdmissionConfig admission;
   CountyLiveConfig live;
+  CountyClipsConfig clips;  // needs live: (clips come through its receiver)
 };
 
 CountyConfig loadCountyConfig(const std::filesystem::path& file);

@@ -45,6 +45,9 @@ CREATE INDEX snapshots_received ON snapshots (node, camera, received_at);
 CREATE TABLE nodes (node TEXT PRIMARY KEY, region TEXT NOT NULL, township TEXT NOT NULL, village TEXT NOT NULL,
                     admin_code TEXT NOT NULL, admitted_by TEXT NOT NULL, admitted_at TEXT NOT NULL);
 )"},
+    {4, R"(
+ALTER TABLE alerts ADD COLUMN clip TEXT NOT NULL DEFAULT '';
+)"},
 };
 
 std::optional<std::string> optionalTime(const std::optional<WallTime>& t) {
@@ -72,12 +75,13 @@ AlertRecord recordAt(const Statement& s) {
   r.updated_at = timeOf(s.optionalText(13));
   r.snapshot = s.text(14);
   r.message = s.text(15);
+  r.clip = s.text(16);
   return r;
 }
 
 constexpr const char* kAlertColumns =
     "id, node, township, village, admin_code, type, severity, phase, camera, area, zone, started_at, ended_at, "
-    "updated_at, snapshot, message";
+    "updated_at, snapshot, message, clip";
 
 }  // namespace
 
@@ -138,13 +142,15 @@ bool SqliteHistory::addAlert(const contract::AlertMessage& message, WallTime rec
     if (exists) {  // a later word keeps what the start said (an end says it again)
       const auto before = recordAt(stored);
       row.started_at = before.started_at;
+      if (row.clip.empty()) row.clip = before.clip;
+      if (row.snapshot.empty()) row.snapshot = before.snapshot;
     }
     db_.prepare(std::string("INSERT OR REPLACE INTO alerts (") + kAlertColumns +
-                ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
+                ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
         .bind(1, row.id).bind(2, row.node).bind(3, row.township).bind(4, row.village).bind(5, row.admin_code)
         .bind(6, row.type).bind(7, row.severity).bind(8, row.phase).bind(9, row.camera).bind(10, row.area)
         .bind(11, row.zone).bind(12, toRfc3339(row.started_at)).bind(13, optionalTime(row.ended_at))
-        .bind(14, optionalTime(row.updated_at)).bind(15, row.snapshot).bind(16, row.message)
+        .bind(14, optionalTime(row.updated_at)).bind(15, row.snapshot).bind(16, row.message).bind(17, row.clip)
         .run();
   }
   tx.commit();

@@ -368,6 +368,27 @@ void ConsoleServer::route() {
           res.set_content(readFile(*file), playlist ? "application/vnd.apple.mpegurl" : "video/mp2t");
         });
 
+  // Evidence clips: a page asks (the console fetches it from the node), then plays it.
+  s.Post(R"(/api/clips/([a-z0-9][a-z0-9_-]{0,63})/([a-z0-9][a-z0-9_-]{0,63}))",
+         [this](const httplib::Request& req, httplib::Response& res) {
+           nlohmann::json body;
+           try {
+             body = req.body.empty() ? nlohmann::json::object() : nlohmann::json::parse(req.body);
+           } catch (const std::exception&) {
+             throw BadRequest("expected JSON: {\"again\": false}");
+           }
+           const bool again = body.is_object() && body.value("again", nlohmann::json(false)) == true;
+           sendJson(res, source_.fetchClip(req.matches[1], req.matches[2], again));
+         });
+  s.Get(R"(/clips/([a-z0-9][a-z0-9_-]{0,63})/([a-z0-9][a-z0-9_-]{0,63})\.mp4)",
+        [this](const httplib::Request& req, httplib::Response& res) {
+          if (!operatorFor(req)) return sendJson(res, {{"error", "log in first"}}, 401);
+          const auto file = source_.clipFile(req.matches[1], req.matches[2]);
+          if (!file) return sendJson(res, {{"error", "no such clip kept"}}, 404);
+          res.set_header("Cache-Control", "private, max-age=3600");
+          res.set_content(readFile(*file), "video/mp4");  // ranges are served from it (a player seeks)
+        });
+
   // The pages, and the libraries they use, installed from npm.
   for (const auto& [url, file] : std::vector<std::pair<std::string, std::filesystem::path>>{
            {"/vendor/echarts.min.js", "echarts/dist/echarts.min.js"},

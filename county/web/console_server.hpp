@@ -101,6 +101,10 @@ class ConsoleSource {
   virtual nlohmann::json watchLive(const Operator& op, const std::string& node, const std::string& camera,
                                    const std::string& viewer, bool again) = 0;
   virtual void leaveLive(const std::string& node, const std::string& camera, const std::string& viewer) = 0;
+  // An alert's evidence clip: where its fetch from the node stands (asked
+  // for when not kept yet, or again after a failure); the kept MP4.
+  virtual nlohmann::json fetchClip(const std::string& node, const std::string& alert, bool again) = 0;
+  virtual std::optional<std::filesystem::path> clipFile(const std::string& node, const std::string& alert) = 0;
   // A playlist or segment of a push watched now; nullopt: none.
   virtual std::optional<std::filesystem::path> liveFile(const std::string& node, const std::string& camera,
                                                         const std::string& generation, const std::string& name) = 0;

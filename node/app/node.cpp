@@ -57,6 +57,9 @@ Node::Node(config::Config config, const Clock& clock)
           [this](const std::string& camera, std::uint64_t push, const std::string& code, const std::string& detail) {
             messages_.post(PushEnded{camera, push, code, detail});
           });
+      pusher_->onUploaded([this](const std::string& clip, bool ok, const std::string& detail) {
+        messages_.post(ClipUploaded{clip, ok, detail});
+      });
     }
     // The county's commands: handed to the event thread as they come.
     publisher_->setInbox({contract::topics::commands(config_.mqtt.topic_prefix)}, contract::maxPayloadBytes("command"),
@@ -265,6 +268,10 @@ void Node::run() {
         handle(*ended, now);
         continue;
       }
+      if (const auto* uploaded = std::get_if<ClipUploaded>(&m)) {
+        handle(*uploaded, now);
+        continue;
+      }
       std::visit([&](const auto& cm) { handle(cm, now); }, std::get<CameraMessage>(m));
     }
     if (clock_.steady() >= next_tick || stopping) {
@@ -371,10 +378,7 @@ void Node::handle(const CommandArrived& m, WallTime now, SteadyTime steady_now) 
     return;
   }
   if (command.kind == contract::CommandKind::ClipUpload) {
-    const char* code = command.node_id != config_.node.id ? "not_for_this_node"
-                       : now > command.expires_at        ? "expired"
-                                                         : "no_county_link";
-    reply(command.id, command.kind, command.camera_id, command.alert_id, contract::ReplyStatus::Refused, code, now);
+    uploadClip(command, now);
     return;
   }
   LiveCameraFacts facts;
@@ -397,6 +401,53 @@ void Node::handle(const CommandArrived& m, WallTime now, SteadyTime steady_now) 
   log_->info("county command {} {} for camera {}: {}{}", forLog(command.id, 80), contract::toString(command.kind),
              forLog(command.camera_id, 80), contract::toString(d.status), d.code.empty() ? "" : " (" + d.code + ")");
   reply(command.id, command.kind, command.camera_id, command.alert_id, d.status, d.code, now);
+}
+
+// clip_upload: the alert's clip, if the node has it whole, goes to the
+// county the way live video does; one still being written is asked for
+// again (clip_recording); one the node no longer has is gone (clip_gone).
+void Node::uploadClip(const contract::Command& command, WallTime now) {
+  auto refuse = [&](const char* code) {
+    reply(command.id, command.kind, "", command.alert_id, contract::ReplyStatus::Refused, code, now);
+  };
+  if (command.node_id != config_.node.id) return refuse("not_for_this_node");
+  if (now > command.expires_at) return refuse("expired");
+  if (!pusher_) return refuse("no_county_link");
+  const auto clip = recorder_ ? recorder_->find(command.alert_id) : std::nullopt;
+  if (!clip) return refuse(recorder_ && recorder_->planOf(command.alert_id) ? "clip_recording" : "clip_gone");
+  if (const auto it = uploading_.find(command.alert_id); it != uploading_.end()) {
+    // Asked again while on its way: the county gave up on that one (and
+    // opened a fresh path); it starts over, and answers the new command.
+    pusher_->finishUpload(command.alert_id);
+    uploading_.erase(it);
+  }
+  std::string why;
+  // Pushed as fast as the link takes it: a clip's length twice over, and
+  // some, is plenty; past that the county is told it failed (and may ask again).
+  const auto length = std::chrono::duration_cast<Duration>(clip->end - clip->start);
+  if (!pusher_->upload(command.alert_id, recorder_->mp4For(command.alert_id), 2 * length + std::chrono::seconds(10), why)) {
+    if (why == "busy") return refuse("busy");
+    log_->warn("cannot upload clip {} to the county: {}", command.alert_id, why);
+    reply(command.id, command.kind, "", command.alert_id, contract::ReplyStatus::Failed, "push_failed", now);
+    return;
+  }
+  uploading_[command.alert_id] = command.id;
+  reply(command.id, command.kind, "", command.alert_id, contract::ReplyStatus::Accepted, "", now);
+}
+
+void Node::handle(const ClipUploaded& m, WallTime now) {
+  const auto it = uploading_.find(m.clip);
+  if (pusher_) pusher_->finishUpload(m.clip);
+  if (it == uploading_.end()) return;
+  const auto command = it->second;
+  uploading_.erase(it);
+  if (m.ok) {
+    log_->info("clip {} uploaded to the county", m.clip);
+  } else {
+    log_->warn("clip {} could not be uploaded to the county: {}", m.clip, forLog(m.detail, 200));
+  }
+  reply(command, contract::CommandKind::ClipUpload, "", m.clip, m.ok ? contract::ReplyStatus::Done : contract::ReplyStatus::Failed,
+        m.ok ? "" : "link_lost", now);
 }
 
 void Node::handle(const PushEnded& m, WallTime now) {

@@ -100,7 +100,13 @@ class Node : public service::NodeView {
     std::uint64_t push = 0;  // the pusher's serial: the news of an older push is ignored
     std::string code, detail;
   };
-  using Message = std::variant<CameraMessage, ReloadTask, CommandArrived, PushEnded>;
+  // A clip's upload to the county finished (ok) or failed.
+  struct ClipUploaded {
+    std::string clip;
+    bool ok = false;
+    std::string detail;
+  };
+  using Message = std::variant<CameraMessage, ReloadTask, CommandArrived, PushEnded, ClipUploaded>;
 
   void run();  // the event thread, from here down
   void handle(const HealthChanged& m, WallTime now);
@@ -109,6 +115,8 @@ class Node : public service::NodeView {
   void handle(const BaselineRefreshed& m, WallTime now);
   void handle(const CommandArrived& m, WallTime now, SteadyTime steady_now);
   void handle(const PushEnded& m, WallTime now);
+  void handle(const ClipUploaded& m, WallTime now);
+  void uploadClip(const contract::Command& command, WallTime now);
   // A reply on the replies topic; `answering` is the command's id (for a
   // push that ends on its own: the command that started it).
   void reply(const std::string& answering, contract::CommandKind kind, const std::string& camera,
@@ -164,6 +172,7 @@ class Node : public service::NodeView {
   LiveRequests live_;           // the county's live-video commands: pushes and their leases
   std::unique_ptr<relay::CountyPusher> pusher_;  // with county_link
   std::uint64_t bad_commands_ = 0;  // command payloads that could not be read
+  std::map<std::string, std::string> uploading_;  // clip (alert id) -> the command that asked for it
   MessageQueue<Message> messages_;
   std::thread thread_;
   std::atomic<Duration::rep> event_loop_beat_{0};

@@ -18,7 +18,7 @@
 namespace villagecam::contract {
 
 inline constexpr const char* kCommandSchema = "villagecam.command/1.0";
-inline constexpr const char* kCommandReplySchema = "villagecam.command-reply/1.0";
+inline constexpr const char* kCommandReplySchema = "villagecam.command-reply/1.1";
 
 enum class CommandKind {
   LiveStart,   // push the camera's stream to the county until lease_until (again: renews)
@@ -59,7 +59,8 @@ struct CommandReply {
   // Why, for programs (docs/mqtt.md lists them; events/code_words has their
   // words): expired, not_for_this_node, unknown_camera, camera_offline,
   // unsupported_codec, over_bitrate, no_county_link, unknown_alert,
-  // clip_gone, stopped, lease_over, camera_lost, link_lost, push_failed.
+  // clip_gone, clip_recording, busy (1.1), stopped, lease_over, camera_lost,
+  // link_lost, push_failed.
   // Empty for a plain acceptance.
   std::string code;
   std::string message;  // in words, in the node's alert language

@@ -96,6 +96,8 @@ constexpr Words kReplyCodes[] = {
     {"no_county_link", "本节点未配置向县级平台推流", "this node is not configured to push to the county"},
     {"unknown_alert", "本节点没有这条告警", "no such alert on this node"},
     {"clip_gone", "该告警的录像已不在节点上", "the alert's clip is no longer on the node"},
+    {"clip_recording", "录像尚在录制，稍后自动重试", "the clip is still being recorded: asked again shortly"},
+    {"busy", "节点正在上传其他录像，稍后自动重试", "the node is uploading other clips: asked again shortly"},
     {"stopped", "已按要求停止", "stopped as asked"},
     {"lease_over", "无人观看，已停止推流", "nobody is watching: the push stopped"},
     {"camera_lost", "摄像头视频中断，推流停止", "the camera's video was lost: the push stopped"},
@@ -118,6 +120,18 @@ constexpr Words kLivePhases[] = {
     {"unavailable", "本平台未配置实时视频", "this console has no live video configured"},
 };
 
+// The county console's fetch of an alert's evidence clip (county/console/clip_fetcher.hpp).
+constexpr Words kClipPhases[] = {
+    {"asking", "正在向节点请求录像", "asking the node for the clip"},
+    {"uploading", "节点正在上传录像", "the node is uploading the clip"},
+    {"waiting", "录像尚未就绪，稍后自动重试", "the clip is not ready yet: asked again shortly"},
+    {"stored", "录像", "clip"},
+    {"gone", "该告警的录像已不在节点上", "the alert's clip is no longer on the node"},
+    {"failed", "录像获取失败", "the clip could not be fetched"},
+    {"no_answer", "节点未应答（可能已失联）", "the node did not answer (it may be unreachable)"},
+    {"unavailable", "本平台未配置录像调取", "this console has no clips configured"},
+};
+
 std::span<const Words> tableOf(CodeKind kind) {
   switch (kind) {
     case CodeKind::Failure: return kFailures;
@@ -129,6 +143,7 @@ std::span<const Words> tableOf(CodeKind kind) {
     case CodeKind::AlertType: return kAlertTypes;
     case CodeKind::ReplyCode: return kReplyCodes;
     case CodeKind::LivePhase: return kLivePhases;
+    case CodeKind::ClipPhase: return kClipPhases;
   }
   return {};
 }
@@ -138,7 +153,7 @@ std::span<const Words> tableOf(CodeKind kind) {
 const std::vector<CodeKind>& codeKinds() {
   static const std::vector<CodeKind> kinds = {CodeKind::Failure,   CodeKind::ViewIssue, CodeKind::CameraState,
                                               CodeKind::AreaState, CodeKind::Cause,     CodeKind::Silence,   CodeKind::AlertType,
-                                              CodeKind::ReplyCode, CodeKind::LivePhase};
+                                              CodeKind::ReplyCode, CodeKind::LivePhase, CodeKind::ClipPhase};
   return kinds;
 }
 
@@ -153,6 +168,7 @@ const char* toString(CodeKind kind) {
     case CodeKind::AlertType: return "alert_type";
     case CodeKind::ReplyCode: return "reply_code";
     case CodeKind::LivePhase: return "live_phase";
+    case CodeKind::ClipPhase: return "clip_phase";
   }
   return "?";
 }

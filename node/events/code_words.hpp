@@ -25,6 +25,7 @@ enum class CodeKind {
   AlertType,    // an alert's `type`: camera_offline, intrusion, ...
   ReplyCode,    // why a node refused or ended what the county asked (command-reply `code`)
   LivePhase,    // where a live view on the county's console stands (asking, playing, no_answer, ...)
+  ClipPhase,    // where the console's fetch of an alert's clip stands (asking, uploading, stored, gone, ...)
 };
 
 // Every kind, and its name in the catalogue ("failure", "issue", ...).

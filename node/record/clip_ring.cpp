@@ -18,6 +18,11 @@ void ClipRing::format(const ingest::EncodedFormat& format) {
 
 void ClipRing::unit(const ingest::EncodedUnit& unit) {
   std::lock_guard lock(mutex_);
+  if (stale_) {  // a new connection: its timestamps do not follow the old one's
+    units_.clear();
+    bytes_ = 0;
+    stale_ = false;
+  }
   if (unit.discont() && !unit.key()) {  // its references are lost: start again at the next key frame
     units_.clear();
     bytes_ = 0;
@@ -44,8 +49,7 @@ void ClipRing::trim() {
 
 void ClipRing::interrupted() {
   std::lock_guard lock(mutex_);
-  units_.clear();
-  bytes_ = 0;
+  stale_ = true;
 }
 
 void ClipRing::closed() { interrupted(); }
@@ -60,7 +64,7 @@ std::optional<RingTake> ClipRing::takeFrom(WallTime from) const {
   for (std::size_t i = 0; i < units_.size(); ++i) {
     if (units_[i].key() && distance(i) < distance(best)) best = i;
   }
-  RingTake take{*format_, {}};
+  RingTake take{*format_, {}, stale_};
   take.units.assign(units_.begin() + static_cast<long>(best), units_.end());
   return take;
 }

@@ -21,6 +21,7 @@ namespace villagecam::record {
 struct RingTake {
   ingest::EncodedFormat format;
   std::vector<ingest::EncodedUnit> units;
+  bool stale = false;  // the camera's connection ended after these: nothing follows them
 };
 
 class ClipRing final : public ingest::EncodedSink {
@@ -31,7 +32,10 @@ class ClipRing final : public ingest::EncodedSink {
 
   void format(const ingest::EncodedFormat& format) override;
   void unit(const ingest::EncodedUnit& unit) override;
-  void interrupted() override;  // what came before a reconnect has other timestamps: dropped
+  // The connection ended: what is held is kept (the last seconds before a
+  // camera went offline are evidence too) until the next connection's
+  // first unit, which has other timestamps and starts the ring again.
+  void interrupted() override;
   void closed() override;
 
   // The units from the key frame nearest to `from` (by arrival) to the
@@ -52,6 +56,7 @@ class ClipRing final : public ingest::EncodedSink {
   std::optional<ingest::EncodedFormat> format_;
   std::deque<ingest::EncodedUnit> units_;  // from a key frame on
   std::size_t bytes_ = 0;
+  bool stale_ = false;  // held from a connection that has ended
 };
 
 }  // namespace villagecam::record

@@ -101,6 +101,9 @@ std::optional<ClipPlan> Recorder::alertStarted(const std::string& alert_id, cons
     try {
       active->writer = std::make_shared<ClipWriter>(take->format, store_.mp4For(alert_id), active->plan.end);
       for (const auto& u : take->units) active->writer->unit(u);
+      // The camera's connection ended after these: the clip is what it held
+      // (the seconds before it went), nothing of a later connection.
+      if (take->stale) active->writer->interrupted();
     } catch (const std::exception& e) {
       failure = e.what();
       active->writer.reset();

@@ -164,11 +164,97 @@ void CountyPusher::stop(const std::string& camera) {
   logger("relay")->info("live push of {} stopped", camera);
 }
 
+bool CountyPusher::upload(const std::string& clip, const std::filesystem::path& mp4, Duration timeout, std::string& why) {
+  {
+    std::lock_guard lock(mutex_);
+    if (uploads_.count(clip)) return true;  // already on its way
+    if (static_cast<int>(uploads_.size()) >= kUploadsAtOnce) {
+      why = "busy";
+      return false;
+    }
+  }
+  gst::ensureInitialised();
+  auto push = std::make_unique<Push>();
+  GError* raw = nullptr;
+  push->pipeline.reset(gst_parse_launch(
+      "filesrc name=src ! qtdemux ! h264parse config-interval=-1 ! rtspclientsink name=sink protocols=tcp latency=0",
+      &raw));
+  const gst::ErrorPtr error(raw);
+  if (!push->pipeline || error) {
+    why = std::string("cannot make the upload pipeline: ") + (error && error->message ? error->message : "?");
+    return false;
+  }
+  gst::ElementPtr sink(gst_bin_get_by_name(GST_BIN(push->pipeline.get()), "sink"));
+  gst::ElementPtr src(gst_bin_get_by_name(GST_BIN(push->pipeline.get()), "src"));
+  const std::string location = "rtsp://" + (link_.host.find(':') != std::string::npos ? "[" + link_.host + "]" : link_.host) +
+                               ":" + std::to_string(link_.port) + "/" + node_id_ + "/clips/" + clip;
+  g_object_set(src.get(), "location", mp4.c_str(), nullptr);
+  g_object_set(sink.get(), "location", location.c_str(), "user-id", node_id_.c_str(), "user-pw",
+               link_.password.value_or("").c_str(), nullptr);
+  if (gst_element_set_state(push->pipeline.get(), GST_STATE_PLAYING) == GST_STATE_CHANGE_FAILURE) {
+    why = "the upload pipeline would not start";
+    gst_element_set_state(push->pipeline.get(), GST_STATE_NULL);
+    return false;
+  }
+  Push* raw_push = push.get();
+  const auto deadline =
+      std::chrono::steady_clock::now() + std::min(std::chrono::duration_cast<Duration>(kUploadTimeout), timeout);
+  push->watcher = std::thread([this, raw_push, clip, deadline] {
+    gst::BusPtr bus(gst_element_get_bus(raw_push->pipeline.get()));
+    while (!raw_push->stopping) {
+      gst::MessagePtr m(gst_bus_timed_pop_filtered(
+          bus.get(), 200 * GST_MSECOND,
+          static_cast<GstMessageType>(GST_MESSAGE_ERROR | GST_MESSAGE_WARNING | GST_MESSAGE_EOS)));
+      if (!m && std::chrono::steady_clock::now() > deadline) {  // a link that takes it and never finishes
+        if (uploaded_) uploaded_(clip, false, "the upload did not finish in time");
+        return;
+      }
+      if (!m || raw_push->stopping) continue;
+      const bool eos = GST_MESSAGE_TYPE(m.get()) == GST_MESSAGE_EOS;
+      std::string detail = "sent";
+      if (!eos) {
+        GError* e = nullptr;
+        if (GST_MESSAGE_TYPE(m.get()) == GST_MESSAGE_ERROR) gst_message_parse_error(m.get(), &e, nullptr);
+        if (GST_MESSAGE_TYPE(m.get()) == GST_MESSAGE_WARNING) gst_message_parse_warning(m.get(), &e, nullptr);
+        const gst::ErrorPtr owned(e);
+        detail = owned && owned->message ? owned->message : "?";
+      }
+      // All sent: the teardown tells the county the clip is whole (it closes the file).
+      if (eos) gst_element_set_state(raw_push->pipeline.get(), GST_STATE_NULL);
+      if (uploaded_) uploaded_(clip, eos, detail);
+      return;
+    }
+  });
+  logger("relay")->info("uploading clip {} to {}", clip, location);
+  std::lock_guard lock(mutex_);
+  uploads_[clip] = std::move(push);
+  return true;
+}
+
+void CountyPusher::finishUpload(const std::string& clip) {
+  std::unique_ptr<Push> push;
+  {
+    std::lock_guard lock(mutex_);
+    const auto it = uploads_.find(clip);
+    if (it == uploads_.end()) return;
+    push = std::move(it->second);
+    uploads_.erase(it);
+  }
+  retire(std::move(push));
+}
+
+int CountyPusher::uploads() const {
+  std::lock_guard lock(mutex_);
+  return static_cast<int>(uploads_.size());
+}
+
 void CountyPusher::stopAll() {
   std::map<std::string, std::unique_ptr<Push>> all;
   {
     std::lock_guard lock(mutex_);
     all.swap(pushes_);
+    for (auto& [clip, upload] : uploads_) all.emplace("clip " + clip, std::move(upload));
+    uploads_.clear();
   }
   for (auto& [camera, push] : all) retire(std::move(push));
 }

@@ -17,9 +17,11 @@
 // never waits for it.
 #pragma once
 
+#include <chrono>
 #include <condition_variable>
 #include <cstdint>
 #include <deque>
+#include <filesystem>
 #include <functional>
 #include <thread>
 #include <map>
@@ -29,6 +31,7 @@
 
 #include "config/config.hpp"
 #include "ingest/encoded_fanout.hpp"
+#include "util/clock.hpp"
 
 namespace villagecam::relay {
 
@@ -54,11 +57,28 @@ class CountyPusher {
   // The location a camera is pushed to, for logs (no credential in it).
   std::string locationOf(const std::string& camera) const;
 
+  // Evidence clips go the same way, to <county_link>/<node>/clips/<clip>:
+  // the MP4 demuxed and pushed as RTP (never re-encoded), at most
+  // kUploadsAtOnce at a time. `uploaded` is called once per upload, on its
+  // own thread, when the county has it all (ok) or it failed.
+  using Uploaded = std::function<void(const std::string& clip, bool ok, const std::string& detail)>;
+  void onUploaded(Uploaded uploaded) { uploaded_ = std::move(uploaded); }  // before the first upload
+  static constexpr int kUploadsAtOnce = 2;
+  // An upload that has not finished by then is given up (a clip is at most a minute or so).
+  static constexpr auto kUploadTimeout = std::chrono::minutes(2);
+  // `timeout`: given up after it (kUploadTimeout at most).
+  bool upload(const std::string& clip, const std::filesystem::path& mp4, Duration timeout, std::string& why);
+  // An upload reported (or to give up): torn down off the caller's thread.
+  void finishUpload(const std::string& clip);
+  int uploads() const;
+
  private:
   struct Push;
   const config::CountyLinkConfig link_;
   const std::string node_id_;
   Ended ended_;
+  Uploaded uploaded_;
+  std::map<std::string, std::unique_ptr<Push>> uploads_;  // by clip, under mutex_
   void retire(std::unique_ptr<Push> push);
 
   mutable std::mutex mutex_;

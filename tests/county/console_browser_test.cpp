@@ -109,11 +109,12 @@ TEST(CountyConsoleInABrowser, LogsInShowsTheTruthTakesALiveAlertAndExportsCsv) {
 TEST(CountyConsoleInABrowser, PlaysACameraLiveFromARealNodeAndStopsWhenNobodyWatches) {
   ScratchDir dir("county-browser-live");
   Mosquitto broker;
-  TestCameras cams({CameraSpec{.name = "gate"}});
+  TestCameras cams({CameraSpec{.name = "gate"}, CameraSpec{.name = "lane"}});
   std::ofstream(dir / "push-passwords.yaml") << "n1: n1-push-password-browser\n";
   std::ofstream(dir / "push-password") << "n1-push-password-browser\n";
   Console console(dir.path(), broker,
-                  "live: {listen: \"127.0.0.1:0\", push_passwords_file: " + (dir / "push-passwords.yaml").string() + "}\n");
+                  "live: {listen: \"127.0.0.1:0\", push_passwords_file: " + (dir / "push-passwords.yaml").string() +
+                      "}\nclips: {max_bytes: 64MB}\n");
   const auto live_line = console.process().waitForSubstring("nodes push to rtsp://127.0.0.1:", 10s);
   ASSERT_TRUE(live_line) << console.process().output();
   const int live_port = std::stoi(live_line->substr(live_line->find("127.0.0.1:") + 10));
@@ -126,7 +127,9 @@ TEST(CountyConsoleInABrowser, PlaysACameraLiveFromARealNodeAndStopsWhenNobodyWat
                              << "]\n  keepalive: 5s\n  reconnect_min: 1s\n  reconnect_max: 2s\n  status_interval: 5s\n"
                              << "county_link: {url: \"rtsp://127.0.0.1:" << live_port << "\", password_file: "
                              << (dir / "push-password").string() << ", max_bitrate_kbps: 20000}\n"
+                             << "clips: {enabled: true, pre_roll: 3s, post_roll: 2s, alert_types: [camera_stalled]}\n"
                              << "cameras:\n  - {id: gate, name: 村口, rtsp_url: \"" << cams.url("gate") << "\"}\n"
+                             << "  - {id: lane, name: 小巷, rtsp_url: \"" << cams.url("lane") << "\"}\n"
                              << "  - {id: dead, name: 桥头, rtsp_url: \"rtsp://127.0.0.1:1/x\"}\n";
   ChildProcess node({nodeBinary(), "run", "--config", node_config.string()});
   const auto village = console.waitFor("/api/villages/n1", [](const json& v) {
@@ -151,7 +154,7 @@ TEST(CountyConsoleInABrowser, PlaysACameraLiveFromARealNodeAndStopsWhenNobodyWat
     return n;
   };
   EXPECT_EQ(count(node.output(), "pushing gate to "), 1) << node.output();
-  EXPECT_EQ(cams.connections()["rtsp"], 1);
+  EXPECT_EQ(cams.connections()["rtsp"], 2) << "one connection a camera (gate and lane), whoever watches";
   browser.writeLine("CHECKED");
   ASSERT_TRUE(browser.waitForSubstring("CLOSED", 60s)) << browser.output();
   const auto closed_at = std::chrono::steady_clock::now();
@@ -159,6 +162,21 @@ TEST(CountyConsoleInABrowser, PlaysACameraLiveFromARealNodeAndStopsWhenNobodyWat
   EXPECT_TRUE(node.waitForSubstring("live push of gate stopped", 30s)) << node.output() << console.process().output();
   EXPECT_LT(std::chrono::steady_clock::now() - closed_at, 20s);
   browser.writeLine("STOPPED");
+
+  // The lane camera's picture stops: a camera_stalled alert whose clip holds what it saw last.
+  cams.freeze("lane");
+  std::string alert;
+  console.waitFor("/api/alerts", [&](const json& rows) {
+    for (const auto& r : rows) {
+      if (r["type"] == "camera_stalled" && r["clip"].is_string()) alert = r["clip"];
+    }
+    return !alert.empty();
+  }, 30s);
+  ASSERT_FALSE(alert.empty()) << node.output();
+  browser.writeLine("CLIP " + alert);
+  const auto played = browser.waitForSubstring("CLIP-PLAYED", 90s);
+  ASSERT_TRUE(played) << browser.output() << node.output() << console.process().output();
+  std::cout << *played << "\n";
   const auto status = browser.wait(60s);
   browser.waitForEndOfOutput(5s);
   ASSERT_TRUE(status) << browser.output();

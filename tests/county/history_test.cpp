@@ -143,11 +143,11 @@ TEST_P(Stores, SilencesOpenAndClose) {
 }
 
 TEST_P(Stores, MigrationsAreVersionedAndARestartKeepsEverything) {
-  EXPECT_EQ(store_->schemaVersion(), 3);
+  EXPECT_EQ(store_->schemaVersion(), 4);
   store_->addAlert(alert("a1", events::AlertPhase::Start, kT0), kT0);
   store_.reset();
   auto again = GetParam().make(dir_.path());
-  EXPECT_EQ(again->schemaVersion(), 3);
+  EXPECT_EQ(again->schemaVersion(), 4);
   EXPECT_EQ(again->alerts({}).size(), 1u);
   EXPECT_FALSE(again->addAlert(alert("a1", events::AlertPhase::Start, kT0), kT0));
 }

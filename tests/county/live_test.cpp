@@ -514,7 +514,7 @@ TEST(Words, EveryCodeHasWordsInBothLanguagesAndTheChineseOnesAreChinese) {
   const auto words = wordsJson();
   ASSERT_TRUE(words.contains("zh-CN"));
   ASSERT_TRUE(words.contains("en"));
-  for (const char* kind : {"failure", "issue", "camera_state", "area_state", "cause", "silence", "alert_type", "reply_code", "live_phase"}) {
+  for (const char* kind : {"failure", "issue", "camera_state", "area_state", "cause", "silence", "alert_type", "reply_code", "live_phase", "clip_phase"}) {
     ASSERT_TRUE(words["zh-CN"].contains(kind)) << kind;
     ASSERT_FALSE(words["zh-CN"][kind].empty()) << kind;
     for (const auto& [code, zh] : words["zh-CN"][kind].items()) {

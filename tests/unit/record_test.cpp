@@ -53,19 +53,24 @@ TEST_F(Ring, KeepsTheRollFromAKeyFrameAndDropsWholeGopsBeforeIt) {
       << "before what is held: the oldest";
 }
 
-TEST_F(Ring, IsBoundedByBytesAndStartsAgainAfterALossOrAReconnect) {
+TEST_F(Ring, IsBoundedByBytesKeepsTheSecondsBeforeALossAndStartsAgainOnTheNextConnection) {
   ClipRing ring(60s, 25'000);
   ring.format({"h264", "video/x-h264"});
   for (int i = 0; i < 100; ++i) ring.unit(unitAt(i, 10));
   EXPECT_LE(ring.bytes(), 25'000u);
   EXPECT_TRUE(ring.takeFrom(kT0)->units.front().key());
-  ring.interrupted();
-  EXPECT_EQ(ring.units(), 0u);
-  EXPECT_FALSE(ring.takeFrom(kT0));
-  ring.unit(unitAt(101, 10));  // a delta frame: nothing to decode it from
-  EXPECT_EQ(ring.units(), 0u);
+  EXPECT_FALSE(ring.takeFrom(kT0)->stale);
+  const auto held = ring.units();
+  ring.interrupted();  // the camera went: what it sent last is what a camera_offline clip shows
+  EXPECT_EQ(ring.units(), held);
+  const auto before_loss = ring.takeFrom(kT0);
+  ASSERT_TRUE(before_loss);
+  EXPECT_TRUE(before_loss->stale) << "nothing follows these: the clip ends with them";
+  ring.unit(unitAt(101, 10));  // the next connection, a delta frame first: nothing to decode it from
+  EXPECT_EQ(ring.units(), 0u) << "the old connection's units never mix with the new one's";
   ring.unit(unitAt(110, 10));
   EXPECT_EQ(ring.units(), 1u);
+  EXPECT_FALSE(ring.takeFrom(kT0)->stale);
 }
 
 class Store : public ::testing::Test {

@@ -6,7 +6,9 @@
 //   prints FIRST-FRAME ms=<n> once the first page plays, TWO-PAGES when a
 //   second page plays the same camera (the harness counts the upstream
 //   sessions, then says CHECKED); closes both pages, prints CLOSED and waits
-//   for STOPPED (the harness saw the node stop its push).
+//   for STOPPED (the harness saw the node stop its push); then waits for
+//   CLIP <alert id> (an alert of the node that names a clip) and plays that
+//   clip from the alert history page.
 // Exits 0 only if every check held and no page logged an error.
 import { createRequire } from 'node:module';
 import { mkdirSync } from 'node:fs';
@@ -34,8 +36,8 @@ stdin.on('line', (l) => { lines.push(l); if (wake) wake(); });
 const waitFor = async (word, timeoutMs) => {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    const at = lines.indexOf(word);
-    if (at >= 0) { lines.splice(at, 1); return; }
+    const at = lines.findIndex((l) => l === word || l.startsWith(word + ' '));
+    if (at >= 0) return lines.splice(at, 1)[0];
     if (Date.now() > deadline) throw new Error(`the harness did not say ${word}`);
     await new Promise((r) => { wake = r; setTimeout(r, 200); });
   }
@@ -126,6 +128,30 @@ try {
   await second.close({ runBeforeUnload: true });
   console.log('CLOSED');
   await waitFor('STOPPED', 40000);
+
+  // An alert's clip: fetched from the node when asked, then it plays.
+  const clipLine = await waitFor('CLIP', 60000);
+  const alertId = clipLine.split(' ')[1];
+  const third = await context.newPage();
+  watchErrors(third, 'alerts page');
+  await third.goto(base + '/alerts.html');
+  const clipButton = third.locator(`button.clip-button[data-alert="${alertId}"]`);
+  await clipButton.waitFor({ timeout: 15000 });
+  const askedAt = Date.now();
+  await clipButton.click();
+  await third.waitForFunction(() => {
+    const v = document.getElementById('clip-video');
+    return v && v.readyState >= 2 && v.getVideoPlaybackQuality().totalVideoFrames > 0;
+  }, null, { timeout: 60000 });
+  const clip = await third.evaluate(() => {
+    const v = document.getElementById('clip-video');
+    return { duration: v.duration, frames: v.getVideoPlaybackQuality().totalVideoFrames, width: v.videoWidth,
+      text: document.getElementById('clip-phase').textContent };
+  });
+  console.log(`CLIP-PLAYED ms=${Date.now() - askedAt} duration=${clip.duration} frames=${clip.frames}`);
+  check(clip.duration > 0 && clip.width > 0, `the clip has a picture and a length: ${JSON.stringify(clip)}`);
+  check(clip.text === '录像', `the clip's player says 录像 (${clip.text})`);
+  await third.screenshot({ path: path.join(artifacts, 'clip-played.png') });
   await context.close();
 } catch (e) {
   failures.push('exception: ' + (e.stack || e));

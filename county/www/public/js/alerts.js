@@ -1,4 +1,7 @@
-import { api, el, nav, table, when, word } from '/js/common.js';
+import { api, el, nav, t, table, when, word } from '/js/common.js';
+import { ClipPlayer } from '/js/clip.js';
+
+const clips = new ClipPlayer(document.getElementById('clip'));
 
 const form = document.getElementById('filters');
 
@@ -21,6 +24,9 @@ async function show() {
     { label: 'type', cell: (a) => word('alert_type', a.type), sort: (a) => a.type },
     { label: 'camera', cell: (a) => a.camera || a.area || '' },
     { label: 'message', cell: (a) => a.message },
+    { label: 'clip', cell: (a) => (a.clip ? el('button', { class: 'clip-button', 'data-alert': a.id,
+      onclick: () => clips.open(a.node, a.clip, `${a.village || a.node} · ${word('alert_type', a.type)} · ${when(a.started_at)}`) },
+      '▶ ' + t('watch_clip')) : '') },
   ], rows, { sortable: true }));
 }
 

@@ -22,7 +22,7 @@ const WORDS = {
     users: '用户管理', add_user: '添加用户', role: '角色', added: '已添加', admins_only: '仅管理员可用',
     pending_nodes: '待准入节点', pending_hint: '未准入的节点不计入任何比率，其告警与抓图不予接收。核对其所报位置后准入。',
     node: '节点', code: '区划代码', first_seen: '首次上报', refused: '最近拒收', admit: '准入', admitted: '已准入',
-    watch_live: '实时视频', live_video: '实时视频', live_again: '重新请求', live_close: '关闭',
+    watch_live: '实时视频', live_video: '实时视频', live_again: '重新请求', live_close: '关闭', clip: '录像', watch_clip: '录像',
     live_unsupported: '此浏览器无法播放实时视频（需要支持 MSE 的浏览器）',
   },
   en: {
@@ -46,7 +46,7 @@ const WORDS = {
     pending_nodes: 'Nodes awaiting admission',
     pending_hint: 'A node not admitted counts in no rate; its alerts and snapshots are not taken. Check the place it claims, then admit it.',
     node: 'Node', code: 'Admin code', first_seen: 'First seen', refused: 'Last refused', admit: 'Admit', admitted: 'Admitted',
-    watch_live: 'Live', live_video: 'Live video', live_again: 'Ask again', live_close: 'Close',
+    watch_live: 'Live', live_video: 'Live video', live_again: 'Ask again', live_close: 'Close', clip: 'Clip', watch_clip: 'Clip',
     live_unsupported: 'This browser cannot play live video (it needs Media Source Extensions)',
   },
 };

@@ -1,5 +1,6 @@
 import { api, el, failureText, live, nav, pct, t, table, when, word, words } from '/js/common.js';
 import { LivePlayer } from '/js/player.js';
+import { ClipPlayer } from '/js/clip.js';
 
 const node = new URLSearchParams(location.search).get('node') || '';
 
@@ -9,6 +10,7 @@ function bar(rate) {
 }
 
 const player = new LivePlayer(document.getElementById('live'));
+const clips = new ClipPlayer(document.getElementById('clip'));
 
 function liveButton(v, camera, label) {
   return el('button', { class: 'live-button', 'data-camera': camera,
@@ -42,6 +44,8 @@ async function show() {
     { label: 'type', cell: (a) => word('alert_type', a.type) }, { label: 'started', cell: (a) => when(a.started_at) },
     { label: 'message', cell: (a) => a.message },
     { label: 'live_video', cell: (a) => (a.camera ? liveButton(v, a.camera, a.camera) : '') },
+    { label: 'clip', cell: (a) => (a.clip ? el('button', { class: 'clip-button', 'data-alert': a.id,
+      onclick: () => clips.open(v.node, a.clip, `${v.village} · ${word('alert_type', a.type)}`) }, '▶ ' + t('watch_clip')) : '') },
   ], v.open_alerts));
   // Only cameras whose node sent a snapshot: no request is made to fail.
   document.getElementById('shots').replaceChildren(...v.cameras.filter((c) => c.snapshot).map((c) => el('figure', {},
