@@ -30,7 +30,9 @@ async function show() {
       sort: (c) => c.state },
     { label: 'since', cell: (c) => when(c.since), sort: (c) => c.since },
     { label: 'reason', cell: (c) => (c.state === 'online' || c.state === 'unknown' ? '' : failureText(c)) },
-    { label: 'issues', cell: (c) => (c.view.state === 'tampered' ? words('issue', c.view.issues) : t(c.view.state)) },
+    // A silent node's cameras: their views are not known now either.
+    { label: 'issues', cell: (c) => (c.state === 'unknown' ? t('unknown')
+      : c.view.state === 'tampered' ? words('issue', c.view.issues) : t(c.view.state)) },
     { label: 'uptime_24h', cell: (c) => bar(c.uptime['24h']), sort: (c) => c.uptime['24h'] ?? 2 },
     { label: 'uptime_7d', cell: (c) => bar(c.uptime['7d']), sort: (c) => c.uptime['7d'] ?? 2 },
     { label: 'live_video', cell: (c) => liveButton(v, c.id, c.name || c.id) },
