@@ -92,7 +92,7 @@ bool CountyPusher::start(const std::string& camera, const std::shared_ptr<ingest
   GError* raw = nullptr;
   push->pipeline.reset(gst_parse_launch(
       "appsrc name=src is-live=true format=time do-timestamp=true min-latency=0 block=false ! "
-      "h264parse config-interval=-1 ! rtspclientsink name=sink protocols=tcp latency=0",
+      "rtspclientsink name=sink protocols=tcp latency=0",
       &raw));
   const gst::ErrorPtr error(raw);
   if (!push->pipeline || error) {
