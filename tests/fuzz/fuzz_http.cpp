@@ -49,6 +49,21 @@ class Answers final : public county::ConsoleSource {
   json pendingNodes() override { return json::array(); }
   json admitNode(const std::string& node, const json&, const std::string&) override { return {{"node", node}}; }
   county::LiveStream& live() override { return live_; }
+  json watchLive(const county::Operator&, const std::string& node, const std::string& camera, const std::string& viewer,
+                 bool again) override {
+    if (node != "sim-0001") throw county::BadRequest("no admitted node");
+    return {{"phase", again ? "asking" : "playing"}, {"camera", camera}, {"viewers", viewer.size()},
+            {"playlist", "/live/" + node + "/" + camera + "/1/index.m3u8"}};
+  }
+  void leaveLive(const std::string&, const std::string&, const std::string&) override {}
+  std::optional<std::filesystem::path> liveFile(const std::string&, const std::string&, const std::string&,
+                                                const std::string&) override {
+    return std::nullopt;
+  }
+  json fetchClip(const std::string& node, const std::string& alert, bool again) override {
+    return {{"phase", again ? "asking" : "gone"}, {"node", node}, {"alert", alert}};
+  }
+  std::optional<std::filesystem::path> clipFile(const std::string&, const std::string&) override { return std::nullopt; }
 
  private:
   county::LiveStream live_;
