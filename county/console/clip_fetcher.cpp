@@ -2,10 +2,10 @@
 
 #include <algorithm>
 #include <fstream>
-#include <random>
 #include <regex>
 #include <vector>
 
+#include "console/command_ids.hpp"
 #include "contract/topics.hpp"
 #include "util/log_text.hpp"
 #include "util/logging.hpp"
@@ -14,14 +14,6 @@ namespace villagecam::county {
 namespace fs = std::filesystem;
 
 namespace {
-
-std::string randomPrefix() {
-  std::random_device random;
-  std::uniform_int_distribution<std::uint32_t> any;
-  char hex[9];
-  std::snprintf(hex, sizeof hex, "%08x", any(random));
-  return std::string("county-clip-") + hex;
-}
 
 bool validId(const std::string& id) {
   static const std::regex pattern("[a-z0-9][a-z0-9_-]{0,63}");
@@ -57,7 +49,7 @@ ClipFetcher::ClipFetcher(const CountyConfig& config, const Clock& clock, PushRec
       receiver_(receiver),
       publish_(std::move(publish)),
       dir_(config.state_dir / "clips"),
-      id_prefix_(randomPrefix()) {}
+      id_prefix_(commandIdPrefix("clip")) {}
 
 fs::path ClipFetcher::mp4Of(const Key& key) const { return dir_ / key.first / (key.second + ".mp4"); }
 

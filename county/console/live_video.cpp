@@ -1,8 +1,8 @@
 #include "console/live_video.hpp"
 
-#include <random>
 #include <regex>
 
+#include "console/command_ids.hpp"
 #include "contract/topics.hpp"
 #include "util/log_text.hpp"
 #include "util/logging.hpp"
@@ -10,19 +10,9 @@
 namespace villagecam::county {
 namespace {
 
-// Command ids unique to this run of the console: a reply to a command of an
-// earlier run (or of another console of the group) matches none of them.
-std::string runPrefix() {
-  std::random_device random;
-  std::uniform_int_distribution<std::uint32_t> any;
-  char hex[9];
-  std::snprintf(hex, sizeof hex, "%08x", any(random));
-  return std::string("county-") + hex;
-}
-
 LiveDemandOptions demandOptions(const CountyConfig& config) {
   LiveDemandOptions o;
-  o.id_prefix = runPrefix();
+  o.id_prefix = commandIdPrefix("live");
   o.max_pushes = config.live.max_streams;
   return o;
 }

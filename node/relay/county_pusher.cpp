@@ -3,6 +3,7 @@
 #include <gst/gst.h>
 
 #include <atomic>
+#include <optional>
 #include <thread>
 
 #include "ingest/gst_ptr.hpp"
@@ -14,6 +15,27 @@ namespace villagecam::relay {
 namespace {
 
 constexpr std::size_t kQueueBytes = 2u << 20;  // ~4 s of a 4 Mbit/s stream behind: the uplink is too slow
+
+// How a push's pipeline ended: at the end of what it had to send (eos), or
+// with an error or a warning of its sink (rtspclientsink reports a closed
+// server as a mere warning), in words.
+struct PipelineEnd {
+  bool eos = false;
+  std::string detail;
+};
+
+// The next end on the bus within 200 ms; nullopt if none came.
+std::optional<PipelineEnd> nextEnd(GstBus* bus) {
+  gst::MessagePtr m(gst_bus_timed_pop_filtered(
+      bus, 200 * GST_MSECOND, static_cast<GstMessageType>(GST_MESSAGE_ERROR | GST_MESSAGE_WARNING | GST_MESSAGE_EOS)));
+  if (!m) return std::nullopt;
+  if (GST_MESSAGE_TYPE(m.get()) == GST_MESSAGE_EOS) return PipelineEnd{true, "end of stream"};
+  GError* e = nullptr;
+  if (GST_MESSAGE_TYPE(m.get()) == GST_MESSAGE_ERROR) gst_message_parse_error(m.get(), &e, nullptr);
+  if (GST_MESSAGE_TYPE(m.get()) == GST_MESSAGE_WARNING) gst_message_parse_warning(m.get(), &e, nullptr);
+  const gst::ErrorPtr owned(e);
+  return PipelineEnd{false, owned && owned->message ? owned->message : "?"};
+}
 
 }  // namespace
 
@@ -125,19 +147,10 @@ bool CountyPusher::start(const std::string& camera, const std::shared_ptr<ingest
   push->watcher = std::thread([this, raw_push, camera] {
     gst::BusPtr bus(gst_element_get_bus(raw_push->pipeline.get()));
     while (!raw_push->stopping) {
-      gst::MessagePtr m(gst_bus_timed_pop_filtered(
-          bus.get(), 200 * GST_MSECOND,
-          static_cast<GstMessageType>(GST_MESSAGE_ERROR | GST_MESSAGE_WARNING | GST_MESSAGE_EOS)));
-      if (!m || raw_push->stopping) continue;
-      std::string detail = "end of stream";
-      GError* e = nullptr;
-      if (GST_MESSAGE_TYPE(m.get()) == GST_MESSAGE_ERROR) gst_message_parse_error(m.get(), &e, nullptr);
-      if (GST_MESSAGE_TYPE(m.get()) == GST_MESSAGE_WARNING) gst_message_parse_warning(m.get(), &e, nullptr);
-      const gst::ErrorPtr owned(e);
-      if (owned && owned->message) detail = owned->message;
-      const bool link = GST_MESSAGE_TYPE(m.get()) != GST_MESSAGE_EOS;
-      logger("relay")->warn("live push of {} ended: {}", camera, forLog(detail, 200));
-      ended_(camera, raw_push->serial, link ? "link_lost" : "push_failed", detail);
+      const auto end = nextEnd(bus.get());
+      if (!end || raw_push->stopping) continue;
+      logger("relay")->warn("live push of {} ended: {}", camera, forLog(end->detail, 200));
+      ended_(camera, raw_push->serial, end->eos ? "push_failed" : "link_lost", end->detail);
       return;
     }
   });
@@ -151,15 +164,19 @@ bool CountyPusher::start(const std::string& camera, const std::shared_ptr<ingest
   return true;
 }
 
+std::unique_ptr<CountyPusher::Push> CountyPusher::takeOut(std::map<std::string, std::unique_ptr<Push>>& from,
+                                                          const std::string& key) {
+  std::lock_guard lock(mutex_);
+  const auto it = from.find(key);
+  if (it == from.end()) return nullptr;
+  auto push = std::move(it->second);
+  from.erase(it);
+  return push;
+}
+
 void CountyPusher::stop(const std::string& camera) {
-  std::unique_ptr<Push> push;
-  {
-    std::lock_guard lock(mutex_);
-    const auto it = pushes_.find(camera);
-    if (it == pushes_.end()) return;
-    push = std::move(it->second);
-    pushes_.erase(it);
-  }
+  auto push = takeOut(pushes_, camera);
+  if (!push) return;
   retire(std::move(push));
   logger("relay")->info("live push of {} stopped", camera);
 }
@@ -202,26 +219,15 @@ bool CountyPusher::upload(const std::string& clip, const std::filesystem::path& 
   push->watcher = std::thread([this, raw_push, clip, deadline] {
     gst::BusPtr bus(gst_element_get_bus(raw_push->pipeline.get()));
     while (!raw_push->stopping) {
-      gst::MessagePtr m(gst_bus_timed_pop_filtered(
-          bus.get(), 200 * GST_MSECOND,
-          static_cast<GstMessageType>(GST_MESSAGE_ERROR | GST_MESSAGE_WARNING | GST_MESSAGE_EOS)));
-      if (!m && std::chrono::steady_clock::now() > deadline) {  // a link that takes it and never finishes
+      const auto end = nextEnd(bus.get());
+      if (!end && std::chrono::steady_clock::now() > deadline) {  // a link that takes it and never finishes
         if (uploaded_) uploaded_(clip, false, "the upload did not finish in time");
         return;
       }
-      if (!m || raw_push->stopping) continue;
-      const bool eos = GST_MESSAGE_TYPE(m.get()) == GST_MESSAGE_EOS;
-      std::string detail = "sent";
-      if (!eos) {
-        GError* e = nullptr;
-        if (GST_MESSAGE_TYPE(m.get()) == GST_MESSAGE_ERROR) gst_message_parse_error(m.get(), &e, nullptr);
-        if (GST_MESSAGE_TYPE(m.get()) == GST_MESSAGE_WARNING) gst_message_parse_warning(m.get(), &e, nullptr);
-        const gst::ErrorPtr owned(e);
-        detail = owned && owned->message ? owned->message : "?";
-      }
+      if (!end || raw_push->stopping) continue;
       // All sent: the teardown tells the county the clip is whole (it closes the file).
-      if (eos) gst_element_set_state(raw_push->pipeline.get(), GST_STATE_NULL);
-      if (uploaded_) uploaded_(clip, eos, detail);
+      if (end->eos) gst_element_set_state(raw_push->pipeline.get(), GST_STATE_NULL);
+      if (uploaded_) uploaded_(clip, end->eos, end->eos ? "sent" : end->detail);
       return;
     }
   });
@@ -231,17 +237,7 @@ bool CountyPusher::upload(const std::string& clip, const std::filesystem::path& 
   return true;
 }
 
-void CountyPusher::finishUpload(const std::string& clip) {
-  std::unique_ptr<Push> push;
-  {
-    std::lock_guard lock(mutex_);
-    const auto it = uploads_.find(clip);
-    if (it == uploads_.end()) return;
-    push = std::move(it->second);
-    uploads_.erase(it);
-  }
-  retire(std::move(push));
-}
+void CountyPusher::finishUpload(const std::string& clip) { retire(takeOut(uploads_, clip)); }
 
 int CountyPusher::uploads() const {
   std::lock_guard lock(mutex_);

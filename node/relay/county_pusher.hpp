@@ -80,6 +80,7 @@ class CountyPusher {
   Uploaded uploaded_;
   std::map<std::string, std::unique_ptr<Push>> uploads_;  // by clip, under mutex_
   void retire(std::unique_ptr<Push> push);
+  std::unique_ptr<Push> takeOut(std::map<std::string, std::unique_ptr<Push>>& from, const std::string& key);
 
   mutable std::mutex mutex_;
   std::map<std::string, std::unique_ptr<Push>> pushes_;

@@ -47,16 +47,9 @@ TEST(Clips, AnAlertsClipIsFetchedFromTheNodeKeptAcrossARestartAndServedToOperato
   const std::string county_extra = "live: {listen: \"127.0.0.1:" + std::to_string(live_port) + "\", push_passwords_file: " +
                                    (dir / "push-passwords.yaml").string() + "}\nclips: {max_bytes: 64MB, max_days: 7}\n";
   auto console = std::make_unique<Console>(dir.path(), broker, county_extra);
-  const auto node_config = dir / "node.yaml";
-  std::ofstream(node_config) << "node: {id: n1, township: 城关镇, village: 新庄村, admin_code: \"410225100201\", "
-                                "trust_unsynchronised_clock: true}\nstate_dir: " << (dir / "node-state").string()
-                             << "\ningest: {stall_timeout: 2s, backoff_max: 1s, connect_timeout: 4s, pipelines_dir: "
-                             << pipelinesSourceDir() << "}\nmqtt:\n  brokers: [" << broker.uri()
-                             << "]\n  keepalive: 5s\n  reconnect_min: 1s\n  reconnect_max: 1s\n  status_interval: 5s\n"
-                             << "county_link: {url: \"rtsp://127.0.0.1:" << live_port << "\", password_file: "
-                             << (dir / "push-password").string() << "}\n"
-                             << "clips: {enabled: true, pre_roll: 3s, post_roll: 2s, alert_types: [camera_stalled]}\n"
-                             << "cameras:\n  - {id: gate, rtsp_url: \"" << cams.url("gate") << "\"}\n";
+  const auto node_config = writeNodeConfig(
+      dir.path(), broker, live_port, dir / "push-password", "  - {id: gate, rtsp_url: \"" + cams.url("gate") + "\"}\n",
+      "clips: {enabled: true, pre_roll: 3s, post_roll: 2s, alert_types: [camera_stalled]}\n");
   ChildProcess node({nodeBinary(), "run", "--config", node_config.string()});
   ASSERT_FALSE(console->waitFor("/api/villages/n1", [](const json& v) {
     return !v["cameras"].empty() && v["cameras"][0]["state"] == "online";

@@ -119,18 +119,11 @@ TEST(CountyConsoleInABrowser, PlaysACameraLiveFromARealNodeAndStopsWhenNobodyWat
   ASSERT_TRUE(live_line) << console.process().output();
   const int live_port = std::stoi(live_line->substr(live_line->find("127.0.0.1:") + 10));
 
-  const auto node_config = dir / "node.yaml";
-  std::ofstream(node_config) << "node: {id: n1, township: 城关镇, village: 新庄村, admin_code: \"410225100201\", "
-                                "trust_unsynchronised_clock: true}\nstate_dir: " << (dir / "node-state").string()
-                             << "\ningest: {stall_timeout: 2s, backoff_max: 2s, connect_timeout: 4s, pipelines_dir: "
-                             << pipelinesSourceDir() << "}\nmqtt:\n  brokers: [" << broker.uri()
-                             << "]\n  keepalive: 5s\n  reconnect_min: 1s\n  reconnect_max: 2s\n  status_interval: 5s\n"
-                             << "county_link: {url: \"rtsp://127.0.0.1:" << live_port << "\", password_file: "
-                             << (dir / "push-password").string() << ", max_bitrate_kbps: 20000}\n"
-                             << "clips: {enabled: true, pre_roll: 3s, post_roll: 2s, alert_types: [camera_stalled]}\n"
-                             << "cameras:\n  - {id: gate, name: 村口, rtsp_url: \"" << cams.url("gate") << "\"}\n"
-                             << "  - {id: lane, name: 小巷, rtsp_url: \"" << cams.url("lane") << "\"}\n"
-                             << "  - {id: dead, name: 桥头, rtsp_url: \"rtsp://127.0.0.1:1/x\"}\n";
+  const auto node_config = writeNodeConfig(
+      dir.path(), broker, live_port, dir / "push-password",
+      "  - {id: gate, name: 村口, rtsp_url: \"" + cams.url("gate") + "\"}\n  - {id: lane, name: 小巷, rtsp_url: \"" +
+          cams.url("lane") + "\"}\n  - {id: dead, name: 桥头, rtsp_url: \"rtsp://127.0.0.1:1/x\"}\n",
+      "clips: {enabled: true, pre_roll: 3s, post_roll: 2s, alert_types: [camera_stalled]}\n");
   ChildProcess node({nodeBinary(), "run", "--config", node_config.string()});
   const auto village = console.waitFor("/api/villages/n1", [](const json& v) {
     for (const auto& c : v["cameras"]) if (c["id"] == "gate" && c["state"] == "online") return true;

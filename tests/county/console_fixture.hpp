@@ -14,6 +14,7 @@
 
 #include "child_process.hpp"
 #include "mosquitto.hpp"
+#include "test_cameras.hpp"
 
 namespace villagecam::testing {
 
@@ -78,6 +79,26 @@ inline std::unique_ptr<ChildProcess> runSim(const Mosquitto& broker, std::vector
   std::vector<std::string> argv{VILLAGECAM_COUNTY_SIM_BIN, "--broker", broker.uri()};
   argv.insert(argv.end(), args.begin(), args.end());
   return std::make_unique<ChildProcess>(argv);
+}
+
+// A real node's config beside a console: node n1 of 新庄村 (admitted at
+// first sight by the console's default prefix) on `broker`, pushing live
+// video and clips to the console's receiver on `push_port` with the
+// password in `push_password_file`; `more` adds sections (clips:), and
+// `cameras` is the YAML list's entries.
+inline std::filesystem::path writeNodeConfig(const std::filesystem::path& dir, const Mosquitto& broker, int push_port,
+                                             const std::filesystem::path& push_password_file, const std::string& cameras,
+                                             const std::string& more = "") {
+  const auto file = dir / "node.yaml";
+  std::ofstream(file) << "node: {id: n1, township: 城关镇, village: 新庄村, admin_code: \"410225100201\", "
+                         "trust_unsynchronised_clock: true}\nstate_dir: " << (dir / "node-state").string()
+                      << "\ningest: {stall_timeout: 2s, backoff_max: 1s, connect_timeout: 4s, pipelines_dir: "
+                      << pipelinesSourceDir() << "}\nmqtt:\n  brokers: [" << broker.uri()
+                      << "]\n  keepalive: 5s\n  reconnect_min: 1s\n  reconnect_max: 1s\n  status_interval: 5s\n"
+                      << "county_link: {url: \"rtsp://127.0.0.1:" << push_port << "\", password_file: "
+                      << push_password_file.string() << ", max_bitrate_kbps: 20000}\n"
+                      << more << "cameras:\n" << cameras;
+  return file;
 }
 
 // The sim's latest truth line after `from`.

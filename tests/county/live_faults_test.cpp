@@ -86,16 +86,8 @@ class LiveFaults : public ::testing::Test {
            (dir_ / "push-passwords.yaml").string() + "}\n";
   }
   std::filesystem::path nodeConfig(const Mosquitto& broker, const std::string& camera_url, int push_port) const {
-    const auto file = dir_ / "node.yaml";
-    std::ofstream(file) << "node: {id: n1, township: 城关镇, village: 新庄村, admin_code: \"410225100201\", "
-                           "trust_unsynchronised_clock: true}\nstate_dir: " << (dir_ / "node-state").string()
-                        << "\ningest: {stall_timeout: 2s, backoff_max: 1s, connect_timeout: 4s, pipelines_dir: "
-                        << pipelinesSourceDir() << "}\nmqtt:\n  brokers: [" << broker.uri()
-                        << "]\n  keepalive: 5s\n  reconnect_min: 1s\n  reconnect_max: 1s\n  status_interval: 5s\n"
-                        << "county_link: {url: \"rtsp://127.0.0.1:" << push_port << "\", password_file: "
-                        << (dir_ / "push-password").string() << ", max_bitrate_kbps: 20000}\n"
-                        << "cameras:\n  - {id: gate, rtsp_url: \"" << camera_url << "\"}\n";
-    return file;
+    return writeNodeConfig(dir_.path(), broker, push_port, dir_ / "push-password",
+                           "  - {id: gate, rtsp_url: \"" + camera_url + "\"}\n");
   }
   static bool gateOnline(const json& v) {
     for (const auto& c : v["cameras"]) {
