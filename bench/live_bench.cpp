@@ -27,6 +27,7 @@
 #include <thread>
 
 #include "bench_stats.hpp"
+#include "decode_floor.hpp"
 #include "child_process.hpp"
 #include "mosquitto.hpp"
 #include "process_stats.hpp"
@@ -65,22 +66,6 @@ std::pair<double, double> cpuPerCamera(pid_t node, const Options& o) {
   std::this_thread::sleep_for(std::chrono::duration<double>(o.seconds));
   const double wall = std::chrono::duration<double>(Clock::now() - t0).count();
   return {(cpuSeconds(node) - n0) / wall / o.cameras, (selfCpu() - s0) / wall / o.cameras};
-}
-
-double floorCpu(const TestCameras& cams, const Options& o) {
-  std::vector<std::string> argv{"/usr/bin/gst-launch-1.0", "-q"};
-  for (int i = 0; i < o.cameras; ++i) {
-    argv.insert(argv.end(), {"rtspsrc", "location=" + cams.url(fmt::format("cam{}", i)), "!", "rtph264depay", "!",
-                             "h264parse", "!", "avdec_h264", "!", "fakesink"});
-  }
-  ChildProcess floor(argv);
-  std::this_thread::sleep_for(std::chrono::duration<double>(o.warmup));
-  const double c0 = cpuSeconds(floor.pid());
-  const auto t0 = Clock::now();
-  std::this_thread::sleep_for(std::chrono::duration<double>(o.seconds));
-  const double cpu = (cpuSeconds(floor.pid()) - c0) / std::chrono::duration<double>(Clock::now() - t0).count() / o.cameras;
-  if (!floor.running() || cpu < 0.01) throw std::runtime_error("the gst-launch floor decoded nothing: " + floor.output());
-  return cpu;
 }
 
 void command(const Mosquitto& broker, const std::string& id, const std::string& kind, const std::string& camera) {
@@ -146,7 +131,7 @@ int run(int argc, char** argv) {
   std::vector<double> added, county, first_segment_ms;
   int serial = 0;
   for (int r = 0; r < o.rounds; ++r) {
-    const double floor = floorCpu(cams, o);
+    const double floor = villagecam::bench::decodeFloorPerCamera(cams, o.cameras, o.warmup, o.seconds);
     const double idle = cpuPerCamera(node.pid(), o).first;
     const auto asked = Clock::now();
     for (int c = 0; c < o.cameras; ++c) {

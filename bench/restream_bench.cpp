@@ -36,6 +36,7 @@
 
 #include "child_process.hpp"
 #include "bench_stats.hpp"
+#include "decode_floor.hpp"
 #include "mosquitto.hpp"  // runCommand
 #include "process_stats.hpp"
 #include "test_cameras.hpp"
@@ -65,26 +66,11 @@ struct Options {
 
 // CPU seconds per camera-second of a process over the window, after a warm-up.
 double cpuPerCamera(pid_t pid, int cameras, const Options& o) {
-  std::this_thread::sleep_for(std::chrono::duration<double>(o.warmup));  // a measurement window, not a wait for state
-  const double c0 = cpuSeconds(pid);
-  const auto t0 = Clock::now();
-  std::this_thread::sleep_for(std::chrono::duration<double>(o.seconds));
-  const double wall = std::chrono::duration<double>(Clock::now() - t0).count();
-  return (cpuSeconds(pid) - c0) / wall / cameras;
+  return villagecam::bench::cpuRate(pid, o.warmup, o.seconds) / cameras;
 }
 
 double floorCpu(const TestCameras& cams, const Options& o) {
-  std::vector<std::string> argv{"/usr/bin/gst-launch-1.0", "-q"};
-  for (int i = 0; i < o.cameras; ++i) {
-    argv.insert(argv.end(), {"rtspsrc", "location=" + cams.url(fmt::format("cam{}", i)), "!", "rtph264depay", "!",
-                             "h264parse", "!", "avdec_h264", "!", "fakesink"});
-  }
-  ChildProcess floor(argv);
-  const double cpu = cpuPerCamera(floor.pid(), o.cameras, o);
-  if (!floor.running()) throw std::runtime_error("the gst-launch floor died: " + floor.output());
-  // Decoding 720p25 takes a few % of a core: far less means it decoded nothing.
-  if (cpu < 0.01) throw std::runtime_error("the gst-launch floor decoded almost nothing: " + floor.output());
-  return cpu;
+  return villagecam::bench::decodeFloorPerCamera(cams, o.cameras, o.warmup, o.seconds);
 }
 
 // Every frame's arrival at one client, by the hash of its bytes' tail (the

@@ -166,8 +166,11 @@ bool LiveVideo::replied(const std::string& node, const contract::CommandReply& r
     orders = demand_.take(clock_.steady(), clock_.wall());
   }
   if (ours) {
-    logger("county.live")->info("live video: node {} answered {}: {}{}", node, forLog(reply.command_id, 80),
-                                contract::toString(reply.status), reply.code.empty() ? "" : " (" + forLog(reply.code, 40) + ")");
+    // Acceptances come with every renewal (each 10 s a view): routine, debug only.
+    logger("county.live")
+        ->log(reply.status == contract::ReplyStatus::Accepted ? spdlog::level::debug : spdlog::level::info,
+              "live video: node {} answered {}: {}{}", node, forLog(reply.command_id, 80), contract::toString(reply.status),
+              reply.code.empty() ? "" : " (" + forLog(reply.code, 40) + ")");
   }
   carryOut(std::move(orders));
   return ours;

@@ -398,8 +398,11 @@ void Node::handle(const CommandArrived& m, WallTime now, SteadyTime steady_now) 
     }
   }
   if (d.stop) pusher_->stop(d.camera);
-  log_->info("county command {} {} for camera {}: {}{}", forLog(command.id, 80), contract::toString(command.kind),
-             forLog(command.camera_id, 80), contract::toString(d.status), d.code.empty() ? "" : " (" + d.code + ")");
+  // A renewal of a running push (every 10 s while someone watches) is routine: debug only.
+  const bool renewal = d.status == contract::ReplyStatus::Accepted && !d.start && !d.stop;
+  log_->log(renewal ? spdlog::level::debug : spdlog::level::info, "county command {} {} for camera {}: {}{}",
+            forLog(command.id, 80), contract::toString(command.kind), forLog(command.camera_id, 80),
+            contract::toString(d.status), d.code.empty() ? "" : " (" + d.code + ")");
   reply(command.id, command.kind, command.camera_id, command.alert_id, d.status, d.code, now);
 }
 
