@@ -4,7 +4,7 @@
 //   villagecam-test-cameras [--port N] [--auth-port N] --camera SPEC [--camera SPEC ...]
 //                           [--hang-port] [--garbage-port]
 //   SPEC: NAME[,codec=h264|h265|mjpeg][,user=U,password=P][,size=WxH][,fps=N][,file=PATH]
-//         [,start=midgop][,loss=PERCENT][,idle=SECONDS]
+//         [,start=midgop][,loss=PERCENT][,idle=SECONDS][,gop=SECONDS]
 //
 // A camera with file=PATH serves that H.264 or H.265 elementary stream
 // (Annex B, as codec= says), looped, at its frame rate, without encoding it
@@ -94,6 +94,7 @@ struct CameraSpec {
   bool mid_gop = false;  // file cameras: sessions start halfway into a GOP
   double loss = 0;       // share of RTP packets dropped, 0..1
   double idle = 0;       // file cameras: seconds looped until `play`, 0: loop the whole clip
+  double gop = 2;        // synthetic cameras: seconds from one key frame to the next
 };
 
 [[noreturn]] void die(const std::string& message) {
@@ -343,6 +344,9 @@ CameraSpec parseSpec(const std::string& text) {
     } else if (key == "idle") {
       spec.idle = std::stod(value);
       if (spec.idle <= 0) die("idle is a number of seconds above 0: " + value);
+    } else if (key == "gop") {
+      spec.gop = std::stod(value);
+      if (spec.gop <= 0) die("gop is a number of seconds above 0: " + value);
     } else if (key == "loss") {
       spec.loss = std::stod(value) / 100.0;
       if (spec.loss < 0 || spec.loss >= 1) die("loss is a percentage below 100: " + value);
@@ -382,13 +386,16 @@ std::string launchLine(const CameraSpec& s) {
   // in the upper left corner: live content that view-quality checks can
   // baseline and motion outside any lower-right zone. The intruder (sink_3)
   // waits, invisible, in the lower right.
-  // The compositor waits 100 ms more than its sources' latency: on a loaded
-  // machine a late source otherwise leaves a frame of bare background (black).
-  out << "( compositor name=mix background=black latency=100000000 sink_2::alpha=0.06 sink_3::alpha=0 sink_3::xpos=" << s.width * 5 / 8
+  // The layers are made as fast as the compositor takes them, and one
+  // clocksync paces what it makes: a live source late on a loaded machine
+  // would be left out of a frame by a live compositor, and a key frame
+  // without the noise layer keeps its GOP without texture where the noise
+  // was (a false "occluded" on a good view). No layer is ever left out.
+  out << "( compositor name=mix background=black sink_2::alpha=0.06 sink_3::alpha=0 sink_3::xpos=" << s.width * 5 / 8
       << " sink_3::ypos=" << s.height * 5 / 8 << " sink_4::alpha=0 sink_4::xpos=" << s.width * 5 / 8
       << " sink_4::ypos=" << s.height * 5 / 8 << " ! video/x-raw,format=I420,width=" << s.width
-      << ",height=" << s.height << ",framerate=" << s.fps << "/1 ! videobalance name=cap ! valve name=valve drop=false ! ";
-  const int gop = s.fps * 2;
+      << ",height=" << s.height << ",framerate=" << s.fps << "/1 ! clocksync ! videobalance name=cap ! valve name=valve drop=false ! ";
+  const int gop = std::max(1, static_cast<int>(std::lround(s.fps * s.gop)));
   // Constant quantiser, as most IP cameras' VBR mode: a picture that stops
   // moving collapses the delta frames to a few bytes while key frames keep
   // re-encoding it (the frozen-but-encoding class the node must see).
@@ -403,13 +410,13 @@ std::string launchLine(const CameraSpec& s) {
   }
   const std::string size = ",width=" + std::to_string(s.width) + ",height=" + std::to_string(s.height);
   const std::string rate = ",framerate=" + std::to_string(s.fps) + "/1";
-  out << " videotestsrc is-live=true pattern=smpte ! video/x-raw,format=I420" << size << rate << " ! mix.sink_0";
-  out << " videotestsrc is-live=true pattern=ball ! video/x-raw,format=I420,width=" << s.width / 4
+  out << " videotestsrc is-live=false pattern=smpte ! video/x-raw,format=I420" << size << rate << " ! mix.sink_0";
+  out << " videotestsrc is-live=false pattern=ball ! video/x-raw,format=I420,width=" << s.width / 4
       << ",height=" << s.height / 4 << rate << " ! mix.sink_1";
-  out << " videotestsrc is-live=true pattern=snow ! video/x-raw,format=I420" << size << rate << " ! mix.sink_2";
-  out << " videotestsrc is-live=true pattern=ball motion=sweep ! video/x-raw,format=I420,width=" << s.width / 4
+  out << " videotestsrc is-live=false pattern=snow ! video/x-raw,format=I420" << size << rate << " ! mix.sink_2";
+  out << " videotestsrc is-live=false pattern=ball motion=sweep ! video/x-raw,format=I420,width=" << s.width / 4
       << ",height=" << s.height / 4 << rate << " ! mix.sink_3";
-  out << " videotestsrc is-live=true pattern=smpte ! video/x-raw,format=I420,width=" << s.width / 4
+  out << " videotestsrc is-live=false pattern=smpte ! video/x-raw,format=I420,width=" << s.width / 4
       << ",height=" << s.height / 4 << rate << " ! mix.sink_4";
   out << " )";
   return out.str();
