@@ -84,12 +84,11 @@ void YamlReader::rejectUnknownKeys(const YAML::Node& map, const std::string& pat
     }
     if (std::find(allowed.begin(), allowed.end(), key) != allowed.end()) continue;
     if (auto suggestion = didYouMean(key, allowed)) {
-      report(at, childPath(path, *suggestion),
-             "unknown key '" + key + "' (did you mean '" + *suggestion + "'?)");
+      report(at, childPath(path, key), "unknown key (did you mean '" + *suggestion + "'?)");
     } else {
       std::string known;
       for (const auto& a : allowed) known += (known.empty() ? "" : ", ") + a;
-      report(at, childPath(path, key), "unknown key '" + key + "' (expected one of: " + known + ")");
+      report(at, childPath(path, key), "unknown key (expected one of: " + known + ")");
     }
   }
 }

@@ -57,7 +57,7 @@ TEST(CountyConfig, EachMistakeIsNamedWithItsPlace) {
   };
   const std::vector<Case> cases = {
       {"mqtt:\n  brokers: [tcp://127.0.0.1:1883]\n  shared_grup: a\n",
-       {"county.yaml:3:3: mqtt.shared_group: unknown key 'shared_grup' (did you mean 'shared_group'?)"}},
+       {"county.yaml:3:3: mqtt.shared_grup: unknown key (did you mean 'shared_group'?)"}},
       {"county: {name: x}\n", {"county.yaml:1:1: mqtt: missing required key"}},
       {"mqtt:\n  brokers: [tcp://127.0.0.1:1883]\n  shared_group: a/b\n",
        {"county.yaml:3:17: mqtt.shared_group: 'a/b' is not a group name (one topic level: no '/', '+', '#' or spaces)"}},
@@ -73,7 +73,7 @@ TEST(CountyConfig, EachMistakeIsNamedWithItsPlace) {
        {"county.yaml:3:35: admission.admin_code_prefixes[0]: expected the first 2 to 12 digits of an admin code "
         "(the county's 6: \"410225\"), got '4102x'"}},
       {"mqtt:\n  brokers: [tcp://127.0.0.1:1883]\nadmission: {max_pendng: 5}\n",
-       {"county.yaml:3:13: admission.max_pending: unknown key 'max_pendng' (did you mean 'max_pending'?)"}},
+       {"county.yaml:3:13: admission.max_pendng: unknown key (did you mean 'max_pending'?)"}},
       {"mqtt:\n  brokers: [tcp://127.0.0.1:1883]\nhttp: {trusted_proxies: [nginx]}\n",
        {"county.yaml:3:26: http.trusted_proxies[0]: expected an IP address such as 127.0.0.1, got 'nginx'"}},
   };
@@ -117,7 +117,7 @@ TEST(CountyConfig, LiveVideoReadsThePushPasswordsAndNamesEachMistakeWithoutQuoti
   EXPECT_EQ(lines, (std::vector<std::string>{
                        bad + ":1:12: village-a: too short: a push password has at least 16 characters",
                        bad + ":2:1: Village!: not a node id (a-z, 0-9, '_' and '-', starting with a letter or digit)",
-                       "county.yaml:2:39: live.max_streams: unknown key 'max_stream' (did you mean 'max_streams'?)"}));
+                       "county.yaml:2:39: live.max_stream: unknown key (did you mean 'max_streams'?)"}));
   for (const auto& line : lines) EXPECT_EQ(line.find("short-secret"), std::string::npos) << line;
 }
 
