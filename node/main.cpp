@@ -88,6 +88,7 @@ int main(int argc, char** argv) {
   std::string url;
   std::optional<std::string> snapshot;
   double timeout = 10;
+  double probe_seconds = 12;
   std::string transport = "auto";
   std::string pipelines_dir;
   auto* probe_cmd = cli.add_subcommand("probe", "Connect to one camera and report its stream");
@@ -95,6 +96,9 @@ int main(int argc, char** argv) {
   probe_cmd->add_option("--snapshot", snapshot, "Save a JPEG of the view to this file");
   probe_cmd->add_flag("--json", json, "Print JSON");
   probe_cmd->add_option("--timeout", timeout, "Seconds to wait for the first frame")->check(CLI::Range(0.5, 120.0));
+  probe_cmd->add_option("--seconds", probe_seconds,
+                        "At most this many seconds of stream, to see two whole GOPs (at least 3 s are measured)")
+      ->check(CLI::Range(3.0, 120.0));
   probe_cmd->add_option("--transport", transport, "tcp, udp or auto")->check(CLI::IsMember({"tcp", "udp", "auto"}));
   probe_cmd->add_option("--pipelines-dir", pipelines_dir, "Folder of pipeline templates");
 
@@ -110,7 +114,7 @@ int main(int argc, char** argv) {
   setupLogging(LogLevel::Info);
   ingest::initGStreamer();
   if (*baseline_cmd) return commands::baseline(config_path, baseline_camera, baseline_frames, baseline_seconds);
-  if (*probe_cmd) return commands::probe(url, snapshot, json, timeout, transport, pipelines_dir);
+  if (*probe_cmd) return commands::probe(url, snapshot, json, timeout, probe_seconds, transport, pipelines_dir);
   if (*run_cmd) return run(config_path);
   return commands::kExitBadConfig;
 }

@@ -31,6 +31,7 @@ namespace villagecam::analysis {
 struct FrameTiming {
   SteadyTime arrived{};
   std::optional<std::int64_t> timestamp_ns;  // nullopt: the stream gave none
+  bool key = false;                          // a key frame
 };
 
 struct CadenceThresholds {

@@ -11,6 +11,7 @@
 
 #include "analysis/analysis_frame.hpp"
 #include "analysis/image_codec.hpp"
+#include "analysis/key_frame_interval.hpp"
 #include "ingest/camera_pipeline.hpp"
 #include "ingest/stream_failure.hpp"
 #include "ingest/pipeline_template.hpp"
@@ -61,16 +62,23 @@ ProbeResult probeCamera(const ProbeOptions& options) {
   std::optional<steady_clock::time_point> first_frame_at;
   std::uint64_t frames_at_first = 0, bytes_at_first = 0;
   std::optional<ingest::StreamInfo> info;
+  analysis::KeyFrameInterval key_frames;
   try {
     // Frames at the camera's own size: the installer's snapshot shows all of it.
     ingest::CameraPipeline pipeline(rendered, options.url, options.credentials, mailbox, counters,
                                     ingest::FrameOutput{{}, 2.0, {}, nullptr});  // the rate comes from the encoded frames
     pipeline.play();
+    auto after_first = [&](double seconds) {
+      return *first_frame_at + duration_cast<steady_clock::duration>(duration<double>(seconds));
+    };
     while (true) {
-      const auto deadline = first_frame_at
-          ? *first_frame_at + duration_cast<steady_clock::duration>(duration<double>(options.measure_s))
-          : first_deadline;
-      auto batch = mailbox->waitUntil(deadline);
+      // At least measure_s; then on until two whole GOPs, up to max_measure_s.
+      const auto deadline = !first_frame_at ? first_deadline
+                            : key_frames.enough()
+                                ? after_first(options.measure_s)
+                                : after_first(std::max(options.measure_s, options.max_measure_s));
+      auto batch = mailbox->waitUntil(std::min(deadline, steady_clock::now() + milliseconds(200)));
+      for (const auto& t : counters->timings.take()) key_frames.add(t.key, t.timestamp_ns);
       if (!batch.failures.empty()) {
         const auto f = ingest::explainFailure(batch.failures.front(), options.url, std::chrono::seconds(2));
         result.failure = f.kind;
@@ -95,6 +103,7 @@ ProbeResult probeCamera(const ProbeOptions& options) {
     }
     info = pipeline.info();
     const double elapsed = duration<double>(steady_clock::now() - *first_frame_at).count();
+    result.measured_s = elapsed;
     if (elapsed > 0) {
       result.fps = static_cast<double>(counters->frames - frames_at_first) / elapsed;
       result.bitrate_kbps = 8.0 * static_cast<double>(counters->bytes - bytes_at_first) / elapsed / 1000.0;
@@ -107,8 +116,13 @@ ProbeResult probeCamera(const ProbeOptions& options) {
   result.codec = info->codec;
   result.width = info->width;
   result.height = info->height;
-  const auto gop = counters->last_gop_frames.load();
-  if (gop > 0 && result.fps > 0) result.keyframe_interval_s = static_cast<double>(gop) / result.fps;
+  for (const auto& t : counters->timings.take()) key_frames.add(t.key, t.timestamp_ns);
+  const auto gop = key_frames.estimate();
+  result.keyframe_interval_s = gop.seconds.value_or(0);
+  result.keyframe_gops = gop.gops;
+  result.keyframe_at_least_s = gop.at_least_seconds;
+  result.keyframe_shortest_s = gop.shortest_seconds;
+  result.keyframe_longest_s = gop.longest_seconds;
   // The newest frame the probe took stays in the mailbox until another comes.
   cv::Mat grey, colour;
   if (options.snapshot && !mailbox->latestFrame().empty()) {
@@ -126,6 +140,32 @@ ProbeResult probeCamera(const ProbeOptions& options) {
   return result;
 }
 
+namespace {
+
+std::string keyFrameIntervalText(const ProbeResult& r) {
+  if (r.keyframe_interval_s > 0) {
+    std::string text = fmt::format("{:.2f} s (from {} GOPs)", r.keyframe_interval_s, r.keyframe_gops);
+    // A spread beyond a frame or two: the camera varies its GOP ("smart" codecs).
+    if (r.keyframe_longest_s - r.keyframe_shortest_s > 0.1 * r.keyframe_interval_s + 0.1) {
+      text += fmt::format(", varying from {:.2f} to {:.2f} s", r.keyframe_shortest_s, r.keyframe_longest_s);
+    }
+    return text;
+  }
+  if (r.keyframe_gops == 1) {
+    return fmt::format("about {:.2f} s, from one GOP only: {:.0f} s of stream was too short for two "
+                       "(probe longer with --seconds)",
+                       r.keyframe_longest_s, r.measured_s);
+  }
+  if (r.keyframe_at_least_s > 0) {
+    return fmt::format("longer than {:.1f} s: {:.0f} s of stream was too short for two key frames "
+                       "(probe longer with --seconds)",
+                       r.keyframe_at_least_s, r.measured_s);
+  }
+  return "not measured: the stream carries no timestamps";
+}
+
+}  // namespace
+
 std::string formatProbeText(const ProbeResult& r) {
   if (!r.ok) return fmt::format("{}: FAILED: {}\n", r.url, r.error);
   std::string out = fmt::format("{}: OK\n", r.url);
@@ -133,8 +173,7 @@ std::string formatProbeText(const ProbeResult& r) {
   out += fmt::format("  resolution          {}x{}\n", r.width, r.height);
   out += fmt::format("  frame rate          {:.1f} fps\n", r.fps);
   out += fmt::format("  bitrate             {:.0f} kbit/s\n", r.bitrate_kbps);
-  out += r.keyframe_interval_s > 0 ? fmt::format("  key-frame interval  {:.2f} s\n", r.keyframe_interval_s)
-                                   : std::string("  key-frame interval  not seen within the measurement\n");
+  out += "  key-frame interval  " + keyFrameIntervalText(r) + "\n";
   out += fmt::format("  first frame after   {:.2f} s\n", r.time_to_first_frame_s);
   if (!r.snapshot.empty()) out += fmt::format("  snapshot            {}\n", r.snapshot);
   return out;
@@ -153,13 +192,22 @@ nlohmann::json probeToJson(const ProbeResult& r) {
   j["fps"] = r.fps;
   j["bitrate_kbps"] = r.bitrate_kbps;
   j["keyframe_interval_s"] = r.keyframe_interval_s > 0 ? nlohmann::json(r.keyframe_interval_s) : nlohmann::json();
+  j["keyframe_gops"] = r.keyframe_gops;
+  if (r.keyframe_interval_s > 0) {
+    j["keyframe_interval_range_s"] = {r.keyframe_shortest_s, r.keyframe_longest_s};
+  } else if (r.keyframe_gops == 1) {
+    j["keyframe_interval_one_gop_s"] = r.keyframe_longest_s;
+  } else if (r.keyframe_at_least_s > 0) {
+    j["keyframe_interval_at_least_s"] = r.keyframe_at_least_s;
+  }
+  j["measured_s"] = r.measured_s;
   j["time_to_first_frame_s"] = r.time_to_first_frame_s;
   if (!r.snapshot.empty()) j["snapshot"] = r.snapshot;
   return j;
 }
 
 int probe(const std::string& url_text, const std::optional<std::string>& snapshot, bool json, double timeout,
-          const std::string& transport, const std::string& pipelines_dir) {
+          double max_seconds, const std::string& transport, const std::string& pipelines_dir) {
   const auto parsed = config::parseRtspUrl(url_text);
   if (!parsed.url) {
     std::cerr << fmt::format("probe: malformed RTSP URL '{}': {}\n", config::redactUrlsIn(url_text), parsed.error);
@@ -174,6 +222,7 @@ int probe(const std::string& url_text, const std::optional<std::string>& snapsho
                       : transport == "udp" ? config::Transport::Udp
                                            : config::Transport::Auto;
   options.timeout_s = timeout;
+  options.max_measure_s = max_seconds;
   options.pipelines_dir = pipelines_dir;
   if (snapshot) options.snapshot = *snapshot;
   const auto result = probeCamera(options);

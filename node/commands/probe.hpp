@@ -18,7 +18,9 @@ struct ProbeOptions {
   config::Transport transport = config::Transport::Auto;
   std::optional<std::filesystem::path> snapshot;
   double timeout_s = 10;  // to the first frame
-  double measure_s = 3;   // of stream after the first frame
+  double measure_s = 3;   // of stream after the first frame, at least...
+  // ...and on until two whole GOPs were seen (the key-frame interval), at most.
+  double max_measure_s = 12;
   std::filesystem::path pipelines_dir;
   std::string pipeline = "software";
 };
@@ -33,7 +35,13 @@ struct ProbeResult {
   int height = 0;
   double fps = 0;
   double bitrate_kbps = 0;
+  // From the key frames' timestamps (analysis/key_frame_interval): 0 when
+  // fewer than two whole GOPs were seen, and then at least this long.
   double keyframe_interval_s = 0;
+  int keyframe_gops = 0;
+  double keyframe_at_least_s = 0;
+  double keyframe_shortest_s = 0, keyframe_longest_s = 0;
+  double measured_s = 0;  // of stream after the first frame
   double time_to_first_frame_s = 0;
   std::string snapshot;  // path written, if any
 };
@@ -46,6 +54,6 @@ nlohmann::json probeToJson(const ProbeResult& result);
 // The command: parses the URL (credentials in it are taken out of it), probes
 // and prints text or JSON.
 int probe(const std::string& url_text, const std::optional<std::string>& snapshot, bool json, double timeout,
-          const std::string& transport, const std::string& pipelines_dir);
+          double max_seconds, const std::string& transport, const std::string& pipelines_dir);
 
 }  // namespace villagecam::commands

@@ -36,7 +36,8 @@ bool StreamTaps::encoded(GstBuffer* buffer) {
   const GstClockTime stamp = GST_CLOCK_TIME_IS_VALID(dts) ? dts : pts;
   c.timings.add({std::chrono::steady_clock::now(), GST_CLOCK_TIME_IS_VALID(stamp)
                                                        ? std::optional<std::int64_t>(static_cast<std::int64_t>(stamp))
-                                                       : std::nullopt});
+                                                       : std::nullopt,
+                   key});
   if (key) {
     c.key_frames.fetch_add(1, std::memory_order_relaxed);
     c.key_bytes.fetch_add(size, std::memory_order_relaxed);

@@ -7,6 +7,8 @@
 #include <gtest/gtest.h>
 
 #include <filesystem>
+#include <future>
+#include <map>
 #include <fstream>
 #include <httplib.h>
 #include <nlohmann/json.hpp>
@@ -97,6 +99,39 @@ TEST_F(NodeCli, ProbeReportsALiveCameraAndSavesASnapshot) {
   in.read(reinterpret_cast<char*>(magic), 2);
   EXPECT_EQ(magic[0], 0xFF);
   EXPECT_EQ(magic[1], 0xD8);  // a JPEG
+}
+
+// Issue 27: the key-frame interval from key frames' timestamps over two whole
+// GOPs (it read 1.0-1.3 s for a 2 s GOP on a short window), and a plain
+// "too short" where the window cannot hold two.
+TEST_F(NodeCli, ProbeMeasuresTheKeyFrameIntervalOverTwoWholeGopsAndSaysWhenTheWindowWasTooShort) {
+  TestCameras cams({CameraSpec{.name = "one", .gop_seconds = 1}, CameraSpec{.name = "two", .codec = "h265"},
+                    CameraSpec{.name = "four", .fps = 15, .gop_seconds = 4}});
+  const std::string dir = testing::pipelinesSourceDir();
+  std::map<std::string, std::future<std::pair<int, std::string>>> runs;
+  for (const std::string name : {"one", "two", "four"}) {
+    runs[name] = std::async(std::launch::async, [&, name] {
+      return runToEnd({"probe", cams.url(name), "--json", "--pipelines-dir", dir});
+    });
+  }
+  const std::map<std::string, double> gop{{"one", 1.0}, {"two", 2.0}, {"four", 4.0}};
+  for (auto& [name, run] : runs) {
+    auto [code, out] = run.get();
+    ASSERT_EQ(code, 0) << name << ": " << out;
+    const auto j = nlohmann::json::parse(out.substr(out.find('{')));
+    ASSERT_TRUE(j["keyframe_interval_s"].is_number()) << name << ": " << j;
+    EXPECT_NEAR(j["keyframe_interval_s"].get<double>(), gop.at(name), 0.1 * gop.at(name)) << name << ": " << j;
+    EXPECT_GE(j["keyframe_gops"].get<int>(), 2) << j;
+  }
+  // Three seconds of a 4 s GOP: at most one whole GOP, said in words.
+  auto [code, out] = runToEnd({"probe", cams.url("four"), "--seconds", "3", "--pipelines-dir", dir});
+  ASSERT_EQ(code, 0) << out;
+  EXPECT_NE(out.find("too short"), std::string::npos) << out;
+  EXPECT_NE(out.find("--seconds"), std::string::npos) << out;
+  auto [json_code, json_out] = runToEnd({"probe", cams.url("four"), "--seconds", "3", "--json", "--pipelines-dir", dir});
+  const auto j = nlohmann::json::parse(json_out.substr(json_out.find('{')));
+  EXPECT_TRUE(j["keyframe_interval_s"].is_null()) << j;
+  EXPECT_TRUE(j.contains("keyframe_interval_at_least_s") || j.contains("keyframe_interval_one_gop_s")) << j;
 }
 
 TEST_F(NodeCli, ProbeFailsClearlyOnDeadUnauthorizedAndNonRtspCameras) {

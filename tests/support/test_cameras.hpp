@@ -26,6 +26,7 @@ struct CameraSpec {
   bool mid_gop = false;   // file cameras: every session starts halfway into a GOP
   double loss_percent = 0;  // RTP packets dropped on the way out
   double idle_seconds = 0;  // file cameras: loop only the clip's first seconds until play()
+  double gop_seconds = 2;   // synthetic cameras: the key-frame interval
 };
 
 class TestCameras {
