@@ -5,7 +5,9 @@
 // Talks with the harness over stdout/stdin:
 //   prints FIRST-FRAME ms=<n> once the first page plays, TWO-PAGES when a
 //   second page plays the same camera (the harness counts the upstream
-//   sessions, then says CHECKED); closes both pages, prints CLOSED and waits
+//   sessions, then says CHECKED); presses live on the offline camera in the
+//   overview's list of offline cameras (refused); closes both pages, prints
+//   CLOSED and waits
 //   for STOPPED (the harness saw the node stop its push); then waits for
 //   CLIP <alert id> (an alert of the node that names a clip) and plays that
 //   clip from the alert history page.
@@ -111,8 +113,12 @@ try {
   console.log('TWO-PAGES');
   await waitFor('CHECKED', 30000);
 
-  // A camera that is offline: refused, in words, in Chinese.
-  await openLive(second, offlineCamera);
+  // A camera that is offline, pressed in the overview's list of offline
+  // cameras: refused, in words, in Chinese.
+  await second.goto(base + '/');
+  const listed = second.locator(`#offline button.live-button[data-node="${node}"][data-camera="${offlineCamera}"]`);
+  await listed.waitFor({ timeout: 15000 });
+  await listed.click();
   await second.waitForFunction(() => ['refused', 'ended'].includes(document.getElementById('player').dataset.phase),
     null, { timeout: 15000 });
   const refused = await playback(second);

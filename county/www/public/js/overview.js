@@ -1,4 +1,10 @@
 import { api, el, failureText, live, nav, pct, t, table, when, word, words } from '/js/common.js';
+import { LivePlayer, liveButton } from '/js/player.js';
+
+// Every broken camera in the lists below, and every alert's, can be watched
+// live from here (the village page is one click further).
+const player = new LivePlayer(document.getElementById('live'));
+const watch = (r, camera, name) => liveButton(player, r.node, camera, `${r.township || ''} ${r.village} · ${name || camera}`);
 
 const rateCells = [
   { label: 'online', cell: (r) => pct(r.rates.online), sort: (r) => r.rates.online ?? 2, class: 'num' },
@@ -41,17 +47,21 @@ async function showProblems() {
   const since = { label: 'since', cell: (r) => when(r.since) };
   document.getElementById('silent').replaceChildren(table([where, since, { label: 'reason', cell: (r) => word('silence', r.reason) }], p.silent_nodes));
   document.getElementById('offline').replaceChildren(table([where, { label: 'camera', cell: (r) => r.name || r.camera },
-    { label: 'state', cell: (r) => word('camera_state', r.state) }, since, { label: 'reason', cell: failureText }], p.offline_cameras));
+    { label: 'state', cell: (r) => word('camera_state', r.state) }, since, { label: 'reason', cell: failureText },
+    { label: 'live_video', cell: (r) => watch(r, r.camera, r.name) }], p.offline_cameras));
   document.getElementById('tampered').replaceChildren(table([where, { label: 'camera', cell: (r) => r.name || r.camera },
-    { label: 'issues', cell: (r) => words('issue', r.issues) }, since, { label: 'snapshots', cell: (r) => shot(r.snapshot) }], p.tampered_views));
+    { label: 'issues', cell: (r) => words('issue', r.issues) }, since, { label: 'snapshots', cell: (r) => shot(r.snapshot) },
+    { label: 'live_video', cell: (r) => watch(r, r.camera, r.name) }], p.tampered_views));
   document.getElementById('uncovered').replaceChildren(table([where, { label: 'area', cell: (r) => r.name },
     { label: 'grid', cell: (r) => r.grid || '' }, since,
-    { label: 'reason', cell: (r) => r.causes.map((c) => `${c.camera}: ${word('cause', c.code)}`).join('; ') }], p.uncovered_areas));
+    { label: 'reason', cell: (r) => r.causes.map((c) => `${c.camera}: ${word('cause', c.code)}`).join('; ') },
+    { label: 'live_video', cell: (r) => el('span', {}, ...r.causes.map((c) => watch(r, c.camera, c.camera))) }], p.uncovered_areas));
 }
 
 function alertLine(a, fresh) {
   const text = `${when(a.started_at)} ${a.township || ''} ${a.village || a.node} · ${a.message || a.type}`;
-  return el('li', { class: fresh ? 'new' : '', 'data-id': a.id, 'data-phase': a.phase }, text);
+  return el('li', { class: fresh ? 'new' : '', 'data-id': a.id, 'data-phase': a.phase }, text,
+    ...(a.camera && a.node ? [' ', watch(a, a.camera, a.camera)] : []));
 }
 
 async function showOpenAlerts() {

@@ -137,3 +137,9 @@ export class LivePlayer {
     this.panel.dataset.phase = 'closed';
   }
 }
+
+// A camera's live button for a table or a list: opens it in `player`.
+export function liveButton(player, node, camera, label) {
+  return el('button', { class: 'live-button', 'data-node': node, 'data-camera': camera,
+    onclick: () => player.open(node, camera, label) }, '▶ ' + t('watch_live'));
+}

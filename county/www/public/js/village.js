@@ -1,5 +1,5 @@
 import { api, el, failureText, live, nav, pct, t, table, when, word, words } from '/js/common.js';
-import { LivePlayer } from '/js/player.js';
+import { LivePlayer, liveButton as cameraLiveButton } from '/js/player.js';
 import { ClipPlayer } from '/js/clip.js';
 
 const node = new URLSearchParams(location.search).get('node') || '';
@@ -13,8 +13,7 @@ const player = new LivePlayer(document.getElementById('live'));
 const clips = new ClipPlayer(document.getElementById('clip'));
 
 function liveButton(v, camera, label) {
-  return el('button', { class: 'live-button', 'data-camera': camera,
-    onclick: () => player.open(v.node, camera, `${v.village} · ${label}`) }, '▶ ' + t('watch_live'));
+  return cameraLiveButton(player, v.node, camera, `${v.village} · ${label}`);
 }
 
 async function show() {
