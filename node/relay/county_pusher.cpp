@@ -37,6 +37,20 @@ std::optional<PipelineEnd> nextEnd(GstBus* bus) {
   return PipelineEnd{false, owned && owned->message ? owned->message : "?"};
 }
 
+// The push goes over TCP (RTSP interleaved), where a packet may be as large
+// as 64 KiB: a frame in one or a few packets rather than one per 1400 bytes
+// cuts the per-packet work of payloading, rtpbin and the writes.
+constexpr guint kInterleavedMtu = 60000;
+
+// ...and a frame's small NAL units (the access unit delimiter, parameter
+// sets) go in the packet of its picture (STAP-A), not in packets of their
+// own: one packet, one write, per frame.
+void onNewPayloader(GstElement*, GstElement* payloader, gpointer) {
+  GObjectClass* type = G_OBJECT_GET_CLASS(payloader);
+  if (g_object_class_find_property(type, "mtu")) g_object_set(payloader, "mtu", kInterleavedMtu, nullptr);
+  if (g_object_class_find_property(type, "aggregate-mode")) gst_util_set_object_arg(G_OBJECT(payloader), "aggregate-mode", "zero-latency");
+}
+
 }  // namespace
 
 struct CountyPusher::Push {
@@ -127,6 +141,7 @@ bool CountyPusher::start(const std::string& camera, const std::shared_ptr<ingest
   // appears in no string that could be logged.
   g_object_set(sink.get(), "location", locationOf(camera).c_str(), "user-id", node_id_.c_str(), "user-pw",
                link_.password.value_or("").c_str(), nullptr);
+  g_signal_connect(sink.get(), "new-payloader", G_CALLBACK(onNewPayloader), nullptr);
   g_object_set(src.get(), "max-bytes", static_cast<guint64>(2 * kQueueBytes), nullptr);
   push->feed = std::make_shared<AppsrcFeed>(src.get(), kQueueBytes, std::chrono::steady_clock::now());
   if (gst_element_set_state(push->pipeline.get(), GST_STATE_PLAYING) == GST_STATE_CHANGE_FAILURE) {
