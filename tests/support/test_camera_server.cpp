@@ -4,7 +4,7 @@
 //   villagecam-test-cameras [--port N] [--auth-port N] --camera SPEC [--camera SPEC ...]
 //                           [--hang-port] [--garbage-port]
 //   SPEC: NAME[,codec=h264|h265|mjpeg][,user=U,password=P][,size=WxH][,fps=N][,file=PATH]
-//         [,start=midgop][,loss=PERCENT][,idle=SECONDS][,gop=SECONDS]
+//         [,start=midgop][,loss=PERCENT][,idle=SECONDS][,gop=SECONDS][,stamp=1]
 //
 // A camera with file=PATH serves that H.264 or H.265 elementary stream
 // (Annex B, as codec= says), looped, at its frame rate, without encoding it
@@ -19,6 +19,11 @@
 // the rest once, straight on from the idle part (no jump in the picture), and
 // idles again. bench/detection_eval's cases are made that way: a normal view
 // to take a baseline and settle on, then the case.
+//
+// stamp=1 (synthetic cameras): each frame carries the wall-clock time it
+// left the camera's image pipeline (before encoding), as a code of 16x16
+// blocks in its top left corner (FrameStamp below; bench/live_latency reads
+// it back in the browser for the glass-to-glass latency).
 //
 // Cameras with a user and password are served on the auth port, the others on
 // the RTSP port. Prints one line
@@ -59,6 +64,7 @@
 #include <gst/app/gstappsrc.h>
 #include <gst/gst.h>
 #include <gst/rtsp-server/rtsp-server.h>
+#include <gst/video/video.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -95,6 +101,7 @@ struct CameraSpec {
   double loss = 0;       // share of RTP packets dropped, 0..1
   double idle = 0;       // file cameras: seconds looped until `play`, 0: loop the whole clip
   double gop = 2;        // synthetic cameras: seconds from one key frame to the next
+  bool stamp = false;    // synthetic cameras: the wall-clock time in every frame
 };
 
 [[noreturn]] void die(const std::string& message) {
@@ -288,6 +295,50 @@ GstPadProbeReturn holdPicture(GstPad*, GstPadProbeInfo* info, gpointer data) {
   return GST_PAD_PROBE_OK;
 }
 
+// The frame's wall-clock time (ms since the epoch, 44 bits) as 48 blocks of
+// 16x16 pixels, two rows of 24 from the top left, white (Y 235) for 1 and
+// black (16) for 0, colourless: a white and a black block, the 44 bits most
+// significant first, then the parity of each half. Blocks this large survive
+// any encoder's quantiser; bench/live_latency.mjs decodes them.
+constexpr int kStampBlock = 16, kStampColumns = 24, kStampBits = 44;
+
+GstPadProbeReturn stampFrame(GstPad* pad, GstPadProbeInfo* info, gpointer) {
+  GstBuffer* buffer = gst_buffer_make_writable(GST_PAD_PROBE_INFO_BUFFER(info));
+  GST_PAD_PROBE_INFO_DATA(info) = buffer;
+  GstCaps* caps = gst_pad_get_current_caps(pad);
+  GstVideoInfo video;
+  const bool known = caps && gst_video_info_from_caps(&video, caps);
+  if (caps) gst_caps_unref(caps);
+  if (!known || GST_VIDEO_INFO_WIDTH(&video) < kStampBlock * kStampColumns ||
+      GST_VIDEO_INFO_HEIGHT(&video) < 2 * kStampBlock) {
+    return GST_PAD_PROBE_OK;
+  }
+  const auto ms = static_cast<std::uint64_t>(g_get_real_time() / 1000) & ((std::uint64_t{1} << kStampBits) - 1);
+  std::vector<bool> bits{true, false};
+  for (int i = kStampBits - 1; i >= 0; --i) bits.push_back((ms >> i) & 1);
+  for (int half = 0; half < 2; ++half) {
+    bool parity = false;
+    for (int i = 0; i < kStampBits / 2; ++i) parity ^= bits[2 + half * kStampBits / 2 + i];
+    bits.push_back(parity);
+  }
+  GstVideoFrame frame;
+  if (!gst_video_frame_map(&frame, &video, buffer, GST_MAP_WRITE)) return GST_PAD_PROBE_OK;
+  for (std::size_t b = 0; b < bits.size(); ++b) {
+    const int x0 = static_cast<int>(b % kStampColumns) * kStampBlock, y0 = static_cast<int>(b / kStampColumns) * kStampBlock;
+    for (int plane = 0; plane < 3; ++plane) {
+      const int shift = plane == 0 ? 0 : 1;  // I420: chroma at half size
+      auto* data = static_cast<guint8*>(GST_VIDEO_FRAME_PLANE_DATA(&frame, plane));
+      const int stride = GST_VIDEO_FRAME_PLANE_STRIDE(&frame, plane);
+      const guint8 value = plane == 0 ? (bits[b] ? 235 : 16) : 128;
+      for (int y = y0 >> shift; y < (y0 + kStampBlock) >> shift; ++y) {
+        std::memset(data + y * stride + (x0 >> shift), value, kStampBlock >> shift);
+      }
+    }
+  }
+  gst_video_frame_unmap(&frame);
+  return GST_PAD_PROBE_OK;
+}
+
 struct Camera {
   CameraSpec spec;
   std::unique_ptr<HeldPicture> hold = std::make_unique<HeldPicture>();
@@ -344,6 +395,8 @@ CameraSpec parseSpec(const std::string& text) {
     } else if (key == "idle") {
       spec.idle = std::stod(value);
       if (spec.idle <= 0) die("idle is a number of seconds above 0: " + value);
+    } else if (key == "stamp") {
+      spec.stamp = value == "1";
     } else if (key == "gop") {
       spec.gop = std::stod(value);
       if (spec.gop <= 0) die("gop is a number of seconds above 0: " + value);
@@ -511,6 +564,7 @@ void onMediaConfigure(GstRTSPMediaFactory*, GstRTSPMedia* media, gpointer name) 
     if (GstElement* cap = gst_bin_get_by_name(GST_BIN(bin), "cap")) {
       GstPad* src = gst_element_get_static_pad(cap, "src");
       gst_pad_add_probe(src, GST_PAD_PROBE_TYPE_BUFFER, holdPicture, cam.hold.get(), nullptr);
+      if (cam.spec.stamp) gst_pad_add_probe(src, GST_PAD_PROBE_TYPE_BUFFER, stampFrame, nullptr, nullptr);
       gst_object_unref(src);
       gst_object_unref(cap);
     }

@@ -33,6 +33,7 @@ void TestCameras::launch() {
     if (c.loss_percent > 0) spec << ",loss=" << c.loss_percent;
     if (c.idle_seconds > 0) spec << ",idle=" << c.idle_seconds;
     if (c.gop_seconds != 2) spec << ",gop=" << c.gop_seconds;
+    if (c.stamp) spec << ",stamp=1";
     argv.insert(argv.end(), {"--camera", spec.str()});
   }
   if (hang_ && !hang_port_) argv.push_back("--hang-port");

@@ -27,6 +27,7 @@ struct CameraSpec {
   double loss_percent = 0;  // RTP packets dropped on the way out
   double idle_seconds = 0;  // file cameras: loop only the clip's first seconds until play()
   double gop_seconds = 2;   // synthetic cameras: the key-frame interval
+  bool stamp = false;       // synthetic cameras: each frame's wall-clock time in its top left (see the server)
 };
 
 class TestCameras {
