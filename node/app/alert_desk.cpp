@@ -12,7 +12,7 @@ namespace villagecam::app {
 
 AlertDesk::AlertDesk(const config::Config& config, std::shared_ptr<mqtt::Outbox> outbox, mqtt::Publisher* publisher,
                      StatusReporter* reporter, record::Recorder* recorder)
-    : origin_(contract::originOf(config.node)),
+    : origin_(contract::originOf(config.node, config.cameras)),
       topic_prefix_(config.mqtt.topic_prefix),
       language_(config.alerts.language),
       log_(logger("node")),

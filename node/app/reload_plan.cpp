@@ -54,6 +54,11 @@ std::vector<std::string> sectionsNeedingRestart(const config::Config& a, const c
   check(a.view_quality == b.view_quality, "view_quality");
   check(a.snapshots == b.snapshots, "snapshots");
   check(a.http == b.http, "http");
+  // The alerts carry each camera's GB/T 28181 code as the node started with it.
+  for (const auto& cam : b.cameras) {
+    const auto* old = findCamera(a, cam.id);
+    if (old && old->gb_code != cam.gb_code) out.push_back("cameras[" + cam.id + "].gb_code");
+  }
   return out;
 }
 

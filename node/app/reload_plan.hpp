@@ -40,7 +40,8 @@ ReloadPlan planReload(const config::Config& before, const config::Config& after,
 
 // The key paths of the sections that differ and that only a restart applies:
 // node, state_dir, uptime_flush_interval, mqtt.* (by key), alerts,
-// view_quality, snapshots, http. Never a value: a password stays unsaid.
+// view_quality, snapshots, http, a camera's gb_code. Never a value: a
+// password stays unsaid.
 std::vector<std::string> sectionsNeedingRestart(const config::Config& before, const config::Config& after);
 
 }  // namespace villagecam::app

@@ -105,6 +105,8 @@ struct CameraConfig {
   // may be away from its preset, the view its baseline holds, before it is
   // reported `off_preset`. nullopt: a fixed camera (away is `shifted`).
   std::optional<Seconds> patrol_time;
+  // Its GB/T 28181 device code (20 digits, type 131 or 132), empty: none.
+  std::string gb_code;
 };
 
 // Frames a second the camera's stream hands to analysis: the higher of the
@@ -135,6 +137,9 @@ struct NodeIdentity {
   // The village's 12-digit statistical area code (统计用区划代码): 6 digits of
   // county (GB/T 2260), 3 of township, 3 of village; empty: not configured.
   std::string admin_code;
+  // The node's GB/T 28181 device code (20 digits; config/gb_device_code.hpp),
+  // empty: not configured.
+  std::string gb_code;
   std::string timezone;  // IANA name, e.g. Asia/Shanghai; empty: the system's
   // While the kernel calls the wall clock unsynchronised, history (uptime,
   // coverage minutes) is left unknown: the minutes it would be booked at may

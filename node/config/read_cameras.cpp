@@ -53,6 +53,7 @@ void readSecretRef(Sections& ctx, const YAML::Node& v, const std::string& path,
 void readCameras(Sections& ctx, const YAML::Node& list, const std::map<std::string, Credentials>& secrets,
                  std::vector<CameraConfig>& out) {
   std::map<std::string, YAML::Mark> first_seen;
+  std::map<std::string, std::string> gb_codes;  // code -> the path that has it first
   for (size_t i = 0; i < list.size(); ++i) {
     const YAML::Node n = list[i];
     const std::string path = indexPath("cameras", i);
@@ -62,6 +63,15 @@ void readCameras(Sections& ctx, const YAML::Node& list, const std::map<std::stri
     cam.id = readUniqueId(ctx, n, path, "camera", first_seen).value_or("");
     cam.name = cam.id;
     if (auto v = n["name"]; v.IsDefined()) cam.name = ctx.reader.string(v, childPath(path, "name")).value_or(cam.id);
+    if (auto v = n["gb_code"]; v.IsDefined()) {
+      if (auto code = readGbCode(ctx, v, childPath(path, "gb_code"), GbDeviceRole::Camera)) {
+        if (auto [it, fresh] = gb_codes.emplace(*code, childPath(path, "gb_code")); !fresh) {
+          ctx.reader.report(v.Mark(), childPath(path, "gb_code"), "the same device code as " + it->second);
+        } else {
+          cam.gb_code = *code;
+        }
+      }
+    }
     if (auto v = ctx.reader.required(n, path, "rtsp_url")) {
       if (auto url = readRtspUrl(ctx, *v, childPath(path, "rtsp_url"))) std::tie(cam.url, cam.credentials) = *url;
     }

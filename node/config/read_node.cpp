@@ -22,6 +22,7 @@ void readNode(Sections& ctx, const YAML::Node& n, NodeIdentity& node) {
       }
     }
   }
+  if (auto v = n["gb_code"]; v.IsDefined()) node.gb_code = readGbCode(ctx, v, "node.gb_code", GbDeviceRole::Node).value_or("");
   if (auto v = n["trust_unsynchronised_clock"]; v.IsDefined()) {
     node.trust_unsynchronised_clock = ctx.reader.boolean(v, "node.trust_unsynchronised_clock").value_or(false);
   }

@@ -116,6 +116,16 @@ std::optional<std::string> readUniqueId(Sections& ctx, const YAML::Node& entry, 
   return s;
 }
 
+std::optional<std::string> readGbCode(Sections& ctx, const YAML::Node& v, const std::string& path, GbDeviceRole role) {
+  const auto code = ctx.reader.string(v, path);
+  if (!code) return std::nullopt;
+  if (const auto problem = gbDeviceCodeProblem(*code, role); !problem.empty()) {
+    ctx.reader.report(v.Mark(), path, problem);
+    return std::nullopt;
+  }
+  return code;
+}
+
 // A file's path: relative to the config's folder, or under
 // ${CREDENTIALS_DIRECTORY} (systemd's LoadCredential=).
 std::optional<fs::path> filePath(Sections& ctx, const YAML::Node& n, const std::string& path) {

@@ -4,6 +4,8 @@
 // so one run lists every problem. Internal to the config layer.
 #pragma once
 
+#include "config/gb_device_code.hpp"
+
 #include <yaml-cpp/yaml.h>
 
 #include <filesystem>
@@ -59,15 +61,16 @@ inline const std::vector<std::string> kAlertsKeys{"language"};
 inline const std::vector<std::string> kProtocols{"3.1.1", "5"};
 inline const std::vector<std::string> kLanguages{"zh-CN", "en"};
 inline const std::regex kTopicPrefixPattern("[^#+\\s]+(/[^#+\\s]+)*");
-inline const std::vector<std::string> kNodeKeys{"id", "region", "township", "village", "admin_code", "timezone",
-                                        "trust_unsynchronised_clock"};
+inline const std::vector<std::string> kNodeKeys{"id", "region", "township", "village", "admin_code", "gb_code",
+                                        "timezone", "trust_unsynchronised_clock"};
 inline const std::vector<std::string> kLoggingKeys{"level"};
 inline const std::vector<std::string> kIngestKeys{"pipeline",        "pipelines_dir",      "connect_timeout",
                                            "stall_timeout",   "backoff_initial",    "backoff_max",
                                            "unauthorized_retry", "latency_ms",      "decoder_threads",
                                            "rtsp_client"};
 inline const std::vector<std::string> kCameraKeys{"id",     "name",     "rtsp_url",  "view_url", "transport",
-                                           "secret", "analysis", "detection", "enabled",  "patrol_time"};
+                                           "secret", "analysis", "detection", "enabled",  "patrol_time",
+                                           "gb_code"};
 inline const std::vector<std::string> kDetectionKeys{"fps", "min_area", "masks", "zones", "rate_limit"};
 inline const std::vector<std::string> kRateLimitKeys{"alerts", "per"};
 inline const std::vector<std::string> kZoneKeys{"id",       "name",        "kind",     "polygon",    "schedule",
@@ -92,6 +95,9 @@ struct Sections {
 // Shared pieces (sections.cpp).
 std::filesystem::path resolve(const std::filesystem::path& base_dir, const std::string& p);
 std::optional<std::string> readId(Sections& ctx, const YAML::Node& n, const std::string& path);
+// A GB/T 28181 device code (config/gb_device_code.hpp); nullopt (and a
+// problem reported) if it is not a valid one for the role.
+std::optional<std::string> readGbCode(Sections& ctx, const YAML::Node& v, const std::string& path, GbDeviceRole role);
 std::optional<std::string> readUniqueId(Sections& ctx, const YAML::Node& entry, const std::string& path,
                                         const std::string& what, std::map<std::string, YAML::Mark>& first_seen);
 // section[key], when it is there, into `out` (a duration such as 30s, 5m,

@@ -1,5 +1,7 @@
 #include "contract/payloads.hpp"
 
+#include "events/gb28181_alarm.hpp"
+
 #include <openssl/evp.h>
 
 #include "util/time_format.hpp"
@@ -44,8 +46,41 @@ void addPlace(json& j, const Place& p) {
 }  // namespace
 
 Origin originOf(const config::NodeIdentity& node) {
-  return {node.id, {node.region, node.township, node.village, node.admin_code}};
+  return {node.id, {node.region, node.township, node.village, node.admin_code}, node.gb_code, {}};
 }
+
+Origin originOf(const config::NodeIdentity& node, const std::vector<config::CameraConfig>& cameras) {
+  Origin o = originOf(node);
+  for (const auto& c : cameras) {
+    if (!c.gb_code.empty()) o.camera_gb_codes[c.id] = c.gb_code;
+  }
+  return o;
+}
+
+namespace {
+
+json optionalNumber(std::optional<int> n) { return n ? json(*n) : json(nullptr); }
+
+// The alert as GB/T 28181's alarm notify names it (events/gb28181_alarm.hpp),
+// and the device it is about: the camera's code, or the node's for an area's.
+json gb28181Json(const events::Alert& a, const Origin& origin) {
+  const auto alarm = events::gbAlarmOf(a);
+  std::string device;
+  if (!a.camera_id.empty()) {
+    if (const auto it = origin.camera_gb_codes.find(a.camera_id); it != origin.camera_gb_codes.end()) device = it->second;
+  } else {
+    device = origin.gb_code;
+  }
+  return {{"alarm_method", alarm.method},
+          {"alarm_type", optionalNumber(alarm.type)},
+          {"alarm_type_2016", optionalNumber(alarm.type_2016)},
+          {"alarm_priority", alarm.priority},
+          {"event_type", optionalNumber(alarm.event_type)},
+          {"device_code", device.empty() ? json(nullptr) : json(device)},
+          {"node_code", origin.gb_code.empty() ? json(nullptr) : json(origin.gb_code)}};
+}
+
+}  // namespace
 
 json alertJson(const events::Alert& a, const Origin& origin, config::Language language) {
   json objects = json::array();
@@ -95,6 +130,7 @@ json alertJson(const events::Alert& a, const Origin& origin, config::Language la
       {"detail", a.detail},
       {"message", a.message},
       {"language", config::toString(language)},
+      {"gb28181", gb28181Json(a, origin)},
   };
   addPlace(j, origin.place);
   return j;

@@ -15,7 +15,7 @@
 
 namespace villagecam::contract {
 
-inline constexpr const char* kAlertSchema = "villagecam.alert/1.7";
+inline constexpr const char* kAlertSchema = "villagecam.alert/1.8";
 inline constexpr const char* kCameraStatusSchema = "villagecam.camera-status/1.5";
 inline constexpr const char* kNodeStatusSchema = "villagecam.node-status/1.3";
 inline constexpr const char* kCoverageSchema = "villagecam.coverage/1.2";
@@ -35,13 +35,17 @@ struct Place {
   bool operator==(const Place&) const = default;
 };
 
-// The node a payload comes from and its place.
+// The node a payload comes from, its place, and the GB/T 28181 device codes
+// of the node and its cameras (config gb_code; empty: none).
 struct Origin {
   std::string node_id;
   Place place;
+  std::string gb_code;
+  std::map<std::string, std::string> camera_gb_codes;  // by camera id, only those that have one
 };
 
 Origin originOf(const config::NodeIdentity& node);
+Origin originOf(const config::NodeIdentity& node, const std::vector<config::CameraConfig>& cameras);
 
 // The node's wall clock as the node sees it.
 struct ClockReport {

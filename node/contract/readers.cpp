@@ -1,5 +1,7 @@
 #include "contract/readers.hpp"
 
+#include <algorithm>
+
 #include <openssl/evp.h>
 
 #include <fmt/format.h>
@@ -277,6 +279,16 @@ json parsePayload(const std::string& text, const char* kind) {
   }
 }
 
+// A GB/T 28181 device code as a node sends it: 20 digits (the node checked
+// its parts when it read its config).
+std::string gbCode(const Field& f) {
+  std::string code = f.text();
+  if (code.size() != 20 || !std::all_of(code.begin(), code.end(), [](char c) { return c >= '0' && c <= '9'; })) {
+    f.fail("a GB/T 28181 device code is 20 digits");
+  }
+  return code;
+}
+
 events::Alert readAlert(const json& j) { return readAlertMessage(j).alert; }
 
 AlertMessage readAlertMessage(const json& j) {
@@ -306,11 +318,17 @@ AlertMessage readAlertMessage(const json& j) {
   for (const char* key : {"reason", "detail", "message"}) f.at(key).text();
   if (auto area = f.find("area")) optionalName(*area, "grid");
   AlertMessage m{{f.at("node").id(), place(f)}, {}};
+  std::string device_code;
+  if (auto gb = f.find("gb28181")) {  // since alert/1.8; its alarm codes follow from the alert itself
+    if (auto v = gb->find("node_code")) m.origin.gb_code = gbCode(*v);
+    if (auto v = gb->find("device_code")) device_code = gbCode(*v);
+  }
   try {
     m.alert = alertFromJson(j);
   } catch (const std::exception& e) {
     f.fail(e.what());
   }
+  if (!device_code.empty() && !m.alert.camera_id.empty()) m.origin.camera_gb_codes[m.alert.camera_id] = device_code;
   return m;
 }
 

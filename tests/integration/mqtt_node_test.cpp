@@ -37,7 +37,7 @@ class MqttNode : public ::testing::Test {
   fs::path writeConfig(const std::string& mqtt_yaml, const std::string& cameras_yaml, const std::string& node = "n1") {
     const fs::path file = dir_ / ("villagecam-" + std::to_string(++configs_) + ".yaml");
     std::ofstream(file) << "node: {id: " << node << ", township: 城关镇, village: 新庄村, admin_code: \"410225100201\", "
-                        << "trust_unsynchronised_clock: true}\nstate_dir: " << (dir_ / "state").string()
+                        << "gb_code: \"41022510001180000001\", trust_unsynchronised_clock: true}\nstate_dir: " << (dir_ / "state").string()
                         << "\nuptime_flush_interval: 1s\nalerts: {language: en}\n"
                         << "ingest: {stall_timeout: 2s, backoff_max: 2s, connect_timeout: 4s, pipelines_dir: "
                         << pipelinesSourceDir() << "}\nmqtt:\n" << mqtt_yaml << "cameras:\n" << cameras_yaml;
@@ -131,7 +131,7 @@ class CoverageNode : public MqttNode {
     // Every frame decoded: the promise is hysteresis + 2 s, and a key-frame
     // camera (the default without zones) adds up to one key-frame interval.
     config_ = writeConfig(brokerYaml(broker_), "  - {id: gate, name: East gate, rtsp_url: \"" + cams_->url("gate") +
-                                                   "\", analysis: {mode: full}}\n");
+                                                   "\", analysis: {mode: full}, gb_code: \"41022510001320000007\"}\n");
     std::ofstream(config_, std::ios::app)
         << "view_quality: {check_interval: 0.5s, raise_after: 2s, clear_after: 2s}\n"
         << "areas:\n  - {id: east-entrance, name: East entrance, kind: entrance, weight: 2, grid: 东片第3网格, "
@@ -181,6 +181,14 @@ TEST_F(CoverageNode, ACoveredLensRaisesViewTamperedAndCoverageLostWithASnapshotA
     if (j["id"] == lost_id) lost = j;
   }
   EXPECT_EQ(tamper["issues"], nlohmann::json::array({"blank"}));
+  // As GB/T 28181 names it (alert/1.8): 图像遮挡报警 under 2022, 视频异常检测报警
+  // under 2016, about the camera's device; the area's about the node.
+  EXPECT_EQ(tamper["gb28181"], (nlohmann::json{{"alarm_method", 5}, {"alarm_type", 13}, {"alarm_type_2016", 11},
+                                               {"alarm_priority", 2}, {"event_type", nullptr},
+                                               {"device_code", "41022510001320000007"},
+                                               {"node_code", "41022510001180000001"}}));
+  EXPECT_EQ(lost["gb28181"]["alarm_method"], 7);
+  EXPECT_EQ(lost["gb28181"]["device_code"], "41022510001180000001");
   EXPECT_EQ(lost["area"]["id"], "east-entrance");
   EXPECT_EQ(lost["area"]["grid"], "东片第3网格");  // the place travels with the alert (alert/1.3)
   EXPECT_EQ(lost["township"], "城关镇");
@@ -624,7 +632,7 @@ TEST_F(MqttNode, AnIntrusionYieldsAnEvidenceClipThatPlayersReadAndAKillLeavesNoT
   cams.leave("river");  // a short event: the clip is its rolls
   const std::string id = start["id"];
   ASSERT_TRUE(start["clip"].is_object()) << start;
-  EXPECT_EQ(start["schema"], "villagecam.alert/1.7");
+  EXPECT_EQ(start["schema"], "villagecam.alert/1.8");
   EXPECT_EQ(start["clip"]["id"], id);
   EXPECT_EQ(start["clip"]["status"], "recording");
   const auto planned = *fromRfc3339(start["clip"]["end"].get<std::string>()) -

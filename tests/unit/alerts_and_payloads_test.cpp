@@ -105,7 +105,7 @@ TEST(Payloads, AnAlertRoundTripsThroughJson) {
   t.update(cond(CameraState::Offline), kT0 + 1s);
   auto end = t.update(cond(CameraState::Online), kT0 + 2500ms)[0];
   const auto j = contract::alertJson(end, "n1", config::Language::En);
-  EXPECT_EQ(j["schema"], "villagecam.alert/1.7");
+  EXPECT_EQ(j["schema"], "villagecam.alert/1.8");
   EXPECT_EQ(j["phase"], "end");
   EXPECT_EQ(j["duration_s"], 1.5);
   EXPECT_EQ(j["area"], nullptr);

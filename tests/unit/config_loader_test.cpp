@@ -93,7 +93,7 @@ cameras:
               "config.yaml:9:5: cameras[2].rtsp_ulr: unknown key (did you mean 'rtsp_url'?)"}},
         Case{"unknown key far from any known one",
              "node:\n  id: v1\n  colour: red\ncameras: []\n",
-             {"config.yaml:3:3: node.colour: unknown key (expected one of: id, region, township, village, admin_code, timezone, trust_unsynchronised_clock)"}},
+             {"config.yaml:3:3: node.colour: unknown key (expected one of: id, region, township, village, admin_code, gb_code, timezone, trust_unsynchronised_clock)"}},
         Case{"unknown top-level key",
              "node:\n  id: v1\ncamera: []\n",
              {"config.yaml:1:1: cameras: missing required key",
