@@ -158,7 +158,9 @@ class SimCounty {
 
   void send(std::size_t i, const events::Alert& a, WallTime now) {
     const auto& n = nodes_[i];
-    const auto payload = contract::alertJson(a, contract::Origin{n.id, n.place}, config::Language::ZhCN).dump();
+    contract::Origin origin{n.id, n.place, n.gb_code, {}};
+    for (const auto& c : n.cameras) origin.camera_gb_codes[c.id] = c.gb_code;
+    const auto payload = contract::alertJson(a, origin, config::Language::ZhCN).dump();
     links_[i]->publish(contract::topics::alerts(o_.root + "/" + n.id), payload, false);
     ++messages_;
     if (o_.print_alerts) {

@@ -538,6 +538,11 @@ nlohmann::json CountyConsole::problems() {
   return problemsJson(picture_);
 }
 
+nlohmann::json CountyConsole::search(const std::string& query) {
+  std::lock_guard lock(mutex_);
+  return searchJson(picture_, query);
+}
+
 nlohmann::json CountyConsole::words() {
   static const nlohmann::json words = wordsJson();  // the same for every page: built once
   return words;

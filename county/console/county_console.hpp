@@ -41,6 +41,7 @@ class CountyConsole final : public ConsoleSource {
   nlohmann::json summary() override;
   nlohmann::json villages() override;
   nlohmann::json problems() override;
+  nlohmann::json search(const std::string& query) override;
   nlohmann::json words() override;
   nlohmann::json openAlerts() override;
   nlohmann::json health() override;

@@ -113,7 +113,7 @@ std::string alertsCsv(const std::vector<AlertRecord>& records) {
 
 contract::AlertMessage alertMessageOf(const AlertRecord& r) {
   contract::AlertMessage m;
-  m.origin = {r.node, {"", r.township, r.village, r.admin_code}};
+  m.origin = {r.node, {"", r.township, r.village, r.admin_code}, {}, {}};
   auto& a = m.alert;
   a.id = r.id;
   a.type = events::alertTypeFrom(r.type).value_or(events::AlertType::CameraOffline);

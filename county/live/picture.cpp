@@ -276,6 +276,7 @@ Applied LivePicture::apply(const FeedMessage& m, SteadyTime now, WallTime wall) 
       const bool view_changed = cam.id.empty() || cam.view.state != s.view.state || cam.view.issues != s.view.issues;
       cam.id = s.health.id;
       cam.name = s.health.name;
+      cam.gb_code = s.health.gb_code;
       cam.state = s.health.state;
       cam.since = s.health.since;
       cam.reason = config::redactUrlsIn(s.health.reason);

@@ -40,6 +40,7 @@ struct FeedMessage {
 struct CameraLive {
   std::string id;
   std::string name;
+  std::string gb_code;  // its GB/T 28181 device code (camera-status/1.6); empty: none
   health::CameraState state = health::CameraState::Connecting;
   WallTime since{};          // in this state since (the node's clock)
   std::string reason;

@@ -22,6 +22,10 @@ json rowJson(const GroupRow& row) {
   return j;
 }
 
+json code(const std::string& c) { return c.empty() ? json(nullptr) : json(c); }
+
+std::string nodeGbCode(const NodeLive& node) { return node.status ? node.status->gb_code : std::string(); }
+
 // Where a problem is: the node and its place.
 json where(const NodeLive& node) {
   return {{"node", node.node_id}, {"village", node.label()}, {"township", node.place.township}};
@@ -107,6 +111,7 @@ json villageJson(const LivePicture& picture, const std::string& key) {
   j["silent_since"] = time(node->silent_since);
   j["silent_reason"] = node->silent_reason.empty() ? json(nullptr) : json(node->silent_reason);
   j["version"] = node->status ? json(node->status->version) : json(nullptr);
+  j["gb_code"] = code(nodeGbCode(*node));
   j["claimed_place"] = node->claimed_place ? placeJson(*node->claimed_place) : json(nullptr);
   j["refused"] = refusedJson(node->refused);
   json cameras = json::array();
@@ -117,6 +122,7 @@ json villageJson(const LivePicture& picture, const std::string& key) {
     const bool silent = picture.silent(*node);
     cameras.push_back({{"id", cam.id},
                        {"name", cam.name},
+                       {"gb_code", code(cam.gb_code)},
                        {"state", silent ? "unknown" : health::toString(cam.state)},
                        {"last_reported_state", health::toString(cam.state)},
                        {"since", silent ? time(node->silent_since) : json(toRfc3339(cam.since))},
@@ -173,6 +179,7 @@ json problemsJson(const LivePicture& picture) {
       json j = where(node);
       j["camera"] = cam.id;
       j["name"] = cam.name;
+      j["gb_code"] = code(cam.gb_code);
       j["snapshot"] = cam.snapshot_id ? json(*cam.snapshot_id) : json(nullptr);
       if (cam.state != health::CameraState::Online) {
         j["state"] = health::toString(cam.state);
@@ -227,6 +234,88 @@ json problemsJson(const LivePicture& picture) {
           {"unverified_views", unchecked}};
 }
 
+namespace {
+
+std::string lowerAscii(std::string s) {
+  for (auto& c : s) {
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+  }
+  return s;
+}
+
+// How well `field` answers `query` (lower-cased): 0 not at all; 3 the whole
+// field, 2 its start, 1 inside it. UTF-8 is matched byte for byte, which for
+// a whole query string is a match of characters.
+int matchRank(const std::string& field, const std::string& query) {
+  if (field.empty()) return 0;
+  const auto f = lowerAscii(field);
+  if (f == query) return 3;
+  const auto at = f.find(query);
+  return at == std::string::npos ? 0 : at == 0 ? 2 : 1;
+}
+
+struct Hit {
+  int rank = 0;
+  const char* matched = "";
+  json row;
+};
+
+// The best of the fields, a device code ranked above a name.
+void consider(Hit& hit, const std::string& field, const std::string& query, const char* what, int bonus) {
+  const int r = matchRank(field, query);
+  if (r > 0 && r * 10 + bonus > hit.rank) {
+    hit.rank = r * 10 + bonus;
+    hit.matched = what;
+  }
+}
+
+}  // namespace
+
+json searchJson(const LivePicture& picture, const std::string& raw_query, std::size_t limit) {
+  const auto query = lowerAscii(raw_query);
+  std::vector<Hit> hits;
+  if (!query.empty()) {
+    for (const auto& [key, node] : picture.nodes()) {
+      Hit v;
+      consider(v, nodeGbCode(node), query, "gb_code", 5);
+      consider(v, node.node_id, query, "node", 3);
+      consider(v, node.place.village, query, "village", 2);
+      consider(v, node.place.admin_code, query, "admin_code", 4);
+      consider(v, node.place.township, query, "township", 0);
+      if (v.rank > 0) {
+        v.row = where(node);
+        v.row["kind"] = "village";
+        v.row["gb_code"] = code(nodeGbCode(node));
+        v.row["state"] = picture.silent(node) ? "silent" : "heard";
+        hits.push_back(std::move(v));
+      }
+      for (const auto& [id, cam] : node.cameras) {
+        Hit c;
+        consider(c, cam.gb_code, query, "gb_code", 5);
+        consider(c, cam.id, query, "camera", 3);
+        consider(c, cam.name, query, "name", 2);
+        if (c.rank == 0) continue;
+        c.row = where(node);
+        c.row["kind"] = "camera";
+        c.row["camera"] = cam.id;
+        c.row["name"] = cam.name;
+        c.row["gb_code"] = code(cam.gb_code);
+        c.row["state"] = picture.silent(node) ? "unknown" : health::toString(cam.state);
+        hits.push_back(std::move(c));
+      }
+    }
+  }
+  std::stable_sort(hits.begin(), hits.end(), [](const Hit& a, const Hit& b) { return a.rank > b.rank; });
+  json results = json::array();
+  for (std::size_t i = 0; i < hits.size() && i < limit; ++i) {
+    hits[i].row["matched"] = hits[i].matched;
+    results.push_back(std::move(hits[i].row));
+  }
+  return {{"query", raw_query},
+          {"results", results},
+          {"more", hits.size() > limit ? hits.size() - limit : 0}};
+}
+
 json openAlertsJson(const LivePicture& picture) {
   std::vector<const contract::AlertMessage*> open;
   for (const auto& [id, m] : picture.openAlerts()) open.push_back(&m);
@@ -235,7 +324,10 @@ json openAlertsJson(const LivePicture& picture) {
   json out = json::array();
   for (const auto* m : open) {
     const auto& a = m->alert;
+    const auto device = m->origin.camera_gb_codes.find(a.camera_id);
     out.push_back({{"id", a.id},
+                   {"device_code", device != m->origin.camera_gb_codes.end() ? json(device->second)
+                                                                             : code(m->origin.gb_code)},
                    {"node", m->origin.node_id},
                    {"village", m->origin.place.village},
                    {"township", m->origin.place.township},

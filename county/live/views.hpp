@@ -41,6 +41,14 @@ nlohmann::json admittedJson(const LivePicture& picture);
 // GET /api/alerts/open: the open alerts, newest first.
 nlohmann::json openAlertsJson(const LivePicture& picture);
 
+// GET /api/search?q=: the admitted villages and their cameras whose GB/T 28181
+// device code, id, name (or the village's admin code, township) holds `query`
+// (ASCII letters in any case), best first: a whole device code, then one
+// that starts with it, then the rest; at most `limit`, and how many more.
+// {"query", "results": [{"kind": "village"|"camera", "node", "village",
+// "township", "camera", "name", "gb_code", "state", "matched"}], "more"}.
+nlohmann::json searchJson(const LivePicture& picture, const std::string& query, std::size_t limit = 50);
+
 // The words for the contract's codes, both languages (events/code_words):
 // {"zh-CN": {"failure": {code: words}, "issue": {...}, ...}, "en": {...}}.
 // The pages show a code through these, never the code itself.

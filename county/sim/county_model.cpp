@@ -21,8 +21,12 @@ std::vector<SimNode> makeCounty(const SimCountyOptions& o) {
     // 410225: 兰考县, 开封市, 河南省. Township codes 100+, villages 201+ (村委会).
     node.place = {"模拟县", fmt::format("第{}镇", township), fmt::format("第{}镇{}村", township, village),
                   fmt::format("410225{:03d}{:03d}", 100 + township, 200 + village)};
+    // GB/T 28181 device codes: centre 410225 + township (8 digits), industry
+    // 00, type, network 0, serial (6 digits) unique in the county.
+    const auto centre = fmt::format("410225{:02d}00", township % 100);
+    node.gb_code = centre + fmt::format("1180{:06d}", (n + 1) * 100);
     for (int c = 0; c < o.cameras; ++c) {
-      SimCamera cam{fmt::format("cam-{:02d}", c + 1)};
+      SimCamera cam{fmt::format("cam-{:02d}", c + 1), centre + fmt::format("1320{:06d}", (n + 1) * 100 + c + 1)};
       const double r = u(rng);
       if (r < o.offline_share) {
         cam.state = health::CameraState::Offline;
@@ -112,6 +116,7 @@ contract::NodeStatus nodeStatus(const SimNode& node, WallTime started_at, WallTi
   s.node_id = node.id;
   s.place = node.place;
   s.version = "sim";
+  s.gb_code = node.gb_code;
   s.started_at = started_at;
   s.now = now;
   std::vector<health::CameraHealth> cams;
@@ -159,6 +164,7 @@ nlohmann::json cameraStatus(const SimNode& node, const SimCamera& c, WallTime st
   health::CameraHealth h;
   h.id = c.id;
   h.name = node.place.village + c.id;
+  h.gb_code = c.gb_code;
   h.url = "rtsp://10.0.0.1/" + c.id;  // what a node publishes (redacted); the console must not show it
   h.state = c.state;
   h.since = started_at - c.in_state_before;

@@ -17,6 +17,7 @@ namespace villagecam::county::sim {
 
 struct SimCamera {
   std::string id;
+  std::string gb_code;  // GB/T 28181: the village's centre code, type 132 (IPC), a serial
   health::CameraState state = health::CameraState::Online;
   std::string view = "ok";  // ok, tampered, unknown
   // Its past, simulated: in its state this long before the simulator
@@ -34,6 +35,7 @@ struct SimArea {
 struct SimNode {
   std::string id;
   contract::Place place;
+  std::string gb_code;  // GB/T 28181: the village's centre code, type 118 (NVR), serial 1
   std::vector<SimCamera> cameras;
   std::vector<SimArea> areas;
   bool silent = false;  // vanished: its will says offline

@@ -220,6 +220,13 @@ void ConsoleServer::route() {
     sendJson(res, j);
   });
   s.Get("/api/problems", [this](const httplib::Request&, httplib::Response& res) { sendJson(res, source_.problems()); });
+  s.Get("/api/search", [this](const httplib::Request& req, httplib::Response& res) {
+    auto q = req.get_param_value("q");
+    const auto first = q.find_first_not_of(" \t");
+    q = first == std::string::npos ? "" : q.substr(first, q.find_last_not_of(" \t") - first + 1);
+    if (q.size() > 64) throw BadRequest("q: at most 64 bytes");
+    sendJson(res, source_.search(q));
+  });
   s.Get("/api/words", [this](const httplib::Request&, httplib::Response& res) { sendJson(res, source_.words()); });
   s.Get("/api/nodes", [this](const httplib::Request&, httplib::Response& res) { sendJson(res, source_.admittedNodes()); });
   s.Get("/api/nodes/pending", [this](const httplib::Request&, httplib::Response& res) {

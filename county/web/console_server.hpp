@@ -68,6 +68,8 @@ class ConsoleSource {
   virtual nlohmann::json villages() = 0;
   virtual nlohmann::json village(const std::string& node) = 0;  // null: no such node
   virtual nlohmann::json problems() = 0;
+  // villages and cameras by device code, id or name (query at most 64 bytes)
+  virtual nlohmann::json search(const std::string& query) = 0;
   virtual nlohmann::json words() = 0;  // the words for the contract's codes, both languages
   virtual nlohmann::json openAlerts() = 0;
   virtual nlohmann::json health() = 0;  // {"ok": bool, ...}: the broker connected

@@ -77,6 +77,7 @@ contract::NodeStatus nodeStatusOf(const NodeFacts& f, const health::CoverageRepo
   contract::NodeStatus s;
   s.node_id = f.node.id;
   s.place = contract::originOf(f.node).place;
+  s.gb_code = f.node.gb_code;
   s.version = f.version;
   s.started_at = f.started_at;
   s.now = f.now;

@@ -16,8 +16,8 @@
 namespace villagecam::contract {
 
 inline constexpr const char* kAlertSchema = "villagecam.alert/1.8";
-inline constexpr const char* kCameraStatusSchema = "villagecam.camera-status/1.5";
-inline constexpr const char* kNodeStatusSchema = "villagecam.node-status/1.3";
+inline constexpr const char* kCameraStatusSchema = "villagecam.camera-status/1.6";
+inline constexpr const char* kNodeStatusSchema = "villagecam.node-status/1.4";
 inline constexpr const char* kCoverageSchema = "villagecam.coverage/1.2";
 inline constexpr const char* kSnapshotSchema = "villagecam.snapshot/1";
 
@@ -76,6 +76,7 @@ struct NodeStatus {
   // Since 1.3: the node publishes its status at least this often, so a
   // reader can tell a silent node (3 intervals without one) from a quiet one.
   std::optional<double> status_interval_s;
+  std::string gb_code;  // since 1.4: the node's GB/T 28181 device code; empty: none
 };
 
 // Uncovered time of an area (or all of them), in minutes.
@@ -111,7 +112,7 @@ nlohmann::json snapshotJson(const Snapshot& snapshot, const std::string& node_id
 nlohmann::json alertJson(const events::Alert& alert, const Origin& origin, config::Language language);
 // The same with no place: for tests and tools that only have a node id.
 inline nlohmann::json alertJson(const events::Alert& alert, const std::string& node_id, config::Language language) {
-  return alertJson(alert, Origin{node_id, {}}, language);
+  return alertJson(alert, Origin{node_id, {}, {}, {}}, language);
 }
 events::Alert alertFromJson(const nlohmann::json& j);  // for the outbox and tests
 

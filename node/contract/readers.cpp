@@ -317,7 +317,7 @@ AlertMessage readAlertMessage(const json& j) {
   f.at("suppressed").count();
   for (const char* key : {"reason", "detail", "message"}) f.at(key).text();
   if (auto area = f.find("area")) optionalName(*area, "grid");
-  AlertMessage m{{f.at("node").id(), place(f)}, {}};
+  AlertMessage m{{f.at("node").id(), place(f), {}, {}}, {}};
   std::string device_code;
   if (auto gb = f.find("gb28181")) {  // since alert/1.8; its alarm codes follow from the alert itself
     if (auto v = gb->find("node_code")) m.origin.gb_code = gbCode(*v);
@@ -340,6 +340,7 @@ CameraStatusMessage readCameraStatus(const json& j) {
   h.id = f.at("camera").id();
   h.name = f.at("name").name();
   h.url = f.at("url").text();
+  if (auto v = f.find("gb_code"); v) h.gb_code = gbCode(*v);  // since 1.6
   h.state = named(f.at("state"), kCameraStates);
   h.since = f.at("since").time();
   h.reason = f.at("reason").text();
@@ -404,6 +405,7 @@ NodeStatus readNodeStatus(const json& j) {
   s.node_id = f.at("node").id();
   s.place = place(f);
   s.version = f.at("version").name();
+  if (auto v = f.find("gb_code"); v) s.gb_code = gbCode(*v);  // since 1.4
   s.started_at = f.at("started_at").time();
   if (auto v = f.find("status_interval_s")) {  // since 1.3
     s.status_interval_s = v->number();

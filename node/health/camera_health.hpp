@@ -14,6 +14,7 @@ struct CameraHealth {
   std::string id;
   std::string name;
   std::string url;  // redacted: never holds a password
+  std::string gb_code;  // its GB/T 28181 device code (config); empty: none
   CameraState state = CameraState::Connecting;
   WallTime since{};
   std::string reason;

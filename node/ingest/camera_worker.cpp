@@ -38,6 +38,7 @@ CameraWorker::CameraWorker(config::CameraConfig camera, const config::IngestConf
   health_.id = camera_.id;
   health_.name = camera_.name;
   health_.url = camera_.url.redacted();
+  health_.gb_code = camera_.gb_code;
   health_.since = clock_.wall();
   health_.reason = "starting";
 }

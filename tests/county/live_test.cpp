@@ -28,6 +28,7 @@ struct Cam {
   std::string id;
   CameraState state;
   std::string view;  // ok, tampered, unknown
+  std::string gb_code = "";  // its GB/T 28181 device code, if any
 };
 
 struct Area {
@@ -42,9 +43,10 @@ contract::Place place(const std::string& township, const std::string& village, c
 }
 
 FeedMessage statusOf(const std::string& node, const contract::Place& p, const std::vector<Cam>& cams, WallTime now,
-                     int disabled = 0, bool retained = false) {
+                     int disabled = 0, bool retained = false, const std::string& gb_code = "") {
   contract::NodeStatus s;
   s.node_id = node;
+  s.gb_code = gb_code;
   s.place = p;
   s.version = "test";
   s.started_at = now - 1h;
@@ -67,6 +69,7 @@ FeedMessage cameraOf(const std::string& node, const Cam& c, WallTime now) {
   h.id = c.id;
   h.name = c.id + " camera";
   h.url = "rtsp://admin:***@10.0.0.7/ch1";
+  h.gb_code = c.gb_code;
   h.state = c.state;
   h.since = now - 5min;
   h.reason = c.state == CameraState::Online ? "streaming" : "connection refused";
@@ -506,6 +509,57 @@ TEST_F(Live, TheApiSaysWhatIsBrokenSinceWhenAndNeverACameraUrl) {
     EXPECT_EQ(text.find("rtsp"), std::string::npos) << text;
     EXPECT_EQ(text.find("admin:"), std::string::npos) << text;
   }
+}
+
+// The device codes the nodes publish are on the village page and the lists,
+// and found by the console's search, a whole code first.
+TEST_F(Live, SearchFindsVillagesAndCamerasByDeviceCodeNameOrIdBestFirst) {
+  village();
+  const auto a = place("城关镇", "新庄村", "410225100201");
+  apply(statusOf("xz", a, {{"gate", CameraState::Online, "ok"}, {"square", CameraState::Online, "tampered"},
+                           {"bridge", CameraState::Offline, "ok"}}, wall_, 0, false, "41022510001180000001"));
+  apply(cameraOf("xz", {"gate", CameraState::Online, "ok", "41022510001320000001"}, wall_));
+  apply(cameraOf("xz", {"bridge", CameraState::Offline, "ok", "41022510001320000011"}, wall_));
+  apply(cameraOf("gy", {"road", CameraState::Online, "ok", "41022510101320000001"}, wall_));
+
+  const auto v = villageJson(picture_, "xz");
+  EXPECT_EQ(v["gb_code"], "41022510001180000001");
+  EXPECT_EQ(v["cameras"][1]["id"], "gate");
+  EXPECT_EQ(v["cameras"][1]["gb_code"], "41022510001320000001");
+  EXPECT_TRUE(v["cameras"][2]["gb_code"].is_null());  // square: none configured
+  EXPECT_EQ(problemsJson(picture_)["offline_cameras"][0]["gb_code"], "41022510001320000011");
+  EXPECT_TRUE(villageJson(picture_, "db")["gb_code"].is_null());
+
+  auto found = [&](const std::string& q) {
+    std::vector<std::string> out;
+    const auto answer = searchJson(picture_, q);
+    for (const auto& r : answer["results"]) {
+      out.push_back(r["kind"].get<std::string>() + ":" + r["node"].get<std::string>() +
+                    (r["kind"] == "camera" ? "/" + r["camera"].get<std::string>() : ""));
+    }
+    return out;
+  };
+  using V = std::vector<std::string>;
+  // A whole code: that camera only.
+  EXPECT_EQ(found("41022510001320000001"), V{"camera:xz/gate"});
+  const auto gate = searchJson(picture_, "41022510001320000001")["results"][0];
+  EXPECT_EQ(gate["gb_code"], "41022510001320000001");
+  EXPECT_EQ(gate["matched"], "gb_code");
+  EXPECT_EQ(gate["village"], "新庄村");
+  EXPECT_EQ(gate["state"], "online");
+  // The start of a code: the node and its coded cameras, the node's code first by its length.
+  EXPECT_EQ(found("4102251000"), (V{"village:xz", "camera:xz/bridge", "camera:xz/gate"}));
+  // A code's tail; a name in Chinese; an id in any case.
+  EXPECT_EQ(found("1320000011"), V{"camera:xz/bridge"});
+  EXPECT_EQ(found("谷营"), V{"village:gy"});
+  EXPECT_EQ(found("ROAD"), V{"camera:gy/road"});
+  EXPECT_EQ(found("gate"), (V{"camera:db/gate", "camera:xz/gate"}));  // by id, whole; both villages
+  EXPECT_TRUE(found("").empty());
+  EXPECT_TRUE(found("no such thing").empty());
+  // Bounded: at most `limit`, and how many more.
+  const auto few = searchJson(picture_, "a", 2);
+  EXPECT_EQ(few["results"].size(), 2u);
+  EXPECT_GT(few["more"].get<int>(), 0);
 }
 
 // The pages show every code of the contract through these words: each

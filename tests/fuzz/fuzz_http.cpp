@@ -20,6 +20,7 @@ class Answers final : public county::ConsoleSource {
   json villages() override { return json::array(); }
   json village(const std::string& node) override { return node == "sim-0001" ? json{{"node", node}} : json(nullptr); }
   json problems() override { return json::object(); }
+  json search(const std::string& q) override { return {{"query", q}}; }
   json words() override { return json::object(); }
   json openAlerts() override { return json::array(); }
   json health() override { return {{"ok", true}}; }

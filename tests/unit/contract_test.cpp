@@ -71,6 +71,7 @@ health::CameraHealth sampleHealth() {
   h.id = "gate";
   h.name = "村口";
   h.url = "rtsp://admin:***@10.0.0.7/ch1";
+  h.gb_code = "41022510001320000001";
   h.state = health::CameraState::Stalled;
   h.since = kT0;
   h.reason = "no frames for 3 s";
@@ -121,6 +122,7 @@ contract::NodeStatus sampleNodeStatus() {
   s.node_id = "xinzhuang";
   s.place = {"Lankao County", "Xinzhuang township", "新庄村", "410225100201"};
   s.version = "0.1.0";
+  s.gb_code = "41022510001180000001";
   s.started_at = kT0;
   s.now = kT0 + 3600s;
   s.status_interval_s = 60;
@@ -175,6 +177,7 @@ TEST(ContractRoundTrip, CameraStatusReadsBackToTheSameHealthUptimeViewAndDetecti
   const auto m = contract::readCameraStatus(j);
   EXPECT_EQ(m.node_id, "xinzhuang");
   EXPECT_EQ(m.health.id, "gate");
+  EXPECT_EQ(m.health.gb_code, "41022510001320000001");
   EXPECT_EQ(m.health.state, health::CameraState::Stalled);
   EXPECT_EQ(m.health.frames_decoded, 80u);
   EXPECT_EQ(m.health.last_frame, kT0 - 3s);
@@ -198,6 +201,7 @@ TEST(ContractRoundTrip, CameraStatusReadsBackToTheSameHealthUptimeViewAndDetecti
 TEST(ContractRoundTrip, NodeStatusCoverageAndSnapshotReadBackUnchanged) {
   const auto ns = contract::nodeStatusJson(sampleNodeStatus());
   EXPECT_EQ(contract::nodeStatusJson(contract::readNodeStatus(ns)), ns);
+  EXPECT_EQ(ns["gb_code"], "41022510001180000001");
   const auto cov = contract::coverageJson(sampleCoverage());
   const auto c = contract::readCoverage(cov);
   EXPECT_EQ(c.report.ratio(), sampleCoverage().report.ratio());
@@ -380,6 +384,10 @@ TEST(ContractReaders, ABadPayloadIsRefusedNamingTheJsonPath) {
                                             "410225000201")); },
        "node-status: /admin_code: '410225000201': township part '000' (digits 7-9) is zero, which makes it a "
        "county's code, not a village's"},
+      {[&] { contract::readCameraStatus(with(status, "/gb_code"_json_pointer, "4102251000132000001x")); },
+       "camera-status: /gb_code: a GB/T 28181 device code is 20 digits"},
+      {[&] { contract::readNodeStatus(with(contract::nodeStatusJson(sampleNodeStatus()), "/gb_code"_json_pointer, 41)); },
+       "node-status: /gb_code: expected a string, got 41"},
       {[&] { contract::parsePayload("{\"schema\":", "node-status"); }, ""},
   };
   for (const auto& c : cases) {
@@ -442,8 +450,15 @@ TEST(ContractReaders, PayloadsFromBeforeThePlaceKeysReadWithAnEmptyPlace) {
   ns["schema"] = "villagecam.node-status/1.2";
   ns.erase("township");
   ns.erase("admin_code");
+  ns.erase("gb_code");
   const auto s = contract::readNodeStatus(ns);
   EXPECT_EQ(s.place, (contract::Place{"Lankao County", "", "新庄村", ""}));
+  EXPECT_EQ(s.gb_code, "");
+
+  auto cs = contract::cameraStatusJson(sampleHealth(), sampleUptime(), {}, "xinzhuang", kT0);
+  cs["schema"] = "villagecam.camera-status/1.5";  // from before the device codes
+  cs.erase("gb_code");
+  EXPECT_EQ(contract::readCameraStatus(cs).health.gb_code, "");
 
   auto cov = contract::coverageJson(sampleCoverage());
   cov["schema"] = "villagecam.coverage/1.1";

@@ -124,7 +124,7 @@ try {
   const broken = problems.offline_cameras[0];
   await page.goto(base + '/village.html?node=' + encodeURIComponent(broken.node));
   await page.waitForFunction(() => document.querySelectorAll('#cameras tbody tr').length > 0);
-  const states = await page.$$eval('#cameras tbody tr', (rows) => rows.map((r) => r.cells[1].textContent));
+  const states = await page.$$eval('#cameras tbody tr', (rows) => rows.map((r) => r.cells[2].textContent));
   check(states.every((s) => s === '在线' || s === '离线'), `camera states read 在线 or 离线: ${states}`);
   check(states.includes('离线') && states.includes('在线'), 'both states on the page');
   check(!(await page.textContent('#cameras')).includes('率'), 'no rate word in the camera list');
@@ -134,15 +134,37 @@ try {
   check(widths.some((w) => w > 0 && w < 100), `a bar shows an outage in the simulated past: ${widths}`);
   await page.screenshot({ path: path.join(artifacts, 'village-offline-camera.png'), fullPage: true });
 
+  // Every camera shows its GB/T 28181 code; the bar's search finds one by
+  // it and leads to its row.
+  const codes = await page.$$eval('#cameras tbody tr', (rows) => rows.map((r) => r.cells[1].textContent));
+  check(codes.every((c) => /^[0-9]{20}$/.test(c)), `every camera's device code on the village page: ${codes}`);
+  const wanted = broken.gb_code;
+  check(codes.includes(wanted), `the offline camera's code ${wanted} is on its village's page`);
+  await page.goto(base + '/');
+  await page.fill('#search', wanted);
+  await page.press('#search', 'Enter');
+  await page.waitForFunction(() => !document.getElementById('search-results').hidden);
+  const results = await page.$$eval('#search-results a.search-result', (as) => as.map((a) => a.textContent));
+  check(results.length === 1 && results[0].includes(broken.name), `searching ${wanted} finds that camera only: ${results}`);
+  check((await page.textContent('#search-results')).includes('离线'), 'the search result says the camera is offline, in Chinese');
+  await page.screenshot({ path: path.join(artifacts, 'search.png') });
+  await page.click('#search-results a.search-result');
+  await page.waitForURL(/village\.html/);
+  await page.waitForSelector('#cameras tr.found');
+  check((await page.textContent('#cameras tr.found')).includes(wanted), 'the search leads to the camera\'s row, marked');
+  await page.fill('#search', 'no-such-device');
+  await page.press('#search', 'Enter');
+  await page.waitForFunction(() => document.getElementById('search-results').textContent.includes('无匹配结果'));
+
   // A silent village: its cameras are not said online under a 0 % rate.
   const silentNode = problems.silent_nodes[0];
   await page.goto(base + '/village.html?node=' + encodeURIComponent(silentNode.node));
   await page.waitForFunction(() => document.querySelectorAll('#cameras tbody tr').length > 0);
   check((await page.textContent('#rate-online')) === '0.00%', 'a silent village counts 0 % online');
-  const silentStates = await page.$$eval('#cameras tbody tr', (rows) => rows.map((r) => r.cells[1].textContent));
+  const silentStates = await page.$$eval('#cameras tbody tr', (rows) => rows.map((r) => r.cells[2].textContent));
   check(silentStates.every((s) => s === '未知（节点失联）'), `a silent village's cameras read unknown: ${silentStates}`);
   // Nor their views: what a camera last said of its view is not known now either.
-  const silentIssues = await page.$$eval('#cameras tbody tr', (rows) => rows.map((r) => r.cells[4].textContent));
+  const silentIssues = await page.$$eval('#cameras tbody tr', (rows) => rows.map((r) => r.cells[5].textContent));
   check(silentIssues.every((s) => s === '未知'), `a silent village's views read unknown: ${silentIssues}`);
   check(/节点已离线|节点超时/.test(await page.textContent('#village')), 'why the village is silent, in Chinese');
   await page.screenshot({ path: path.join(artifacts, 'village-silent.png'), fullPage: true });

@@ -24,6 +24,7 @@ const WORDS = {
     node: '节点', code: '区划代码', first_seen: '首次上报', refused: '最近拒收', admit: '准入', admitted: '已准入',
     watch_live: '实时视频', live_video: '实时视频', live_again: '重新请求', live_close: '关闭', clip: '录像', watch_clip: '录像',
     live_unsupported: '此浏览器无法播放实时视频（需要支持 MSE 的浏览器）',
+    gb_code: '国标编码', search: '搜索', search_hint: '国标编码、名称或编号', no_match: '无匹配结果', more_matches: '更多结果未列出，请输入更完整的编码',
   },
   en: {
     title: 'Village CCTV · County console', overview: 'Overview', alerts: 'Alert history', report: 'Assessment report',
@@ -48,6 +49,8 @@ const WORDS = {
     node: 'Node', code: 'Admin code', first_seen: 'First seen', refused: 'Last refused', admit: 'Admit', admitted: 'Admitted',
     watch_live: 'Live', live_video: 'Live video', live_again: 'Ask again', live_close: 'Close', clip: 'Clip', watch_clip: 'Clip',
     live_unsupported: 'This browser cannot play live video (it needs Media Source Extensions)',
+    gb_code: 'GB/T 28181 code', search: 'Search', search_hint: 'device code, name or id', no_match: 'Nothing matches',
+    more_matches: 'More matches not listed: type more of the code',
   },
 };
 
@@ -88,8 +91,17 @@ export function translate(root = document) {
   for (const el of root.querySelectorAll('[data-i18n]')) el.textContent = t(el.dataset.i18n);
 }
 
+// Requests under way, so that logging out waits for them: one the server
+// took after the session ended would answer 401 on a page that is leaving.
+const inFlight = new Set();
+let leaving = false;
+let stream = null;
+
 export async function api(path) {
-  const res = await fetch(path, { credentials: 'same-origin' });
+  if (leaving) return new Promise(() => {});  // the page is going: nothing after this runs
+  const request = fetch(path, { credentials: 'same-origin' });
+  inFlight.add(request);
+  const res = await request.finally(() => inFlight.delete(request));
   if (res.status === 401) {
     location.href = '/login.html?next=' + encodeURIComponent(location.pathname + location.search);
     return new Promise(() => {});  // the page is going: nothing after this runs
@@ -145,6 +157,39 @@ export function table(columns, rows, { sortable = false } = {}) {
   return el('table', {}, el('thead', {}, head), body);
 }
 
+// Where a search result leads: its village's page, at the camera's row.
+function resultLink(r) {
+  const href = '/village.html?node=' + encodeURIComponent(r.node) + (r.kind === 'camera' ? '#cam-' + encodeURIComponent(r.camera) : '');
+  const what = r.kind === 'camera' ? `${r.village} · ${r.name || r.camera}` : `${r.township || ''} ${r.village}`;
+  const state = r.kind === 'camera' ? word('camera_state', r.state) : r.state === 'silent' ? t('silent') : '';
+  return el('li', {}, el('a', { href, class: 'search-result', 'data-kind': r.kind }, what),
+    ' ', el('code', {}, r.gb_code || ''), ' ', el('span', { class: 'muted' }, state));
+}
+
+// The bar's search: villages and cameras by GB/T 28181 device code, name or
+// id (GET /api/search), listed under the box as the operator types.
+function searchBox() {
+  const input = el('input', { id: 'search', type: 'search', maxlength: '64', autocomplete: 'off',
+    placeholder: t('search_hint'), 'aria-label': t('search') });
+  const list = el('ul', { id: 'search-results', class: 'search-results', hidden: '' });
+  let asked = 0;
+  const run = async () => {
+    const q = input.value.trim();
+    const mine = ++asked;
+    if (!q) { list.hidden = true; list.replaceChildren(); return; }
+    const found = await api('/api/search?q=' + encodeURIComponent(q));
+    if (mine !== asked) return;  // a newer query is on its way
+    list.replaceChildren(...found.results.map(resultLink));
+    if (!found.results.length) list.append(el('li', { class: 'empty' }, t('no_match')));
+    if (found.more > 0) list.append(el('li', { class: 'muted' }, t('more_matches')));
+    list.hidden = false;
+  };
+  let timer;
+  input.addEventListener('input', () => { clearTimeout(timer); timer = setTimeout(run, 200); });
+  input.addEventListener('keydown', (e) => { if (e.key === 'Enter') { clearTimeout(timer); run(); } });
+  return el('span', { class: 'search' }, input, list);
+}
+
 export async function nav(active) {
   const [me, catalogue] = await Promise.all([api('/api/me'), api('/api/words')]);
   codeWords = catalogue;
@@ -154,11 +199,15 @@ export async function nav(active) {
     el('span', { class: 'brand', 'data-i18n': 'title' }),
     ...links.map(([href, key]) => el('a', { href, class: key === active ? 'active' : '', 'data-i18n': key })),
     el('span', { class: 'spacer' }),
+    searchBox(),
     el('span', { id: 'live-state', class: 'live' }),
     el('button', { id: 'lang', onclick: () => { localStorage.setItem('vc-lang', lang() === 'en' ? 'zh-CN' : 'en'); location.reload(); } },
       lang() === 'en' ? '中文' : 'English'),
     el('span', { class: 'who' }, me.name + ' (' + me.role + ')'),
     el('button', { id: 'logout', 'data-i18n': 'logout', onclick: async () => {
+      leaving = true;
+      stream?.close();
+      await Promise.allSettled([...inFlight]);
       await fetch('/api/logout', {
         method: 'POST', credentials: 'same-origin', headers: { 'Content-Type': 'application/json' }, body: '{}',
       });
@@ -172,6 +221,7 @@ export async function nav(active) {
 // The live stream: handlers by event name; the state shown in the bar.
 export function live(handlers) {
   const source = new EventSource('/api/stream');
+  stream = source;
   const state = () => document.getElementById('live-state');
   source.onopen = () => { if (state()) state().textContent = '● ' + t('connected'); };
   source.onerror = () => { if (state()) state().textContent = '○ ' + t('disconnected'); };

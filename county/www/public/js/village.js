@@ -19,12 +19,13 @@ function liveButton(v, camera, label) {
 async function show() {
   const v = await api('/api/villages/' + encodeURIComponent(node));
   document.getElementById('village').textContent =
-    `${v.township || ''} ${v.village}` + (v.code ? ` (${v.code})` : '') + (v.silent_since ? ` — ${t('silent')} ${when(v.silent_since)} (${word('silence', v.silent_reason)})` : '');
+    `${v.township || ''} ${v.village}` + (v.code ? ` (${v.code})` : '') + (v.gb_code ? ` ${t('gb_code')} ${v.gb_code}` : '') + (v.silent_since ? ` — ${t('silent')} ${when(v.silent_since)} (${word('silence', v.silent_reason)})` : '');
   document.getElementById('rate-online').textContent = pct(v.rates.online);
   document.getElementById('rate-intact').textContent = pct(v.rates.intact);
   document.getElementById('rate-coverage').textContent = pct(v.rates.coverage);
   document.getElementById('cameras').replaceChildren(table([
-    { label: 'camera', cell: (c) => c.name || c.id, sort: (c) => c.name },
+    { label: 'camera', cell: (c) => el('span', { id: 'cam-' + c.id }, c.name || c.id), sort: (c) => c.name },
+    { label: 'gb_code', cell: (c) => el('code', {}, c.gb_code || ''), sort: (c) => c.gb_code || '' },
     { label: 'state', cell: (c) => el('span', { class: c.state === 'online' ? 'ok' : 'bad' }, word('camera_state', c.state)),
       sort: (c) => c.state },
     { label: 'since', cell: (c) => when(c.since), sort: (c) => c.since },
@@ -57,5 +58,10 @@ async function show() {
 
 await nav('overview');
 await show();
+// From a search result: the camera's row, marked.
+if (location.hash.startsWith('#cam-')) {
+  const row = document.getElementById(decodeURIComponent(location.hash.slice(1)))?.closest('tr');
+  if (row) { row.classList.add('found'); row.scrollIntoView({ block: 'center' }); }
+}
 let refresh;
 live({ summary: () => { clearTimeout(refresh); refresh = setTimeout(show, 500); }, alert: () => { clearTimeout(refresh); refresh = setTimeout(show, 500); } });
