@@ -14,6 +14,7 @@
 
 #include "access/passwords.hpp"
 #include "console/county_console.hpp"
+#include "i18n/language.hpp"
 #include "service/signals.hpp"
 #include "settings/county_config.hpp"
 #include "util/logging.hpp"
@@ -107,6 +108,12 @@ int main(int argc, char** argv) {
   CLI::App cli{"villagecam-county: the county console of villagecam"};
   cli.set_version_flag("--version", VILLAGECAM_VERSION);
   cli.require_subcommand(1);
+  cli.fallthrough();  // --lang after the command too
+  std::string lang_name;
+  cli.add_option("--lang", lang_name, "Language of what is printed and logged: zh-CN or en (default: from LC_ALL, LC_MESSAGES, LANG)")
+      ->check([](const std::string& v) {
+        return i18n::parseLanguage(v) ? std::string() : "expected zh-CN or en, got '" + v + "'";
+      });
   std::string config_path;
   auto* run_cmd = cli.add_subcommand("run", "Run the console");
   run_cmd->add_option("-c,--config", config_path, "Config file")->required();
@@ -127,6 +134,7 @@ int main(int argc, char** argv) {
   admit_cmd->add_option("--village", place.village, "Its village");
   admit_cmd->add_option("--admin-code", place.admin_code, "Its 12-digit statistical area code");
   CLI11_PARSE(cli, argc, argv);
+  i18n::setProcessLanguage(lang_name.empty() ? i18n::languageFromEnvironment() : *i18n::parseLanguage(lang_name));
 
   const auto cfg = load(config_path);
   if (!cfg) return kExitBadConfig;

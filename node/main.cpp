@@ -15,6 +15,7 @@
 #include "commands/mqtt_check.hpp"
 #include "commands/probe.hpp"
 #include "commands/uptime.hpp"
+#include "i18n/language.hpp"
 #include "ingest/gstreamer.hpp"
 #include "service/signals.hpp"
 #include "util/logging.hpp"
@@ -58,6 +59,13 @@ int main(int argc, char** argv) {
   CLI::App cli{"villagecam-node: village CCTV edge node"};
   cli.set_version_flag("--version", VILLAGECAM_VERSION);
   cli.require_subcommand(1);
+  cli.fallthrough();  // --lang after the command too
+  std::string lang_name;
+  cli.add_option("--lang", lang_name,
+                 "Language of what is printed and logged: zh-CN or en (default: from LC_ALL, LC_MESSAGES, LANG)")
+      ->check([](const std::string& v) {
+        return i18n::parseLanguage(v) ? std::string() : "expected zh-CN or en, got '" + v + "'";
+      });
 
   std::string config_path;
   auto* run_cmd = cli.add_subcommand("run", "Run the node");
@@ -107,6 +115,7 @@ int main(int argc, char** argv) {
   } catch (const CLI::ParseError& e) {
     return cli.exit(e) == 0 ? commands::kExitOk : commands::kExitBadConfig;
   }
+  i18n::setProcessLanguage(lang_name.empty() ? i18n::languageFromEnvironment() : *i18n::parseLanguage(lang_name));
 
   if (*check_cmd) return commands::checkConfig(config_path);
   if (*uptime_cmd) return commands::printUptime(config_path, json);

@@ -5,7 +5,13 @@
 #include <algorithm>
 #include <cmath>
 
+#include "i18n/messages.hpp"
+
 namespace villagecam::analysis {
+
+using i18n::Msg;
+using i18n::tr;
+
 namespace {
 
 double median(std::vector<double> v) {
@@ -34,8 +40,7 @@ BaselineVetting vetBaselineFrames(const std::vector<cv::Mat>& frames, const View
   BaselineVetting v;
   const int n = static_cast<int>(frames.size());
   if (n < kMinBaselineFrames) {
-    v.refusal = fmt::format("{} frame(s) are too few to tell a steady view: at least {} are needed", n,
-                            kMinBaselineFrames);
+    v.refusal = tr(Msg::BaselineTooFew, n, kMinBaselineFrames);
     return v;
   }
   std::vector<cv::Mat> greys;
@@ -71,23 +76,18 @@ BaselineVetting vetBaselineFrames(const std::vector<cv::Mat>& frames, const View
   for (int i = 0; i < n; ++i) {
     const auto at = static_cast<std::size_t>(i);
     if (difference[at] > limit) {
-      v.dropped.push_back({i, fmt::format("differs from the others ({:.1f} grey levels from most of them, against "
-                                          "{:.1f} between neighbours)",
-                                          difference[at], typical)});
+      v.dropped.push_back({i, tr(Msg::BaselineFrameDiffers, fmt::format("{:.1f}", difference[at]),
+                                 fmt::format("{:.1f}", typical))});
     } else if (sharpness[at] < kSharpnessDrop * typical_sharpness) {
-      v.dropped.push_back({i, fmt::format("much less sharp than the others ({:.0f} against {:.0f}): smeared or "
-                                          "out of focus",
-                                          sharpness[at], typical_sharpness)});
+      v.dropped.push_back({i, tr(Msg::BaselineFrameSmeared, fmt::format("{:.0f}", sharpness[at]),
+                                 fmt::format("{:.0f}", typical_sharpness))});
     } else {
       v.kept.push_back(i);
     }
   }
   const int needed = std::max(kMinBaselineFrames, static_cast<int>(std::ceil(kAgreeingShare * n)));
   if (static_cast<int>(v.kept.size()) < needed) {
-    v.refusal = fmt::format("the view is not steady: only {} of {} frames agree with each other (something moving "
-                            "close in front of the camera, a camera still adjusting, or a damaged stream); take it "
-                            "again when the view is still",
-                            v.kept.size(), n);
+    v.refusal = tr(Msg::BaselineNotSteady, v.kept.size(), n);
   }
   std::vector<double> kept_sharpness, kept_contrast, kept_brightness, kept_spread, consecutive;
   for (std::size_t k = 0; k < v.kept.size(); ++k) {
@@ -102,16 +102,12 @@ BaselineVetting vetBaselineFrames(const std::vector<cv::Mat>& frames, const View
                median(kept_spread)};
   if (v.refusal || v.kept.empty()) return v;
   if (v.figures.contrast < thresholds.blank_contrast) {
-    v.refusal = fmt::format("the view is blank (brightness spread {:.1f} grey levels): is the lens capped or "
-                            "covered, or the scene dark with no light?",
-                            v.figures.contrast);
+    v.refusal = tr(Msg::BaselineBlank, fmt::format("{:.1f}", v.figures.contrast));
     return v;
   }
   const auto [low, high] = std::minmax_element(kept_brightness.begin(), kept_brightness.end());
   if (*high - *low > kBrightnessSwing) {
-    v.refusal = fmt::format("the brightness keeps changing (from {:.0f} to {:.0f}): the camera is still adjusting "
-                            "its exposure, or a light is switching; take it again in a minute",
-                            *low, *high);
+    v.refusal = tr(Msg::BaselineBrightnessChanging, fmt::format("{:.0f}", *low), fmt::format("{:.0f}", *high));
   }
   return v;
 }

@@ -15,9 +15,14 @@
 #include "analysis/analysis_frame.hpp"
 #include "ingest/camera_pipeline.hpp"
 #include "ingest/pipeline_template.hpp"
+#include "i18n/messages.hpp"
 #include "ingest/stream_failure.hpp"
 
 namespace villagecam::commands {
+
+using i18n::Msg;
+using i18n::tr;
+
 
 BaselineResult takeBaseline(const config::Config& config, const config::CameraConfig& camera, int frames,
                             double seconds) {
@@ -67,18 +72,15 @@ BaselineResult takeBaseline(const config::Config& config, const config::CameraCo
     result.frames = static_cast<int>(collected.size());
     result.kept_from_decoder = counters->without_reference.load() + counters->corrupt.load();
     if (static_cast<int>(collected.size()) < frames) {
-      result.error = fmt::format("only {} of {} frames arrived in time", collected.size(), frames);
-      if (result.kept_from_decoder > 0) {
-        result.error += fmt::format(" ({} could not be decoded whole: lost packets or a damaged stream)",
-                                    result.kept_from_decoder);
-      }
+      result.error = tr(Msg::BaselineTooFewArrived, collected.size(), frames);
+      if (result.kept_from_decoder > 0) result.error += tr(Msg::BaselineUndecodable, result.kept_from_decoder);
       return result;
     }
     analysis::ViewThresholds thresholds;
     thresholds.blank_contrast = config.view_quality.blank_contrast;  // the one vetting uses
     result.vetting = analysis::vetBaselineFrames(collected, thresholds);
     if (result.vetting.refusal) {
-      result.error = "refused: " + *result.vetting.refusal + "; nothing was stored";
+      result.error = tr(Msg::BaselineRefused, *result.vetting.refusal);
       return result;
     }
     std::vector<cv::Mat> agreeing;
@@ -107,20 +109,20 @@ int baseline(const std::string& path, const std::string& only, int frames, doubl
     const auto r = takeBaseline(*cfg, cam, frames, seconds);
     const auto& f = r.vetting.figures;
     if (r.ok) {
-      std::cout << fmt::format("{}: baseline saved in {}: {} of {} frames agree; sharpness {:.0f}, contrast {:.1f}, "
-                               "brightness {:.0f}, temporal noise {:.2f} grey levels\n",
-                               cam.id, (cfg->state_dir / "baselines").string(), r.vetting.kept.size(), r.frames,
-                               f.sharpness, f.contrast, f.brightness, f.temporal_noise);
+      std::cout << tr(Msg::BaselineSaved, cam.id, (cfg->state_dir / "baselines").string(), r.vetting.kept.size(),
+                      r.frames, fmt::format("{:.0f}", f.sharpness), fmt::format("{:.1f}", f.contrast),
+                      fmt::format("{:.0f}", f.brightness), fmt::format("{:.2f}", f.temporal_noise))
+                << '\n';
     } else {
-      std::cerr << fmt::format("{}: FAILED: {}\n", cam.id, r.error);
+      std::cerr << tr(Msg::Failed, cam.id, r.error) << '\n';
       ++failed;
     }
     for (const auto& d : r.vetting.dropped) {
-      (r.ok ? std::cout : std::cerr) << fmt::format("{}:   frame {} left out: {}\n", cam.id, d.index + 1, d.reason);
+      (r.ok ? std::cout : std::cerr) << tr(Msg::BaselineFrameLeftOut, cam.id, d.index + 1, d.reason) << '\n';
     }
   }
   if (done == 0) {
-    std::cerr << fmt::format("{}: no camera '{}' in the config\n", path, only);
+    std::cerr << tr(Msg::BaselineNoSuchCamera, path, only) << '\n';
     return kExitBadConfig;
   }
   return failed ? kExitFailure : kExitOk;

@@ -6,6 +6,7 @@
 #include <iostream>
 
 #include "commands/exit_codes.hpp"
+#include "i18n/messages.hpp"
 
 namespace villagecam::commands {
 
@@ -14,13 +15,13 @@ int checkConfig(const std::string& path) {
   if (!cfg) return kExitBadConfig;
   size_t enabled = 0;
   for (const auto& c : cfg->cameras) enabled += c.enabled ? 1 : 0;
-  std::cout << fmt::format("{}: OK: node '{}', {} camera(s), {} enabled, {} area(s)\n", path, cfg->node.id,
-                           cfg->cameras.size(), enabled, cfg->areas.size());
+  std::cout << i18n::tr(i18n::Msg::ConfigOk, path, cfg->node.id, cfg->cameras.size(), enabled, cfg->areas.size())
+            << '\n';
   // Not errors, but an installer wants to know: cameras that watch no area.
   for (const auto& c : cfg->cameras) {
     bool used = false;
     for (const auto& a : cfg->areas) used = used || std::find(a.cameras.begin(), a.cameras.end(), c.id) != a.cameras.end();
-    if (!used && !cfg->areas.empty()) std::cout << fmt::format("note: camera '{}' is in no area\n", c.id);
+    if (!used && !cfg->areas.empty()) std::cout << i18n::tr(i18n::Msg::CameraInNoArea, c.id) << '\n';
   }
   return kExitOk;
 }

@@ -5,6 +5,7 @@
 #include <iostream>
 
 #include "config/config_loader.hpp"
+#include "i18n/messages.hpp"
 
 namespace villagecam::commands {
 
@@ -13,7 +14,7 @@ std::optional<config::Config> loadOrReport(const std::string& path) {
     return config::loadConfig(path);
   } catch (const config::ConfigError& e) {
     for (const auto& issue : e.issues()) std::cerr << issue.format() << '\n';
-    std::cerr << fmt::format("{}: {} problem{} found\n", path, e.issues().size(), e.issues().size() == 1 ? "" : "s");
+    std::cerr << i18n::tr(i18n::Msg::ProblemsFound, path, e.issues().size()) << '\n';
     return std::nullopt;
   }
 }

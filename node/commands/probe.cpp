@@ -12,6 +12,7 @@
 #include "analysis/analysis_frame.hpp"
 #include "analysis/image_codec.hpp"
 #include "analysis/key_frame_interval.hpp"
+#include "i18n/messages.hpp"
 #include "ingest/camera_pipeline.hpp"
 #include "ingest/stream_failure.hpp"
 #include "ingest/pipeline_template.hpp"
@@ -20,16 +21,17 @@ namespace villagecam::commands {
 namespace {
 
 using namespace std::chrono;
+using i18n::Msg;
+using i18n::tr;
 
 // The probe decodes at the camera's own size, for a full-size snapshot.
 constexpr const char* kProbeOutput =
-    "videoconvert ! video/x-raw,format=I420 ! fakesink name=sink sync=false async=false enable-last-sample=false";
+    "videoconvert ! video/x-raw,format=I420 ! fakesink name=sink sync=false async=false enable-last-sample=false";  // not for operators
 
 std::string failureText(health::FailureKind kind, const std::string& reason, double timeout_s) {
   switch (kind) {
     case health::FailureKind::Timeout:
-      return fmt::format("timed out: no video within {:.0f} s (camera slow, hanging, or not an RTSP server)",
-                         timeout_s);
+      return tr(Msg::ProbeTimedOut, fmt::format("{:.0f}", timeout_s));
     default:
       return reason;
   }
@@ -132,7 +134,7 @@ ProbeResult probeCamera(const ProbeOptions& options) {
     out.write(reinterpret_cast<const char*>(jpeg.data()), static_cast<std::streamsize>(jpeg.size()));
     if (jpeg.empty() || !out.flush()) {
       result.ok = false;
-      result.error = "video is fine but the snapshot could not be written to '" + options.snapshot->string() + "'";
+      result.error = tr(Msg::ProbeSnapshotNotWritten, options.snapshot->string());
       return result;
     }
     result.snapshot = options.snapshot->string();
@@ -144,38 +146,37 @@ namespace {
 
 std::string keyFrameIntervalText(const ProbeResult& r) {
   if (r.keyframe_interval_s > 0) {
-    std::string text = fmt::format("{:.2f} s (from {} GOPs)", r.keyframe_interval_s, r.keyframe_gops);
+    std::string text = tr(Msg::ProbeGop, fmt::format("{:.2f}", r.keyframe_interval_s), r.keyframe_gops);
     // A spread beyond a frame or two: the camera varies its GOP ("smart" codecs).
     if (r.keyframe_longest_s - r.keyframe_shortest_s > 0.1 * r.keyframe_interval_s + 0.1) {
-      text += fmt::format(", varying from {:.2f} to {:.2f} s", r.keyframe_shortest_s, r.keyframe_longest_s);
+      text += tr(Msg::ProbeGopVarying, fmt::format("{:.2f}", r.keyframe_shortest_s),
+                 fmt::format("{:.2f}", r.keyframe_longest_s));
     }
     return text;
   }
   if (r.keyframe_gops == 1) {
-    return fmt::format("about {:.2f} s, from one GOP only: {:.0f} s of stream was too short for two "
-                       "(probe longer with --seconds)",
-                       r.keyframe_longest_s, r.measured_s);
+    return tr(Msg::ProbeGopOneOnly, fmt::format("{:.2f}", r.keyframe_longest_s), fmt::format("{:.0f}", r.measured_s),
+              "--seconds");
   }
   if (r.keyframe_at_least_s > 0) {
-    return fmt::format("longer than {:.1f} s: {:.0f} s of stream was too short for two key frames "
-                       "(probe longer with --seconds)",
-                       r.keyframe_at_least_s, r.measured_s);
+    return tr(Msg::ProbeGopLonger, fmt::format("{:.1f}", r.keyframe_at_least_s), fmt::format("{:.0f}", r.measured_s),
+              "--seconds");
   }
-  return "not measured: the stream carries no timestamps";
+  return tr(Msg::ProbeGopNoTimestamps);
 }
 
 }  // namespace
 
 std::string formatProbeText(const ProbeResult& r) {
-  if (!r.ok) return fmt::format("{}: FAILED: {}\n", r.url, r.error);
-  std::string out = fmt::format("{}: OK\n", r.url);
-  out += fmt::format("  codec               {}\n", r.codec);
-  out += fmt::format("  resolution          {}x{}\n", r.width, r.height);
-  out += fmt::format("  frame rate          {:.1f} fps\n", r.fps);
-  out += fmt::format("  bitrate             {:.0f} kbit/s\n", r.bitrate_kbps);
-  out += "  key-frame interval  " + keyFrameIntervalText(r) + "\n";
-  out += fmt::format("  first frame after   {:.2f} s\n", r.time_to_first_frame_s);
-  if (!r.snapshot.empty()) out += fmt::format("  snapshot            {}\n", r.snapshot);
+  if (!r.ok) return tr(Msg::Failed, r.url, r.error) + "\n";
+  std::string out = tr(Msg::ProbeOk, r.url) + "\n";
+  out += tr(Msg::ProbeCodec, r.codec) + "\n";
+  out += tr(Msg::ProbeResolution, fmt::format("{}x{}", r.width, r.height)) + "\n";
+  out += tr(Msg::ProbeFrameRate, fmt::format("{:.1f}", r.fps)) + "\n";
+  out += tr(Msg::ProbeBitrate, fmt::format("{:.0f}", r.bitrate_kbps)) + "\n";
+  out += tr(Msg::ProbeKeyFrameInterval, keyFrameIntervalText(r)) + "\n";
+  out += tr(Msg::ProbeFirstFrame, fmt::format("{:.2f}", r.time_to_first_frame_s)) + "\n";
+  if (!r.snapshot.empty()) out += tr(Msg::ProbeSnapshot, r.snapshot) + "\n";
   return out;
 }
 
@@ -210,7 +211,7 @@ int probe(const std::string& url_text, const std::optional<std::string>& snapsho
           double max_seconds, const std::string& transport, const std::string& pipelines_dir) {
   const auto parsed = config::parseRtspUrl(url_text);
   if (!parsed.url) {
-    std::cerr << fmt::format("probe: malformed RTSP URL '{}': {}\n", config::redactUrlsIn(url_text), parsed.error);
+    std::cerr << tr(Msg::ProbeMalformedUrl, config::redactUrlsIn(url_text), parsed.error) << '\n';
     return kExitBadConfig;
   }
   ProbeOptions options;

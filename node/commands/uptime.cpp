@@ -7,6 +7,7 @@
 
 #include "commands/exit_codes.hpp"
 #include "health/uptime_ledger.hpp"
+#include "i18n/messages.hpp"
 #include "util/atomic_file.hpp"
 
 namespace villagecam::commands {
@@ -32,7 +33,9 @@ int printUptime(const std::string& path, bool json) {
   }
   const auto now = std::chrono::system_clock::now();
   nlohmann::json out = nlohmann::json::object();
-  if (!json) std::cout << fmt::format("{:<20} {:>8} {:>8} {:>8}   (up / known time)\n", "camera", "1h", "24h", "7d");
+  if (!json) {
+    std::cout << i18n::tr(i18n::Msg::UptimeHeader, i18n::tr(i18n::Msg::UptimeCamera), "1h", "24h", "7d") << '\n';
+  }
   for (const auto& cam : cfg->cameras) {
     const auto s = ledger.stats(cam.id, now);
     if (json) {

@@ -3,10 +3,13 @@
 #include <algorithm>
 #include <array>
 
-#include <fmt/format.h>
+#include "i18n/messages.hpp"
 
 namespace villagecam::config {
 namespace {
+
+using i18n::Msg;
+using i18n::tr;
 
 // GB/T 2260 province-level codes (31 provinces, Taiwan, Hong Kong, Macao).
 constexpr std::array<std::string_view, 34> kProvinces{
@@ -18,31 +21,25 @@ bool allZero(std::string_view s) { return std::all_of(s.begin(), s.end(), [](cha
 }  // namespace
 
 std::string adminCodeProblem(std::string_view code) {
-  constexpr std::string_view kShape = "12 digits: county (6, GB/T 2260) + township (3) + village (3)";
+  const std::string shape = tr(Msg::ConfigAdminCodeShape, "GB/T 2260");
   for (std::size_t i = 0; i < code.size(); ++i) {
     if (code[i] < '0' || code[i] > '9') {
-      return fmt::format("'{}': character {} '{}' is not a digit (a village's code is {})", code, i + 1, code[i], kShape);
+      return tr(Msg::ConfigAdminCodeNotDigit, code, i + 1, std::string_view(&code[i], 1), shape);
     }
   }
-  if (code.size() != 12) {
-    return fmt::format("'{}' has {} digits; a village's code has {}", code, code.size(), kShape);
-  }
+  if (code.size() != 12) return tr(Msg::ConfigAdminCodeLength, code, code.size(), shape);
   const auto province = code.substr(0, 2);
   if (std::find(kProvinces.begin(), kProvinces.end(), province) == kProvinces.end()) {
-    return fmt::format("'{}': province part '{}' (digits 1-2) is no GB/T 2260 province", code, province);
+    return tr(Msg::ConfigAdminCodeProvince, code, province, "GB/T 2260");
   }
   struct Part {
     std::size_t at, size;
-    const char* name;
-    const char* zero_means;
+    Msg zero;  // what an all-zero part makes the code
   };
-  for (const Part& p : {Part{2, 2, "prefecture", "a province's"}, Part{4, 2, "county", "a prefecture's"},
-                        Part{6, 3, "township", "a county's"}, Part{9, 3, "village", "a township's"}}) {
+  for (const Part& p : {Part{2, 2, Msg::ConfigAdminCodePrefectureZero}, Part{4, 2, Msg::ConfigAdminCodeCountyZero},
+                        Part{6, 3, Msg::ConfigAdminCodeTownshipZero}, Part{9, 3, Msg::ConfigAdminCodeVillageZero}}) {
     const auto part = code.substr(p.at, p.size);
-    if (allZero(part)) {
-      return fmt::format("'{}': {} part '{}' (digits {}-{}) is zero, which makes it {} code, not a village's", code,
-                         p.name, part, p.at + 1, p.at + p.size, p.zero_means);
-    }
+    if (allZero(part)) return tr(p.zero, code, part);
   }
   return {};
 }

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "config/rtsp_url.hpp"
+#include "i18n/language.hpp"
 #include "util/log_level.hpp"
 #include "util/weekly_schedule.hpp"
 
@@ -155,8 +156,8 @@ struct LoggingConfig {
 };
 
 enum class MqttVersion { V3_1_1, V5 };
-enum class Language { ZhCN, En };
-const char* toString(Language l);
+using Language = i18n::Language;  // of what the node publishes (alerts.language)
+using i18n::toString;
 
 struct TlsConfig {
   std::filesystem::path ca_file;                  // empty: the system's CA store

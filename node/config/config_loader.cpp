@@ -9,10 +9,14 @@
 #include <sstream>
 
 #include "config/sections.hpp"
+#include "i18n/messages.hpp"
 #include "yaml/yaml_reader.hpp"
 
 namespace villagecam::config {
 namespace {
+
+using i18n::Msg;
+using i18n::tr;
 
 namespace fs = std::filesystem;
 
@@ -26,11 +30,11 @@ Config parseSections(Sections& ctx, std::string_view yaml) {
   try {
     root = YAML::Load(std::string(yaml));
   } catch (const YAML::ParserException& e) {
-    ctx.reader.report(e.mark, "", "YAML syntax error: " + e.msg);
+    ctx.reader.report(e.mark, "", tr(Msg::ConfigYamlSyntaxError, e.msg));
     throw ConfigError(ctx.reader.takeIssues());
   }
   if (!root.IsDefined() || root.IsNull()) {
-    ctx.reader.reportAtFile("", "the file is empty; see config/villagecam.example.yaml");
+    ctx.reader.reportAtFile("", tr(Msg::ConfigFileEmpty, "config/villagecam.example.yaml"));
     throw ConfigError(ctx.reader.takeIssues());
   }
   if (!ctx.reader.expectMap(root, "")) throw ConfigError(ctx.reader.takeIssues());
@@ -94,7 +98,6 @@ bool isLoopbackHost(const std::string& host) {
   return host == "localhost" || host == "::1" || host == "[::1]" || host.rfind("127.", 0) == 0;
 }
 
-const char* toString(Language l) { return l == Language::En ? "en" : "zh-CN"; }
 
 Config parseConfig(std::string_view yaml, const std::string& file_label, const fs::path& base_dir) {
   YamlReader reader(file_label);
@@ -105,7 +108,7 @@ Config parseConfig(std::string_view yaml, const std::string& file_label, const f
 Config loadConfig(const fs::path& file) {
   std::ifstream in(file);
   if (!in) {
-    throw ConfigError({{file.string(), 0, 0, "", std::string("cannot read the file: ") + std::strerror(errno)}});
+    throw ConfigError({{file.string(), 0, 0, "", tr(Msg::ConfigCannotReadFile, std::strerror(errno))}});
   }
   std::stringstream text;
   text << in.rdbuf();

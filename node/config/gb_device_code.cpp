@@ -6,8 +6,13 @@
 
 #include <fmt/format.h>
 
+#include "i18n/messages.hpp"
+
 namespace villagecam::config {
 namespace {
+
+using i18n::Msg;
+using i18n::tr;
 
 // GB/T 2260's provinces (the first two digits of every division code).
 constexpr std::array kProvinces{11, 12, 13, 14, 15, 21, 22, 23, 31, 32, 33, 34, 35, 36, 37, 41, 42,
@@ -34,12 +39,12 @@ int number(std::string_view digits) {
 
 std::string typeWords(int type) {
   const auto name = gbTypeName(type);
-  if (!name.empty()) return fmt::format("{} ({})", type, name);
-  if (type >= 111 && type <= 130) return fmt::format("{} (a front-end main device)", type);
-  if (type >= 131 && type <= 199) return fmt::format("{} (a front-end peripheral)", type);
-  if (type >= 200 && type <= 299) return fmt::format("{} (a platform device)", type);
-  if (type >= 300 && type <= 499) return fmt::format("{} (a user)", type);
-  return fmt::format("{}", type);
+  if (!name.empty()) return tr(Msg::ConfigGbTypeNamed, type, name);
+  if (type >= 111 && type <= 130) return tr(Msg::ConfigGbTypeFrontEndMain, type);
+  if (type >= 131 && type <= 199) return tr(Msg::ConfigGbTypeFrontEndPeripheral, type);
+  if (type >= 200 && type <= 299) return tr(Msg::ConfigGbTypePlatform, type);
+  if (type >= 300 && type <= 499) return tr(Msg::ConfigGbTypeUser, type);
+  return std::to_string(type);
 }
 
 }  // namespace
@@ -52,30 +57,26 @@ std::string_view gbTypeName(int type_code) {
 }
 
 std::string gbDeviceCodeProblem(std::string_view code, GbDeviceRole role) {
-  if (code.size() != 20) return fmt::format("a GB/T 28181 device code is 20 digits, this has {}", code.size());
+  constexpr std::string_view kStandard = "GB/T 28181";
+  if (code.size() != 20) return tr(Msg::ConfigGbCodeLength, kStandard, code.size());
   for (std::size_t i = 0; i < code.size(); ++i) {
-    if (code[i] < '0' || code[i] > '9') return fmt::format("a GB/T 28181 device code is digits only (position {})", i + 1);
+    if (code[i] < '0' || code[i] > '9') return tr(Msg::ConfigGbCodeDigitsOnly, kStandard, i + 1);
   }
   if (const int province = number(code.substr(0, 2));
       std::find(kProvinces.begin(), kProvinces.end(), province) == kProvinces.end()) {
-    return fmt::format("centre code (positions 1-8) {}: no province {:02} in GB/T 2260", code.substr(0, 8), province);
+    return tr(Msg::ConfigGbCodeCentre, code.substr(0, 8), fmt::format("{:02}", province), "GB/T 2260");
   }
   if (const int industry = number(code.substr(8, 2)); (industry >= 15 && industry <= 39) || (industry >= 60 && industry <= 89)) {
-    return fmt::format("industry code (positions 9-10) {:02} is reserved (GB/T 28181-2022 Table E.2: 00-14, 40-59, "
-                       "or 90-99 for your own)",
-                       industry);
+    return tr(Msg::ConfigGbCodeIndustryReserved, fmt::format("{:02}", industry), "GB/T 28181-2022", "E.2");
   }
   const int type = number(code.substr(10, 3));
   if (role == GbDeviceRole::Camera && type != 131 && type != 132) {
-    return fmt::format("type code (positions 11-13) {} is not a camera's: 131 (摄像机) or 132 (网络摄像机(IPC))",
-                       typeWords(type));
+    return tr(Msg::ConfigGbCodeNotCameraType, typeWords(type), typeWords(131), typeWords(132));
   }
   if (role == GbDeviceRole::Node && !(type >= 111 && type <= 130) && !(type >= 200 && type <= 299)) {
-    return fmt::format("type code (positions 11-13) {} is not a node's: a front-end main device 111-130 (e.g. 118 "
-                       "NVR) or a platform device 200-299 (e.g. 200)",
-                       typeWords(type));
+    return tr(Msg::ConfigGbCodeNotNodeType, typeWords(type));
   }
-  if (code[13] == '9') return "network code (position 14) 9 is reserved (0-8)";
+  if (code[13] == '9') return tr(Msg::ConfigGbCodeNetworkReserved);
   return {};
 }
 

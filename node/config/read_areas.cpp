@@ -2,11 +2,15 @@
 
 #include <algorithm>
 
+#include "i18n/messages.hpp"
 #include "yaml/did_you_mean.hpp"
 
 namespace villagecam::config {
 
 namespace fs = std::filesystem;
+
+using i18n::Msg;
+using i18n::tr;
 
 void readAreas(Sections& ctx, const YAML::Node& list, const std::vector<CameraConfig>& cameras, std::vector<AreaConfig>& out) {
   std::vector<std::string> camera_ids;
@@ -18,7 +22,7 @@ void readAreas(Sections& ctx, const YAML::Node& list, const std::vector<CameraCo
     if (!ctx.reader.expectMap(n, path)) continue;
     ctx.reader.rejectUnknownKeys(n, path, kAreaKeys);
     AreaConfig area;
-    area.id = readUniqueId(ctx, n, path, "area", first_seen).value_or("");
+    area.id = readUniqueId(ctx, n, path, Msg::ConfigDuplicateAreaId, first_seen).value_or("");
     area.name = area.id;
     if (auto v = n["name"]; v.IsDefined()) area.name = ctx.reader.string(v, childPath(path, "name")).value_or(area.id);
     if (auto v = ctx.reader.required(n, path, "kind")) {
@@ -31,7 +35,7 @@ void readAreas(Sections& ctx, const YAML::Node& list, const std::vector<CameraCo
     const std::string cpath = childPath(path, "cameras");
     if (auto v = ctx.reader.required(n, path, "cameras"); v && ctx.reader.expectSequence(*v, cpath)) {
       if (v->size() == 0) {
-        ctx.reader.report(v->Mark(), cpath, "an area needs at least one camera; without one it can never be covered");
+        ctx.reader.report(v->Mark(), cpath, tr(Msg::ConfigAreaNeedsCamera));
       }
       for (size_t j = 0; j < v->size(); ++j) {
         const YAML::Node c = (*v)[j];
@@ -40,11 +44,11 @@ void readAreas(Sections& ctx, const YAML::Node& list, const std::vector<CameraCo
         if (std::find(camera_ids.begin(), camera_ids.end(), *id) == camera_ids.end()) {
           const auto near = yaml::didYouMean(*id, camera_ids);
           ctx.reader.report(c.Mark(), indexPath(cpath, j),
-                         "no camera '" + *id + "' in cameras" + (near ? " (did you mean '" + *near + "'?)" : ""));
+                            tr(Msg::ConfigNoSuchCamera, *id, "cameras") + (near ? tr(Msg::DidYouMean, *near) : ""));
           continue;
         }
         if (std::find(area.cameras.begin(), area.cameras.end(), *id) != area.cameras.end()) {
-          ctx.reader.report(c.Mark(), indexPath(cpath, j), "camera '" + *id + "' is listed twice");
+          ctx.reader.report(c.Mark(), indexPath(cpath, j), tr(Msg::ConfigCameraListedTwice, *id));
           continue;
         }
         area.cameras.push_back(*id);

@@ -4,9 +4,14 @@
 #include <tuple>
 #include <utility>
 
+#include "i18n/messages.hpp"
+
 namespace villagecam::config {
 
 namespace fs = std::filesystem;
+
+using i18n::Msg;
+using i18n::tr;
 
 namespace {
 
@@ -18,7 +23,7 @@ std::optional<std::pair<RtspUrl, std::optional<Credentials>>> readRtspUrl(Sectio
   if (!text) return std::nullopt;
   auto parsed = parseRtspUrl(*text);
   if (!parsed.url) {
-    ctx.reader.report(v.Mark(), path, "malformed RTSP URL '" + redactUrlsIn(*text) + "': " + parsed.error);
+    ctx.reader.report(v.Mark(), path, tr(Msg::ConfigMalformedRtspUrl, redactUrlsIn(*text), parsed.error));
     return std::nullopt;
   }
   std::optional<Credentials> credentials;
@@ -33,16 +38,16 @@ void readSecretRef(Sections& ctx, const YAML::Node& v, const std::string& path,
   auto name = ctx.reader.string(v, path);
   if (!name) return;
   if (!ctx.secrets_loaded) {
-    ctx.reader.report(v.Mark(), path, "names secret '" + *name + "' but no secrets_file is set");
+    ctx.reader.report(v.Mark(), path, tr(Msg::ConfigSecretWithoutSecretsFile, *name, "secrets_file"));
     return;
   }
   if (cam.credentials) {
-    ctx.reader.report(v.Mark(), path, "credentials given twice: in rtsp_url and as a secret; keep one");
+    ctx.reader.report(v.Mark(), path, tr(Msg::ConfigCredentialsTwice, "rtsp_url"));
     return;
   }
   const auto it = secrets.find(*name);
   if (it == secrets.end()) {
-    ctx.reader.report(v.Mark(), path, "no entry '" + *name + "' under rtsp: in the secrets file");
+    ctx.reader.report(v.Mark(), path, tr(Msg::ConfigNoSuchSecret, *name, "rtsp:"));
     return;
   }
   cam.credentials = it->second;
@@ -60,13 +65,13 @@ void readCameras(Sections& ctx, const YAML::Node& list, const std::map<std::stri
     if (!ctx.reader.expectMap(n, path)) continue;
     ctx.reader.rejectUnknownKeys(n, path, kCameraKeys);
     CameraConfig cam;
-    cam.id = readUniqueId(ctx, n, path, "camera", first_seen).value_or("");
+    cam.id = readUniqueId(ctx, n, path, Msg::ConfigDuplicateCameraId, first_seen).value_or("");
     cam.name = cam.id;
     if (auto v = n["name"]; v.IsDefined()) cam.name = ctx.reader.string(v, childPath(path, "name")).value_or(cam.id);
     if (auto v = n["gb_code"]; v.IsDefined()) {
       if (auto code = readGbCode(ctx, v, childPath(path, "gb_code"), GbDeviceRole::Camera)) {
         if (auto [it, fresh] = gb_codes.emplace(*code, childPath(path, "gb_code")); !fresh) {
-          ctx.reader.report(v.Mark(), childPath(path, "gb_code"), "the same device code as " + it->second);
+          ctx.reader.report(v.Mark(), childPath(path, "gb_code"), tr(Msg::ConfigSameDeviceCode, it->second));
         } else {
           cam.gb_code = *code;
         }
@@ -102,15 +107,15 @@ void readCameras(Sections& ctx, const YAML::Node& list, const std::map<std::stri
       if (auto w = v["width"]; w.IsDefined()) cam.analysis.width = static_cast<int>(ctx.reader.integer(w, childPath(apath, "width"), 32, 3840).value_or(cam.analysis.width));
       if (auto h = v["height"]; h.IsDefined()) cam.analysis.height = static_cast<int>(ctx.reader.integer(h, childPath(apath, "height"), 32, 2160).value_or(cam.analysis.height));
       if (cam.analysis.width % 2 || cam.analysis.height % 2) {
-        ctx.reader.report(v.Mark(), apath, "width and height must be even numbers of pixels");
+        ctx.reader.report(v.Mark(), apath, tr(Msg::ConfigEvenPixels, "width", "height"));
       }
     }
     if (auto v = n["detection"]; v.IsDefined() && ctx.reader.expectMap(v, childPath(path, "detection"))) {
       readDetection(ctx, v, childPath(path, "detection"), cam.detection);
       if (cam.detection.enabled() && explicit_mode && *explicit_mode != AnalysisMode::Full) {
         ctx.reader.report(v.Mark(), childPath(path, "detection"),
-                       std::string("zones need every frame: set analysis.mode to full (it is ") +
-                           toString(*explicit_mode) + ")");
+                          tr(Msg::ConfigZonesNeedFullMode, "analysis.mode", toString(AnalysisMode::Full),
+                             toString(*explicit_mode)));
       }
     }
     // By role: a camera with zones decodes every frame; one that only

@@ -1,8 +1,13 @@
 #include "config/sections.hpp"
 
+#include "i18n/messages.hpp"
+
 namespace villagecam::config {
 
 namespace fs = std::filesystem;
+
+using i18n::Msg;
+using i18n::tr;
 
 namespace {
 
@@ -14,7 +19,7 @@ std::optional<Polygon> readPolygon(Sections& ctx, const YAML::Node& n, const std
     const YAML::Node p = n[i];
     const std::string ppath = indexPath(path, i);
     if (!p.IsSequence() || p.size() != 2) {
-      ctx.reader.report(p.Mark(), ppath, "expected a point [x, y] with x and y from 0 to 1");
+      ctx.reader.report(p.Mark(), ppath, tr(Msg::ConfigExpectedPoint, "[x, y]", "x", "y"));
       ok = false;
       continue;
     }
@@ -27,7 +32,7 @@ std::optional<Polygon> readPolygon(Sections& ctx, const YAML::Node& n, const std
     polygon.push_back({*x, *y});
   }
   if (ok && polygon.size() < 3) {
-    ctx.reader.report(n.Mark(), path, "a polygon needs at least 3 points");
+    ctx.reader.report(n.Mark(), path, tr(Msg::ConfigPolygonTooFewPoints));
     return std::nullopt;
   }
   return ok ? std::optional<Polygon>(polygon) : std::nullopt;
@@ -48,7 +53,8 @@ void readSchedule(Sections& ctx, const YAML::Node& n, const std::string& path, W
           window.days = *days;
         } else {
           ctx.reader.report(d.Mark(), childPath(wpath, "days"),
-                         "expected days such as daily, mon-fri, sat,sun or mon,wed-fri, got '" + *text + "'");
+                            tr(Msg::ConfigExpectedDays, kDaysExamples[0], kDaysExamples[1], kDaysExamples[2],
+                               kDaysExamples[3], *text));
         }
       }
     }
@@ -62,13 +68,13 @@ void readSchedule(Sections& ctx, const YAML::Node& n, const std::string& path, W
       const auto text = ctx.reader.string(*v, childPath(wpath, key));
       const auto minute = text ? parseClock(*text) : std::nullopt;
       if (text && !minute) {
-        ctx.reader.report(v->Mark(), childPath(wpath, key), "expected a time of day such as 19:00, got '" + *text + "'");
+        ctx.reader.report(v->Mark(), childPath(wpath, key), tr(Msg::ConfigExpectedTimeOfDay, "19:00", *text));
       }
       if (!minute) ok = false;
       (std::string(key) == "from" ? window.from_minute : window.to_minute) = minute.value_or(0);
     }
     if (ok && window.from_minute == window.to_minute) {
-      ctx.reader.report(w.Mark(), wpath, "from and to are the same time: the window would be empty");
+      ctx.reader.report(w.Mark(), wpath, tr(Msg::ConfigEmptyWindow, "from", "to"));
       continue;
     }
     if (ok) schedule.windows.push_back(std::move(window));
@@ -105,7 +111,7 @@ void readDetection(Sections& ctx, const YAML::Node& n, const std::string& path, 
       if (!ctx.reader.expectMap(z, p)) continue;
       ctx.reader.rejectUnknownKeys(z, p, kZoneKeys);
       ZoneConfig zone;
-      zone.id = readUniqueId(ctx, z, p, "zone", first_seen).value_or("");
+      zone.id = readUniqueId(ctx, z, p, Msg::ConfigDuplicateZoneId, first_seen).value_or("");
       zone.name = zone.id;
       if (auto x = z["name"]; x.IsDefined()) zone.name = ctx.reader.string(x, childPath(p, "name")).value_or(zone.id);
       if (auto x = ctx.reader.required(z, p, "kind")) {

@@ -1,8 +1,13 @@
 #include "config/sections.hpp"
 
+#include "i18n/messages.hpp"
+
 namespace villagecam::config {
 
 namespace fs = std::filesystem;
+
+using i18n::Msg;
+using i18n::tr;
 
 void readIngest(Sections& ctx, const YAML::Node& n, IngestConfig& in) {
   ctx.reader.rejectUnknownKeys(n, "ingest", kIngestKeys);
@@ -21,7 +26,7 @@ void readIngest(Sections& ctx, const YAML::Node& n, IngestConfig& in) {
   dur("backoff_max", in.backoff_max, 1, 3600);
   dur("unauthorized_retry", in.unauthorized_retry, 5, 86400);
   if (in.backoff_max < in.backoff_initial) {
-    ctx.reader.report(n["backoff_max"].Mark(), "ingest.backoff_max", "must not be shorter than ingest.backoff_initial");
+    ctx.reader.report(n["backoff_max"].Mark(), "ingest.backoff_max", tr(Msg::ConfigNotShorterThan, "ingest.backoff_initial"));
   }
   if (auto v = n["latency_ms"]; v.IsDefined()) {
     if (auto i = ctx.reader.integer(v, "ingest.latency_ms", 0, 5000)) in.latency_ms = static_cast<int>(*i);

@@ -1,10 +1,14 @@
 #include "config/sections.hpp"
 
 #include "config/rtsp_url.hpp"
+#include "i18n/messages.hpp"
 
 namespace villagecam::config {
 
 namespace fs = std::filesystem;
+
+using i18n::Msg;
+using i18n::tr;
 
 void readViewQuality(Sections& ctx, const YAML::Node& n, ViewQualityConfig& out) {
   ctx.reader.rejectUnknownKeys(n, "view_quality", kViewQualityKeys);
@@ -17,8 +21,7 @@ void readViewQuality(Sections& ctx, const YAML::Node& n, ViewQualityConfig& out)
   dur("clear_after", out.clear_after, 0, 3600);
   dur("baseline_refresh", out.baseline_refresh, 0, 30 * 86400);
   if (out.baseline_refresh.count() > 0 && out.baseline_refresh.count() < 600) {
-    ctx.reader.report(n["baseline_refresh"].Mark(), "view_quality.baseline_refresh",
-                   "must be 0 (never) or at least 10m: a baseline learns slowly");
+    ctx.reader.report(n["baseline_refresh"].Mark(), "view_quality.baseline_refresh", tr(Msg::ConfigBaselineRefresh));
   }
   auto num = [&](const char* key, double& out, double min_v, double max_v) {
     if (auto v = n[key]; v.IsDefined()) out = ctx.reader.number(v, childPath("view_quality", key), min_v, max_v).value_or(out);
@@ -47,7 +50,8 @@ void readHttp(Sections& ctx, const YAML::Node& n, HttpConfig& out) {
     if (auto i = ctx.reader.integer(v, "http.max_connections_per_client", 1, 1000)) out.max_connections_per_client = static_cast<int>(*i);
   }
   static const std::regex address("[0-9.]{7,15}|[0-9a-fA-F:]{2,39}");
-  readMatchingStrings(ctx, n, "http", "trusted_proxies", address, "an IP address such as 127.0.0.1", out.trusted_proxies);
+  readMatchingStrings(ctx, n, "http", "trusted_proxies", address, tr(Msg::ConfigIpAddressSuchAs, "127.0.0.1"),
+                      out.trusted_proxies);
 }
 
 void readListen(Sections& ctx, const YAML::Node& section, const std::string& path, const std::string& example,
@@ -61,7 +65,7 @@ void readListen(Sections& ctx, const YAML::Node& section, const std::string& pat
     host = m[1];
     port = std::stoi(m[2]);
   } else if (text) {
-    ctx.reader.report(v.Mark(), childPath(path, "listen"), "expected host:port such as " + example + ", got '" + *text + "'");
+    ctx.reader.report(v.Mark(), childPath(path, "listen"), tr(Msg::ConfigExpectedHostPort, example, *text));
   }
 }
 
@@ -79,9 +83,7 @@ void readRestream(Sections& ctx, const YAML::Node& n, RestreamConfig& out) {
   if (out.enabled && !isLoopbackHost(out.host) && out.viewers.empty()) {
     const auto at = n["listen"].IsDefined() ? n["listen"].Mark() : n.Mark();
     ctx.reader.report(at, "restream.listen",
-                      "'" + out.host + "' is beyond loopback and there is no viewer account: anyone on the network "
-                      "could watch every camera; add viewers: to the secrets file (secrets_file), or listen on "
-                      "127.0.0.1");
+                      tr(Msg::ConfigOpenWithoutViewers, out.host, "viewers:", "secrets_file", "127.0.0.1"));
   }
 }
 
@@ -93,13 +95,11 @@ void readCountyLink(Sections& ctx, const YAML::Node& n, CountyLinkConfig& out) {
       if (!parsed.url) {
         ctx.reader.report(v->Mark(), "county_link.url", parsed.error);
       } else if (parsed.url->scheme != "rtsp") {
-        ctx.reader.report(v->Mark(), "county_link.url", "only rtsp:// is supported for now (rtsps:// is to come)");
+        ctx.reader.report(v->Mark(), "county_link.url", tr(Msg::ConfigCountyLinkSchemeSoon, "rtsp://", "rtsps://"));
       } else if (!parsed.url->username.empty() || !parsed.url->password.empty()) {
-        ctx.reader.report(v->Mark(), "county_link.url",
-                          "no credentials in the URL: the node pushes as its node id, with password_file");
+        ctx.reader.report(v->Mark(), "county_link.url", tr(Msg::ConfigCountyLinkNoCredentials, "password_file"));
       } else if (parsed.url->path != "/" && !parsed.url->path.empty()) {
-        ctx.reader.report(v->Mark(), "county_link.url",
-                          "the receiver's address only (rtsp://host:port): the node adds /<node>/<camera>");
+        ctx.reader.report(v->Mark(), "county_link.url", tr(Msg::ConfigCountyLinkAddressOnly, "rtsp"));
       } else {
         out.host = parsed.url->host;
         out.port = parsed.url->port > 0 ? parsed.url->port : 8555;
@@ -125,7 +125,7 @@ void readClips(Sections& ctx, const YAML::Node& n, ClipsConfig& out) {
   readDuration(ctx, n, "clips", "max_duration", out.max_duration, 2, 3600);
   if (out.max_duration < out.pre_roll + out.post_roll) {
     const auto at = n["max_duration"].IsDefined() ? n["max_duration"].Mark() : n.Mark();
-    ctx.reader.report(at, "clips.max_duration", "must be at least pre_roll + post_roll");
+    ctx.reader.report(at, "clips.max_duration", tr(Msg::ConfigAtLeastSum, "pre_roll", "post_roll"));
   }
   if (auto v = n["alert_types"]; v.IsDefined() && ctx.reader.expectSequence(v, "clips.alert_types")) {
     out.alert_types.clear();

@@ -4,9 +4,14 @@
 #include <cstring>
 #include <fstream>
 
+#include "i18n/messages.hpp"
+
 namespace villagecam::config {
 
 namespace fs = std::filesystem;
+
+using i18n::Msg;
+using i18n::tr;
 
 void readMqttConnection(Sections& ctx, const YAML::Node& n, MqttConfig& mqtt) {
   mqtt.enabled = true;
@@ -18,13 +23,12 @@ void readMqttConnection(Sections& ctx, const YAML::Node& n, MqttConfig& mqtt) {
       if (!uri) continue;
       static const std::regex broker("(tcp|ssl|mqtt|mqtts|ws|wss)://[^/:@\\s]+(:[0-9]{1,5})?/?");
       if (!std::regex_match(*uri, broker)) {
-        ctx.reader.report(b.Mark(), path, "'" + redactUrlsIn(*uri) +
-                                           "' is not a broker address (expected tcp://host:1883 or ssl://host:8883)");
+        ctx.reader.report(b.Mark(), path, tr(Msg::ConfigNotBrokerAddress, redactUrlsIn(*uri), "tcp", "ssl"));
         continue;
       }
       mqtt.brokers.push_back(*uri);
     }
-    if (list->size() == 0) ctx.reader.report(list->Mark(), "mqtt.brokers", "needs at least one broker");
+    if (list->size() == 0) ctx.reader.report(list->Mark(), "mqtt.brokers", tr(Msg::ConfigNeedsBroker));
   }
   if (auto v = n["client_id"]; v.IsDefined()) mqtt.client_id = ctx.reader.string(v, "mqtt.client_id").value_or(mqtt.client_id);
   if (auto v = n["protocol"]; v.IsDefined()) {
@@ -55,7 +59,7 @@ void readMqttConnection(Sections& ctx, const YAML::Node& n, MqttConfig& mqtt) {
       const fs::path path = *p;
       if (std::ifstream probe(path); !probe) {
         ctx.reader.report(f.Mark(), childPath("mqtt.tls", key),
-                       "cannot read '" + path.string() + "': " + std::strerror(errno));
+                          tr(Msg::ConfigCannotReadNamed, path.string(), std::strerror(errno)));
       }
       return path;
     };
@@ -63,7 +67,7 @@ void readMqttConnection(Sections& ctx, const YAML::Node& n, MqttConfig& mqtt) {
     tls.cert_file = file("cert_file");
     tls.key_file = file("key_file");
     if (tls.cert_file.has_value() != tls.key_file.has_value()) {
-      ctx.reader.report(v.Mark(), "mqtt.tls", "cert_file and key_file go together: give both or neither");
+      ctx.reader.report(v.Mark(), "mqtt.tls", tr(Msg::ConfigCertAndKeyTogether, "cert_file", "key_file"));
     }
     if (auto h = v["verify_hostname"]; h.IsDefined()) {
       tls.verify_hostname = ctx.reader.boolean(h, "mqtt.tls.verify_hostname").value_or(true);
@@ -82,8 +86,7 @@ void readMqtt(Sections& ctx, const YAML::Node& n, const std::string& node_id, Mq
       if (std::regex_match(*p, kTopicPrefixPattern)) {
         mqtt.topic_prefix = *p;
       } else {
-        ctx.reader.report(v.Mark(), "mqtt.topic_prefix",
-                       "'" + *p + "' is not a topic prefix (no '+', '#', spaces or empty levels)");
+        ctx.reader.report(v.Mark(), "mqtt.topic_prefix", tr(Msg::ConfigNotTopicPrefix, *p));
       }
     }
   }

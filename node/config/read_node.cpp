@@ -1,10 +1,14 @@
 #include "config/sections.hpp"
 
 #include "config/admin_code.hpp"
+#include "i18n/messages.hpp"
 
 namespace villagecam::config {
 
 namespace fs = std::filesystem;
+
+using i18n::Msg;
+using i18n::tr;
 
 void readNode(Sections& ctx, const YAML::Node& n, NodeIdentity& node) {
   if (!ctx.reader.expectMap(n, "node")) return;
@@ -31,7 +35,7 @@ void readNode(Sections& ctx, const YAML::Node& n, NodeIdentity& node) {
       static const std::regex name("[A-Za-z0-9_+-]+(/[A-Za-z0-9_+-]+)*");
       if (!std::regex_match(*tz, name) || !fs::is_regular_file(fs::path("/usr/share/zoneinfo") / *tz)) {
         ctx.reader.report(v.Mark(), "node.timezone",
-                       "unknown time zone '" + *tz + "' (expected a name such as Asia/Shanghai; see /usr/share/zoneinfo)");
+                          tr(Msg::ConfigUnknownTimeZone, *tz, "Asia/Shanghai", "/usr/share/zoneinfo"));
       } else {
         node.timezone = *tz;
       }

@@ -4,8 +4,13 @@
 #include <charconv>
 #include <regex>
 
+#include "i18n/messages.hpp"
+
 namespace villagecam::config {
 namespace {
+
+using i18n::Msg;
+using i18n::tr;
 
 std::string percentDecode(std::string_view s) {
   std::string out;
@@ -66,11 +71,11 @@ std::string RtspUrl::redacted() const {
 UrlParseResult parseRtspUrl(std::string_view text) {
   RtspUrl url;
   const auto sep = text.find("://");
-  if (sep == std::string_view::npos) return {std::nullopt, "expected rtsp://host[:port]/path"};
+  if (sep == std::string_view::npos) return {std::nullopt, tr(Msg::ConfigUrlExpectedForm, "rtsp")};
   url.scheme = std::string(text.substr(0, sep));
   for (auto& c : url.scheme) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
   if (url.scheme != "rtsp" && url.scheme != "rtsps") {
-    return {std::nullopt, "scheme must be rtsp or rtsps, not '" + url.scheme + "'"};
+    return {std::nullopt, tr(Msg::ConfigUrlScheme, "rtsp", "rtsps", url.scheme)};
   }
   std::string_view rest = text.substr(sep + 3);
   const auto slash = rest.find('/');
@@ -92,14 +97,14 @@ UrlParseResult parseRtspUrl(std::string_view text) {
     int value = 0;
     auto [ptr, ec] = std::from_chars(port.data(), port.data() + port.size(), value);
     if (ec != std::errc() || ptr != port.data() + port.size() || value < 1 || value > 65535) {
-      return {std::nullopt, "port must be a number from 1 to 65535"};
+      return {std::nullopt, tr(Msg::ConfigUrlPort)};
     }
     url.port = value;
   }
-  if (!validHost(host)) return {std::nullopt, host.empty() ? "missing host" : "invalid host name"};
+  if (!validHost(host)) return {std::nullopt, tr(host.empty() ? Msg::ConfigUrlMissingHost : Msg::ConfigUrlInvalidHost)};
   url.host = std::string(host);
   for (char c : url.path) {
-    if (std::isspace(static_cast<unsigned char>(c))) return {std::nullopt, "path contains white space"};
+    if (std::isspace(static_cast<unsigned char>(c))) return {std::nullopt, tr(Msg::ConfigUrlPathWhiteSpace)};
   }
   return {url, {}};
 }

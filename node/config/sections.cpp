@@ -6,17 +6,23 @@
 #include <fstream>
 #include <sstream>
 
+#include <fmt/format.h>
+
+#include "i18n/messages.hpp"
+
 namespace villagecam::config {
 
 namespace fs = std::filesystem;
+
+using i18n::Msg;
+using i18n::tr;
 
 // Loads the secrets file. Its messages never quote a value.
 Secrets loadSecrets(const fs::path& path, YamlReader& config_reader, const YAML::Mark& declared_at) {
   Secrets out;
   std::ifstream in(path);
   if (!in) {
-    config_reader.report(declared_at, "secrets_file",
-                         "cannot read '" + path.string() + "': " + std::strerror(errno));
+    config_reader.report(declared_at, "secrets_file", tr(Msg::ConfigCannotReadNamed, path.string(), std::strerror(errno)));
     return out;
   }
   std::stringstream text;
@@ -26,7 +32,7 @@ Secrets loadSecrets(const fs::path& path, YamlReader& config_reader, const YAML:
   try {
     root = YAML::Load(text.str());
   } catch (const YAML::ParserException& e) {
-    reader.report(e.mark, "", "YAML syntax error: " + e.msg);
+    reader.report(e.mark, "", tr(Msg::ConfigYamlSyntaxError, e.msg));
   }
   if (root.IsDefined() && !root.IsNull() && reader.expectMap(root, "")) {
     reader.rejectUnknownKeys(root, "", {"rtsp", "viewers"});
@@ -52,7 +58,7 @@ Secrets loadSecrets(const fs::path& path, YamlReader& config_reader, const YAML:
         const std::string name = entry.first.Scalar();
         const std::string path_here = childPath("viewers", name);
         if (!std::regex_match(name, kViewerName)) {
-          reader.report(entry.first.Mark(), path_here, "a viewer's name is 1 to 64 of A-Z, a-z, 0-9, '.', '_' and '-'");
+          reader.report(entry.first.Mark(), path_here, tr(Msg::ConfigViewerName, "A-Z", "a-z"));
           continue;
         }
         if (!reader.expectMap(entry.second, path_here)) continue;
@@ -60,7 +66,7 @@ Secrets loadSecrets(const fs::path& path, YamlReader& config_reader, const YAML:
         if (auto n = reader.required(entry.second, path_here, "password")) {
           const auto password = reader.string(*n, childPath(path_here, "password")).value_or("");
           if (password.size() < 12) {
-            reader.report(n->Mark(), childPath(path_here, "password"), "too short: at least 12 characters");
+            reader.report(n->Mark(), childPath(path_here, "password"), tr(Msg::ConfigPasswordTooShort));
             continue;
           }
           out.viewers.emplace(name, password);
@@ -93,25 +99,22 @@ std::optional<std::string> expandCredentialsDirectory(const std::string& p) {
 std::optional<std::string> readId(Sections& ctx, const YAML::Node& n, const std::string& path) {
   auto id = ctx.reader.string(n, path);
   if (id && !std::regex_match(*id, kIdPattern)) {
-    ctx.reader.report(n.Mark(), path,
-                   "'" + *id + "' is not a valid id (expected 1 to 64 of a-z, 0-9, '-' and '_', "
-                   "starting with a letter or digit)");
+    ctx.reader.report(n.Mark(), path, tr(Msg::ConfigInvalidId, *id, "a-z"));
     return std::nullopt;
   }
   return id;
 }
 
 // The required `id` of a list entry, reported if it was used before in the list.
-std::optional<std::string> readUniqueId(Sections& ctx, const YAML::Node& entry, const std::string& path, const std::string& what,
+std::optional<std::string> readUniqueId(Sections& ctx, const YAML::Node& entry, const std::string& path, i18n::Msg duplicate,
                                         std::map<std::string, YAML::Mark>& first_seen) {
   const auto id = ctx.reader.required(entry, path, "id");
   if (!id) return std::nullopt;
   auto s = readId(ctx, *id, childPath(path, "id"));
   if (!s) return std::nullopt;
   if (auto [it, fresh] = first_seen.emplace(*s, id->Mark()); !fresh) {
-    ctx.reader.report(id->Mark(), childPath(path, "id"),
-                   "duplicate " + what + " id '" + *s + "' (first defined at " + ctx.reader.file() + ":" +
-                       std::to_string(it->second.line + 1) + ":" + std::to_string(it->second.column + 1) + ")");
+    const auto first = fmt::format("{}:{}:{}", ctx.reader.file(), it->second.line + 1, it->second.column + 1);
+    ctx.reader.report(id->Mark(), childPath(path, "id"), tr(duplicate, *s, first));
   }
   return s;
 }
@@ -134,8 +137,8 @@ std::optional<fs::path> filePath(Sections& ctx, const YAML::Node& n, const std::
   const auto expanded = expandCredentialsDirectory(*text);
   if (!expanded) {
     ctx.reader.report(n.Mark(), path,
-                   "uses ${CREDENTIALS_DIRECTORY}, which is set only when systemd starts the node with "
-                   "LoadCredential= (see systemd/villagecam-node.service)");
+                      tr(Msg::ConfigCredentialsDirectoryUnset, kCredentialsVar, "LoadCredential=",
+                         "systemd/villagecam-node.service", "systemd"));
     return std::nullopt;
   }
   return resolve(ctx.base_dir, *expanded);
@@ -159,7 +162,7 @@ void readMatchingStrings(Sections& ctx, const YAML::Node& section, const std::st
     if (text && std::regex_match(*text, pattern)) {
       out.push_back(*text);
     } else if (text) {
-      ctx.reader.report(list[i].Mark(), item_path, "expected " + what + ", got '" + *text + "'");
+      ctx.reader.report(list[i].Mark(), item_path, tr(Msg::ExpectedGot, what, tr(Msg::QuotedValue, *text)));
     }
   }
 }
@@ -168,14 +171,14 @@ std::optional<std::string> readPasswordFile(Sections& ctx, const YAML::Node& at,
                                             const std::filesystem::path& file) {
   std::ifstream in(file);
   if (!in) {
-    ctx.reader.report(at.Mark(), path, "cannot read '" + file.string() + "': " + std::strerror(errno));
+    ctx.reader.report(at.Mark(), path, tr(Msg::ConfigCannotReadNamed, file.string(), std::strerror(errno)));
     return std::nullopt;
   }
   std::string password;
   std::getline(in, password);  // the first line; a trailing newline is not part of it
   if (!password.empty() && password.back() == '\r') password.pop_back();
   if (password.empty()) {
-    ctx.reader.report(at.Mark(), path, "'" + file.string() + "' is empty");
+    ctx.reader.report(at.Mark(), path, tr(Msg::ConfigFileIsEmpty, file.string()));
     return std::nullopt;
   }
   return password;

@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "config/config.hpp"
+#include "i18n/messages.hpp"
 #include "yaml/yaml_reader.hpp"
 
 namespace villagecam::config {
@@ -77,6 +78,8 @@ inline const std::vector<std::string> kZoneKeys{"id",       "name",        "kind
                                          "min_size", "dwell",       "clear_after", "cooldown", "people_only"};
 inline const std::vector<std::string> kZoneKinds{"motion", "intrusion"};
 inline const std::vector<std::string> kScheduleKeys{"days", "from", "to"};
+// What a schedule's `days` may be, as its error shows them (config values, not words).
+inline const std::vector<std::string> kDaysExamples{"daily", "mon-fri", "sat,sun", "mon,wed-fri"};
 inline const std::vector<std::string> kAnalysisKeys{"mode", "fps", "width", "height"};
 inline const std::vector<std::string> kAnalysisModes{"health", "keyframes", "full"};
 inline const std::vector<std::string> kTransports{"auto", "tcp", "udp"};
@@ -98,8 +101,10 @@ std::optional<std::string> readId(Sections& ctx, const YAML::Node& n, const std:
 // A GB/T 28181 device code (config/gb_device_code.hpp); nullopt (and a
 // problem reported) if it is not a valid one for the role.
 std::optional<std::string> readGbCode(Sections& ctx, const YAML::Node& v, const std::string& path, GbDeviceRole role);
+// The required `id` of a list entry; one used before in the list is reported
+// with `duplicate` (ConfigDuplicateCameraId...: the id, where it was first).
 std::optional<std::string> readUniqueId(Sections& ctx, const YAML::Node& entry, const std::string& path,
-                                        const std::string& what, std::map<std::string, YAML::Mark>& first_seen);
+                                        i18n::Msg duplicate, std::map<std::string, YAML::Mark>& first_seen);
 // section[key], when it is there, into `out` (a duration such as 30s, 5m,
 // 1h or a number of seconds, from min_s to max_s); a bad one is reported
 // and `out` is left as it was.
@@ -111,7 +116,8 @@ std::optional<std::filesystem::path> filePath(Sections& ctx, const YAML::Node& n
 std::optional<std::string> readPasswordFile(Sections& ctx, const YAML::Node& at, const std::string& path,
                                             const std::filesystem::path& file);
 // section[key], when it is there, a list of strings each matching `pattern`,
-// appended to `out`; each one that does not is reported as "expected <what>".
+// appended to `out`; each one that does not is reported as "expected <what>"
+// (`what` a noun of the catalogue, already in the process's language).
 void readMatchingStrings(Sections& ctx, const YAML::Node& section, const std::string& path, const char* key,
                          const std::regex& pattern, const std::string& what, std::vector<std::string>& out);
 // What the secrets file holds: camera credentials by name (rtsp:), and the

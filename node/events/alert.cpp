@@ -1,6 +1,7 @@
 #include "events/alert.hpp"
 
 #include "events/code_words.hpp"
+#include "i18n/messages.hpp"
 
 #include <fmt/format.h>
 
@@ -9,6 +10,10 @@
 #include <tuple>
 
 namespace villagecam::events {
+
+using i18n::Msg;
+using i18n::say;
+
 
 const char* toString(AlertType t) {
   switch (t) {
@@ -88,11 +93,9 @@ namespace {
 
 std::string humanDuration(double seconds, config::Language lang) {
   const long s = std::lround(seconds);
-  const bool zh = lang == config::Language::ZhCN;
-  if (s < 60) return zh ? fmt::format("{}秒", s) : fmt::format("{} s", s);
-  if (s < 3600) return zh ? fmt::format("{}分{}秒", s / 60, s % 60) : fmt::format("{} min {} s", s / 60, s % 60);
-  return zh ? fmt::format("{}小时{}分", s / 3600, (s % 3600) / 60)
-            : fmt::format("{} h {} min", s / 3600, (s % 3600) / 60);
+  if (s < 60) return say(lang, Msg::DurationSeconds, s);
+  if (s < 3600) return say(lang, Msg::DurationMinutes, s / 60, s % 60);
+  return say(lang, Msg::DurationHours, s / 3600, (s % 3600) / 60);
 }
 
 // Plain words for a reason code, so the Chinese message is Chinese
@@ -105,17 +108,17 @@ std::string reasonWords(const std::string& code, const std::string& detail, conf
 std::string joinIssues(const std::vector<std::string>& issues, config::Language lang) {
   std::string out;
   for (const auto& i : issues) {
-    out += (out.empty() ? "" : (lang == config::Language::ZhCN ? "，" : ", ")) + codeWordsOr(CodeKind::ViewIssue, i, lang);
+    out += (out.empty() ? "" : say(lang, Msg::IssueSeparator)) + codeWordsOr(CodeKind::ViewIssue, i, lang);
   }
   return out;
 }
 
-// Why one camera of an area is not watching, in words.
+// Why one camera of an area is not watching, in words (English adds the node's detail).
 std::string causeWords(const Cause& c, config::Language lang) {
   const std::string name = c.camera_name.empty() ? c.camera_id : c.camera_name;
-  const std::string state = codeWordsOr(CodeKind::Cause, c.code, lang);
-  if (lang == config::Language::En) return fmt::format("camera '{}' {}: {}", name, state, c.detail);
-  return fmt::format("摄像头「{}」{}", name, state);
+  std::string out = say(lang, Msg::AlertCause, name, codeWordsOr(CodeKind::Cause, c.code, lang));
+  if (lang == config::Language::En) out += say(lang, Msg::AlertCauseDetail, c.detail);
+  return out;
 }
 
 }  // namespace
@@ -124,69 +127,40 @@ std::string renderMessage(const Alert& a, config::Language lang) {
   const std::string name = a.camera_name.empty() ? a.camera_id : a.camera_name;
   const std::string area = a.area_name.empty() ? a.area_id : a.area_name;
   const std::string reason = reasonWords(a.reason_code, a.detail, lang);
-  const bool zh = lang == config::Language::ZhCN;
   const std::string zone = a.zone_name.empty() ? a.zone_id : a.zone_name;
   if (a.phase == AlertPhase::Update) {
     const std::string sofar = humanDuration(
         std::chrono::duration<double>(a.updated_at.value_or(a.started_at) - a.started_at).count(), lang);
-    return zh ? fmt::format("摄像头「{}」区域「{}」仍有目标（已{}，{}个）", name, zone, sofar, a.objects.size())
-              : fmt::format("Still {} object(s) in zone '{}' of camera '{}' ({} so far)", a.objects.size(), zone, name,
-                            sofar);
+    return say(lang, Msg::AlertStillInZone, a.objects.size(), zone, name, sofar);
   }
   if (a.phase == AlertPhase::End) {
     const std::string lasted = humanDuration(a.durationSeconds().value_or(0), lang);
     switch (a.type) {
       case AlertType::Motion:
-      case AlertType::Intrusion:
-        return zh ? fmt::format("摄像头「{}」区域「{}」已无目标（持续{}）", name, zone, lasted)
-                  : fmt::format("Zone '{}' of camera '{}' is clear again after {}", zone, name, lasted);
-      case AlertType::ViewTampered:
-        return zh ? fmt::format("摄像头「{}」画面已恢复正常（异常{}）", name, lasted)
-                  : fmt::format("Camera '{}' shows its normal view again after {}", name, lasted);
-      case AlertType::CoverageLost:
-        return zh ? fmt::format("区域「{}」恢复监控覆盖（中断{}）", area, lasted)
-                  : fmt::format("Area '{}' is watched again after {}", area, lasted);
-      case AlertType::CameraOffline:
-        return zh ? fmt::format("摄像头「{}」已恢复在线（离线{}）", name, lasted)
-                  : fmt::format("Camera '{}' is back online after {}", name, lasted);
-      case AlertType::CameraStalled:
-        return zh ? fmt::format("摄像头「{}」画面已恢复（中断{}）", name, lasted)
-                  : fmt::format("Camera '{}' is delivering video again after {}", name, lasted);
-      case AlertType::CameraUnauthorized:
-        return zh ? fmt::format("摄像头「{}」认证已恢复（{}）", name, lasted)
-                  : fmt::format("Camera '{}' accepts the credentials again after {}", name, lasted);
+      case AlertType::Intrusion: return say(lang, Msg::AlertZoneClear, zone, name, lasted);
+      case AlertType::ViewTampered: return say(lang, Msg::AlertViewNormal, name, lasted);
+      case AlertType::CoverageLost: return say(lang, Msg::AlertAreaWatched, area, lasted);
+      case AlertType::CameraOffline: return say(lang, Msg::AlertBackOnline, name, lasted);
+      case AlertType::CameraStalled: return say(lang, Msg::AlertVideoAgain, name, lasted);
+      case AlertType::CameraUnauthorized: return say(lang, Msg::AlertCredentialsAgain, name, lasted);
     }
   }
   switch (a.type) {
-    case AlertType::CameraOffline:
-      return zh ? fmt::format("摄像头「{}」离线：{}", name, reason)
-                : fmt::format("Camera '{}' is offline: {}", name, reason);
-    case AlertType::CameraStalled:
-      return zh ? fmt::format("摄像头「{}」画面停止：{}", name, reason)
-                : fmt::format("Camera '{}' stopped delivering video: {}", name, reason);
-    case AlertType::CameraUnauthorized:
-      return zh ? fmt::format("摄像头「{}」拒绝登录：请检查用户名和密码", name)
-                : fmt::format("Camera '{}' refuses the credentials: check the user name and password", name);
+    case AlertType::CameraOffline: return say(lang, Msg::AlertOffline, name, reason);
+    case AlertType::CameraStalled: return say(lang, Msg::AlertStalled, name, reason);
+    case AlertType::CameraUnauthorized: return say(lang, Msg::AlertUnauthorized, name);
     case AlertType::ViewTampered: {
-      const int covered = a.covered_share ? static_cast<int>(*a.covered_share * 100 + 0.5) : -1;
-      const std::string share = covered < 0 ? ""
-                                : zh         ? fmt::format("（约 {}% 画面被遮挡）", covered)
-                                             : fmt::format(" ({}% of the view covered)", covered);
-      return zh ? fmt::format("摄像头「{}」画面异常：{}{}", name, joinIssues(a.issues, lang), share)
-                : fmt::format("Camera '{}' view tampered: {}{}", name, joinIssues(a.issues, lang), share);
+      const std::string share =
+          a.covered_share ? say(lang, Msg::AlertCoveredShare, static_cast<int>(*a.covered_share * 100 + 0.5)) : "";
+      return say(lang, Msg::AlertTampered, name, joinIssues(a.issues, lang), share);
     }
-    case AlertType::Motion:
-      return zh ? fmt::format("摄像头「{}」区域「{}」有移动目标", name, zone)
-                : fmt::format("Motion in zone '{}' of camera '{}'", zone, name);
+    case AlertType::Motion: return say(lang, Msg::AlertMotion, zone, name);
     case AlertType::Intrusion:
-      return zh ? fmt::format("摄像头「{}」区域「{}」有{}闯入", name, zone, a.person.value_or(false) ? "人员" : "目标")
-                : fmt::format("Intrusion in zone '{}' of camera '{}'{}", zone, name,
-                              a.person.value_or(false) ? ": a person" : "");
+      return say(lang, a.person.value_or(false) ? Msg::AlertIntrusionPerson : Msg::AlertIntrusion, zone, name);
     case AlertType::CoverageLost: {
       std::string causes;
-      for (const auto& c : a.causes) causes += (causes.empty() ? "" : (zh ? "；" : "; ")) + causeWords(c, lang);
-      return zh ? fmt::format("区域「{}」失去监控覆盖：{}", area, causes)
-                : fmt::format("Area '{}' is not watched: {}", area, causes);
+      for (const auto& c : a.causes) causes += (causes.empty() ? "" : say(lang, Msg::CauseSeparator)) + causeWords(c, lang);
+      return say(lang, Msg::AlertNotWatched, area, causes);
     }
   }
   return name;

@@ -1,5 +1,7 @@
 #include "ingest/camera_supervisor.hpp"
 
+#include "i18n/messages.hpp"
+
 #include <algorithm>
 #include <cmath>
 
@@ -7,9 +9,13 @@
 
 namespace villagecam::ingest {
 
+using i18n::Msg;
+using i18n::tr;
+
+
 CameraSupervisor::CameraSupervisor(SupervisorPolicy policy, SteadyTime now, std::uint64_t seed)
     : policy_(policy), rng_(seed) {
-  state_ = {health::CameraState::Connecting, now, "starting"};
+  state_ = {health::CameraState::Connecting, now, tr(Msg::CamStarting)};
   retry_at_ = now;
 }
 
@@ -32,7 +38,7 @@ CameraSupervisor::Action CameraSupervisor::poll(SteadyTime now) {
   if (!frame_this_stream_) {
     if (now - stream_started_ >= policy_.connect_timeout) {
       streamFailed(now, health::FailureKind::Timeout,
-                   "no video within " + std::to_string(std::lround(toSeconds(policy_.connect_timeout))) + " s");
+                   tr(Msg::CamNoVideoWithin, std::lround(toSeconds(policy_.connect_timeout))));
       return Action::StopStream;
     }
     return Action::None;
@@ -42,7 +48,7 @@ CameraSupervisor::Action CameraSupervisor::poll(SteadyTime now) {
   }
   if (now - last_frame_ >= policy_.stall_timeout) {
     const auto quiet = std::lround(toSeconds(now - last_frame_));
-    enter(health::CameraState::Stalled, now, "no frame for " + std::to_string(quiet) + " s");
+    enter(health::CameraState::Stalled, now, tr(Msg::CamNoFrameFor, quiet));
     last_failure_ = health::FailureKind::Stalled;
     streaming_ = false;
     retry_at_ = now;  // a stall is retried at once; a failing retry then backs off
@@ -63,7 +69,7 @@ void CameraSupervisor::frameArrived(SteadyTime now) {
   if (!streaming_) return;  // a late frame from a stream already given up
   last_frame_ = now;
   frame_this_stream_ = true;
-  if (state_.state != health::CameraState::Online) enter(health::CameraState::Online, now, "receiving video");
+  if (state_.state != health::CameraState::Online) enter(health::CameraState::Online, now, tr(Msg::CamReceivingVideo));
 }
 
 void CameraSupervisor::streamFailed(SteadyTime now, health::FailureKind kind, const std::string& reason) {

@@ -5,6 +5,7 @@
 
 #include <fmt/format.h>
 
+#include "i18n/messages.hpp"
 #include "ingest/stream_failure.hpp"
 #include "util/logging.hpp"
 #include "util/duration.hpp"
@@ -40,7 +41,7 @@ CameraWorker::CameraWorker(config::CameraConfig camera, const config::IngestConf
   health_.url = camera_.url.redacted();
   health_.gb_code = camera_.gb_code;
   health_.since = clock_.wall();
-  health_.reason = "starting";
+  health_.reason = i18n::tr(i18n::Msg::CamStarting);
 }
 
 CameraWorker::~CameraWorker() { stop(); }

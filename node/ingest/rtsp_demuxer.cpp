@@ -13,10 +13,15 @@ extern "C" {
 #include <cstring>
 #include <mutex>
 
+#include "i18n/messages.hpp"
 #include "ingest/gst_ptr.hpp"
 #include "util/logging.hpp"
 
 namespace villagecam::ingest {
+
+using i18n::Msg;
+using i18n::tr;
+
 namespace {
 
 // FFmpeg's own log lines go to the "ffmpeg" logger at debug level, with any
@@ -100,32 +105,32 @@ StreamFailure classifyDemuxerError(int av_error) {
   using health::FailureKind;
   switch (av_error) {
     case AVERROR_HTTP_UNAUTHORIZED:
-      return {FailureKind::Unauthorized, "camera refused the credentials (401 Unauthorized)"};
+      return {FailureKind::Unauthorized, tr(Msg::CamRefusedCredentials, "401 Unauthorized")};
     case AVERROR_HTTP_FORBIDDEN:
-      return {FailureKind::Unauthorized, "camera refused the stream to these credentials (403 Forbidden)"};
+      return {FailureKind::Unauthorized, tr(Msg::CamForbidden, "403 Forbidden")};
     case AVERROR_HTTP_NOT_FOUND:
-      return {FailureKind::NotFound, "camera has no stream at this path (404 Not Found)"};
+      return {FailureKind::NotFound, tr(Msg::CamNoStreamAtPath, "404 Not Found")};
     case AVERROR(ECONNREFUSED):
-      return {FailureKind::Refused, "connection refused"};
+      return {FailureKind::Refused, tr(Msg::CamConnectionRefused)};
     case AVERROR(ETIMEDOUT):
-      return {FailureKind::Timeout, "camera did not answer in time"};
+      return {FailureKind::Timeout, tr(Msg::CamNoAnswerInTime)};
     case AVERROR(EHOSTUNREACH):
     case AVERROR(ENETUNREACH):
-      return {FailureKind::Unreachable, "camera address unreachable"};
+      return {FailureKind::Unreachable, tr(Msg::CamUnreachable)};
     case AVERROR_EOF:
-      return {FailureKind::StreamEnded, "camera ended the stream"};
+      return {FailureKind::StreamEnded, tr(Msg::CamEndedStream)};
     case AVERROR(ECONNRESET):
     case AVERROR(EPIPE):
-      return {FailureKind::Other, "camera closed the connection"};
+      return {FailureKind::Other, tr(Msg::CamClosedConnection)};
     case AVERROR_INVALIDDATA:
     case AVERROR_HTTP_BAD_REQUEST:
-      return {FailureKind::Other, "camera's answer is not valid RTSP (or not understood)"};
+      return {FailureKind::Other, tr(Msg::CamNotRtsp)};
     case AVERROR_HTTP_SERVER_ERROR:
-      return {FailureKind::Other, "camera reported an internal error (500)"};
+      return {FailureKind::Other, tr(Msg::CamInternalError)};
     case AVERROR(EIO):
       // FFmpeg says no more when a host name does not resolve or a connection
       // fails in another way: the worker asks explainFailure().
-      return {FailureKind::Refused, kCouldNotConnect};
+      return {FailureKind::Refused, couldNotConnect()};
     default: {
       char text[AV_ERROR_MAX_STRING_SIZE] = {};
       av_strerror(av_error, text, sizeof text);
@@ -194,7 +199,7 @@ std::optional<StreamFailure> RtspDemuxer::open(const config::RtspUrl& url,
                                                const std::optional<config::Credentials>& credentials,
                                                const DemuxerSettings& settings) {
   AVFormatContext* context = avformat_alloc_context();
-  if (!context) return StreamFailure{health::FailureKind::Other, "out of memory"};
+  if (!context) return StreamFailure{health::FailureKind::Other, tr(Msg::OutOfMemory)};
   context->interrupt_callback.callback = &RtspDemuxer::onInterruptCheck;
   context->interrupt_callback.opaque = this;
   context->opaque = nullptr;  // no loss is noted while connecting
@@ -302,7 +307,7 @@ RtspDemuxer::Unit RtspDemuxer::joined(Unit first, const Unit& second) const {
 
 RtspDemuxer::ReadResult RtspDemuxer::readPacket() {
   AvPacketPtr packet(av_packet_alloc());
-  if (!packet) return {std::nullopt, StreamFailure{health::FailureKind::Other, "out of memory"}};
+  if (!packet) return {std::nullopt, StreamFailure{health::FailureKind::Other, tr(Msg::OutOfMemory)}};
   while (true) {
     const int rc = av_read_frame(context_, packet.get());
     if (rc < 0) {

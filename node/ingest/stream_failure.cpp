@@ -1,5 +1,6 @@
 #include "ingest/stream_failure.hpp"
 
+#include "i18n/messages.hpp"
 #include "net/tcp_check.hpp"
 
 namespace villagecam::ingest {
@@ -17,14 +18,16 @@ health::FailureKind kindOf(net::TcpFailureKind k) {
 
 }  // namespace
 
+std::string couldNotConnect() { return i18n::tr(i18n::Msg::CamCouldNotConnect); }
+
 int defaultPort(const config::RtspUrl& url) {
   if (url.port) return url.port;
   return url.scheme == "rtsps" ? 322 : 554;
 }
 
 StreamFailure explainFailure(StreamFailure failure, const config::RtspUrl& url, std::chrono::milliseconds timeout) {
-  if (failure.reason != kCouldNotConnect) return failure;
-  if (auto why = net::checkTcp(url.host, defaultPort(url), timeout, "camera")) {
+  if (failure.reason != couldNotConnect()) return failure;
+  if (auto why = net::checkTcp(url.host, defaultPort(url), timeout, i18n::tr(i18n::Msg::NounCamera))) {
     return StreamFailure{kindOf(why->kind), std::move(why->reason)};
   }
   return failure;

@@ -16,13 +16,13 @@ struct StreamFailure {
 };
 
 // The reason given when GStreamer does not say why a connection failed; the
-// worker and the probe then ask explainFailure().
-inline constexpr const char* kCouldNotConnect = "could not connect to the camera";
+// worker and the probe then ask explainFailure(). In the process's language.
+std::string couldNotConnect();
 
 // The port an RTSP URL connects to: its own, or the scheme's default.
 int defaultPort(const config::RtspUrl& url);
 
-// When GStreamer only said it could not connect (kCouldNotConnect), one TCP
+// When GStreamer only said it could not connect (couldNotConnect()), one TCP
 // attempt (net::checkTcp) says why; any other failure is kept as it is.
 StreamFailure explainFailure(StreamFailure failure, const config::RtspUrl& url, std::chrono::milliseconds timeout);
 

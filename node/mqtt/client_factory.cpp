@@ -4,11 +4,16 @@
 
 #include <regex>
 
+#include "i18n/messages.hpp"
 #include "net/tcp_check.hpp"
 #include "contract/payloads.hpp"
 #include "contract/topics.hpp"
 
 namespace villagecam::mqtt {
+
+using i18n::Msg;
+using i18n::tr;
+
 
 std::pair<std::string, int> brokerHostPort(const std::string& uri) {
   static const std::regex re("(\\w+)://([^/:]+)(:(\\d+))?/?");
@@ -73,36 +78,35 @@ std::unique_ptr<::mqtt::async_client> makeClient(const config::MqttConfig& cfg, 
 std::string describeConnectFailure(const config::MqttConfig& cfg, int return_code, int reason_code,
                                    const std::string& tls_error) {
   // The broker answered and refused (MQTT 3.1.1 CONNACK codes, MQTT 5 reason codes).
-  if (return_code == 4 || reason_code == 0x86) return "bad credentials: the broker refused the user name or password";
+  if (return_code == 4 || reason_code == 0x86) return tr(Msg::MqttBadCredentials);
   // mosquitto answers a wrong password with "not authorised" (CONNACK 5).
   if (return_code == 5 || reason_code == 0x87) {
-    return "bad credentials: the broker refused the user name or password (connection not authorised)";
+    return tr(Msg::MqttBadCredentialsNotAuthorised);
   }
-  if (reason_code == 0x85 || return_code == 2) return "the broker refuses the client id '" + cfg.client_id + "'";
+  if (reason_code == 0x85 || return_code == 2) return tr(Msg::MqttClientIdRefused, cfg.client_id);
   if (!tls_error.empty()) {
-    if (tls_error.find("certificate verify failed") != std::string::npos ||
+    if (tls_error.find("certificate verify failed") != std::string::npos ||  // not for operators: OpenSSL's words, matched
         tls_error.find("verify") != std::string::npos) {
-      return "TLS verification failed: the broker's certificate is not trusted by the configured CA or does "
-             "not match its host name (" + tls_error + ")";
+      return tr(Msg::MqttTlsVerifyFailed, tls_error);
     }
-    return "TLS handshake failed (" + tls_error + ")";
+    return tr(Msg::MqttTlsHandshakeFailed, tls_error);
   }
   // Otherwise look at the network ourselves: resolution, refusal, silence.
   std::string words;
   for (const auto& broker : cfg.brokers) {
     const auto [host, port] = brokerHostPort(broker);
-    const auto why = net::checkTcp(host, port, std::chrono::seconds(2), "broker");
+    const auto why = net::checkTcp(host, port, std::chrono::seconds(2), tr(Msg::NounBroker));
     std::string what;
     if (!why) {
-      what = "TCP connects but the MQTT connection failed (wrong port, TLS on a plain listener, or the reverse)";
+      what = tr(Msg::MqttTcpButNotMqtt);
     } else if (why->kind == net::TcpFailureKind::Unresolved) {
-      what = "name not resolved: " + why->reason;
+      what = tr(Msg::MqttNameNotResolved, why->reason);
     } else if (why->kind == net::TcpFailureKind::Refused) {
-      what = "connection refused: " + why->reason;
+      what = tr(Msg::MqttConnectionRefused, why->reason);
     } else {
       what = why->reason;
     }
-    words += (words.empty() ? "" : "; ") + broker + ": " + what;
+    words += (words.empty() ? "" : tr(Msg::MqttProblemSeparator)) + tr(Msg::MqttBrokerProblem, broker, what);
   }
   return words;
 }

@@ -4,9 +4,13 @@
 
 #include "contract/topics.hpp"
 #include "events/alert.hpp"
+#include "i18n/messages.hpp"
 #include "mqtt/client_factory.hpp"
 
 namespace villagecam::mqtt {
+
+using i18n::Msg;
+using i18n::tr;
 
 MqttTestResult roundTrip(const config::MqttConfig& cfg, std::chrono::milliseconds timeout) {
   MqttTestResult result;
@@ -18,7 +22,7 @@ MqttTestResult roundTrip(const config::MqttConfig& cfg, std::chrono::millisecond
   try {
     auto tok = client->connect(makeConnectOptions(cfg, &tls_errors, /*with_will=*/false));
     if (!tok->wait_for(timeout)) {
-      result.error = "no answer from the broker within " + std::to_string(timeout.count() / 1000) + " s";
+      result.error = tr(Msg::MqttNoAnswer, timeout.count() / 1000);
       return result;
     }
     result.broker = client->get_server_uri();
@@ -33,16 +37,15 @@ MqttTestResult roundTrip(const config::MqttConfig& cfg, std::chrono::millisecond
     sub->wait_for(timeout);
     const auto codes = sub->get_subscribe_response().get_reason_codes();
     if (!codes.empty() && codes.front() >= 0x80) {
-      result.error = "not authorised by the broker's ACL to read " + result.topic +
-                     " (a node must be allowed to read and write under " + cfg.topic_prefix + "/#)";
+      result.error = tr(Msg::MqttAclNoRead, result.topic, cfg.topic_prefix);
       client->disconnect()->wait_for(timeout);
       return result;
     }
     const auto sent_at = std::chrono::steady_clock::now();
-    auto pub = client->publish(result.topic, std::string("villagecam mqtt-test"), 1, false);
+    auto pub = client->publish(result.topic, std::string("villagecam mqtt-test"), 1, false);  // not for operators: the payload
     pub->wait_for(timeout);
     if (static_cast<int>(pub->get_reason_code()) >= 0x80) {
-      result.error = "not authorised by the broker's ACL to publish to " + result.topic;
+      result.error = tr(Msg::MqttAclNoPublish, result.topic);
       client->disconnect()->wait_for(timeout);
       return result;
     }
@@ -53,8 +56,7 @@ MqttTestResult roundTrip(const config::MqttConfig& cfg, std::chrono::millisecond
       if (back && back->get_topic() != result.topic) back.reset();
     }
     if (!back) {
-      result.error = "not authorised by the broker's ACL: the broker accepted the test message but never "
-                     "delivered it back, so this user may not publish (or read) under " + cfg.topic_prefix + "/";
+      result.error = tr(Msg::MqttAclNeverDelivered, cfg.topic_prefix);
     } else {
       result.round_trip_ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - sent_at).count();
       result.ok = true;
@@ -62,7 +64,7 @@ MqttTestResult roundTrip(const config::MqttConfig& cfg, std::chrono::millisecond
     client->unsubscribe(result.topic)->wait_for(timeout);
     client->disconnect()->wait_for(timeout);
   } catch (const ::mqtt::exception& e) {
-    result.error = std::string("the broker dropped the connection: ") + e.what();
+    result.error = tr(Msg::MqttDropped, e.what());
   }
   return result;
 }

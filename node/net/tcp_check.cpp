@@ -10,9 +10,14 @@
 #include <cstring>
 #include <memory>
 
+#include "i18n/messages.hpp"
 #include "util/unique_fd.hpp"
 
 namespace villagecam::net {
+
+using i18n::Msg;
+using i18n::tr;
+
 namespace {
 
 struct AddrInfoFree {
@@ -34,8 +39,7 @@ std::optional<TcpFailure> checkTcp(const std::string& host_text, int port, std::
   const int rc = getaddrinfo(host.c_str(), std::to_string(port).c_str(), &hints, &raw);
   std::unique_ptr<addrinfo, AddrInfoFree> addresses(raw);
   if (rc != 0) {
-    return TcpFailure{TcpFailureKind::Unresolved,
-                      what + " host name '" + host_text + "' not resolved (" + gai_strerror(rc) + ")"};
+    return TcpFailure{TcpFailureKind::Unresolved, tr(Msg::TcpUnresolved, what, host_text, gai_strerror(rc))};
   }
   int last_error = 0;
   for (addrinfo* a = addresses.get(); a; a = a->ai_next) {
@@ -48,8 +52,7 @@ std::optional<TcpFailure> checkTcp(const std::string& host_text, int port, std::
     }
     pollfd p{s.get(), POLLOUT, 0};
     if (::poll(&p, 1, static_cast<int>(timeout.count())) <= 0) {
-      return TcpFailure{TcpFailureKind::NoAnswer,
-                        "no answer from " + where + " (wrong address, or a firewall drops it)"};
+      return TcpFailure{TcpFailureKind::NoAnswer, tr(Msg::TcpNoAnswer, where)};
     }
     int err = 0;
     socklen_t len = sizeof err;
@@ -59,13 +62,12 @@ std::optional<TcpFailure> checkTcp(const std::string& host_text, int port, std::
   }
   switch (last_error) {
     case ECONNREFUSED:
-      return TcpFailure{TcpFailureKind::Refused, "connection refused by " + where + " (nothing listens on that port)"};
+      return TcpFailure{TcpFailureKind::Refused, tr(Msg::TcpRefused, where)};
     case ENETUNREACH:
     case EHOSTUNREACH:
-      return TcpFailure{TcpFailureKind::Unreachable,
-                        what + " address " + where + " unreachable (" + std::strerror(last_error) + ")"};
+      return TcpFailure{TcpFailureKind::Unreachable, tr(Msg::TcpUnreachable, what, where, std::strerror(last_error))};
     default:
-      return TcpFailure{TcpFailureKind::Refused, "cannot connect to " + where + " (" + std::strerror(last_error) + ")"};
+      return TcpFailure{TcpFailureKind::Refused, tr(Msg::TcpCannotConnect, where, std::strerror(last_error))};
   }
 }
 

@@ -20,7 +20,7 @@ struct TcpFailure {
 };
 
 // Connects once to host:port (an IPv6 literal may be in brackets) and closes.
-// `what` names the peer in the reason ("camera", "broker"). Blocks for at most
+// `what` names the peer in the reason (Msg::NounCamera, Msg::NounBroker, said). Blocks for at most
 // about `timeout` (name resolution may add to it). nullopt: the connection
 // succeeded, so the problem is elsewhere.
 std::optional<TcpFailure> checkTcp(const std::string& host, int port, std::chrono::milliseconds timeout,

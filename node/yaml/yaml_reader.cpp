@@ -8,10 +8,14 @@
 #include <set>
 #include <sstream>
 
+#include "i18n/messages.hpp"
 #include "yaml/did_you_mean.hpp"
 
 namespace villagecam::yaml {
 namespace {
+
+using i18n::Msg;
+using i18n::tr;
 
 std::string formatNumber(double v) {
   std::ostringstream out;
@@ -19,15 +23,16 @@ std::string formatNumber(double v) {
   return out.str();
 }
 
-const char* describeKind(const YAML::Node& node) {
+std::string describeKind(const YAML::Node& node) {
   switch (node.Type()) {
-    case YAML::NodeType::Map: return "a mapping";
-    case YAML::NodeType::Sequence: return "a list";
-    case YAML::NodeType::Null: return "nothing";
-    case YAML::NodeType::Scalar: return "a scalar";
-    default: return "nothing";
+    case YAML::NodeType::Map: return tr(Msg::KindMapping);
+    case YAML::NodeType::Sequence: return tr(Msg::KindList);
+    case YAML::NodeType::Scalar: return tr(Msg::KindScalar);
+    default: return tr(Msg::KindNothing);
   }
 }
+
+std::string listed(const std::vector<std::string>& items) { return i18n::joinList(items, i18n::processLanguage()); }
 
 }  // namespace
 
@@ -56,18 +61,18 @@ void YamlReader::reportAtFile(const std::string& path, const std::string& messag
 }
 
 std::string YamlReader::quoted(const std::string& value) const {
-  return echo_values_ ? "'" + value + "'" : "a value that is not shown here (secrets file)";
+  return echo_values_ ? tr(Msg::QuotedValue, value) : tr(Msg::HiddenValue);
 }
 
 bool YamlReader::expectMap(const YAML::Node& node, const std::string& path) {
   if (node.IsMap()) return true;
-  report(node.Mark(), path, std::string("expected a mapping of keys, got ") + describeKind(node));
+  report(node.Mark(), path, tr(Msg::ExpectedMapping, describeKind(node)));
   return false;
 }
 
 bool YamlReader::expectSequence(const YAML::Node& node, const std::string& path) {
   if (node.IsSequence()) return true;
-  report(node.Mark(), path, std::string("expected a list, got ") + describeKind(node));
+  report(node.Mark(), path, tr(Msg::ExpectedList, describeKind(node)));
   return false;
 }
 
@@ -78,17 +83,14 @@ void YamlReader::rejectUnknownKeys(const YAML::Node& map, const std::string& pat
     const std::string key = entry.first.Scalar();
     const YAML::Mark at = entry.first.Mark();
     if (auto [it, inserted] = seen.emplace(key, at); !inserted) {
-      report(at, childPath(path, key),
-             "key given twice (first at line " + std::to_string(it->second.line + 1) + ")");
+      report(at, childPath(path, key), tr(Msg::KeyGivenTwice, it->second.line + 1));
       continue;
     }
     if (std::find(allowed.begin(), allowed.end(), key) != allowed.end()) continue;
     if (auto suggestion = didYouMean(key, allowed)) {
-      report(at, childPath(path, key), "unknown key (did you mean '" + *suggestion + "'?)");
+      report(at, childPath(path, key), tr(Msg::UnknownKeyDidYouMean, *suggestion));
     } else {
-      std::string known;
-      for (const auto& a : allowed) known += (known.empty() ? "" : ", ") + a;
-      report(at, childPath(path, key), "unknown key (expected one of: " + known + ")");
+      report(at, childPath(path, key), tr(Msg::UnknownKeyExpected, listed(allowed)));
     }
   }
 }
@@ -104,35 +106,33 @@ std::optional<YAML::Node> YamlReader::required(const YAML::Node& map, const std:
       if (entry.first.Scalar() == key) at = entry.first.Mark();
     }
   }
-  report(at, childPath(path, key), child.IsDefined() ? "a value is required" : "missing required key");
+  report(at, childPath(path, key), tr(child.IsDefined() ? Msg::ValueRequired : Msg::MissingKey));
   return std::nullopt;
 }
 
 std::optional<std::string> YamlReader::scalar(const YAML::Node& node, const std::string& path,
-                                              const char* expected) {
+                                              i18n::Msg expected) {
   if (node.IsScalar()) return node.Scalar();
-  report(node.Mark(), path, std::string("expected ") + expected + ", got " + describeKind(node));
+  report(node.Mark(), path, tr(Msg::ExpectedGot, tr(expected), describeKind(node)));
   return std::nullopt;
 }
 
 std::optional<std::string> YamlReader::string(const YAML::Node& node, const std::string& path) {
-  return scalar(node, path, "a string");
+  return scalar(node, path, Msg::NounString);
 }
 
 std::optional<long> YamlReader::integer(const YAML::Node& node, const std::string& path, long min,
                                         long max) {
-  auto text = scalar(node, path, "a whole number");
+  auto text = scalar(node, path, Msg::NounWholeNumber);
   if (!text) return std::nullopt;
   long value = 0;
   auto [ptr, ec] = std::from_chars(text->data(), text->data() + text->size(), value);
   if (ec != std::errc() || ptr != text->data() + text->size()) {
-    report(node.Mark(), path, "expected a whole number, got " + quoted(*text));
+    report(node.Mark(), path, tr(Msg::ExpectedGot, tr(Msg::NounWholeNumber), quoted(*text)));
     return std::nullopt;
   }
   if (value < min || value > max) {
-    report(node.Mark(), path,
-           std::to_string(value) + " is out of range (expected " + std::to_string(min) + " to " +
-               std::to_string(max) + ")");
+    report(node.Mark(), path, tr(Msg::OutOfRange, value, min, max));
     return std::nullopt;
   }
   return value;
@@ -140,38 +140,36 @@ std::optional<long> YamlReader::integer(const YAML::Node& node, const std::strin
 
 std::optional<double> YamlReader::number(const YAML::Node& node, const std::string& path, double min,
                                          double max) {
-  auto text = scalar(node, path, "a number");
+  auto text = scalar(node, path, Msg::NounNumber);
   if (!text) return std::nullopt;
   double value = 0;
   auto [ptr, ec] = std::from_chars(text->data(), text->data() + text->size(), value);
   if (ec != std::errc() || ptr != text->data() + text->size() || !std::isfinite(value)) {
-    report(node.Mark(), path, "expected a number, got " + quoted(*text));
+    report(node.Mark(), path, tr(Msg::ExpectedGot, tr(Msg::NounNumber), quoted(*text)));
     return std::nullopt;
   }
   if (value < min || value > max) {
-    report(node.Mark(), path,
-           formatNumber(value) + " is out of range (expected " + formatNumber(min) + " to " +
-               formatNumber(max) + ")");
+    report(node.Mark(), path, tr(Msg::OutOfRange, formatNumber(value), formatNumber(min), formatNumber(max)));
     return std::nullopt;
   }
   return value;
 }
 
 std::optional<bool> YamlReader::boolean(const YAML::Node& node, const std::string& path) {
-  auto text = scalar(node, path, "true or false");
+  auto text = scalar(node, path, Msg::NounBoolean);
   if (!text) return std::nullopt;
   static const std::set<std::string> yes{"true", "True", "TRUE", "yes", "Yes", "on", "On"};
   static const std::set<std::string> no{"false", "False", "FALSE", "no", "No", "off", "Off"};
   if (yes.count(*text)) return true;
   if (no.count(*text)) return false;
-  report(node.Mark(), path, "expected true or false, got " + quoted(*text));
+  report(node.Mark(), path, tr(Msg::ExpectedGot, tr(Msg::NounBoolean), quoted(*text)));
   return std::nullopt;
 }
 
 std::optional<std::chrono::duration<double>> YamlReader::duration(const YAML::Node& node,
                                                                   const std::string& path, double min_s,
                                                                   double max_s) {
-  auto text = scalar(node, path, "a duration");
+  auto text = scalar(node, path, Msg::NounDuration);
   if (!text) return std::nullopt;
   double value = 0;
   const char* begin = text->data();
@@ -182,15 +180,12 @@ std::optional<std::chrono::duration<double>> YamlReader::duration(const YAML::No
                                                    {"m", 60.0}, {"h", 3600.0}};
   const auto scale = units.find(unit);
   if (ec != std::errc() || scale == units.end() || !std::isfinite(value)) {
-    report(node.Mark(), path,
-           "expected a duration such as 500ms, 10s, 5m or 2h, got " + quoted(*text));
+    report(node.Mark(), path, tr(Msg::ExpectedDuration, quoted(*text)));
     return std::nullopt;
   }
   const double seconds = value * scale->second;
   if (seconds < min_s || seconds > max_s) {
-    report(node.Mark(), path,
-           *text + " is out of range (expected " + formatNumber(min_s) + "s to " + formatNumber(max_s) +
-               "s)");
+    report(node.Mark(), path, tr(Msg::OutOfRangeSeconds, *text, formatNumber(min_s), formatNumber(max_s)));
     return std::nullopt;
   }
   return std::chrono::duration<double>(seconds);
@@ -198,7 +193,7 @@ std::optional<std::chrono::duration<double>> YamlReader::duration(const YAML::No
 
 std::optional<std::size_t> YamlReader::size(const YAML::Node& node, const std::string& path, std::size_t min,
                                             std::size_t max) {
-  auto text = scalar(node, path, "a size");
+  auto text = scalar(node, path, Msg::NounSize);
   if (!text) return std::nullopt;
   std::uint64_t value = 0;
   const char* begin = text->data();
@@ -209,13 +204,12 @@ std::optional<std::size_t> YamlReader::size(const YAML::Node& node, const std::s
       {"", 1}, {"B", 1}, {"KB", 1ull << 10}, {"MB", 1ull << 20}, {"GB", 1ull << 30}};
   const auto scale = units.find(unit);
   if (ec != std::errc() || scale == units.end()) {
-    report(node.Mark(), path, "expected a size such as 512KB, 16MB or 1GB, got " + quoted(*text));
+    report(node.Mark(), path, tr(Msg::ExpectedSize, quoted(*text)));
     return std::nullopt;
   }
   const std::uint64_t bytes = value * scale->second;
   if (bytes < min || bytes > max) {
-    report(node.Mark(), path,
-           *text + " is out of range (expected " + std::to_string(min) + " to " + std::to_string(max) + " bytes)");
+    report(node.Mark(), path, tr(Msg::OutOfRangeBytes, *text, min, max));
     return std::nullopt;
   }
   return static_cast<std::size_t>(bytes);
@@ -223,15 +217,13 @@ std::optional<std::size_t> YamlReader::size(const YAML::Node& node, const std::s
 
 std::optional<size_t> YamlReader::choice(const YAML::Node& node, const std::string& path,
                                          const std::vector<std::string>& choices) {
-  auto text = scalar(node, path, "a string");
+  auto text = scalar(node, path, Msg::NounString);
   if (!text) return std::nullopt;
   for (size_t i = 0; i < choices.size(); ++i) {
     if (choices[i] == *text) return i;
   }
-  std::string list;
-  for (const auto& c : choices) list += (list.empty() ? "" : ", ") + c;
-  std::string message = "expected one of " + list + ", got " + quoted(*text);
-  if (auto suggestion = didYouMean(*text, choices)) message += " (did you mean '" + *suggestion + "'?)";
+  std::string message = tr(Msg::ExpectedOneOf, listed(choices), quoted(*text));
+  if (auto suggestion = didYouMean(*text, choices)) message += tr(Msg::DidYouMean, *suggestion);
   report(node.Mark(), path, message);
   return std::nullopt;
 }

@@ -11,6 +11,7 @@
 #include <utility>
 #include <vector>
 
+#include "i18n/messages.hpp"
 #include "yaml/config_issue.hpp"
 
 namespace villagecam::yaml {
@@ -58,7 +59,7 @@ class YamlReader {
   bool hasIssues() const { return !issues_.empty(); }
 
  private:
-  std::optional<std::string> scalar(const YAML::Node& node, const std::string& path, const char* expected);
+  std::optional<std::string> scalar(const YAML::Node& node, const std::string& path, i18n::Msg expected);
   std::string quoted(const std::string& value) const;
 
   std::string file_;

@@ -173,6 +173,12 @@ TEST_F(CoverageNode, ACoveredLensRaisesViewTamperedAndCoverageLostWithASnapshotA
   ASSERT_TRUE(county.waitUntil(has("villagecam/n1/cameras/gate/status", json([](const nlohmann::json& j) {
     return j["view"]["state"] == "tampered" && j["view"]["issues"] == nlohmann::json::array({"blank"});
   })), 5s));
+  // The device codes travel in the statuses too (camera-status/1.6, node-status/1.4).
+  for (const auto& m : county.on("villagecam/n1/cameras/gate/status")) {
+    EXPECT_EQ(nlohmann::json::parse(m.payload)["gb_code"], "41022510001320000007");
+  }
+  ASSERT_FALSE(county.on("villagecam/n1/status").empty());
+  EXPECT_EQ(nlohmann::json::parse(county.on("villagecam/n1/status").back().payload)["gb_code"], "41022510001180000001");
 
   nlohmann::json tamper, lost;
   for (const auto& m : county.on("villagecam/n1/alerts")) {
@@ -1006,8 +1012,9 @@ TEST_F(MqttNode, ACameraRemovedFromTheConfigHasItsRetainedTopicCleared) {
 
 class MqttTestCommand : public MqttNode {
  protected:
-  std::pair<int, std::string> mqttTest(const fs::path& config) {
-    return runCommand({nodeBinary(), "mqtt-test", "--config", config.string(), "--timeout", "5"});
+  std::pair<int, std::string> mqttTest(const fs::path& config, const std::string& lang = "C.UTF-8") {
+    return runCommand({nodeBinary(), "mqtt-test", "--config", config.string(), "--timeout", "5"},
+                      {"LC_ALL=", "LC_MESSAGES=", "LANG=" + lang});
   }
   std::string exampleAcl() {
     std::ifstream in(VILLAGECAM_SOURCE_DIR "/docs/county/mosquitto.acl");
@@ -1026,6 +1033,10 @@ TEST_F(MqttTestCommand, SucceedsWithTlsPasswordAndTheExampleAcl) {
   EXPECT_EQ(code, 0) << out;
   EXPECT_NE(out.find("mqtt-test: OK"), std::string::npos) << out;
   EXPECT_EQ(out.find("n1-secret"), std::string::npos);
+  auto [zh_code, zh] = mqttTest(config, "zh_CN.UTF-8");
+  EXPECT_EQ(zh_code, 0) << zh;
+  EXPECT_NE(zh.find("mqtt-test：正常：以 villagecam-n1-test 连接 ssl://127.0.0.1:"), std::string::npos) << zh;
+  EXPECT_NE(zh.find("；已发布并读回 villagecam/n1/"), std::string::npos) << zh;
 }
 
 TEST_F(MqttTestCommand, WorksOverMqtt5AndWithAClientCertificate) {
@@ -1066,23 +1077,30 @@ TEST_F(MqttTestCommand, NamesEachFailureInPlainWords) {
   };
   const std::string camera = "  - {id: a, rtsp_url: \"rtsp://127.0.0.1:1/a\"}\n";
   struct Case {
-    std::string what, mqtt, node, words;
+    std::string what, mqtt, node, words, chinese;
   };
   const std::vector<Case> cases{
       {"wrong CA", "  brokers: [" + broker.uri() + "]\n  username: n1\n  password_file: " + write("p1", "n1-secret") +
-                       "\n  tls: {ca_file: " + pki.other_ca_cert.string() + "}\n", "n1", "TLS verification failed"},
+                       "\n  tls: {ca_file: " + pki.other_ca_cert.string() + "}\n", "n1", "TLS verification failed",
+       "mqtt-test：失败：TLS 校验失败：MQTT 服务器的证书不受所配置的 CA 信任"},
       {"wrong password", "  brokers: [" + broker.uri() + "]\n  username: n1\n  password_file: " + write("p2", "nope") +
-                             "\n  tls: {ca_file: " + pki.ca_cert.string() + "}\n", "n1", "bad credentials"},
+                             "\n  tls: {ca_file: " + pki.ca_cert.string() + "}\n", "n1", "bad credentials",
+       "mqtt-test：失败：认证失败：MQTT 服务器拒绝了用户名或密码"},
       {"ACL: n2's credentials for n1's prefix", "  brokers: [" + broker.uri() + "]\n  username: n2\n  password_file: " +
                                                     write("p3", "n2-secret") + "\n  tls: {ca_file: " +
-                                                    pki.ca_cert.string() + "}\n", "n1", "not authorised by the broker's ACL"},
-      {"nothing listening", "  brokers: [tcp://127.0.0.1:1]\n", "n1", "connection refused"},
+                                                    pki.ca_cert.string() + "}\n", "n1", "not authorised by the broker's ACL",
+       "mqtt-test：失败：MQTT 服务器的 ACL "},
+      {"nothing listening", "  brokers: [tcp://127.0.0.1:1]\n", "n1", "connection refused",
+       "mqtt-test：失败：tcp://127.0.0.1:1：连接被拒绝：127.0.0.1:1 拒绝连接（该端口无服务监听）"},
   };
   for (const auto& c : cases) {
     auto [code, out] = mqttTest(writeConfig(c.mqtt, camera, c.node));
     EXPECT_EQ(code, 1) << c.what << "\n" << out;
     EXPECT_NE(out.find(c.words), std::string::npos) << c.what << "\n" << out;
     EXPECT_EQ(out.find("secret"), std::string::npos) << c.what << ": a password leaked\n" << out;
+    auto [zh_code, zh] = mqttTest(writeConfig(c.mqtt, camera, c.node), "zh_CN.UTF-8");
+    EXPECT_EQ(zh_code, 1) << c.what << "\n" << zh;
+    EXPECT_NE(zh.find(c.chinese), std::string::npos) << c.what << "\n" << zh;
   }
 }
 

@@ -10,6 +10,8 @@
 #include <future>
 #include <map>
 #include <fstream>
+#include <regex>
+#include <sstream>
 #include <httplib.h>
 #include <nlohmann/json.hpp>
 #include <thread>
@@ -43,10 +45,11 @@ class NodeCli : public ::testing::Test {
     return file;
   }
 
-  // Runs a node command to completion; returns {exit code, output}.
-  std::pair<int, std::string> runToEnd(std::vector<std::string> args) {
+  // Runs a node command to completion in a locale (English unless told);
+  // returns {exit code, output}.
+  std::pair<int, std::string> runToEnd(std::vector<std::string> args, const std::string& lang = "C.UTF-8") {
     args.insert(args.begin(), testing::nodeBinary());
-    ChildProcess p(args);
+    ChildProcess p(args, {"LC_ALL=", "LC_MESSAGES=", "LANG=" + lang});
     const auto status = p.wait(60s);
     EXPECT_TRUE(status.has_value()) << "command did not finish: " << p.output();
     EXPECT_TRUE(p.waitForEndOfOutput(10s));
@@ -78,6 +81,51 @@ TEST_F(NodeCli, CheckConfigPassesAGoodFileAndNamesEveryProblemInABadOne) {
   EXPECT_NE(out.find(f + ":5:9: cameras[1].id: duplicate camera id 'gate'"), std::string::npos) << out;
   EXPECT_NE(out.find(f + ":6:15: cameras[1].rtsp_url: malformed RTSP URL 'rtsp://admin:***@10.0.0.7:70000/x'"), std::string::npos) << out;
   EXPECT_EQ(out.find("hunter2"), std::string::npos) << "a password leaked:\n" << out;
+}
+
+// The installer's language: the locale's (LANG), or --lang. Keys, file
+// names and values stay as they are; the words around them are translated.
+TEST_F(NodeCli, CheckConfigAndUptimeSpeakTheLocalesLanguageOrTheOneAskedFor) {
+  const auto good = writeConfig("  - id: gate\n    rtsp_url: rtsp://127.0.0.1:1/gate\n  - id: lane\n    rtsp_url: rtsp://127.0.0.1:1/lane\n",
+                                "areas:\n  - {id: square, name: Square, kind: square, cameras: [gate]}\n");
+  const auto bad = dir_ / "bad.yaml";
+  std::ofstream(bad) << "node: {id: n}\ncameras:\n  - id: gate\n    rtsp_ulr: rtsp://10.0.0.7/x\n    enabled: maybe\n";
+  const std::string g = good.string(), b = bad.string();
+  auto lines = [](const std::string& out) {
+    std::vector<std::string> v;
+    std::istringstream in(out);
+    for (std::string l; std::getline(in, l);) v.push_back(l);
+    return v;
+  };
+  using V = std::vector<std::string>;
+  for (const std::string zh : {"zh_CN.UTF-8", "zh_CN"}) {
+    auto [code, out] = runToEnd({"check-config", "--config", g}, zh);
+    EXPECT_EQ(code, 0) << out;
+    EXPECT_EQ(lines(out), (V{g + "：配置正确：节点“test-node”，2 个摄像机（2 个启用），1 个区域",
+                             "提示：摄像机“lane”不属于任何区域"}));
+  }
+  auto [bad_code, bad_zh] = runToEnd({"check-config", "--config", b}, "zh_CN.UTF-8");
+  EXPECT_EQ(bad_code, 2);
+  EXPECT_EQ(lines(bad_zh), (V{b + ":3:5: cameras[0].rtsp_url: 缺少必需的键",
+                              b + ":4:5: cameras[0].rtsp_ulr: 未知的键（是否应为“rtsp_url”？）",
+                              b + ":5:14: cameras[0].enabled: 应为布尔值（true 或 false），实际为“maybe”",
+                              b + "：发现 3 个问题"}));
+  // LANG=C, and --lang over the locale.
+  for (const auto& [args, lang] : std::vector<std::pair<V, std::string>>{
+           {{"check-config", "--config", b}, "C"}, {{"check-config", "--lang", "en", "--config", b}, "zh_CN.UTF-8"}}) {
+    auto [code, out] = runToEnd(args, lang);
+    EXPECT_EQ(code, 2);
+    EXPECT_EQ(lines(out), (V{b + ":3:5: cameras[0].rtsp_url: missing required key",
+                             b + ":4:5: cameras[0].rtsp_ulr: unknown key (did you mean 'rtsp_url'?)",
+                             b + ":5:14: cameras[0].enabled: expected true or false, got 'maybe'",
+                             b + ": 3 problem(s) found"}));
+  }
+  auto [zh_code, zh_uptime] = runToEnd({"uptime", "--config", g}, "zh_CN.UTF-8");
+  EXPECT_EQ(zh_code, 0);
+  ASSERT_EQ(lines(zh_uptime).size(), 3u) << zh_uptime;
+  EXPECT_NE(lines(zh_uptime)[0].find("（在线时长 / 已知时长）"), std::string::npos) << zh_uptime;
+  auto [en_code, en_uptime] = runToEnd({"uptime", "--config", g, "--lang", "en"}, "zh_CN.UTF-8");
+  EXPECT_NE(lines(en_uptime)[0].find("(up / known time)"), std::string::npos) << en_uptime;
 }
 
 TEST_F(NodeCli, ProbeReportsALiveCameraAndSavesASnapshot) {
@@ -141,19 +189,25 @@ TEST_F(NodeCli, ProbeFailsClearlyOnDeadUnauthorizedAndNonRtspCameras) {
   struct Expect {
     std::string url;
     std::string words;
+    std::string chinese;  // the same under LANG=zh_CN.UTF-8 (a regular expression)
   };
   const std::vector<Expect> cases{
-      {"rtsp://admin:wrong@127.0.0.1:" + std::to_string(cams.authPort()) + "/school", "401 Unauthorized"},
-      {"rtsp://127.0.0.1:" + std::to_string(cams.rtspPort()) + "/nope", "404 Not Found"},
-      {"rtsp://127.0.0.1:1/x", "connection refused"},
-      {"rtsp://127.0.0.1:" + std::to_string(cams.hangPort()) + "/x", "timed out"},
-      {"rtsp://127.0.0.1:" + std::to_string(cams.garbagePort()) + "/x", "not valid RTSP"},
+      {"rtsp://admin:wrong@127.0.0.1:" + std::to_string(cams.authPort()) + "/school", "401 Unauthorized",
+       "失败：摄像机拒绝了用户名或密码（401 Unauthorized）"},
+      {"rtsp://127.0.0.1:" + std::to_string(cams.rtspPort()) + "/nope", "404 Not Found",
+       "失败：摄像机在此路径上没有码流（404 Not Found）"},
+      {"rtsp://127.0.0.1:1/x", "connection refused", "失败：(连接被拒绝|127.0.0.1:1 拒绝连接)"},
+      {"rtsp://127.0.0.1:" + std::to_string(cams.hangPort()) + "/x", "timed out", "失败：超时：3 秒内未收到视频"},
+      {"rtsp://127.0.0.1:" + std::to_string(cams.garbagePort()) + "/x", "not valid RTSP", "失败：摄像机的应答不是有效的 RTSP"},
   };
   for (const auto& c : cases) {
     auto [code, out] = runToEnd({"probe", c.url, "--timeout", "3", "--pipelines-dir", dir});
     EXPECT_EQ(code, 1) << c.url << "\n" << out;
     EXPECT_NE(out.find(c.words), std::string::npos) << c.url << "\n" << out;
     EXPECT_EQ(out.find("wrong@"), std::string::npos) << "password shown:\n" << out;
+    auto [zh_code, zh] = runToEnd({"probe", c.url, "--timeout", "3", "--pipelines-dir", dir}, "zh_CN.UTF-8");
+    EXPECT_EQ(zh_code, 1) << c.url << "\n" << zh;
+    EXPECT_TRUE(std::regex_search(zh, std::regex(c.chinese))) << c.url << "\n" << zh;
   }
 }
 
@@ -299,7 +353,20 @@ TEST_F(NodeCli, BaselineTakesTheReferenceViewOfEachCameraAndNamesFailures) {
   EXPECT_NE(capped_out.find("gate: FAILED: refused: the view is blank"), std::string::npos) << capped_out;
   EXPECT_NE(capped_out.find("nothing was stored"), std::string::npos) << capped_out;
   EXPECT_EQ(fs::last_write_time(dir_ / "state" / "baselines" / "gate.json"), stored_at);
+  // The same in Chinese, under a Chinese locale.
+  auto [zh_capped_code, zh_capped] = runToEnd({"baseline", "--config", config.string(), "--camera", "gate",
+                                               "--frames", "5", "--seconds", "2"}, "zh_CN.UTF-8");
+  EXPECT_EQ(zh_capped_code, 1) << zh_capped;
+  EXPECT_NE(zh_capped.find("gate：失败：拒绝采集：画面无内容（亮度分布仅 "), std::string::npos) << zh_capped;
+  EXPECT_NE(zh_capped.find("镜头是否被盖住或遮挡"), std::string::npos) << zh_capped;
+  EXPECT_NE(zh_capped.find("；未保存任何基准画面"), std::string::npos) << zh_capped;
   cams.uncap("gate");
+  auto [zh_code, zh_out] = runToEnd({"baseline", "--config", config.string(), "--camera", "gate", "--frames", "5",
+                                     "--seconds", "2"}, "zh_CN.UTF-8");
+  EXPECT_EQ(zh_code, 0) << zh_out;
+  EXPECT_NE(zh_out.find("gate：基准画面已保存到 " + (dir_ / "state" / "baselines").string() + "："), std::string::npos)
+      << zh_out;
+  EXPECT_NE(zh_out.find("；清晰度 "), std::string::npos) << zh_out;
 
   auto [dead_code, dead_out] = runToEnd({"baseline", "--config", config.string(), "--camera", "dead"});
   EXPECT_EQ(dead_code, 1) << dead_out;
@@ -308,6 +375,10 @@ TEST_F(NodeCli, BaselineTakesTheReferenceViewOfEachCameraAndNamesFailures) {
   auto [unknown_code, unknown_out] = runToEnd({"baseline", "--config", config.string(), "--camera", "nope"});
   EXPECT_EQ(unknown_code, 2) << unknown_out;
   EXPECT_NE(unknown_out.find("no camera 'nope'"), std::string::npos) << unknown_out;
+  auto [zh_unknown_code, zh_unknown] = runToEnd({"baseline", "--config", config.string(), "--camera", "nope"},
+                                                "zh_CN.UTF-8");
+  EXPECT_EQ(zh_unknown_code, 2);
+  EXPECT_NE(zh_unknown.find("：配置中没有摄像机“nope”"), std::string::npos) << zh_unknown;
 }
 
 TEST_F(NodeCli, AnUnwritableStateDirIsNamed) {

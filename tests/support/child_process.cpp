@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <algorithm>
 #include <cstring>
 #include <stdexcept>
 
@@ -20,8 +21,15 @@ ChildProcess::ChildProcess(std::vector<std::string> argv, std::vector<std::strin
   if (::pipe2(in_pipe, O_CLOEXEC) != 0 || ::pipe2(out_pipe, O_CLOEXEC) != 0) {
     throw std::runtime_error(std::string("pipe: ") + std::strerror(errno));
   }
+  // The extra variables replace the inherited ones of their names.
+  auto nameOf = [](const std::string& e) { return e.substr(0, e.find('=')); };
   std::vector<std::string> env;
-  for (char** e = environ; *e; ++e) env.emplace_back(*e);
+  for (char** e = environ; *e; ++e) {
+    const std::string entry(*e);
+    if (std::none_of(extra_env.begin(), extra_env.end(), [&](const auto& x) { return nameOf(x) == nameOf(entry); })) {
+      env.push_back(entry);
+    }
+  }
   for (auto& e : extra_env) env.push_back(std::move(e));
   std::vector<char*> cargv, cenv;
   for (auto& a : argv) cargv.push_back(a.data());

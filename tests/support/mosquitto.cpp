@@ -26,8 +26,8 @@ int freePort() {
   return ntohs(addr.sin_port);
 }
 
-std::pair<int, std::string> runCommand(const std::vector<std::string>& argv) {
-  ChildProcess p(argv);
+std::pair<int, std::string> runCommand(const std::vector<std::string>& argv, std::vector<std::string> env) {
+  ChildProcess p(argv, std::move(env));
   const auto status = p.wait(std::chrono::seconds(60));
   p.waitForEndOfOutput(std::chrono::seconds(10));
   return {status && WIFEXITED(*status) ? WEXITSTATUS(*status) : -1, p.output()};

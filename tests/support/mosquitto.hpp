@@ -50,7 +50,8 @@ class Mosquitto {
 int freePort();
 
 // Runs a command to completion; returns its exit status and output.
-std::pair<int, std::string> runCommand(const std::vector<std::string>& argv);
+// Runs a program to its end; `env` adds or replaces environment variables (LANG=...).
+std::pair<int, std::string> runCommand(const std::vector<std::string>& argv, std::vector<std::string> env = {});
 
 // Test certificates made with openssl: a CA, a server certificate for
 // 127.0.0.1/localhost signed by it, and a second, unrelated CA.

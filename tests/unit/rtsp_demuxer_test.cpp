@@ -53,7 +53,7 @@ TEST(RtspDemuxer, NamesFfmpegsErrorsAsTheCameraFailuresTheyAre) {
   EXPECT_EQ(classifyDemuxerError(AVERROR_EOF).kind, FailureKind::StreamEnded);
   // FFmpeg's bare EIO (a name that does not resolve, among others) is asked
   // about again by explainFailure.
-  EXPECT_EQ(classifyDemuxerError(AVERROR(EIO)).reason, kCouldNotConnect);
+  EXPECT_EQ(classifyDemuxerError(AVERROR(EIO)).reason, couldNotConnect());
   const auto other = classifyDemuxerError(AVERROR(ENOMEM));
   EXPECT_EQ(other.kind, FailureKind::Other);
   EXPECT_FALSE(other.reason.empty());

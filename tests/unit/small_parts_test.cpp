@@ -82,7 +82,7 @@ TEST(ErrorClassifier, NamesTheCommonRtspFailures) {
                                      "Could not open resource for reading and writing.");
   const auto f = ingest::classifyError(open, "gstrtspsrc.c(8336): Failed to connect. (Generic error)");
   EXPECT_EQ(f.kind, health::FailureKind::Refused);
-  EXPECT_EQ(f.reason, ingest::kCouldNotConnect);
+  EXPECT_EQ(f.reason, ingest::couldNotConnect());
   g_error_free(open);
   GError* leak = g_error_new_literal(GST_RESOURCE_ERROR, GST_RESOURCE_ERROR_FAILED,
                                      "Could not open rtsp://admin:123456@10.0.0.7/ch1");
