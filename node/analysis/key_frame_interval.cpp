@@ -33,10 +33,10 @@ KeyFrameIntervalEstimate KeyFrameInterval::estimate() const {
   if (enough()) {
     std::vector<std::int64_t> sorted = spacings_ns_;
     std::sort(sorted.begin(), sorted.end());
-    const std::size_t n = sorted.size();
-    const double median = n % 2 ? static_cast<double>(sorted[n / 2])
-                                : (static_cast<double>(sorted[n / 2 - 1]) + static_cast<double>(sorted[n / 2])) / 2;
-    e.seconds = median / kNs;
+    // The median, the upper of the two middle ones for an even count: a GOP
+    // is cut short (a key frame for a new client, a scene change), never
+    // drawn out, so of two GOPs that disagree the longer is the setting.
+    e.seconds = static_cast<double>(sorted[sorted.size() / 2]) / kNs;
     return e;
   }
   // Not enough: the interval is at least the longest stretch without a key

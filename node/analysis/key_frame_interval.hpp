@@ -14,8 +14,8 @@
 namespace villagecam::analysis {
 
 struct KeyFrameIntervalEstimate {
-  // The median spacing of consecutive key frames, in seconds (nullopt: fewer
-  // than two whole GOPs seen).
+  // The median spacing of consecutive key frames, the upper middle one of an
+  // even count, in seconds (nullopt: fewer than two whole GOPs seen).
   std::optional<double> seconds;
   int gops = 0;  // whole GOPs seen (spacings between key frames)
   // Fewer than `kLeastGops`: the interval is at least this long (the
