@@ -262,7 +262,11 @@ void CountyConsole::publishLive(bool with_summary) {
     alerts.swap(live_alerts_);
     if (with_summary) summary = summaryJson(picture_, config_.name, clock_.wall()).dump();
   }
-  for (const auto& m : alerts) live_.publish("alert", alertsJson({alertRecordOf(m)})[0].dump());
+  for (const auto& m : alerts) {
+    auto j = alertsJson({alertRecordOf(m)})[0];
+    j["messages"] = alertMessagesJson(m.alert);
+    live_.publish("alert", j.dump());
+  }
   if (!with_summary) return;
   // updated_at changes every time: compare without it.
   auto j = nlohmann::json::parse(summary);

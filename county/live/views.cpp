@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 
+#include "events/alert.hpp"
 #include "events/code_words.hpp"
 #include "util/time_format.hpp"
 
@@ -316,6 +317,11 @@ json searchJson(const LivePicture& picture, const std::string& raw_query, std::s
           {"more", hits.size() > limit ? hits.size() - limit : 0}};
 }
 
+json alertMessagesJson(const events::Alert& alert) {
+  return {{"zh-CN", events::renderMessage(alert, config::Language::ZhCN)},
+          {"en", events::renderMessage(alert, config::Language::En)}};
+}
+
 json openAlertsJson(const LivePicture& picture) {
   std::vector<const contract::AlertMessage*> open;
   for (const auto& [id, m] : picture.openAlerts()) open.push_back(&m);
@@ -341,7 +347,8 @@ json openAlertsJson(const LivePicture& picture) {
                    {"updated_at", time(a.updated_at)},
                    {"snapshot", a.snapshot ? json(a.snapshot->id) : json(nullptr)},
                    {"clip", a.clip ? json(a.clip->id) : json(nullptr)},
-                   {"message", a.message}});
+                   {"message", a.message},
+                   {"messages", alertMessagesJson(a)}});
   }
   return out;
 }

@@ -41,6 +41,11 @@ nlohmann::json admittedJson(const LivePicture& picture);
 // GET /api/alerts/open: the open alerts, newest first.
 nlohmann::json openAlertsJson(const LivePicture& picture);
 
+// An alert's message in each language the pages speak, said by the console
+// from the alert itself (the node's own message is in the node's language):
+// {"zh-CN": "...", "en": "..."}.
+nlohmann::json alertMessagesJson(const events::Alert& alert);
+
 // GET /api/search?q=: the admitted villages and their cameras whose GB/T 28181
 // device code, id, name (or the village's admin code, township) holds `query`
 // (ASCII letters in any case), best first: a whole device code, then one

@@ -94,6 +94,13 @@ try {
     known, { timeout: 15000 });
   check((await page.evaluate(() => performance.timeOrigin)) === loadedAt, 'no reload');
   await page.screenshot({ path: path.join(artifacts, 'overview-live-alert.png'), fullPage: true });
+  // The simulated node publishes its alerts in English; the Chinese page says them in Chinese.
+  const alertLines = await page.$$eval('#alerts-live li', (items) => items.map((li) => li.textContent));
+  check(alertLines.length > 0 && alertLines.every((l) => l.includes('摄像头「') && l.includes('离线：连接被拒绝')),
+    `live alerts in Chinese: ${alertLines.slice(0, 3)}`);
+  for (const l of alertLines) {
+    check(!/[A-Za-z]{3,}/.test(l.replace(/cam\d+|alerting(-live)?/g, '')), `no English sentence in a live alert: '${l}'`);
+  }
 
   // Every word written into the pages (read before their scripts run) is the
   // word the script would put there: one table, not two that drift apart.

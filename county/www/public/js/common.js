@@ -78,6 +78,12 @@ export function words(kind, codes) {
   return (codes || []).map((c) => word(kind, c)).join(lang() === 'en' ? ', ' : '，');
 }
 
+// An alert's message in the page's language: the console says it from the
+// alert (`messages`) where it can; the node's own words otherwise.
+export function alertText(a) {
+  return a.messages?.[lang()] || a.message || word('alert_type', a.type);
+}
+
 // Why a camera is down, in the page's language: the contract's failure code
 // in words; the node's own text (English) only on the English page.
 export function failureText(r) {

@@ -1,4 +1,4 @@
-import { api, el, failureText, live, nav, pct, t, table, when, word, words } from '/js/common.js';
+import { alertText, api, el, failureText, live, nav, pct, t, table, when, word, words } from '/js/common.js';
 import { LivePlayer, liveButton } from '/js/player.js';
 
 // Every broken camera in the lists below, and every alert's, can be watched
@@ -59,7 +59,7 @@ async function showProblems() {
 }
 
 function alertLine(a, fresh) {
-  const text = `${when(a.started_at)} ${a.township || ''} ${a.village || a.node} · ${a.message || a.type}`;
+  const text = `${when(a.started_at)} ${a.township || ''} ${a.village || a.node} · ${alertText(a)}`;
   return el('li', { class: fresh ? 'new' : '', 'data-id': a.id, 'data-phase': a.phase }, text,
     ...(a.camera && a.node ? [' ', watch(a, a.camera, a.camera)] : []));
 }

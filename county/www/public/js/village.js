@@ -1,4 +1,4 @@
-import { api, el, failureText, live, nav, pct, t, table, when, word, words } from '/js/common.js';
+import { alertText, api, el, failureText, live, nav, pct, t, table, when, word, words } from '/js/common.js';
 import { LivePlayer, liveButton as cameraLiveButton } from '/js/player.js';
 import { ClipPlayer } from '/js/clip.js';
 
@@ -44,7 +44,7 @@ async function show() {
   ], v.areas));
   document.getElementById('open').replaceChildren(table([
     { label: 'type', cell: (a) => word('alert_type', a.type) }, { label: 'started', cell: (a) => when(a.started_at) },
-    { label: 'message', cell: (a) => a.message },
+    { label: 'message', cell: (a) => alertText(a) },
     { label: 'live_video', cell: (a) => (a.camera ? liveButton(v, a.camera, a.camera) : '') },
     { label: 'clip', cell: (a) => (a.clip ? el('button', { class: 'clip-button', 'data-alert': a.id,
       onclick: () => clips.open(v.node, a.clip, `${v.village} · ${word('alert_type', a.type)}`) }, '▶ ' + t('watch_clip')) : '') },
